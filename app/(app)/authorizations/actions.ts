@@ -1,0 +1,16 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { defineAction } from "@/lib/actions/define-action";
+import { dropAccessToken } from "@/lib/links/three-legged";
+
+// Revoke the caller's own authorization of a link (this app forgets its access token).
+export const revokeAuthorizationAction = defineAction("user", z.object({ linkId: z.string().min(1).max(64) }), async ({ linkId }, caller) => {
+  if (!(await dropAccessToken(db, caller.id, linkId))) throw new AppError("not_found", "You had not authorized that link.");
+  revalidatePath("/authorizations");
+  revalidatePath(`/links/${linkId}`);
+  return { ok: true, message: "Authorization revoked: the link will ask you again." };
+});

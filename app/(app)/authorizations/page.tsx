@@ -1,0 +1,57 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { RevokeAuthorizationButton } from "@/components/links/revoke-authorization";
+import { EmptyState, PageHeader } from "@/components/ui/card";
+import { Table, Td, Th } from "@/components/ui/table";
+import { Time } from "@/components/ui/time";
+import { requirePageCaller } from "@/lib/auth/server-caller";
+import { db } from "@/lib/db";
+import { listAuthorizations } from "@/lib/links/three-legged";
+import { revokeAuthorizationAction } from "./actions";
+
+export const metadata: Metadata = { title: "My authorizations" };
+
+export default async function AuthorizationsPage() {
+  const caller = await requirePageCaller("/authorizations");
+  const rows = await listAuthorizations(db, caller.id);
+  return (
+    <>
+      <PageHeader title="My authorizations" description="Linked applications you allowed this app to use as you (3-legged OAuth). Revoke one and the link asks you again." />
+      {rows.length === 0 ? (
+        <EmptyState title="Nothing authorized yet">When a link needs you to authorize it, it sends you to the remote application once; it then appears here.</EmptyState>
+      ) : (
+        <Table aria-label="Authorizations">
+          <thead>
+            <tr>
+              <Th>Link</Th>
+              <Th>Authorized</Th>
+              <Th>Last used</Th>
+              <Th />
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.linkId} data-testid={`authorization-row-${r.name}`}>
+                <Td>
+                  <Link href={`/links/${r.linkId}`} className="text-accent hover:underline">
+                    {r.name}
+                  </Link>
+                  <div className="font-mono text-xs text-muted">{r.displayUrl}</div>
+                </Td>
+                <Td>
+                  <Time value={r.authorizedAt} />
+                </Td>
+                <Td>
+                  <Time value={r.lastUsedAt} fallback="Never" />
+                </Td>
+                <Td>
+                  <RevokeAuthorizationButton action={revokeAuthorizationAction} linkId={r.linkId} name={r.name} />
+                </Td>
+              </tr>
+            ))}
+          </tbody>
+        </Table>
+      )}
+    </>
+  );
+}

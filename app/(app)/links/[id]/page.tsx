@@ -1,0 +1,155 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { DeleteLink, LegacyOffButton, ResetDirection, SetPrimaryButton } from "@/components/links/link-admin-actions";
+import { IncomingForm, OutgoingForm } from "@/components/links/direction-forms";
+import { authSummary } from "@/components/links/auth-summary";
+import { buttonVariants } from "@/components/ui/button";
+import { Card, PageHeader } from "@/components/ui/card";
+import { authorizePath } from "@/lib/links/link-fetch";
+import { problemAdvice } from "@/lib/links/problem-advice";
+import { CopyField } from "@/components/ui/copy-field";
+import { Lozenge } from "@/components/ui/lozenge";
+import { requirePageCaller } from "@/lib/auth/server-caller";
+import { db } from "@/lib/db";
+import { ensureAppIdentity } from "@/lib/identity/app-identity";
+import { linkJson } from "@/lib/links/serialize";
+import { listUsers } from "@/lib/users/find-user";
+import { deleteLinkAction, disableLegacyAuthAction, resetLinkAction, saveIncomingAction, saveOutgoingAction, setPrimaryAction } from "../actions";
+
+export const metadata: Metadata = { title: "Link" };
+
+type Props = { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+export default async function LinkPage({ params, searchParams }: Props) {
+  const { id } = await params;
+  const caller = await requirePageCaller(`/links/${encodeURIComponent(id)}`);
+  const row = await db.link.findUnique({ where: { id } });
+  if (!row) notFound();
+  const link = linkJson(row);
+  const isAdmin = caller.role === "ADMIN";
+  const query = await searchParams;
+  const warning = query.warning;
+  const authorized = typeof query.authorized === "string" ? query.authorized : null;
+  const oauthError = typeof query.oauthError === "string" ? query.oauthError : null;
+  const hasToken = link.outgoing.enabled && link.outgoing.threeLegged ? (await db.oAuthAccessToken.count({ where: { userId: caller.id, linkId: link.id } })) > 0 : false;
+  const [identity, users] = await Promise.all([ensureAppIdentity(db), isAdmin ? listUsers(db) : Promise.resolve([])]);
+  return (
+    <>
+      <p className="mb-2 text-sm">
+        <Link href="/links" className="text-accent hover:underline">
+          ← Application links
+        </Link>
+      </p>
+      <PageHeader
+        title={link.name}
+        description={
+          <>
+            <span className="font-mono">{link.rpcUrl}</span> · {link.type} {link.primary ? <Lozenge tone="info">Primary</Lozenge> : null}
+            {link.remoteAppId ? <span className="block text-xs">Application id {link.remoteAppId}</span> : null}
+          </>
+        }
+        actions={
+          <div className="flex items-start gap-2">
+            <Link href={`/links/${link.id}/request`} className={buttonVariants({ variant: "secondary", size: "sm" })}>
+              Try a request
+            </Link>
+            {isAdmin && !link.primary ? <SetPrimaryButton action={setPrimaryAction} id={link.id} version={link.version} /> : null}
+          </div>
+        }
+      />
+      {typeof warning === "string" ? (
+        <p role="status" className="mb-6 whitespace-pre-line rounded-md bg-warning/10 px-3 py-2 text-sm text-warning">
+          {warning}
+        </p>
+      ) : null}
+      {link.lastProblem ? (
+        <Card className="mb-6 border-warning/50" aria-label="Last problem">
+          <p className="text-sm">
+            <Lozenge tone="warning">OAUTH_PROBLEM</Lozenge> <strong className="font-mono">{link.lastProblem.problem}</strong>
+            <span className="text-muted"> · {link.lastProblem.at ? new Date(link.lastProblem.at).toISOString().slice(0, 16).replace("T", " ") + " UTC" : ""}</span>
+          </p>
+          <p className="mt-1 text-sm">{problemAdvice(link.lastProblem.problem)}</p>
+        </Card>
+      ) : null}
+      {authorized ? (
+        <p role="status" className="mb-6 rounded-md bg-success/10 px-3 py-2 text-sm text-success">
+          {authorized}
+        </p>
+      ) : null}
+      {oauthError ? (
+        <p role="alert" className="mb-6 rounded-md bg-danger/10 px-3 py-2 text-sm text-danger">
+          {oauthError}
+        </p>
+      ) : null}
+      {link.outgoing.enabled && link.outgoing.threeLegged ? (
+        <Card className="mb-6 flex flex-wrap items-center justify-between gap-3">
+          <p className="text-sm">
+            {hasToken ? "You have authorized this app to act as you on " : "Requests through this link can run as you once you authorize this app on "}
+            <strong>{link.name}</strong>.
+          </p>
+          <a href={authorizePath(link, `/links/${link.id}`)} className={buttonVariants({ variant: hasToken ? "secondary" : "primary", size: "sm" })}>
+            {hasToken ? "Authorize again" : "Authorize"}
+          </a>
+        </Card>
+      ) : null}
+      {link.legacy.trustedApps || link.legacy.basicAccess ? (
+        <Card className="mb-6">
+          <h2 className="mb-2 text-lg font-semibold">Deprecated authentication found</h2>
+          <p className="mb-3 text-sm text-muted">Trusted Applications and Basic Access are deprecated. They can be switched off here, never on.</p>
+          {isAdmin ? (
+            <div className="flex gap-2">
+              {(["trustedApps", "basicAccess"] as const)
+                .filter((k) => link.legacy[k])
+                .map((which) => (
+                  <LegacyOffButton key={which} action={disableLegacyAuthAction} id={link.id} version={link.version} which={which} />
+                ))}
+            </div>
+          ) : null}
+        </Card>
+      ) : null}
+      <div className="grid gap-6 lg:grid-cols-2">
+        <Card aria-labelledby="outgoing-heading">
+          <h2 id="outgoing-heading" className="text-lg font-semibold">
+            Outgoing
+          </h2>
+          <p className="mb-4 text-sm text-muted">This app → {link.name}: we are the OAuth consumer. Now: {authSummary(link.outgoing)}.</p>
+          {isAdmin ? <OutgoingForm action={saveOutgoingAction} link={link} /> : null}
+          <div className="mt-6 flex flex-col gap-3 border-t border-border pt-4">
+            <h3 className="text-sm font-semibold">What the remote admin enters for this app (incoming, on their side)</h3>
+            <CopyField label="Consumer key" value={identity.consumerKey} />
+            <CopyField label="Consumer name" value={identity.consumerName} />
+            <CopyField label="Public key (base64, as Jira asks)" value={identity.publicKeyBase64} />
+            <CopyField label="Public key (PEM)" value={identity.publicKeyPem} multiline />
+          </div>
+          {isAdmin ? (
+            <div className="mt-4">
+              <ResetDirection action={resetLinkAction} id={link.id} direction="outgoing" />
+            </div>
+          ) : null}
+        </Card>
+        <Card aria-labelledby="incoming-heading">
+          <h2 id="incoming-heading" className="text-lg font-semibold">
+            Incoming
+          </h2>
+          <p className="mb-4 text-sm text-muted">
+            {link.name} → this app: we are the OAuth provider. Now: {authSummary(link.incoming)}.
+          </p>
+          {isAdmin ? <IncomingForm action={saveIncomingAction} link={link} users={users.filter((u) => !u.disabled)} /> : null}
+          {isAdmin ? (
+            <div className="mt-4">
+              <ResetDirection action={resetLinkAction} id={link.id} direction="incoming" />
+            </div>
+          ) : null}
+        </Card>
+      </div>
+      {isAdmin ? (
+        <Card className="mt-8 border-danger/40">
+          <h2 className="mb-2 text-lg font-semibold">Delete this link</h2>
+          <p className="mb-4 text-sm text-muted">Deletes the link and revokes what was issued through it. The remote keeps its side until its admin removes it.</p>
+          <DeleteLink action={deleteLinkAction} id={link.id} name={link.name} />
+        </Card>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,75 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { buttonVariants } from "@/components/ui/button";
+import { Card, PageHeader } from "@/components/ui/card";
+import { inputClass } from "@/components/ui/field";
+import { requirePageCaller } from "@/lib/auth/server-caller";
+import { db } from "@/lib/db";
+import { tryLinkRequest } from "@/lib/links/try-request";
+
+export const metadata: Metadata = { title: "Request through a link" };
+
+type Props = { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+/** A server component that fetches through the link as the signed-in person and shows the answer. */
+export default async function LinkRequestPage({ params, searchParams }: Props) {
+  const { id } = await params;
+  const caller = await requirePageCaller(`/links/${encodeURIComponent(id)}/request`);
+  const link = await db.link.findUnique({ where: { id }, select: { id: true, name: true, rpcUrl: true } });
+  if (!link) notFound();
+  const query = await searchParams;
+  const path = typeof query.path === "string" ? query.path : "";
+  const authorized = typeof query.authorized === "string" ? query.authorized : null;
+  const outcome = path ? await tryLinkRequest(db, caller, id, path) : null;
+  const here = `/links/${encodeURIComponent(id)}/request?path=${encodeURIComponent(path)}`;
+  return (
+    <>
+      <p className="mb-2 text-sm">
+        <Link href={`/links/${id}`} className="text-accent hover:underline">
+          ← {link.name}
+        </Link>
+      </p>
+      <PageHeader title="Request through this link" description={<>GET a path under <span className="font-mono">{link.rpcUrl}</span>, signed as you.</>} />
+      {authorized ? (
+        <p role="status" className="mb-4 rounded-md bg-success/10 px-3 py-2 text-sm text-success">
+          {authorized}
+        </p>
+      ) : null}
+      <form method="get" className="mb-6 flex flex-wrap items-end gap-3" aria-label="Request">
+        <label className="flex min-w-80 flex-1 flex-col gap-1 text-sm font-medium">
+          Path
+          <input name="path" defaultValue={path} placeholder="rest/api/2/myself" className={inputClass} />
+        </label>
+        <button type="submit" className={buttonVariants()}>
+          Send
+        </button>
+      </form>
+      {outcome?.kind === "authorize" ? (
+        <Card role="alert" className="flex flex-wrap items-center justify-between gap-3">
+          <p className="text-sm">{outcome.message}</p>
+          <a href={`${outcome.authorizeUrl}?returnTo=${encodeURIComponent(here)}`} className={buttonVariants({ size: "sm" })}>
+            Authorize
+          </a>
+        </Card>
+      ) : null}
+      {outcome?.kind === "error" ? (
+        <p role="alert" className="rounded-md bg-danger/10 px-3 py-2 text-sm text-danger">
+          {outcome.message}
+        </p>
+      ) : null}
+      {outcome?.kind === "response" ? (
+        <Card aria-label="Response">
+          <p className="mb-2 text-sm">
+            HTTP <strong data-testid="response-status">{outcome.status}</strong> · {outcome.contentType || "no content type"}
+            {outcome.oauthProblem ? <> · oauth_problem <strong>{outcome.oauthProblem}</strong></> : null}
+          </p>
+          <pre data-testid="response-body" className="max-h-[32rem] overflow-auto whitespace-pre-wrap break-all rounded bg-surface-2 p-3 font-mono text-xs">
+            {outcome.body}
+            {outcome.truncated ? "\n…" : ""}
+          </pre>
+        </Card>
+      ) : null}
+    </>
+  );
+}

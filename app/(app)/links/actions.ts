@@ -1,0 +1,140 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
+import { z } from "zod";
+import { db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { defineAction } from "@/lib/actions/define-action";
+import { createLink } from "@/lib/links/create-link";
+import { deleteLink } from "@/lib/links/delete-link";
+import { findLinkOrThrow } from "@/lib/links/find-link";
+import { resetDirection } from "@/lib/links/reset-direction";
+import { patchLink, setIncoming, setOutgoing } from "@/lib/links/update-link";
+
+const checkbox = z.preprocess((v) => v === "on" || v === "true", z.boolean());
+const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
+const blankToNull = (v: unknown) => (typeof v === "string" && v.trim() === "" ? null : v);
+const idField = z.string().min(1).max(64);
+const versionField = z.coerce.number().int().min(1);
+/** The fields both direction forms send. */
+const directionFields = {
+  id: idField,
+  version: versionField,
+  threeLegged: checkbox,
+  twoLegged: checkbox,
+  impersonation: checkbox,
+  impersonationConfirmed: checkbox.optional(),
+};
+
+// Create a link from its URL (manifest discovery), or manually when a name and type are given.
+export const createLinkAction = defineAction(
+  "admin",
+  z.object({
+    rpcUrl: z.string(),
+    name: z.preprocess(blankToUndefined, z.string().optional()),
+    type: z.preprocess(blankToUndefined, z.string().optional()),
+    displayUrl: z.preprocess(blankToUndefined, z.string().optional()),
+    fetchConsumer: checkbox.optional(),
+  }),
+  async (input, caller) => {
+    const { link, warnings } = await createLink(db, caller, {
+      rpcUrl: input.rpcUrl,
+      ...(input.name || input.type ? { name: input.name, type: input.type as never } : {}),
+      ...(input.displayUrl ? { displayUrl: input.displayUrl } : {}),
+      fetchConsumer: input.fetchConsumer ?? false,
+    });
+    revalidatePath("/links");
+    return { ok: true, message: `Created "${link.name}".`, data: { id: link.id, warnings } };
+  },
+);
+
+// Make a link the primary one of its type.
+export const setPrimaryAction = defineAction("admin", z.object({ id: idField, version: versionField }), async ({ id, version }, caller) => {
+  const link = await patchLink(db, caller, id, { version, primary: true });
+  revalidatePath(`/links/${id}`);
+  revalidatePath("/links");
+  return { ok: true, message: `"${link.name}" is now the primary ${link.type} link.` };
+});
+
+// Switch a deprecated authentication type off (it can never be switched on).
+export const disableLegacyAuthAction = defineAction(
+  "admin",
+  z.object({ id: idField, version: versionField, which: z.enum(["trustedApps", "basicAccess"]) }),
+  async ({ id, version, which }, caller) => {
+    await patchLink(db, caller, id, { version, [which]: false });
+    revalidatePath(`/links/${id}`);
+    return { ok: true, message: which === "trustedApps" ? "Trusted Applications is off." : "Basic Access is off." };
+  },
+);
+
+// Save the outgoing direction (this app → remote).
+export const saveOutgoingAction = defineAction(
+  "admin",
+  z.object({
+    ...directionFields,
+    requestTokenUrl: z.preprocess(blankToNull, z.string().nullable()),
+    authorizeUrl: z.preprocess(blankToNull, z.string().nullable()),
+    accessTokenUrl: z.preprocess(blankToNull, z.string().nullable()),
+  }),
+  async ({ id, impersonationConfirmed, ...o }, caller) => {
+    assertImpersonationConfirmed((await findLinkOrThrow(db, id)).outImpersonation, o.impersonation, impersonationConfirmed);
+    await setOutgoing(db, caller, id, o);
+    revalidatePath(`/links/${id}`);
+    return { ok: true, message: "Outgoing saved." };
+  },
+);
+
+// Save the incoming direction (remote → this app); `fetchConsumer` reads the remote's consumer info.
+export const saveIncomingAction = defineAction(
+  "admin",
+  z.object({
+    ...directionFields,
+    fetchConsumer: checkbox.optional(),
+    consumerKey: z.preprocess(blankToNull, z.string().nullable()).optional(),
+    consumerName: z.preprocess(blankToNull, z.string().nullable()).optional(),
+    publicKey: z.preprocess(blankToUndefined, z.string().optional()),
+    executeAs: z.preprocess(blankToNull, z.string().nullable()).optional(),
+  }),
+  async ({ id, impersonationConfirmed, ...i }, caller) => {
+    assertImpersonationConfirmed((await findLinkOrThrow(db, id)).inImpersonation, i.impersonation, impersonationConfirmed);
+    await setIncoming(db, caller, id, i);
+    revalidatePath(`/links/${id}`);
+    return { ok: true, message: i.fetchConsumer ? "Fetched the remote's consumer and saved incoming." : "Incoming saved." };
+  },
+);
+
+/** Turning impersonation on (not keeping it on) needs the admin's confirmation of a shared user base. */
+function assertImpersonationConfirmed(wasOn: boolean, turnOn: boolean, confirmed: boolean | undefined) {
+  if (!turnOn || wasOn || confirmed) return;
+  const message = "Confirm that both applications share one user base before enabling impersonation.";
+  throw new AppError("validation_failed", message, { fields: { impersonationConfirmed: message } });
+}
+
+// Reset OAuth for a direction (the cure for a stale consumer key), reporting what was revoked.
+export const resetLinkAction = defineAction(
+  "admin",
+  z.object({ id: idField, direction: z.enum(["incoming", "outgoing", "both"]) }),
+  async ({ id, direction }, caller) => {
+    const report = await resetDirection(db, caller, id, direction);
+    revalidatePath(`/links/${id}`);
+    const parts: string[] = [];
+    if (report.incoming) {
+      parts.push(`incoming: forgot ${report.incoming.forgottenConsumerKey ?? "no consumer"}, revoked ${report.incoming.tokensRevoked} tokens, cleared ${report.incoming.noncesDeleted} nonces`);
+      parts.push(report.incoming.refetched ? "fetched the remote's consumer again" : (report.incoming.refetchProblem ?? "paste the remote's consumer"));
+    }
+    if (report.outgoing) parts.push(`outgoing: discarded ${report.outgoing.accessTokensDiscarded} access tokens`);
+    return { ok: true, message: `Reset ${direction}: ${parts.join("; ")}.` };
+  },
+);
+
+// Delete a link; the admin types its name to confirm.
+export const deleteLinkAction = defineAction("admin", z.object({ id: idField, confirmName: z.string() }), async ({ id, confirmName }, caller) => {
+  const link = await findLinkOrThrow(db, id);
+  if (confirmName.trim() !== link.name) {
+    throw new AppError("validation_failed", "Type the link's name exactly to delete it.", { fields: { confirmName: `Type "${link.name}" to confirm.` } });
+  }
+  await deleteLink(db, caller, id);
+  revalidatePath("/links");
+  redirect(`/links?deleted=${encodeURIComponent(link.name)}`);
+});

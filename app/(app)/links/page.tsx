@@ -1,0 +1,117 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { authSummary } from "@/components/links/auth-summary";
+import { buttonVariants } from "@/components/ui/button";
+import { EmptyState, PageHeader } from "@/components/ui/card";
+import { inputClass } from "@/components/ui/field";
+import { Lozenge } from "@/components/ui/lozenge";
+import { Table, Td, Th } from "@/components/ui/table";
+import { requirePageCaller } from "@/lib/auth/server-caller";
+import { db } from "@/lib/db";
+import { listLinks } from "@/lib/links/find-link";
+import { LINK_TYPES, listLinksSchema } from "@/lib/links/schemas";
+import { linkJson } from "@/lib/links/serialize";
+
+export const metadata: Metadata = { title: "Links" };
+
+export default async function LinksPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const caller = await requirePageCaller("/links");
+  const raw = await searchParams;
+  const filter = listLinksSchema.parse(Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v || undefined])));
+  const { links, total, page, pages } = await listLinks(db, filter);
+  const isAdmin = caller.role === "ADMIN";
+  const query = (p: number) => new URLSearchParams({ ...(filter.q ? { q: filter.q } : {}), ...(filter.type ? { type: filter.type } : {}), page: String(p) }).toString();
+  const filtered = Boolean(filter.q || filter.type);
+  const deleted = typeof raw.deleted === "string" ? raw.deleted : null;
+  return (
+    <>
+      {deleted ? (
+        <p role="status" className="mb-4 rounded-md bg-success/10 px-3 py-2 text-sm text-success">
+          Deleted “{deleted}”.
+        </p>
+      ) : null}
+      <PageHeader
+        title="Application links"
+        description="Links between this app and Jira, Confluence, Bitbucket, Bamboo or any OAuth 1.0a service, with the authentication used in each direction."
+        actions={
+          isAdmin ? (
+            <Link href="/links/new" className={buttonVariants()}>
+              Create link
+            </Link>
+          ) : null
+        }
+      />
+      {total === 0 && !filtered ? (
+        <EmptyState title="No application links yet">
+          {isAdmin
+            ? "Link a remote application by its URL; this app reads its manifest and sets up OAuth in both directions."
+            : "An administrator has not linked any application yet."}
+        </EmptyState>
+      ) : (
+        <>
+          <form method="get" className="mb-4 flex flex-wrap items-end gap-3" aria-label="Filter links">
+            <label className="flex flex-col gap-1 text-sm font-medium">
+              Search
+              <input name="q" defaultValue={filter.q} placeholder="name or URL" className={inputClass} />
+            </label>
+            <label className="flex flex-col gap-1 text-sm font-medium">
+              Type
+              <select name="type" defaultValue={filter.type ?? ""} className={inputClass}>
+                <option value="">Any</option>
+                {LINK_TYPES.map((t) => (
+                  <option key={t} value={t}>
+                    {t}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <button type="submit" className={buttonVariants({ variant: "secondary" })}>
+              Filter
+            </button>
+          </form>
+          {links.length === 0 ? (
+            <EmptyState title="No links match">Try another search or type.</EmptyState>
+          ) : (
+            <Table aria-label="Application links">
+              <thead>
+                <tr>
+                  <Th>Name</Th>
+                  <Th>Type</Th>
+                  <Th>URLs</Th>
+                  <Th>Outgoing</Th>
+                  <Th>Incoming</Th>
+                </tr>
+              </thead>
+              <tbody>
+                {links.map(linkJson).map((link) => (
+                  <tr key={link.id} data-testid={`link-row-${link.name}`}>
+                    <Td>
+                      <Link href={`/links/${link.id}`} className="font-medium text-accent hover:underline">
+                        {link.name}
+                      </Link>{" "}
+                      {link.primary ? <Lozenge tone="info">Primary</Lozenge> : null}
+                    </Td>
+                    <Td>{link.type}</Td>
+                    <Td className="font-mono text-xs">
+                      <div>{link.rpcUrl}</div>
+                      {link.displayUrl !== link.rpcUrl ? <div className="text-muted">{link.displayUrl}</div> : null}
+                    </Td>
+                    <Td>{authSummary(link.outgoing)}</Td>
+                    <Td>{authSummary(link.incoming)}</Td>
+                  </tr>
+                ))}
+              </tbody>
+            </Table>
+          )}
+          <nav aria-label="Pages" className="mt-4 flex items-center gap-3 text-sm">
+            <span className="text-muted">
+              {total} links · page {page} of {pages}
+            </span>
+            {page > 1 ? <Link href={`/links?${query(page - 1)}`}>Previous</Link> : null}
+            {page < pages ? <Link href={`/links?${query(page + 1)}`}>Next</Link> : null}
+          </nav>
+        </>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,74 @@
+import type { Metadata } from "next";
+import { cookies } from "next/headers";
+import { ChangePasswordForm, ThemeForm } from "@/components/settings/settings-forms";
+import { Card, PageHeader } from "@/components/ui/card";
+import { CopyField } from "@/components/ui/copy-field";
+import { aboutInstance } from "@/lib/about";
+import { db } from "@/lib/db";
+import { ensureAppIdentity } from "@/lib/identity/app-identity";
+import { requirePageCaller } from "@/lib/auth/server-caller";
+import { parseTheme, THEME_COOKIE } from "@/lib/ui/theme";
+import { RotateKeyForm } from "@/components/settings/rotate-key-form";
+import { linksUsingOurKey } from "@/lib/identity/rotate-key";
+import { changePasswordAction, rotateKeyAction, setThemeAction } from "./actions";
+
+export const metadata: Metadata = { title: "Settings" };
+
+export default async function SettingsPage() {
+  const caller = await requirePageCaller("/settings");
+  const theme = parseTheme((await cookies()).get(THEME_COOKIE)?.value);
+  const about = caller.role === "ADMIN" ? aboutInstance() : null;
+  const identity = caller.role === "ADMIN" ? await ensureAppIdentity(db) : null;
+  const affected = identity ? await linksUsingOurKey(db) : [];
+  return (
+    <>
+      <PageHeader title="Settings" />
+      <div className="grid gap-6 lg:grid-cols-2">
+        <Card>
+          <h2 className="mb-4 text-lg font-semibold">Your password</h2>
+          <ChangePasswordForm action={changePasswordAction} />
+        </Card>
+        <Card>
+          <h2 className="mb-4 text-lg font-semibold">Appearance</h2>
+          <ThemeForm action={setThemeAction} current={theme} />
+        </Card>
+        {identity ? (
+          <Card className="lg:col-span-2" aria-labelledby="identity-heading">
+            <h2 id="identity-heading" className="mb-1 text-lg font-semibold">
+              This app as an OAuth consumer
+            </h2>
+            <p className="mb-4 text-sm text-muted">What a remote admin enters for this app. Instance {identity.instanceId}, key fingerprint {identity.fingerprint}.</p>
+            <div className="flex flex-col gap-3">
+              <CopyField label="Consumer key" value={identity.consumerKey} />
+              <CopyField label="Consumer name" value={identity.consumerName} />
+              <CopyField label="Public key (base64, as Jira asks)" value={identity.publicKeyBase64} />
+              <CopyField label="Public key (PEM)" value={identity.publicKeyPem} multiline />
+              <RotateKeyForm action={rotateKeyAction} affected={affected} />
+            </div>
+          </Card>
+        ) : null}
+        {about ? (
+          <Card className="lg:col-span-2">
+            <h2 className="mb-4 text-lg font-semibold">This instance</h2>
+            <dl className="grid grid-cols-1 gap-x-6 gap-y-2 text-sm sm:grid-cols-[12rem_1fr]">
+              <dt className="text-muted">Version</dt>
+              <dd>{about.version}</dd>
+              <dt className="text-muted">Database</dt>
+              <dd>{about.database}</dd>
+              <dt className="text-muted">Data folder</dt>
+              <dd className="font-mono">{about.dataDir}</dd>
+              <dt className="text-muted">Sessions</dt>
+              <dd>
+                {about.sessionHours} hours, {about.secureCookies ? "Secure cookies (https)" : "cookies without Secure (http)"}
+              </dd>
+              <dt className="text-muted">Behind a proxy</dt>
+              <dd>{about.trustProxy ? "yes: X-Forwarded-* headers are trusted" : "no: X-Forwarded-* headers are ignored"}</dd>
+              <dt className="text-muted">Sign-in throttle</dt>
+              <dd>{about.signInThrottle}</dd>
+            </dl>
+          </Card>
+        ) : null}
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,61 @@
+import type { Metadata } from "next";
+import { AdminOnly } from "@/components/shell/app-shell";
+import { Card, PageHeader } from "@/components/ui/card";
+import { Lozenge } from "@/components/ui/lozenge";
+import { Table, Td, Th } from "@/components/ui/table";
+import { CreateUserForm } from "@/components/users/create-user-form";
+import { UserActions } from "@/components/users/user-actions";
+import { requirePageCaller } from "@/lib/auth/server-caller";
+import { db } from "@/lib/db";
+import { listUsers } from "@/lib/users/find-user";
+import { createUserAction, resetPasswordAction, setUserDisabledAction, setUserRoleAction } from "./actions";
+
+export const metadata: Metadata = { title: "Users" };
+
+export default async function UsersPage() {
+  const caller = await requirePageCaller("/users");
+  if (caller.role !== "ADMIN") return <AdminOnly />;
+  const users = await listUsers(db);
+  return (
+    <>
+      <PageHeader title="Users" description="People who sign in. Administrators manage links, users and settings; users use links and their own API tokens." />
+      <Card className="mb-8">
+        <h2 className="mb-4 text-lg font-semibold">Create a user</h2>
+        <CreateUserForm action={createUserAction} />
+      </Card>
+      <Table aria-label="Users">
+        <thead>
+          <tr>
+            <Th>Username</Th>
+            <Th>Name and email</Th>
+            <Th>Role</Th>
+            <Th>Status</Th>
+            <Th>Actions</Th>
+          </tr>
+        </thead>
+        <tbody>
+          {users.map((user) => (
+            <tr key={user.id} data-testid={`user-row-${user.username}`}>
+              <Td className="font-mono">{user.username}</Td>
+              <Td>
+                <div>{user.displayName}</div>
+                <div className="text-xs text-muted">{user.email}</div>
+              </Td>
+              <Td>{user.role === "ADMIN" ? <Lozenge tone="info">Admin</Lozenge> : <Lozenge>User</Lozenge>}</Td>
+              <Td>{user.disabled ? <Lozenge tone="danger">Disabled</Lozenge> : <Lozenge tone="success">Active</Lozenge>}</Td>
+              <Td>
+                <UserActions
+                  user={user}
+                  isSelf={user.id === caller.id}
+                  setDisabled={setUserDisabledAction}
+                  setRole={setUserRoleAction}
+                  resetPassword={resetPasswordAction}
+                />
+              </Td>
+            </tr>
+          ))}
+        </tbody>
+      </Table>
+    </>
+  );
+}

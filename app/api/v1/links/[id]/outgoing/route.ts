@@ -1,0 +1,20 @@
+import { db } from "@/lib/db";
+import { readJson, withCaller } from "@/lib/api/with-caller";
+import { findLinkOrThrow } from "@/lib/links/find-link";
+import { outgoingSchema } from "@/lib/links/schemas";
+import { outgoingJson } from "@/lib/links/serialize";
+import { setOutgoing } from "@/lib/links/update-link";
+
+type P = { id: string };
+
+// GET /api/v1/links/{id}/outgoing – this app → remote (we are the consumer)
+export const GET = withCaller<"user", P>("user", async ({ params }) => {
+  const link = await findLinkOrThrow(db, params.id);
+  return Response.json({ ...outgoingJson(link), version: link.version });
+});
+
+// PUT /api/v1/links/{id}/outgoing – {threeLegged, twoLegged, impersonation, requestTokenUrl?, authorizeUrl?, accessTokenUrl?}
+export const PUT = withCaller<"admin", P>("admin", async ({ req, caller, params }) => {
+  const link = await setOutgoing(db, caller, params.id, await readJson(req, outgoingSchema));
+  return Response.json({ ...outgoingJson(link), version: link.version });
+});

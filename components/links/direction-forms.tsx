@@ -1,0 +1,157 @@
+"use client";
+
+import { useActionState, useState } from "react";
+import { SelectField, TextField } from "@/components/ui/field";
+import { FormMessage } from "@/components/ui/form-message";
+import { SubmitButton } from "@/components/ui/submit-button";
+import type { ActionResult } from "@/lib/actions/define-action";
+
+type Action = (s: ActionResult | null, f: FormData) => Promise<ActionResult>;
+
+interface Flags {
+  threeLegged: boolean;
+  twoLegged: boolean;
+  impersonation: boolean;
+}
+
+/** React resets a form after its action; a refused one comes back showing what was submitted. */
+function submitted(flags: Flags, values: Record<string, string> | undefined): Flags {
+  if (!values) return flags;
+  return { threeLegged: values.threeLegged === "on", twoLegged: values.twoLegged === "on", impersonation: values.impersonation === "on" };
+}
+
+function Toggles({ flags, onImpersonation, legend }: { flags: Flags; onImpersonation: (on: boolean) => void; legend: string }) {
+  return (
+    <fieldset className="flex flex-col gap-2">
+      <legend className="mb-1 text-sm font-medium">{legend}</legend>
+      <label className="flex items-center gap-2 text-sm">
+        <input type="checkbox" name="threeLegged" defaultChecked={flags.threeLegged} /> 3-legged OAuth (each person authorizes once)
+      </label>
+      <label className="flex items-center gap-2 text-sm">
+        <input type="checkbox" name="twoLegged" defaultChecked={flags.twoLegged} /> 2-legged OAuth (requests run as a fixed user)
+      </label>
+      <label className="flex items-center gap-2 text-sm">
+        <input type="checkbox" name="impersonation" defaultChecked={flags.impersonation} onChange={(e) => onImpersonation(e.currentTarget.checked)} /> 2-legged OAuth with
+        impersonation (requests run as the calling user)
+      </label>
+    </fieldset>
+  );
+}
+
+/** Turning impersonation on is a privileged act: the admin confirms the shared user base. */
+function ImpersonationConfirm({ show, error }: { show: boolean; error?: string }) {
+  if (!show) return null;
+  return (
+    <div role="group" aria-label="Confirm impersonation" className="rounded-md border border-warning/50 bg-warning/10 p-3 text-sm">
+      <p className="mb-2">
+        With impersonation, the remote application acts as <strong>any user it names</strong>. Enable it only when both applications share one user base (the
+        same directory), so a username means the same person on both sides.
+      </p>
+      <label className="flex items-center gap-2 font-medium">
+        <input type="checkbox" name="impersonationConfirmed" /> Both applications share one user base
+      </label>
+      {error ? <p className="mt-1 text-xs text-danger">{error}</p> : null}
+    </div>
+  );
+}
+
+export function OutgoingForm({
+  action,
+  link,
+}: {
+  action: Action;
+  link: { id: string; version: number; outgoing: Flags & { requestTokenUrl: string; authorizeUrl: string; accessTokenUrl: string } };
+}) {
+  const [state, formAction] = useActionState(action, null);
+  const [confirming, setConfirming] = useState(false);
+  const fields = state && !state.ok ? state.fields : undefined;
+  const values = state && !state.ok ? state.values : undefined;
+  return (
+    <form action={formAction} className="flex flex-col gap-4" aria-label="Outgoing" key={values ? JSON.stringify(values) : "saved"}>
+      <input type="hidden" name="id" value={link.id} />
+      <input type="hidden" name="version" value={link.version} />
+      <Toggles legend="How this app signs its requests" flags={submitted(link.outgoing, values)} onImpersonation={(on) => setConfirming(on && !link.outgoing.impersonation)} />
+      <ImpersonationConfirm show={confirming || Boolean(fields?.impersonationConfirmed)} error={fields?.impersonationConfirmed} />
+      <details>
+        <summary className="cursor-pointer text-sm font-medium">The remote&apos;s OAuth endpoints</summary>
+        <div className="mt-3 flex flex-col gap-3">
+          <TextField id="requestTokenUrl" label="Request token URL" defaultValue={values?.requestTokenUrl ?? link.outgoing.requestTokenUrl} error={fields?.requestTokenUrl} />
+          <TextField id="authorizeUrl" label="Authorize URL" defaultValue={values?.authorizeUrl ?? link.outgoing.authorizeUrl} error={fields?.authorizeUrl} />
+          <TextField id="accessTokenUrl" label="Access token URL" defaultValue={values?.accessTokenUrl ?? link.outgoing.accessTokenUrl} error={fields?.accessTokenUrl} />
+        </div>
+      </details>
+      <FormMessage result={state} />
+      <div>
+        <SubmitButton pendingLabel="Saving…">Save outgoing</SubmitButton>
+      </div>
+    </form>
+  );
+}
+
+export function IncomingForm({
+  action,
+  link,
+  users,
+}: {
+  action: Action;
+  link: { id: string; version: number; incoming: Flags & { consumerKey: string | null; consumerName: string | null; publicKeyFingerprint: string | null; executeAs: string | null } };
+  users: { username: string; displayName: string }[];
+}) {
+  const [state, formAction] = useActionState(action, null);
+  const [confirming, setConfirming] = useState(false);
+  const fields = state && !state.ok ? state.fields : undefined;
+  const values = state && !state.ok ? state.values : undefined;
+  const inc = link.incoming;
+  return (
+    <form action={formAction} className="flex flex-col gap-4" aria-label="Incoming" key={values ? JSON.stringify(values) : "saved"}>
+      <input type="hidden" name="id" value={link.id} />
+      <input type="hidden" name="version" value={link.version} />
+      <div className="rounded-md bg-surface-2 p-3 text-sm">
+        <p className="font-medium">Remote consumer</p>
+        {inc.consumerKey ? (
+          <dl className="mt-1 grid grid-cols-[8rem_1fr] gap-x-3 gap-y-1">
+            <dt className="text-muted">Key</dt>
+            <dd className="break-all font-mono text-xs" data-testid="incoming-consumer-key">
+              {inc.consumerKey}
+            </dd>
+            <dt className="text-muted">Name</dt>
+            <dd>{inc.consumerName}</dd>
+            <dt className="text-muted">Public key</dt>
+            <dd className="break-all font-mono text-xs">{inc.publicKeyFingerprint ?? "none"}</dd>
+          </dl>
+        ) : (
+          <p className="text-muted">Not set: fetch it from the remote, or paste its consumer key and public key.</p>
+        )}
+        <SubmitButton size="sm" variant="secondary" name="fetchConsumer" value="on" className="mt-2" pendingLabel="Fetching…">
+          Fetch from remote
+        </SubmitButton>
+      </div>
+      <details>
+        <summary className="cursor-pointer text-sm font-medium">Paste the consumer</summary>
+        <div className="mt-3 flex flex-col gap-3">
+          <TextField id="consumerKey" label="Consumer key" defaultValue={values?.consumerKey ?? inc.consumerKey ?? ""} error={fields?.consumerKey} />
+          <TextField id="consumerName" label="Consumer name" defaultValue={values?.consumerName ?? inc.consumerName ?? ""} error={fields?.consumerName} />
+          <label htmlFor="publicKey" className="text-sm font-medium">
+            Public key (PEM or the base64 text Jira shows)
+          </label>
+          <textarea id="publicKey" name="publicKey" rows={4} className="rounded-md border border-border bg-surface p-2 font-mono text-xs" aria-invalid={fields?.publicKey ? true : undefined} />
+          {fields?.publicKey ? <p className="text-xs text-danger">{fields.publicKey}</p> : null}
+        </div>
+      </details>
+      <Toggles legend="What the remote may do here" flags={submitted(inc, values)} onImpersonation={(on) => setConfirming(on && !inc.impersonation)} />
+      <ImpersonationConfirm show={confirming || Boolean(fields?.impersonationConfirmed)} error={fields?.impersonationConfirmed} />
+      <SelectField id="executeAs" label="2-legged requests run as" defaultValue={values?.executeAs ?? inc.executeAs ?? ""} error={fields?.executeAs} hint="Needed for 2-legged OAuth.">
+        <option value="">Nobody (2-legged off)</option>
+        {users.map((u) => (
+          <option key={u.username} value={u.username}>
+            {u.displayName} ({u.username})
+          </option>
+        ))}
+      </SelectField>
+      <FormMessage result={state} />
+      <div>
+        <SubmitButton pendingLabel="Saving…">Save incoming</SubmitButton>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,129 @@
+import crypto from "node:crypto";
+import { expect, test } from "@playwright/test";
+import { startFixtureRemote } from "../tests/support/fixture-remote";
+import { ADMIN, screenshot, signInOk } from "./helpers";
+
+let remote: Awaited<ReturnType<typeof startFixtureRemote>>;
+const remoteKey = (crypto.generateKeyPairSync("rsa", { modulusLength: 2048 }).publicKey.export({ type: "spki", format: "der" }) as Buffer).toString("base64");
+
+test.beforeAll(async () => {
+  remote = await startFixtureRemote({ consumer: { key: "jira:e2e-fixture", name: "E2E Jira", publicKeyBase64: remoteKey } });
+});
+test.afterAll(() => remote.close());
+
+test("an admin creates a link by discovery, configures both directions, sets primary, resets and deletes it", async ({ page }) => {
+  remote.behaviour.manifest = { id: "e2e-jira-1", name: "E2E Jira", typeId: "jira", url: `${remote.url}/jira` };
+  await signInOk(page, ADMIN.username, ADMIN.password);
+
+  // The wizard: a URL with no manifest offers manual creation; a good one discovers.
+  await page.getByRole("link", { name: "Create link" }).click();
+  remote.behaviour.mode = "garbage";
+  await page.getByLabel("Application URL").fill(`${remote.url}/broken`);
+  await page.getByRole("button", { name: "Discover and create" }).click();
+  await expect(page.getByRole("form", { name: "Create link" }).getByRole("alert")).toContainText("Create the link manually");
+  await expect(page.getByLabel("Name")).toBeVisible();
+  await screenshot(page, "link-wizard");
+  remote.behaviour.mode = "ok";
+  await page.goto("/links/new");
+  await page.getByLabel("Application URL").fill(`${remote.url}/jira`);
+  await page.getByRole("button", { name: "Discover and create" }).click();
+  await expect(page.getByRole("heading", { name: "E2E Jira" })).toBeVisible();
+  await expect(page.getByTestId("incoming-consumer-key")).toHaveText("jira:e2e-fixture");
+  await expect(page.getByText("Primary")).toBeVisible();
+
+  // Outgoing: enabling impersonation asks for the shared-user-base confirmation.
+  const outgoing = page.getByRole("form", { name: "Outgoing" });
+  await outgoing.getByLabel(/3-legged OAuth/).check();
+  await outgoing.getByLabel(/with impersonation/).check();
+  await expect(outgoing.getByRole("group", { name: "Confirm impersonation" })).toBeVisible();
+  await outgoing.getByRole("button", { name: "Save outgoing" }).click();
+  await expect(outgoing.getByRole("alert")).toContainText("Confirm that both applications share one user base");
+  await outgoing.getByLabel("Both applications share one user base").check();
+  await outgoing.getByRole("button", { name: "Save outgoing" }).click();
+  await expect(outgoing.getByRole("status")).toHaveText("Outgoing saved.");
+
+  // Incoming: 2LO runs as a chosen local user.
+  const incoming = page.getByRole("form", { name: "Incoming" });
+  await incoming.getByLabel(/2-legged OAuth \(requests run as a fixed user\)/).check();
+  await incoming.getByRole("button", { name: "Save incoming" }).click();
+  await expect(incoming.getByRole("alert").first()).toContainText("2-legged requests run as a local user: choose one.");
+  await incoming.getByLabel("2-legged requests run as").selectOption("admin");
+  await incoming.getByRole("button", { name: "Save incoming" }).click();
+  await expect(incoming.getByRole("status")).toHaveText("Incoming saved.");
+  await page.reload();
+  await expect(page.getByText("Now: 3LO, impersonation.")).toBeVisible();
+  await expect(page.getByText("Now: 3LO, 2LO.")).toBeVisible();
+  await screenshot(page, "link-page");
+
+  // A second Jira link (manual) is not primary until made so.
+  await page.goto("/links/new");
+  await page.getByRole("button", { name: "Enter the details by hand instead" }).click();
+  await page.getByLabel("Application URL").fill("http://jira-two.example.test");
+  await page.getByLabel("Name").fill("Second Jira");
+  await page.getByLabel("Type").selectOption("jira");
+  await page.getByRole("button", { name: "Create link" }).click();
+  await expect(page.getByRole("heading", { name: "Second Jira" })).toBeVisible();
+  await page.getByRole("button", { name: "Make primary" }).click();
+  await expect(page.getByRole("button", { name: "Make primary" })).toHaveCount(0);
+  await page.goto("/links");
+  await expect(page.getByTestId("link-row-Second Jira")).toContainText("Primary");
+  await expect(page.getByTestId("link-row-E2E Jira")).not.toContainText("Primary");
+  await screenshot(page, "links-list");
+
+  // Reset each direction of the first link: the consumer is fetched again.
+  await page.getByRole("link", { name: "E2E Jira" }).click();
+  remote.behaviour.consumer = { key: "jira:e2e-fixture-new", name: "E2E Jira", publicKeyBase64: remoteKey };
+  await page.getByText("Reset incoming OAuth…").click();
+  const resetIncoming = page.getByRole("form", { name: "Reset incoming" });
+  await resetIncoming.getByRole("button", { name: "Reset incoming" }).click();
+  await expect(resetIncoming.getByRole("status")).toContainText("forgot jira:e2e-fixture");
+  await page.reload();
+  await expect(page.getByTestId("incoming-consumer-key")).toHaveText("jira:e2e-fixture-new");
+  await page.getByText("Reset outgoing OAuth…").click();
+  const resetOutgoing = page.getByRole("form", { name: "Reset outgoing" });
+  await resetOutgoing.getByRole("button", { name: "Reset outgoing" }).click();
+  await expect(resetOutgoing.getByRole("status")).toContainText("discarded 0 access tokens");
+
+  // Delete needs the name typed.
+  const del = page.getByRole("form", { name: "Delete link" });
+  await del.getByLabel('Type "E2E Jira" to delete this link').fill("E2E jira");
+  await del.getByRole("button", { name: "Delete link" }).click();
+  await expect(del.getByText('Type "E2E Jira" to confirm.')).toBeVisible();
+  await del.getByLabel('Type "E2E Jira" to delete this link').fill("E2E Jira");
+  await del.getByRole("button", { name: "Delete link" }).click();
+  await expect(page).toHaveURL(/\/links\?deleted=/);
+  await expect(page.getByRole("status")).toHaveText("Deleted “E2E Jira”.");
+  await expect(page.getByTestId("link-row-E2E Jira")).toHaveCount(0);
+  await expect(page.getByTestId("link-row-Second Jira")).toContainText("Primary");
+
+  // Every step is in the audit log.
+  await page.goto("/audit?action=link.");
+  for (const action of ["link.create", "link.outgoing", "link.incoming", "link.update", "link.reset", "link.delete"]) {
+    await expect(page.getByRole("table", { name: "Audit events" })).toContainText(action);
+  }
+});
+
+test("the manifest and consumer info are served to anyone as XML", async ({ request }) => {
+  const manifest = await request.get("/rest/applinks/1.0/manifest");
+  expect(manifest.headers()["content-type"]).toMatch(/^application\/xml/);
+  expect(await manifest.text()).toContain("<typeId>applink-admin</typeId>");
+  const consumer = await request.get("/plugins/servlet/oauth/consumer-info");
+  expect(await consumer.text()).toMatch(/<key>applink-admin:[0-9a-f-]{36}<\/key>/);
+});
+
+test("the proxy forwards through a link on the real server, and refuses escapes", async ({ page }) => {
+  remote.behaviour.mode = "ok";
+  remote.behaviour.manifest = { id: "e2e-proxy-app", name: "Proxy target", typeId: "generic", url: `${remote.url}/proxied` };
+  await signInOk(page, ADMIN.username, ADMIN.password);
+  const created = await page.request.post("/api/v1/links", { data: { name: "Proxy target", type: "generic", rpcUrl: `${remote.url}/proxied` } });
+  expect(created.status()).toBe(201);
+  const { id } = await created.json();
+  const through = await page.request.get(`/api/v1/links/${id}/proxy/rest/applinks/1.0/manifest?x=a%20b`);
+  expect(through.status()).toBe(200);
+  expect(await through.text()).toContain("<id>e2e-proxy-app</id>");
+  for (const escape of ["%2e%2e/%2e%2e/%2e%2e/api/health", "..%2f..%2fapi/health", "a%5c..%5cb", "%2f%2fevil.example/x"]) {
+    const res = await page.request.get(`/api/v1/links/${id}/proxy/${escape}`);
+    expect(res.status(), escape).not.toBe(200);
+  }
+  expect((await page.request.get(`/api/v1/links/${id}/proxy/a%5c..%5cb`)).status()).toBe(400);
+});

@@ -1,0 +1,55 @@
+import "server-only";
+import { unstable_rethrow } from "next/navigation";
+import { z } from "zod";
+import { AppError } from "@/lib/errors";
+import { getServerCaller } from "@/lib/auth/server-caller";
+import type { Caller } from "@/lib/auth/caller";
+import { fieldErrors } from "@/lib/validation/fields";
+import { log } from "@/lib/log";
+
+export type ActionResult<T = unknown> =
+  | { ok: true; message?: string; data?: T }
+  | { ok: false; message: string; fields?: Record<string, string>; values?: Record<string, string> };
+
+const SECRET_FIELD = /pass|secret|^token$|private/i;
+
+/** What the person typed (secrets excepted), so a refused form can be shown again as it was. */
+function echoValues(raw: Record<string, FormDataEntryValue>): Record<string, string> {
+  return Object.fromEntries(Object.entries(raw).filter(([k, v]) => typeof v === "string" && !SECRET_FIELD.test(k)) as [string, string][]);
+}
+
+export const NOT_SIGNED_IN = "Your session has ended. Sign in again.";
+export const ADMINS_ONLY = "Administrators only.";
+
+/**
+ * The one way to write a server action: it resolves the caller server-side, enforces the role,
+ * parses the form with zod, and turns every error into a result a form can show inline.
+ * Use as `export const doThing = defineAction("admin", schema, async (input, caller) => …)`.
+ */
+export function defineAction<S extends z.ZodType, T = unknown>(
+  access: "user" | "admin",
+  schema: S,
+  handler: (input: z.output<S>, caller: Caller) => Promise<ActionResult<T>>,
+) {
+  return async (_previous: ActionResult<T> | null, formData: FormData): Promise<ActionResult<T>> => {
+    const caller = await getServerCaller();
+    if (!caller) return { ok: false, message: NOT_SIGNED_IN };
+    if (access === "admin" && caller.role !== "ADMIN") return { ok: false, message: ADMINS_ONLY };
+    const raw: Record<string, FormDataEntryValue> = {};
+    for (const [key, value] of formData.entries()) if (!key.startsWith("$ACTION")) raw[key] = value;
+    const values = echoValues(raw);
+    const parsed = schema.safeParse(raw);
+    if (!parsed.success) return { ok: false, message: "Check the highlighted fields.", fields: fieldErrors(parsed.error), values };
+    try {
+      return await handler(parsed.data, caller);
+    } catch (error) {
+      // redirect() and notFound() travel as errors: let Next.js handle them.
+      unstable_rethrow(error);
+      if (error instanceof z.ZodError) return { ok: false, message: "Check the highlighted fields.", fields: fieldErrors(error), values };
+      if (error instanceof AppError) return { ok: false, message: error.message, fields: error.fields, values };
+      const id = crypto.randomUUID();
+      log.error({ err: error, errorId: id }, "unhandled server action error");
+      return { ok: false, message: `Something went wrong on our side (error id ${id}).` };
+    }
+  };
+}

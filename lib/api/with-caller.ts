@@ -1,0 +1,55 @@
+import type { z } from "zod";
+import { db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { resolveCaller, type Caller } from "@/lib/auth/caller";
+import { handleApiError } from "@/lib/api/handle-error";
+
+/** Who may call a route: anyone, any signed-in user (or token), or administrators only. */
+export type Access = "public" | "user" | "admin";
+
+type Params = Record<string, string | string[]>;
+type RouteContext<P extends Params> = { params: Promise<P> };
+
+interface HandlerArgs<P extends Params, A extends Access> {
+  req: Request;
+  params: P;
+  caller: A extends "public" ? Caller | null : Caller;
+}
+
+/**
+ * Wraps a route handler: resolves the caller (bearer token or session), enforces `access`, awaits
+ * the params, and sends every thrown error through `handleApiError`.
+ */
+export function withCaller<A extends Access, P extends Params = Params>(
+  access: A,
+  handler: (args: HandlerArgs<P, A>) => Promise<Response>,
+) {
+  return async (req: Request, context: RouteContext<P>): Promise<Response> => {
+    try {
+      const caller = await resolveCaller(db, req.headers);
+      if (access !== "public" && !caller) throw new AppError("unauthenticated", "Sign in or send \"Authorization: Bearer <api token>\".");
+      if (access === "admin" && caller?.role !== "ADMIN") throw new AppError("forbidden", "Administrators only.");
+      const params = (await context?.params) ?? ({} as P);
+      return await handler({ req, params, caller: caller as HandlerArgs<P, A>["caller"] });
+    } catch (error) {
+      return handleApiError(error);
+    }
+  };
+}
+
+const MAX_JSON_BYTES = 1024 * 1024;
+
+/** Reads and validates a JSON body: not JSON, too large or invalid answers 400, never 500. */
+export async function readJson<S extends z.ZodType>(req: Request, schema: S): Promise<z.output<S>> {
+  const type = req.headers.get("content-type") ?? "";
+  if (!/^application\/([\w.+-]*\+)?json\b/i.test(type)) throw new AppError("bad_request", "Send a JSON body with Content-Type: application/json.");
+  const text = await req.text();
+  if (Buffer.byteLength(text) > MAX_JSON_BYTES) throw new AppError("bad_request", "The body is larger than 1 MB.");
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new AppError("bad_request", "The body is not valid JSON.");
+  }
+  return schema.parse(body);
+}

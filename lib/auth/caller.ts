@@ -1,0 +1,77 @@
+import { parse as parseCookies } from "cookie";
+import { getToken } from "next-auth/jwt";
+import type { Db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import type { Actor } from "@/lib/audit/record";
+import { authenticateApiToken } from "@/lib/tokens/api-tokens";
+import { sessionCookieName, secureCookies } from "@/lib/auth/session-cookie";
+import { sessionSecret } from "@/lib/env/secret-file";
+import type { Role } from "@/lib/validation/fields";
+
+/** Who is calling, as every route, page and server action sees it. Always read fresh from the database. */
+export interface Caller extends Actor {
+  id: string;
+  username: string;
+  email: string;
+  displayName: string;
+  role: Role;
+  via: "session" | "token";
+}
+
+type UserRow = { id: string; username: string; email: string; displayName: string; role: string };
+
+function toCaller(user: UserRow, via: Caller["via"]): Caller {
+  return {
+    id: user.id,
+    username: user.username,
+    email: user.email,
+    displayName: user.displayName,
+    role: user.role === "ADMIN" ? "ADMIN" : "USER",
+    via,
+  };
+}
+
+/**
+ * Resolves the caller of a request from its headers: `Authorization: Bearer <api token>` first (a
+ * bad token is an error, never a silent fall-back to the cookie), else the session cookie. A
+ * session of a disabled user, or one issued before their last password reset, is no session.
+ */
+export async function resolveCaller(db: Db, headers: Headers): Promise<Caller | null> {
+  const authorization = headers.get("authorization");
+  if (authorization) {
+    const [scheme, ...rest] = authorization.trim().split(/\s+/);
+    if (scheme?.toLowerCase() !== "bearer" || rest.length !== 1) {
+      throw new AppError("unauthenticated", "Unsupported Authorization header: use \"Bearer <api token>\".");
+    }
+    const user = await authenticateApiToken(db, rest[0]!);
+    if (!user) throw new AppError("unauthenticated", "The API token is invalid, revoked, or belongs to a disabled user.");
+    return toCaller(user, "token");
+  }
+  return sessionCaller(db, headers);
+}
+
+async function sessionCaller(db: Db, headers: Headers): Promise<Caller | null> {
+  const cookieHeader = headers.get("cookie");
+  if (!cookieHeader) return null;
+  // next-auth reads (possibly chunked) session cookies from `req.cookies`, an object by name.
+  const jwt = await getToken({
+    req: { cookies: parseCookies(cookieHeader), headers: {} } as never,
+    secret: sessionSecret(),
+    cookieName: sessionCookieName(),
+    secureCookie: secureCookies(),
+  });
+  const uid = typeof jwt?.uid === "string" ? jwt.uid : null;
+  if (!uid) return null;
+  const user = await db.user.findUnique({
+    where: { id: uid },
+    select: { id: true, username: true, email: true, displayName: true, role: true, disabled: true, sessionsValidAfter: true },
+  });
+  if (!user || user.disabled) return null;
+  const signedInAt = typeof jwt?.authAt === "number" ? jwt.authAt : 0;
+  if (signedInAt < user.sessionsValidAfter.getTime()) return null;
+  return toCaller(user, "session");
+}
+
+export function isAdmin(caller: Caller | null): caller is Caller & { role: "ADMIN" } {
+  return caller?.role === "ADMIN";
+}

@@ -1,0 +1,66 @@
+import type { Db } from "@/lib/db";
+import { DUMMY_HASH, verifyPassword } from "@/lib/auth/password";
+import { checkThrottle, clearUserFailures, recordFailure } from "@/lib/auth/throttle";
+import { log } from "@/lib/log";
+
+export const SIGN_IN_MESSAGES = {
+  invalid: "Invalid username or password.",
+  disabled: "This account is disabled. Ask an administrator to enable it.",
+} as const;
+
+export function throttledMessage(retryAfterSeconds: number): string {
+  const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
+  return `Too many failed sign-in attempts. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`;
+}
+
+export class SignInError extends Error {
+  constructor(
+    readonly code: "invalid" | "disabled" | "throttled",
+    message: string,
+  ) {
+    super(message);
+    this.name = "SignInError";
+  }
+}
+
+export interface SignedInUser {
+  id: string;
+  username: string;
+  email: string;
+  displayName: string;
+  role: string;
+}
+
+/**
+ * Checks a username and password. Messages never tell whether a username exists: an unknown name
+ * costs the same scrypt work and gets the same answer as a wrong password. Failures are counted per
+ * username and per client address; over the limit, nothing is checked until the window passes.
+ */
+export async function signInWithPassword(
+  db: Db,
+  input: { username: string; password: string; ip: string },
+): Promise<SignedInUser> {
+  const username = input.username.trim().toLowerCase();
+  const keys = { username, ip: input.ip };
+  const verdict = await checkThrottle(db, keys);
+  if (verdict.blocked) {
+    log.warn({ username, ip: input.ip }, "sign-in throttled");
+    throw new SignInError("throttled", throttledMessage(verdict.retryAfterSeconds));
+  }
+  const row = username
+    ? await db.user.findUnique({
+        where: { username },
+        select: { id: true, username: true, email: true, displayName: true, role: true, disabled: true, passwordHash: true },
+      })
+    : null;
+  const ok = await verifyPassword(input.password, row?.passwordHash ?? DUMMY_HASH);
+  if (!row || !ok) {
+    await recordFailure(db, keys);
+    log.info({ username, ip: input.ip }, "sign-in failed");
+    throw new SignInError("invalid", SIGN_IN_MESSAGES.invalid);
+  }
+  if (row.disabled) throw new SignInError("disabled", SIGN_IN_MESSAGES.disabled);
+  await clearUserFailures(db, username);
+  log.info({ username, ip: input.ip }, "signed in");
+  return { id: row.id, username: row.username, email: row.email, displayName: row.displayName, role: row.role };
+}

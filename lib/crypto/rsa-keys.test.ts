@@ -1,0 +1,57 @@
+import crypto from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { generateRsaKeyPair, KeyFormatError, parsePrivateKey, parsePublicKey, privateKeyPem, publicKeyBase64, publicKeyFingerprint, publicKeyPem } from "@/lib/crypto/rsa-keys";
+
+function problemOf(input: string) {
+  try {
+    parsePublicKey(input);
+  } catch (error) {
+    expect(error).toBeInstanceOf(KeyFormatError);
+    return (error as KeyFormatError).problem;
+  }
+  return "accepted";
+}
+
+describe("RSA keys", () => {
+  const { publicKey, privateKey } = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const spkiPem = publicKey.export({ type: "spki", format: "pem" }).toString();
+  const pkcs1Pem = publicKey.export({ type: "pkcs1", format: "pem" }).toString();
+  const spkiB64 = (publicKey.export({ type: "spki", format: "der" }) as Buffer).toString("base64");
+  const pkcs1B64 = (publicKey.export({ type: "pkcs1", format: "der" }) as Buffer).toString("base64");
+  const fingerprint = publicKeyFingerprint(publicKey);
+
+  it("accepts every way admins paste a public key, as the same key", () => {
+    const wrapped = spkiB64.replace(/(.{64})/g, "$1\n");
+    for (const input of [spkiPem, pkcs1Pem, spkiB64, pkcs1B64, wrapped, `  ${spkiB64}\r\n`, spkiPem.replace(/\n/g, "\r\n")]) {
+      expect(publicKeyFingerprint(parsePublicKey(input))).toBe(fingerprint);
+    }
+  });
+
+  it("refuses non-RSA, small, private, empty and malformed keys, naming the problem", () => {
+    const ec = crypto.generateKeyPairSync("ec", { namedCurve: "P-256" }).publicKey.export({ type: "spki", format: "pem" }).toString();
+    const small = crypto.generateKeyPairSync("rsa", { modulusLength: 1024 }).publicKey.export({ type: "spki", format: "pem" }).toString();
+    expect(problemOf(ec)).toBe("not_rsa");
+    expect(problemOf(small)).toBe("too_small");
+    expect(problemOf(privateKey.export({ type: "pkcs8", format: "pem" }).toString())).toBe("private_key_given");
+    expect(problemOf("   ")).toBe("empty");
+    for (const junk of ["hello", "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----", "QUJD", spkiB64.slice(0, 100)]) expect(problemOf(junk)).toBe("malformed");
+    expect(() => parsePublicKey(small)).toThrow(/1024 bits; at least 2048/);
+  });
+
+  it("exports as PEM and as bare base64 that read back", () => {
+    expect(publicKeyPem(publicKey)).toBe(spkiPem);
+    expect(publicKeyBase64(publicKey)).toBe(spkiB64);
+    expect(publicKeyBase64(publicKey)).not.toMatch(/\s/);
+    expect(fingerprint).toMatch(/^SHA256:[A-Za-z0-9+/]{43}$/);
+    expect(publicKeyFingerprint(crypto.createPublicKey(parsePrivateKey(privateKeyPem(privateKey))))).toBe(fingerprint);
+  });
+
+  it("generates key pairs of the offered sizes (2048 and 3072 tried here) that sign and verify", async () => {
+    for (const bits of [2048, 3072] as const) {
+      const pair = await generateRsaKeyPair(bits);
+      expect(pair.publicKey.asymmetricKeyDetails?.modulusLength).toBe(bits);
+      const sig = crypto.sign("sha1", Buffer.from("x"), pair.privateKey);
+      expect(crypto.verify("sha1", Buffer.from("x"), pair.publicKey, sig)).toBe(true);
+    }
+  });
+});

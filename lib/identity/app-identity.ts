@@ -1,0 +1,79 @@
+import crypto from "node:crypto";
+import type { Db } from "@/lib/db";
+import { generateRsaKeyPair, privateKeyPem, publicKeyBase64, publicKeyFingerprint, publicKeyPem } from "@/lib/crypto/rsa-keys";
+import { readSecret, storeSecret } from "@/lib/vault/vault";
+import type { Env } from "@/lib/env/paths";
+
+/** This instance as remote admins see it: what they enter on their side of a link. */
+export interface AppIdentityView {
+  instanceId: string;
+  consumerKey: string;
+  consumerName: string;
+  description: string;
+  publicKeyPem: string;
+  /** Bare base64 SPKI, as Jira's "public key" field wants it. */
+  publicKeyBase64: string;
+  fingerprint: string;
+  keyCreatedAt: Date;
+}
+
+const IDENTITY_ID = 1;
+
+function toView(row: { instanceId: string; consumerKey: string; consumerName: string; description: string; publicKeyPem: string; keyCreatedAt: Date }): AppIdentityView {
+  const key = crypto.createPublicKey(row.publicKeyPem);
+  return {
+    instanceId: row.instanceId,
+    consumerKey: row.consumerKey,
+    consumerName: row.consumerName,
+    description: row.description,
+    publicKeyPem: row.publicKeyPem,
+    publicKeyBase64: publicKeyBase64(key),
+    fingerprint: publicKeyFingerprint(key),
+    keyCreatedAt: row.keyCreatedAt,
+  };
+}
+
+/**
+ * This instance's identity, created on first use: an instance id, the consumer key
+ * `applink-admin:<instance id>`, a consumer name (`APP_NAME`, default "Applink Admin") and a
+ * 2048-bit RSA key pair whose private half goes straight into the vault. Two processes starting at
+ * once agree (the row's key is fixed; the loser reads the winner's).
+ */
+export async function ensureAppIdentity(db: Db, env: Env = process.env): Promise<AppIdentityView> {
+  const existing = await db.appIdentity.findUnique({ where: { id: IDENTITY_ID } });
+  if (existing) return toView(existing);
+  const pair = await generateRsaKeyPair(2048);
+  const instanceId = crypto.randomUUID();
+  try {
+    const row = await db.$transaction(async (tx) => {
+      const privateKeySecretId = await storeSecret(tx, "app-identity.private-key", privateKeyPem(pair.privateKey));
+      return tx.appIdentity.create({
+        data: {
+          id: IDENTITY_ID,
+          instanceId,
+          consumerKey: `applink-admin:${instanceId}`,
+          consumerName: env.APP_NAME?.trim() || "Applink Admin",
+          description: "Applink Admin: application links and signed requests",
+          privateKeySecretId,
+          publicKeyPem: publicKeyPem(pair.publicKey),
+        },
+      });
+    });
+    return toView(row);
+  } catch (error) {
+    if ((error as { code?: string }).code !== "P2002") throw error;
+    return toView(await db.appIdentity.findUniqueOrThrow({ where: { id: IDENTITY_ID } }));
+  }
+}
+
+let signingKey: { secretId: string; key: crypto.KeyObject } | null = null;
+
+/** The private key this app signs outgoing requests with (opened from the vault once per key). */
+export async function appSigningKey(db: Db): Promise<crypto.KeyObject> {
+  await ensureAppIdentity(db);
+  const row = await db.appIdentity.findUniqueOrThrow({ where: { id: IDENTITY_ID }, select: { privateKeySecretId: true } });
+  if (signingKey?.secretId !== row.privateKeySecretId) {
+    signingKey = { secretId: row.privateKeySecretId, key: crypto.createPrivateKey((await readSecret(db, row.privateKeySecretId)).toString("utf8")) };
+  }
+  return signingKey.key;
+}

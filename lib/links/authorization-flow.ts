@@ -1,0 +1,79 @@
+import type { Db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import type { Caller } from "@/lib/auth/caller";
+import { secureCookies } from "@/lib/auth/session-cookie";
+import { publicBaseUrl } from "@/lib/http/public-url";
+import { findLinkOrThrow } from "@/lib/links/find-link";
+import { completeAuthorization, REQUEST_TOKEN_TTL_MS, startAuthorization } from "@/lib/links/three-legged";
+
+const BINDING_COOKIE = "applink_oauth_binding";
+
+function callbackPath(linkId: string) {
+  return `/api/v1/links/${encodeURIComponent(linkId)}/oauth-callback`;
+}
+
+/** Back to the link page with a one-line outcome the page shows (never an error dump). */
+function backToLink(base: string, linkId: string, message: string, ok: boolean, returnTo?: string): Response {
+  const target = new URL(ok && returnTo ? returnTo : `/links/${encodeURIComponent(linkId)}`, base);
+  target.searchParams.set(ok ? "authorized" : "oauthError", message);
+  return Response.redirect(target.href, 302);
+}
+
+function safeReturnTo(value: string | null): string | undefined {
+  return value && value.startsWith("/") && !value.startsWith("//") && !value.includes("\\") ? value : undefined;
+}
+
+/** GET /api/v1/links/{id}/authorize: fetch a request token and send the browser to the remote. */
+export async function beginAuthorization(db: Db, req: Request, caller: Caller, linkId: string): Promise<Response> {
+  const base = publicBaseUrl(req);
+  const link = await findLinkOrThrow(db, linkId);
+  const returnTo = safeReturnTo(new URL(req.url).searchParams.get("returnTo")) ?? `/links/${encodeURIComponent(link.id)}`;
+  try {
+    const { authorizeUrl, binding } = await startAuthorization(db, link, caller, { callbackUrl: `${base}${callbackPath(link.id)}`, returnTo });
+    const cookie = [
+      `${BINDING_COOKIE}=${binding}`,
+      `Path=${callbackPath(link.id)}`,
+      `Max-Age=${REQUEST_TOKEN_TTL_MS / 1000}`,
+      "HttpOnly",
+      "SameSite=Lax",
+      ...(secureCookies() ? ["Secure"] : []),
+    ].join("; ");
+    return new Response(null, { status: 302, headers: { Location: authorizeUrl, "Set-Cookie": cookie, "Cache-Control": "no-store" } });
+  } catch (error) {
+    if (error instanceof AppError) return backToLink(base, link.id, error.message, false);
+    throw error;
+  }
+}
+
+/** GET /api/v1/links/{id}/oauth-callback: the remote sends the browser back here after consent. */
+export async function finishAuthorization(db: Db, req: Request, caller: Caller, linkId: string): Promise<Response> {
+  const base = publicBaseUrl(req);
+  const link = await findLinkOrThrow(db, linkId);
+  const params = new URL(req.url).searchParams;
+  const clear = `${BINDING_COOKIE}=; Path=${callbackPath(link.id)}; Max-Age=0; HttpOnly; SameSite=Lax`;
+  const withClear = (response: Response) => {
+    const headers = new Headers(response.headers);
+    headers.append("Set-Cookie", clear);
+    return new Response(null, { status: response.status, headers });
+  };
+  const problem = params.get("oauth_problem");
+  const oauthToken = params.get("oauth_token");
+  const verifier = params.get("oauth_verifier");
+  if (problem || !oauthToken || !verifier) {
+    const why = problem === "user_refused" || problem === "permission_denied" ? `You declined to authorize ${link.name}.` : `${link.name} did not complete the authorization${problem ? ` (${problem})` : ""}. Try again.`;
+    return withClear(backToLink(base, link.id, why, false));
+  }
+  const binding = req.headers
+    .get("cookie")
+    ?.split(";")
+    .map((c) => c.trim())
+    .find((c) => c.startsWith(`${BINDING_COOKIE}=`))
+    ?.slice(BINDING_COOKIE.length + 1);
+  try {
+    const { returnTo } = await completeAuthorization(db, link, caller, { oauthToken, verifier, binding });
+    return withClear(backToLink(base, link.id, `${link.name} is authorized: requests through it now run as you.`, true, returnTo));
+  } catch (error) {
+    if (error instanceof AppError) return withClear(backToLink(base, link.id, error.message, false));
+    throw error;
+  }
+}

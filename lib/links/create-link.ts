@@ -1,0 +1,85 @@
+import type { Db } from "@/lib/db";
+import type { Link } from "@/lib/generated/prisma/client";
+import { AppError } from "@/lib/errors";
+import { recordAudit, type Actor } from "@/lib/audit/record";
+import { createLinkSchema, type CreateLinkInput } from "@/lib/links/schemas";
+import { discoverManifest, fetchConsumerInfo, type RemoteConsumer } from "@/lib/links/discover";
+import { RemoteFetchError } from "@/lib/links/remote-fetch";
+import { linkAuditView } from "@/lib/links/serialize";
+
+export interface CreateLinkResult {
+  link: Link;
+  /** Things the admin should know (a base URL that differs from the one entered, a consumer not fetched). */
+  warnings: string[];
+}
+
+/**
+ * Creates a link. From `{rpcUrl}` alone it reads the remote's manifest (name, type, application
+ * id); with `{name, type, rpcUrl}` it creates the link as given. The first link of a type becomes
+ * its primary. A second link to the same application id or RPC URL is refused.
+ */
+export async function createLink(db: Db, actor: Actor, input: CreateLinkInput): Promise<CreateLinkResult> {
+  const parsed = createLinkSchema.parse(input);
+  const warnings: string[] = [];
+  let name = parsed.name;
+  let type = parsed.type;
+  let remoteAppId: string | null = null;
+  if (!name || !type) {
+    try {
+      const manifest = await discoverManifest(parsed.rpcUrl);
+      name = manifest.name;
+      type = manifest.type;
+      remoteAppId = manifest.id;
+      if (manifest.url && manifest.url !== parsed.rpcUrl) {
+        warnings.push(
+          `The application reports its base URL as ${manifest.url}, not ${parsed.rpcUrl}. Requests signed for one URL and received at the other fail with signature_invalid: use the URL it reports unless a proxy sits between.`,
+        );
+      }
+    } catch (error) {
+      if (error instanceof RemoteFetchError) {
+        throw new AppError("discovery_failed", `No applinks manifest could be read: ${error.message} Create the link manually (name and type, e.g. generic).`, {
+          fields: { rpcUrl: error.message },
+        });
+      }
+      throw error;
+    }
+  }
+
+  let consumer: RemoteConsumer | null = null;
+  if (parsed.fetchConsumer) {
+    try {
+      consumer = await fetchConsumerInfo(parsed.rpcUrl);
+    } catch (error) {
+      if (!(error instanceof RemoteFetchError)) throw error;
+      warnings.push(`Incoming was not set up: ${error.message} Fetch or paste the consumer on the link page.`);
+    }
+  }
+
+  const link = await db.$transaction(async (tx) => {
+    const clash = await tx.link.findFirst({
+      where: { OR: [{ rpcUrl: parsed.rpcUrl }, ...(remoteAppId ? [{ remoteAppId }] : []), ...(consumer ? [{ inConsumerKey: consumer.key }] : [])] },
+      select: { name: true, rpcUrl: true, remoteAppId: true },
+    });
+    if (clash) {
+      const message = `"${clash.name}" already links to this application.`;
+      throw new AppError("conflict", message, { fields: { rpcUrl: message } });
+    }
+    const primary = (await tx.link.count({ where: { type: type! } })) === 0;
+    const created = await tx.link.create({
+      data: {
+        name: name!,
+        type: type!,
+        rpcUrl: parsed.rpcUrl,
+        displayUrl: parsed.displayUrl ?? parsed.rpcUrl,
+        remoteAppId,
+        primary,
+        ...(consumer
+          ? { inEnabled: true, inConsumerKey: consumer.key, inConsumerName: consumer.name, inPublicKeyPem: consumer.publicKeyPem, in3lo: true }
+          : {}),
+      },
+    });
+    await recordAudit(tx, actor, { action: "link.create", targetType: "link", targetId: created.id, targetLabel: created.name, after: linkAuditView(created) });
+    return created;
+  });
+  return { link, warnings };
+}

@@ -1,0 +1,192 @@
+import { Readable } from "node:stream";
+import { request } from "undici";
+import type { Db } from "@/lib/db";
+import type { Link } from "@/lib/generated/prisma/client";
+import { AppError } from "@/lib/errors";
+import type { Caller } from "@/lib/auth/caller";
+import { appSigningKey, ensureAppIdentity } from "@/lib/identity/app-identity";
+import { classifyNetworkError } from "@/lib/links/remote-fetch";
+import { parseProblemReport, signRequest } from "@/lib/oauth1";
+import { log } from "@/lib/log";
+import { accessTokenFor, dropAccessToken } from "@/lib/links/three-legged";
+import { ConcurrencyLimiter, isRetryableError, isRetryableMethod, isRetryableStatus, linkLimiter, retryDelay, retryPolicy, type RetryPolicy } from "@/lib/links/resilience";
+
+/** How a request through a link is authenticated. `none`: the link's outgoing OAuth is off. */
+export type AuthLevel = "3lo" | "2loi" | "2lo" | "none";
+
+/** Who a request is made for: a person, or server-side code (optionally acting for a username). */
+export type LinkCaller = Caller | { server: true; username?: string };
+
+export interface LinkRequest {
+  method: string;
+  /** Absolute URL under the link's RPC URL (see proxyTarget). */
+  url: string;
+  headers?: Headers;
+  body?: Buffer | null;
+}
+
+export interface LinkFetchOptions {
+  as: LinkCaller;
+  /** Demand one level instead of choosing. */
+  level?: Exclude<AuthLevel, "none">;
+  timeouts?: { connectMs?: number; responseMs?: number };
+  /** Retries (idempotent methods; POST with retryPost) on 429, 502, 503, 504 and connection resets. */
+  retry?: Partial<RetryPolicy>;
+  limiter?: ConcurrencyLimiter;
+}
+
+const isServer = (as: LinkCaller): as is { server: true; username?: string } => "server" in as;
+
+/** Where a person starts the 3-legged dance for a link (GET, in the browser). */
+export function authorizePath(link: { id: string }, returnTo?: string): string {
+  return `/api/v1/links/${encodeURIComponent(link.id)}/authorize${returnTo ? `?returnTo=${encodeURIComponent(returnTo)}` : ""}`;
+}
+
+export function authorizationRequired(link: Link, why = "needs you to authorize this app first (3-legged OAuth)"): AppError {
+  return new AppError("authorization_required", `"${link.name}" ${why}.`, { extra: { authorizeUrl: authorizePath(link) } });
+}
+
+/**
+ * Chooses the authentication as Atlassian's authenticated request factory does: the caller's own
+ * 3LO token (once 3LO tokens exist), else 2LO with impersonation as the caller, else plain 2LO
+ * when this caller may use it (admins and server code: it runs as a fixed remote user). A caller
+ * never gains more through a link than they could do themselves.
+ */
+export function chooseAuthLevel(link: Link, as: LinkCaller, demand?: Exclude<AuthLevel, "none">, has3loToken = false): AuthLevel {
+  if (!link.outEnabled) {
+    if (demand) throw new AppError("forbidden", `Outgoing OAuth is off for "${link.name}".`);
+    return "none";
+  }
+  const username = as.username;
+  const may = {
+    "3lo": link.out3lo && has3loToken,
+    "2loi": link.outImpersonation && !!username,
+    "2lo": link.out2lo && (isServer(as) || as.role === "ADMIN"),
+  };
+  if (demand) {
+    if (!may[demand]) throw new AppError("forbidden", `${demand.toUpperCase()} is not allowed for this caller on "${link.name}".`);
+    return demand;
+  }
+  const level = (["3lo", "2loi", "2lo"] as const).find((l) => may[l]);
+  if (level) return level;
+  if (link.out3lo && !isServer(as)) throw authorizationRequired(link);
+  throw new AppError("forbidden", `No authentication configured on "${link.name}" is open to this caller.`);
+}
+
+const HOP_BY_HOP = ["connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host", "content-length"];
+const NEVER_FORWARDED = new Set([...HOP_BY_HOP, "cookie", "authorization", "x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "x-forwarded-port", "forwarded", "x-real-ip"]);
+const NEVER_RETURNED = new Set([...HOP_BY_HOP, "set-cookie", "set-cookie2"]);
+
+function forwardable(headers: Headers | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  headers?.forEach((value, name) => {
+    const lower = name.toLowerCase();
+    const listed = (headers.get("connection") ?? "").toLowerCase().split(",").map((s) => s.trim());
+    if (!NEVER_FORWARDED.has(lower) && !listed.includes(lower) && !lower.startsWith("proxy-") && !lower.startsWith("next-") && !lower.startsWith("x-nextjs") && lower !== "rsc") out[name] = value;
+  });
+  return out;
+}
+
+/**
+ * Makes a request through a link, signed for the caller, and returns a standard Response. Cookies,
+ * the caller's Authorization and hop-by-hop headers never reach the remote; the remote's
+ * Set-Cookie never comes back. Redirects are not followed (one to another origin is an error).
+ * A remote 401 carrying `oauth_problem` is returned as is and recorded on the link.
+ */
+export async function linkFetch(db: Db, link: Link, req: LinkRequest, options: LinkFetchOptions): Promise<Response> {
+  const person = isServer(options.as) ? null : options.as;
+  const token = person && link.outEnabled && link.out3lo ? await accessTokenFor(db, person.id, link.id) : null;
+  const level = chooseAuthLevel(link, options.as, options.level, !!token);
+  const response = await (options.limiter ?? linkLimiter).run(link.id, `"${link.name}"`, () => fetchWithRetries(db, link, req, level, options, token));
+  // A refused access token is dropped: the person is asked to authorize again.
+  const problem = response.headers.get("x-applink-oauth-problem");
+  if (level === "3lo" && person && (problem === "token_rejected" || problem === "token_expired")) {
+    await response.body?.cancel().catch(() => undefined);
+    await dropAccessToken(db, person.id, link.id);
+    throw authorizationRequired(link, `no longer accepts your authorization (${problem}): authorize again`);
+  }
+  return response;
+}
+
+/** One exchange with the remote, signed anew (fresh nonce and timestamp) every time it is tried. */
+async function attemptOnce(db: Db, req: LinkRequest, level: AuthLevel, options: LinkFetchOptions, token: { key: string; secret: string } | null) {
+  const headers = forwardable(req.headers);
+  let url = req.url;
+  if (level !== "none") {
+    const identity = await ensureAppIdentity(db);
+    const signed = await signRequest(
+      { method: req.method, url, contentType: req.headers?.get("content-type"), body: req.body && req.body.length ? req.body : null },
+      { key: identity.consumerKey, privateKey: await appSigningKey(db) },
+      level === "2loi" ? { requestorId: options.as.username } : level === "3lo" && token ? { token } : {},
+    );
+    url = signed.url;
+    headers.authorization = signed.authorization;
+  }
+  const connectMs = options.timeouts?.connectMs ?? 10_000;
+  const responseMs = options.timeouts?.responseMs ?? 30_000;
+  const response = await request(url, {
+    method: req.method as never,
+    headers,
+    body: req.body && req.body.length ? req.body : undefined,
+    headersTimeout: responseMs,
+    bodyTimeout: responseMs,
+    signal: AbortSignal.timeout(connectMs + responseMs),
+  });
+  return { response, url, responseMs };
+}
+
+async function fetchWithRetries(db: Db, link: Link, req: LinkRequest, level: AuthLevel, options: LinkFetchOptions, token: { key: string; secret: string } | null): Promise<Response> {
+  const policy = retryPolicy(options.retry);
+  const retryable = isRetryableMethod(req.method, policy);
+  for (let attempt = 0; ; attempt++) {
+    const last = !retryable || attempt >= policy.delaysMs.length;
+    let exchange;
+    try {
+      exchange = await attemptOnce(db, req, level, options, token);
+    } catch (error) {
+      if (!last && isRetryableError(error)) {
+        await policy.sleep(retryDelay(attempt, policy));
+        continue;
+      }
+      const responseMs = options.timeouts?.responseMs ?? 30_000;
+      const classified = classifyNetworkError(error, req.url, responseMs);
+      if (classified.problem === "timeout") throw new AppError("gateway_timeout", `NETWORK_ERROR: ${classified.message}`);
+      throw new AppError("network_error", `NETWORK_ERROR: ${classified.message}`);
+    }
+    const { response, url } = exchange;
+    if (!last && isRetryableStatus(response.statusCode)) {
+      const retryAfter = response.headers["retry-after"];
+      await response.body.dump().catch(() => undefined);
+      await policy.sleep(retryDelay(attempt, policy, Array.isArray(retryAfter) ? retryAfter[0] : retryAfter));
+      continue;
+    }
+    return toResponse(db, link, req, response, url);
+  }
+}
+
+async function toResponse(db: Db, link: Link, req: LinkRequest, response: Awaited<ReturnType<typeof request>>, url: string): Promise<Response> {
+  const location = response.headers.location;
+  if (response.statusCode >= 300 && response.statusCode < 400 && location) {
+    const target = new URL(Array.isArray(location) ? location[0]! : location, url);
+    if (target.origin !== new URL(link.rpcUrl).origin) {
+      await response.body.dump().catch(() => undefined);
+      throw new AppError("network_error", `${link.name} redirected to another origin (${target.origin}); the redirect was not followed.`);
+    }
+  }
+
+  const out = new Headers();
+  for (const [name, value] of Object.entries(response.headers)) {
+    if (value === undefined || NEVER_RETURNED.has(name.toLowerCase())) continue;
+    for (const v of Array.isArray(value) ? value : [value]) out.append(name, v);
+  }
+  if (response.statusCode === 401) {
+    const challenge = response.headers["www-authenticate"];
+    const problem = parseProblemReport(Array.isArray(challenge) ? challenge[0]! : (challenge ?? null), null);
+    if (problem) {
+      await db.link.update({ where: { id: link.id }, data: { lastProblem: problem.problem, lastProblemAt: new Date() } }).catch((e) => log.warn({ err: e }, "could not record the link's last problem"));
+      out.set("x-applink-oauth-problem", problem.problem);
+    }
+  }
+  const noBody = req.method === "HEAD" || response.statusCode === 204 || response.statusCode === 304;
+  return new Response(noBody ? null : (Readable.toWeb(response.body) as ReadableStream), { status: response.statusCode, headers: out });
+}

@@ -1,0 +1,86 @@
+import { request } from "undici";
+
+export type RemoteProblem = "refused" | "unknown_host" | "timeout" | "tls_untrusted" | "tls_hostname" | "too_large" | "redirect" | "http" | "network";
+
+/** A remote that could not be read, with a sentence a person can act on. */
+export class RemoteFetchError extends Error {
+  constructor(
+    readonly problem: RemoteProblem,
+    message: string,
+  ) {
+    super(message);
+    this.name = "RemoteFetchError";
+  }
+}
+
+export interface RemoteText {
+  url: string;
+  status: number;
+  contentType: string;
+  text: string;
+}
+
+const TLS_UNTRUSTED = new Set(["UNABLE_TO_VERIFY_LEAF_SIGNATURE", "SELF_SIGNED_CERT_IN_CHAIN", "DEPTH_ZERO_SELF_SIGNED_CERT", "CERT_HAS_EXPIRED", "UNABLE_TO_GET_ISSUER_CERT_LOCALLY", "CERT_UNTRUSTED"]);
+
+/** Turns a network failure into a classified error that says what happened and what to check. */
+export function classifyNetworkError(error: unknown, url: string, timeoutMs: number): RemoteFetchError {
+  const e = error as { code?: string; name?: string; cause?: { code?: string }; message?: string };
+  const code = e.code ?? e.cause?.code ?? "";
+  const host = new URL(url).host;
+  if (e.name === "TimeoutError" || e.name === "AbortError" || code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT" || code === "UND_ERR_CONNECT_TIMEOUT") {
+    return new RemoteFetchError("timeout", `${host} did not answer within ${timeoutMs / 1000} s.`);
+  }
+  if (code === "ECONNREFUSED") return new RemoteFetchError("refused", `${host} refused the connection: is the application running on that port?`);
+  if (code === "ENOTFOUND" || code === "EAI_AGAIN") return new RemoteFetchError("unknown_host", `The host ${new URL(url).hostname} is unknown: check the URL.`);
+  if (code === "ERR_TLS_CERT_ALTNAME_INVALID") return new RemoteFetchError("tls_hostname", `${host}'s certificate is for another host name.`);
+  if (TLS_UNTRUSTED.has(code)) return new RemoteFetchError("tls_untrusted", `${host}'s certificate is not trusted (${code}).`);
+  return new RemoteFetchError("network", `Could not reach ${host}: ${code || e.message || "network error"}.`);
+}
+
+/**
+ * GETs a small text document from a remote application: a time limit for the whole exchange, a
+ * size cap, and redirects followed only within the same host (a redirect elsewhere is an error).
+ */
+export async function fetchRemoteText(
+  url: string,
+  { timeoutMs = 5000, maxBytes = 512 * 1024, maxRedirects = 3, accept = "application/xml, text/xml;q=0.9, */*;q=0.1" } = {},
+): Promise<RemoteText> {
+  const signal = AbortSignal.timeout(timeoutMs);
+  let current = url;
+  for (let hop = 0; ; hop++) {
+    let response;
+    try {
+      response = await request(current, { method: "GET", headers: { accept, "user-agent": "applink-admin" }, signal, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+    } catch (error) {
+      throw classifyNetworkError(error, current, timeoutMs);
+    }
+    const location = response.headers.location;
+    if (response.statusCode >= 300 && response.statusCode < 400 && location) {
+      await response.body.dump().catch(() => undefined);
+      const next = new URL(Array.isArray(location) ? location[0]! : location, current);
+      if (next.host !== new URL(url).host || (next.protocol !== "http:" && next.protocol !== "https:")) {
+        throw new RemoteFetchError("redirect", `${new URL(url).host} redirects to ${next.host}; link the application at its own address.`);
+      }
+      if (hop >= maxRedirects) throw new RemoteFetchError("redirect", `${new URL(url).host} redirected more than ${maxRedirects} times.`);
+      current = next.href;
+      continue;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    try {
+      for await (const chunk of response.body) {
+        size += (chunk as Buffer).length;
+        if (size > maxBytes) {
+          response.body.destroy();
+          throw new RemoteFetchError("too_large", `${new URL(url).host} sent more than ${Math.round(maxBytes / 1024)} KB where a small document was expected.`);
+        }
+        chunks.push(chunk as Buffer);
+      }
+    } catch (error) {
+      if (error instanceof RemoteFetchError) throw error;
+      throw classifyNetworkError(error, current, timeoutMs);
+    }
+    const contentType = String(response.headers["content-type"] ?? "");
+    return { url: current, status: response.statusCode, contentType, text: Buffer.concat(chunks).toString("utf8") };
+  }
+}

@@ -1,0 +1,136 @@
+import { z } from "zod";
+import { usernameSchema } from "@/lib/validation/fields";
+
+export const LINK_TYPES = ["jira", "confluence", "bitbucket", "bamboo", "generic", "applink-admin"] as const;
+export type LinkType = (typeof LINK_TYPES)[number];
+export const linkTypeSchema = z.enum(LINK_TYPES, { error: `Choose one of: ${LINK_TYPES.join(", ")}.` });
+
+/**
+ * An application URL: http or https, no credentials, no query or fragment; normalised (host case,
+ * default port, no trailing slash) so the same application is always written the same way.
+ */
+export const appUrlSchema = z
+  .string({ error: "Enter a URL." })
+  .trim()
+  .min(1, "Enter a URL.")
+  .max(2000, "At most 2000 characters.")
+  .transform((value, ctx) => {
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      ctx.addIssue({ code: "custom", message: "Enter a full URL, such as https://jira.example.com." });
+      return z.NEVER;
+    }
+    if (url.protocol !== "http:" && url.protocol !== "https:") {
+      ctx.addIssue({ code: "custom", message: "Only http and https URLs can be linked." });
+      return z.NEVER;
+    }
+    if (url.username || url.password) {
+      ctx.addIssue({ code: "custom", message: "Leave credentials out of the URL; authentication is set per direction." });
+      return z.NEVER;
+    }
+    if (url.search || url.hash) {
+      ctx.addIssue({ code: "custom", message: "Enter the application's base URL, without ? or #." });
+      return z.NEVER;
+    }
+    return normaliseAppUrl(url);
+  });
+
+export function normaliseAppUrl(url: URL | string): string {
+  const u = typeof url === "string" ? new URL(url) : url;
+  return `${u.protocol}//${u.host}${u.pathname.replace(/\/+$/, "")}`;
+}
+
+export const linkNameSchema = z.string({ error: "Enter a name." }).trim().min(1, "Enter a name.").max(120, "At most 120 characters.");
+
+/** POST /api/v1/links: discovery from `{rpcUrl}`, or manual `{name, type, rpcUrl, displayUrl?}`. */
+export const createLinkSchema = z
+  .object({
+    rpcUrl: appUrlSchema,
+    name: linkNameSchema.optional(),
+    type: linkTypeSchema.optional(),
+    displayUrl: appUrlSchema.optional(),
+    /** Also set up the incoming direction from the remote's consumer info. */
+    fetchConsumer: z.boolean().optional(),
+  })
+  .strict()
+  .refine((v) => (v.name === undefined) === (v.type === undefined), {
+    message: "Send both name and type (manual creation), or neither (discovery).",
+    path: ["type"],
+  });
+export type CreateLinkInput = z.input<typeof createLinkSchema>;
+
+const version = z.number({ error: "Send the version you read." }).int().min(1);
+
+/** PATCH /api/v1/links/{id}. */
+export const patchLinkSchema = z
+  .object({
+    version,
+    name: linkNameSchema.optional(),
+    type: linkTypeSchema.optional(),
+    rpcUrl: appUrlSchema.optional(),
+    displayUrl: appUrlSchema.optional(),
+    primary: z.literal(true, { error: "primary can only be set to true; make another link primary instead." }).optional(),
+    trustedApps: z.literal(false, { error: "Trusted Applications is deprecated: it can be switched off, never on." }).optional(),
+    basicAccess: z.literal(false, { error: "Basic Access is deprecated: it can be switched off, never on." }).optional(),
+  })
+  .strict();
+export type PatchLinkInput = z.input<typeof patchLinkSchema>;
+
+const optionalUrl = z.union([appUrlLike(), z.null()]).optional();
+function appUrlLike() {
+  return z
+    .string()
+    .trim()
+    .max(2000)
+    .refine((v) => {
+      try {
+        const u = new URL(v);
+        return (u.protocol === "http:" || u.protocol === "https:") && !u.username && !u.password;
+      } catch {
+        return false;
+      }
+    }, "Enter an http or https URL without credentials.");
+}
+
+/** PUT /api/v1/links/{id}/outgoing. */
+export const outgoingSchema = z
+  .object({
+    version: version.optional(),
+    enabled: z.boolean().optional(),
+    threeLegged: z.boolean(),
+    twoLegged: z.boolean(),
+    impersonation: z.boolean(),
+    requestTokenUrl: optionalUrl,
+    authorizeUrl: optionalUrl,
+    accessTokenUrl: optionalUrl,
+  })
+  .strict();
+export type OutgoingInput = z.input<typeof outgoingSchema>;
+
+/** PUT /api/v1/links/{id}/incoming; `fetchConsumer: true` fills the consumer from the remote. */
+export const incomingSchema = z
+  .object({
+    version: version.optional(),
+    enabled: z.boolean().optional(),
+    fetchConsumer: z.boolean().optional(),
+    consumerKey: z.string().trim().min(1, "Enter the remote's consumer key.").max(255).optional().nullable(),
+    consumerName: z.string().trim().max(255).optional().nullable(),
+    publicKey: z.string().max(20_000).optional().nullable(),
+    threeLegged: z.boolean(),
+    twoLegged: z.boolean(),
+    executeAs: usernameSchema.optional().nullable(),
+    impersonation: z.boolean(),
+  })
+  .strict();
+export type IncomingInput = z.input<typeof incomingSchema>;
+
+export const resetSchema = z.object({ direction: z.enum(["incoming", "outgoing", "both"], { error: "direction is incoming, outgoing or both." }) }).strict();
+
+export const listLinksSchema = z.object({
+  q: z.string().trim().max(200).optional().catch(undefined),
+  type: linkTypeSchema.optional().catch(undefined),
+  page: z.coerce.number().int().min(1).max(1_000_000).catch(1).default(1),
+  pageSize: z.coerce.number().int().min(1).max(200).catch(50).default(50),
+});

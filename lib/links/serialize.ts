@@ -1,0 +1,66 @@
+import crypto from "node:crypto";
+import type { Link } from "@/lib/generated/prisma/client";
+import { publicKeyFingerprint } from "@/lib/crypto/rsa-keys";
+
+/** Where a direction's OAuth endpoints are when not set: Atlassian's paths under the RPC URL. */
+export function defaultOAuthUrls(rpcUrl: string) {
+  return {
+    requestTokenUrl: `${rpcUrl}/plugins/servlet/oauth/request-token`,
+    authorizeUrl: `${rpcUrl}/plugins/servlet/oauth/authorize`,
+    accessTokenUrl: `${rpcUrl}/plugins/servlet/oauth/access-token`,
+  };
+}
+
+export function outgoingJson(link: Link) {
+  const defaults = defaultOAuthUrls(link.rpcUrl);
+  return {
+    enabled: link.outEnabled,
+    threeLegged: link.out3lo,
+    twoLegged: link.out2lo,
+    impersonation: link.outImpersonation,
+    requestTokenUrl: link.outRequestTokenUrl ?? defaults.requestTokenUrl,
+    authorizeUrl: link.outAuthorizeUrl ?? defaults.authorizeUrl,
+    accessTokenUrl: link.outAccessTokenUrl ?? defaults.accessTokenUrl,
+  };
+}
+
+export function incomingJson(link: Link) {
+  return {
+    enabled: link.inEnabled,
+    consumerKey: link.inConsumerKey,
+    consumerName: link.inConsumerName,
+    publicKey: link.inPublicKeyPem,
+    publicKeyFingerprint: link.inPublicKeyPem ? publicKeyFingerprint(crypto.createPublicKey(link.inPublicKeyPem)) : null,
+    threeLegged: link.in3lo,
+    twoLegged: link.in2lo,
+    executeAs: link.inExecuteAs,
+    impersonation: link.inImpersonation,
+  };
+}
+
+/** A link as the API returns it (PRODUCT.md): never a secret. */
+export function linkJson(link: Link) {
+  return {
+    id: link.id,
+    name: link.name,
+    type: link.type,
+    rpcUrl: link.rpcUrl,
+    displayUrl: link.displayUrl,
+    remoteAppId: link.remoteAppId,
+    primary: link.primary,
+    version: link.version,
+    outgoing: outgoingJson(link),
+    incoming: incomingJson(link),
+    legacy: { trustedApps: link.trustedApps, basicAccess: link.basicAccess },
+    lastProblem: link.lastProblem ? { problem: link.lastProblem, at: link.lastProblemAt } : null,
+    createdAt: link.createdAt,
+    updatedAt: link.updatedAt,
+  };
+}
+export type LinkJson = ReturnType<typeof linkJson>;
+
+/** What the audit log keeps of a link (public fields only). */
+export function linkAuditView(link: Link) {
+  const { id: _id, createdAt: _c, updatedAt: _u, lastProblem: _p, lastProblemAt: _a, inPublicKeyPem, ...rest } = link;
+  return { ...rest, inPublicKeyFingerprint: inPublicKeyPem ? publicKeyFingerprint(crypto.createPublicKey(inPublicKeyPem)) : null };
+}

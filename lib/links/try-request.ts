@@ -1,0 +1,41 @@
+import type { Db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import type { Caller } from "@/lib/auth/caller";
+import { findLinkOrThrow } from "@/lib/links/find-link";
+import { linkFetch } from "@/lib/links/link-fetch";
+import { proxyTarget } from "@/lib/links/proxy-path";
+
+export type TryOutcome =
+  | { kind: "response"; status: number; contentType: string; body: string; truncated: boolean; oauthProblem: string | null }
+  | { kind: "authorize"; message: string; authorizeUrl: string }
+  | { kind: "error"; code: string; message: string };
+
+const MAX_SHOWN = 20_000;
+
+/**
+ * GETs a path through a link as the caller, for a page to show: the answer (first 20 kB), or what
+ * the person must do (authorize), or a classified error. Used by the request console.
+ */
+export async function tryLinkRequest(db: Db, caller: Caller, linkId: string, path: string): Promise<TryOutcome> {
+  try {
+    const link = await findLinkOrThrow(db, linkId);
+    const [rawPath, rawQuery = ""] = path.replace(/^\/+/, "").split(/\?(.*)/s, 2);
+    const url = proxyTarget(link.rpcUrl, rawPath ?? "", rawQuery);
+    const response = await linkFetch(db, link, { method: "GET", url, headers: new Headers({ accept: "application/json, application/xml;q=0.9, */*;q=0.5" }) }, { as: caller, retry: { delaysMs: [] } });
+    const text = await response.text();
+    return {
+      kind: "response",
+      status: response.status,
+      contentType: response.headers.get("content-type") ?? "",
+      body: text.slice(0, MAX_SHOWN),
+      truncated: text.length > MAX_SHOWN,
+      oauthProblem: response.headers.get("x-applink-oauth-problem"),
+    };
+  } catch (error) {
+    if (error instanceof AppError) {
+      if (error.code === "authorization_required") return { kind: "authorize", message: error.message, authorizeUrl: String(error.extra?.authorizeUrl ?? "") };
+      return { kind: "error", code: error.code, message: error.message };
+    }
+    throw error;
+  }
+}

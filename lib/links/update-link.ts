@@ -1,0 +1,117 @@
+import type { Db, Tx } from "@/lib/db";
+import type { Link } from "@/lib/generated/prisma/client";
+import { AppError } from "@/lib/errors";
+import { recordAudit, type Actor } from "@/lib/audit/record";
+import { KeyFormatError, parsePublicKey, publicKeyPem } from "@/lib/crypto/rsa-keys";
+import { findLinkOrThrow } from "@/lib/links/find-link";
+import { fetchConsumerInfo } from "@/lib/links/discover";
+import { RemoteFetchError } from "@/lib/links/remote-fetch";
+import { incomingSchema, outgoingSchema, patchLinkSchema, type IncomingInput, type OutgoingInput, type PatchLinkInput } from "@/lib/links/schemas";
+import { linkAuditView } from "@/lib/links/serialize";
+import { makePrimary, promoteNextPrimary, versionedUpdate } from "@/lib/links/versioned-update";
+
+async function audited(db: Db, actor: Actor, action: string, id: string, change: (link: Link, tx: Tx) => Promise<Link>) {
+  return db.$transaction(async (tx) => {
+    const before = await findLinkOrThrow(tx, id);
+    const after = await change(before, tx);
+    await recordAudit(tx, actor, { action, targetType: "link", targetId: id, targetLabel: after.name, before: linkAuditView(before), after: linkAuditView(after) });
+    return after;
+  });
+}
+
+/** PATCH: name, type, URLs, primary (true only), legacy auth (false only); needs the version read. */
+export async function patchLink(db: Db, actor: Actor, id: string, input: PatchLinkInput): Promise<Link> {
+  const p = patchLinkSchema.parse(input);
+  return audited(db, actor, "link.update", id, async (link, tx) => {
+    if (p.rpcUrl && p.rpcUrl !== link.rpcUrl && (await tx.link.count({ where: { rpcUrl: p.rpcUrl } }))) {
+      throw new AppError("conflict", "Another link already uses this RPC URL.", { fields: { rpcUrl: "Another link already uses this RPC URL." } });
+    }
+    const typeChanged = p.type !== undefined && p.type !== link.type;
+    const updated = await versionedUpdate(tx, link, p.version, {
+      ...(p.name !== undefined ? { name: p.name } : {}),
+      ...(p.type !== undefined ? { type: p.type } : {}),
+      ...(p.rpcUrl !== undefined ? { rpcUrl: p.rpcUrl } : {}),
+      ...(p.displayUrl !== undefined ? { displayUrl: p.displayUrl } : {}),
+      ...(p.trustedApps === false ? { trustedApps: false } : {}),
+      ...(p.basicAccess === false ? { basicAccess: false } : {}),
+      ...(typeChanged ? { primary: false } : {}),
+    });
+    if (typeChanged) {
+      await promoteNextPrimary(tx, link.type);
+      await promoteNextPrimary(tx, updated.type);
+    }
+    if (p.primary) await makePrimary(tx, updated.id, updated.type);
+    return tx.link.findUniqueOrThrow({ where: { id } });
+  });
+}
+
+/** PUT outgoing: this app as the consumer of the remote. */
+export async function setOutgoing(db: Db, actor: Actor, id: string, input: OutgoingInput): Promise<Link> {
+  const o = outgoingSchema.parse(input);
+  return audited(db, actor, "link.outgoing", id, (link, tx) =>
+    versionedUpdate(tx, link, o.version, {
+      outEnabled: o.enabled ?? (o.threeLegged || o.twoLegged || o.impersonation),
+      out3lo: o.threeLegged,
+      out2lo: o.twoLegged,
+      outImpersonation: o.impersonation,
+      ...(o.requestTokenUrl !== undefined ? { outRequestTokenUrl: o.requestTokenUrl } : {}),
+      ...(o.authorizeUrl !== undefined ? { outAuthorizeUrl: o.authorizeUrl } : {}),
+      ...(o.accessTokenUrl !== undefined ? { outAccessTokenUrl: o.accessTokenUrl } : {}),
+    }),
+  );
+}
+
+/**
+ * PUT incoming: this app as the provider for the remote. The consumer comes from the request, or
+ * from the remote's consumer info (`fetchConsumer`). 2LO needs an active execute-as user.
+ */
+export async function setIncoming(db: Db, actor: Actor, id: string, input: IncomingInput): Promise<Link> {
+  const i = incomingSchema.parse(input);
+  const current = await findLinkOrThrow(db, id);
+  let consumer: { key: string | null; name: string | null; publicKeyPem: string | null } = {
+    key: i.consumerKey === undefined ? current.inConsumerKey : i.consumerKey,
+    name: i.consumerName === undefined ? current.inConsumerName : i.consumerName,
+    publicKeyPem: current.inPublicKeyPem,
+  };
+  if (i.fetchConsumer) {
+    try {
+      const remote = await fetchConsumerInfo(current.rpcUrl);
+      consumer = { key: remote.key, name: remote.name, publicKeyPem: remote.publicKeyPem };
+    } catch (error) {
+      if (error instanceof RemoteFetchError) throw new AppError("discovery_failed", `The consumer info could not be fetched: ${error.message} Paste it instead.`, { fields: { consumerKey: error.message } });
+      throw error;
+    }
+  } else if (i.publicKey !== undefined) {
+    try {
+      consumer.publicKeyPem = i.publicKey === null || i.publicKey.trim() === "" ? null : publicKeyPem(parsePublicKey(i.publicKey));
+    } catch (error) {
+      if (error instanceof KeyFormatError) throw new AppError("validation_failed", error.message, { fields: { publicKey: error.message } });
+      throw error;
+    }
+  }
+  const enabled = i.enabled ?? (i.threeLegged || i.twoLegged || i.impersonation);
+  const fields: Record<string, string> = {};
+  if (enabled && (!consumer.key || !consumer.publicKeyPem)) fields.consumerKey = "Set the remote consumer (fetch it or paste its key and public key) before enabling incoming OAuth.";
+  if (i.twoLegged && !i.executeAs) fields.executeAs = "2-legged requests run as a local user: choose one.";
+  if (i.executeAs) {
+    const user = await db.user.findUnique({ where: { username: i.executeAs.toLowerCase() }, select: { disabled: true } });
+    if (!user) fields.executeAs = `No user named "${i.executeAs}".`;
+    else if (user.disabled) fields.executeAs = `${i.executeAs} is disabled.`;
+  }
+  if (Object.keys(fields).length) throw new AppError("validation_failed", Object.values(fields)[0]!, { fields });
+  if (consumer.key && consumer.key !== current.inConsumerKey && (await db.link.count({ where: { inConsumerKey: consumer.key, id: { not: id } } }))) {
+    throw new AppError("conflict", "Another link already uses this consumer key.", { fields: { consumerKey: "Another link already uses this consumer key." } });
+  }
+  return audited(db, actor, "link.incoming", id, (link, tx) =>
+    versionedUpdate(tx, link, i.version, {
+      inEnabled: enabled,
+      inConsumerKey: consumer.key,
+      inConsumerName: consumer.name ?? consumer.key,
+      inPublicKeyPem: consumer.publicKeyPem,
+      in3lo: i.threeLegged,
+      in2lo: i.twoLegged,
+      inExecuteAs: i.executeAs ? i.executeAs.toLowerCase() : null,
+      inImpersonation: i.impersonation,
+    }),
+  );
+}

@@ -1,0 +1,81 @@
+/**
+ * OAuth problem reporting: the problem names Atlassian peers send and understand, one status per
+ * problem, and one error class that carries the extra fields a problem may need.
+ * @see https://wiki.oauth.net/w/page/12238543/ProblemReporting
+ * @see https://www.rfc-editor.org/rfc/rfc5849#section-3.2
+ */
+export const OAUTH_PROBLEM_STATUS = {
+  consumer_key_unknown: 401,
+  signature_invalid: 401,
+  signature_method_rejected: 401,
+  timestamp_refused: 401,
+  nonce_used: 401,
+  token_rejected: 401,
+  token_expired: 401,
+  permission_denied: 401,
+  user_refused: 401,
+  parameter_absent: 400,
+  parameter_rejected: 400,
+  version_rejected: 400,
+} as const;
+
+export type OAuthProblem = keyof typeof OAUTH_PROBLEM_STATUS;
+
+export interface OAuthProblemDetails {
+  /** `oauth_acceptable_timestamps=a-b` for `timestamp_refused`. */
+  acceptableTimestamps?: { from: number; to: number };
+  /** `oauth_parameters_absent=a&b` for `parameter_absent`. */
+  parametersAbsent?: string[];
+  /** `oauth_parameters_rejected=a&b` for `parameter_rejected`. */
+  parametersRejected?: string[];
+  /** A sentence for people (the body's `oauth_problem_advice`). */
+  advice?: string;
+}
+
+export class OAuthProblemError extends Error {
+  readonly problem: OAuthProblem;
+  readonly status: number;
+  readonly details: OAuthProblemDetails;
+
+  constructor(problem: OAuthProblem, details: OAuthProblemDetails = {}) {
+    super(details.advice ? `${problem}: ${details.advice}` : problem);
+    this.name = "OAuthProblemError";
+    this.problem = problem;
+    this.status = OAUTH_PROBLEM_STATUS[problem];
+    this.details = details;
+  }
+
+  /** The problem's parameters, in the order Atlassian sends them. */
+  parameters(): [string, string][] {
+    const out: [string, string][] = [["oauth_problem", this.problem]];
+    const { acceptableTimestamps, parametersAbsent, parametersRejected, advice } = this.details;
+    if (acceptableTimestamps) out.push(["oauth_acceptable_timestamps", `${acceptableTimestamps.from}-${acceptableTimestamps.to}`]);
+    if (parametersAbsent?.length) out.push(["oauth_parameters_absent", parametersAbsent.join("&")]);
+    if (parametersRejected?.length) out.push(["oauth_parameters_rejected", parametersRejected.join("&")]);
+    if (advice) out.push(["oauth_problem_advice", advice]);
+    return out;
+  }
+
+  /** `WWW-Authenticate: OAuth realm="…", oauth_problem="…", …` */
+  wwwAuthenticate(realm: string): string {
+    const quote = (v: string) => `"${v.replace(/["\\\r\n]/g, (c) => (c === '"' || c === "\\" ? `\\${c}` : " "))}"`;
+    return ["OAuth realm=" + quote(realm), ...this.parameters().map(([k, v]) => `${k}=${quote(v)}`)].join(", ");
+  }
+
+  /** The form-encoded body: `oauth_problem=…&…`. */
+  formBody(): string {
+    return new URLSearchParams(this.parameters()).toString();
+  }
+}
+
+/** Reads a problem report from a response (header first, then a form-encoded body). */
+export function parseProblemReport(wwwAuthenticate: string | null, body: string | null): { problem: string; parameters: Record<string, string> } | null {
+  const parameters: Record<string, string> = {};
+  if (wwwAuthenticate && /^\s*OAuth\b/i.test(wwwAuthenticate)) {
+    for (const m of wwwAuthenticate.matchAll(/([A-Za-z_]+)="((?:[^"\\]|\\.)*)"/g)) parameters[m[1]!] = m[2]!.replace(/\\(.)/g, "$1");
+  }
+  if (!parameters.oauth_problem && body && /(^|&)oauth_problem=/.test(body.trim())) {
+    for (const [k, v] of new URLSearchParams(body.trim())) parameters[k] = v;
+  }
+  return parameters.oauth_problem ? { problem: parameters.oauth_problem, parameters } : null;
+}

@@ -1,0 +1,98 @@
+import crypto from "node:crypto";
+import type { Db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { recordAudit, type Actor } from "@/lib/audit/record";
+import { tokenNameSchema } from "@/lib/validation/fields";
+
+/** Tokens look like `ala_<43 base64url characters>` (256 random bits): recognisable in a leak scan. */
+export const TOKEN_PREFIX = "ala_";
+
+export function hashToken(token: string): string {
+  return crypto.createHash("sha256").update(token, "utf8").digest("hex");
+}
+
+export interface ApiTokenView {
+  id: string;
+  name: string;
+  preview: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+}
+
+const VIEW_SELECT = { id: true, name: true, preview: true, createdAt: true, lastUsedAt: true, revokedAt: true } as const;
+
+/** Creates a personal token for `userId`. The token is returned once; only its SHA-256 is kept. */
+export async function createApiToken(
+  db: Db,
+  actor: Actor,
+  owner: { id: string; username: string },
+  name: string,
+): Promise<{ token: string; view: ApiTokenView }> {
+  const parsedName = tokenNameSchema.parse(name);
+  const token = TOKEN_PREFIX + crypto.randomBytes(32).toString("base64url");
+  const view = await db.$transaction(async (tx) => {
+    const clash = await tx.apiToken.findFirst({ where: { userId: owner.id, name: parsedName, revokedAt: null }, select: { id: true } });
+    if (clash) {
+      throw new AppError("conflict", "You already have a token with this name.", { fields: { name: "You already have a token with this name." } });
+    }
+    // A revoked token's name may be reused: free the unique (userId, name) slot.
+    await tx.apiToken.updateMany({
+      where: { userId: owner.id, name: parsedName, revokedAt: { not: null } },
+      data: { name: `${parsedName} (revoked ${Date.now()})` },
+    });
+    const created = await tx.apiToken.create({
+      data: { userId: owner.id, name: parsedName, tokenHash: hashToken(token), preview: token.slice(-4) },
+      select: VIEW_SELECT,
+    });
+    await recordAudit(tx, actor, {
+      action: "token.create",
+      targetType: "api-token",
+      targetId: created.id,
+      targetLabel: `${owner.username}/${parsedName}`,
+      after: { name: parsedName, owner: owner.username, preview: created.preview },
+    });
+    return created;
+  });
+  return { token, view };
+}
+
+export async function listApiTokens(db: Db, userId: string): Promise<ApiTokenView[]> {
+  return db.apiToken.findMany({ where: { userId }, select: VIEW_SELECT, orderBy: [{ revokedAt: "asc" }, { createdAt: "desc" }] });
+}
+
+/** Revokes one of the owner's tokens; a token that is not theirs is "not found", never revealed. */
+export async function revokeApiToken(db: Db, actor: Actor, ownerId: string, tokenId: string): Promise<ApiTokenView> {
+  return db.$transaction(async (tx) => {
+    const token = await tx.apiToken.findFirst({ where: { id: tokenId, userId: ownerId }, select: { ...VIEW_SELECT, user: { select: { username: true } } } });
+    if (!token) throw new AppError("not_found", "No such token.");
+    if (token.revokedAt) return token;
+    const revoked = await tx.apiToken.update({ where: { id: token.id }, data: { revokedAt: new Date() }, select: VIEW_SELECT });
+    await recordAudit(tx, actor, {
+      action: "token.revoke",
+      targetType: "api-token",
+      targetId: token.id,
+      targetLabel: `${token.user.username}/${token.name}`,
+      before: { revoked: false },
+      after: { revoked: true },
+    });
+    return revoked;
+  });
+}
+
+/** Last-used times are written at most once a minute per token, to keep reads cheap. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+/** The active user a bearer token belongs to, or null for an unknown, revoked or disabled one. */
+export async function authenticateApiToken(db: Db, token: string, now = new Date()) {
+  if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) return null;
+  const row = await db.apiToken.findUnique({
+    where: { tokenHash: hashToken(token) },
+    select: { id: true, revokedAt: true, lastUsedAt: true, user: { select: { id: true, username: true, email: true, displayName: true, role: true, disabled: true } } },
+  });
+  if (!row || row.revokedAt || row.user.disabled) return null;
+  if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+    await db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: now } });
+  }
+  return row.user;
+}

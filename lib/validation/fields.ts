@@ -1,0 +1,38 @@
+import { z } from "zod";
+
+/** Usernames are what the API names people by (executeAs, xoauth_requestor_id): keep them plain. */
+export const usernameSchema = z
+  .string({ error: "Enter a username." })
+  .trim()
+  .min(2, "A username has at least 2 characters.")
+  .max(64, "A username has at most 64 characters.")
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._@-]*$/, "Use letters, digits and . _ @ - (starting with a letter or digit).");
+
+export const emailSchema = z.string({ error: "Enter an email address." }).trim().max(254).pipe(z.email("Enter a valid email address."));
+
+export const displayNameSchema = z.string().trim().max(120, "At most 120 characters.");
+
+export const passwordSchema = z
+  .string({ error: "Enter a password." })
+  .min(12, "A password has at least 12 characters.")
+  .max(256, "A password has at most 256 characters.");
+
+export const ROLES = ["ADMIN", "USER"] as const;
+export type Role = (typeof ROLES)[number];
+export const roleSchema = z.enum(ROLES, { error: "Choose ADMIN or USER." });
+
+export const tokenNameSchema = z
+  .string({ error: "Enter a name for the token." })
+  .trim()
+  .min(1, "Enter a name for the token.")
+  .max(80, "At most 80 characters.");
+
+/** zod issues as `{field: message}`, the shape of the API's 400 `fields` and the forms' inline errors. */
+export function fieldErrors(error: z.ZodError): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const key = issue.path.length ? issue.path.join(".") : "_";
+    out[key] ??= issue.message;
+  }
+  return out;
+}

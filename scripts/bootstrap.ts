@@ -1,0 +1,39 @@
+/**
+ * First-run set-up, run by `npm start` after the migrations: the session secret and the first
+ * administrator. Idempotent: on an existing installation it changes nothing.
+ */
+import { ZodError } from "zod";
+import { db } from "@/lib/db";
+import { sessionSecret } from "@/lib/env/secret-file";
+import { ensureFirstAdmin } from "@/lib/setup/first-admin";
+import { loadKeyring } from "@/lib/vault/master-keys";
+import { ensureAppIdentity } from "@/lib/identity/app-identity";
+import { fieldErrors } from "@/lib/validation/fields";
+
+async function main() {
+  sessionSecret();
+  // The vault's master key: APP_MASTER_KEY, or generated into the data folder now (mode 0600).
+  loadKeyring();
+  // This instance's consumer key and RSA key pair (the private key sealed in the vault).
+  const identity = await ensureAppIdentity(db);
+  const result = await ensureFirstAdmin(db);
+  if (result.created) console.log(`This instance's consumer key: ${identity.consumerKey}`);
+  if (result.created) {
+    console.log(`Created the first administrator "${result.username}".`);
+    if (result.generatedPassword) {
+      console.log(`  Password (shown once, store it now): ${result.generatedPassword}`);
+    }
+  }
+}
+
+main()
+  .catch((error) => {
+    if (error instanceof ZodError) {
+      const fields = Object.entries(fieldErrors(error)).map(([field, message]) => `ADMIN_${field.toUpperCase()}: ${message}`);
+      console.error(`Cannot create the first administrator: ${fields.join("; ")}`);
+    } else {
+      console.error(`First-run set-up failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    process.exitCode = 1;
+  })
+  .finally(() => db.$disconnect());

@@ -1,0 +1,54 @@
+// The HTTP server: Next.js behind a thin node:http layer that owns the client address.
+import http from "node:http";
+import next from "next";
+
+const FORWARDED = ["x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "x-forwarded-port", "x-real-ip", "forwarded"];
+
+/**
+ * Unless TRUST_PROXY is set, a client's own X-Forwarded-* headers are dropped and X-Forwarded-For
+ * is set to the socket's address, so sign-in throttling and (later) OAuth signature checks see the
+ * real client and the URL it really called. Behind a proxy, set TRUST_PROXY=true.
+ */
+export function normaliseForwardedHeaders(req, trustProxy) {
+  if (trustProxy) return;
+  for (const name of FORWARDED) delete req.headers[name];
+  req.headers["x-forwarded-for"] = req.socket.remoteAddress ?? "unknown";
+}
+
+export async function serve({ dev = false, dir = process.cwd() } = {}) {
+  process.env.NEXT_TELEMETRY_DISABLED = "1";
+  const port = Number(process.env.PORT || 3000);
+  const host = process.env.HOST || "127.0.0.1";
+  const trustProxy = /^(1|true|yes)$/i.test(process.env.TRUST_PROXY ?? "");
+  // next-auth builds its redirects (sign-out, callbacks) from NEXTAUTH_URL, else http://localhost:3000.
+  // Without a configured public URL, take it from each request's Host (X-Forwarded-* only when
+  // trusted: normaliseForwardedHeaders drops a client's own).
+  if (!process.env.NEXTAUTH_URL && process.env.APP_URL) process.env.NEXTAUTH_URL = process.env.APP_URL;
+  if (!process.env.NEXTAUTH_URL) process.env.AUTH_TRUST_HOST ??= "true";
+  const app = next({ dev, dir, hostname: host, port });
+  const handle = app.getRequestHandler();
+  await app.prepare();
+  const server = http.createServer((req, res) => {
+    normaliseForwardedHeaders(req, trustProxy);
+    handle(req, res).catch((error) => {
+      console.error("request failed", error?.message);
+      if (!res.headersSent) {
+        res.statusCode = 500;
+        res.setHeader("content-type", "application/json");
+        res.end(JSON.stringify({ error: { code: "internal_error", message: "Something went wrong on our side." } }));
+      }
+    });
+  });
+  await new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, resolve);
+  });
+  console.log(`Applink Admin ${dev ? "(development) " : ""}is serving on http://${host.includes(":") ? `[${host}]` : host}:${port}`);
+  const stop = () => {
+    server.close(() => process.exit(0));
+    setTimeout(() => process.exit(0), 5000).unref();
+  };
+  process.once("SIGTERM", stop);
+  process.once("SIGINT", stop);
+  return server;
+}

@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+// `npm start`: apply migrations, run first-run set-up, build when the sources changed, then serve.
+// `npm start -- --dev` (or `npm run dev`) serves with hot reload instead of building.
+import { spawnSync } from "node:child_process";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { serve } from "./serve.mjs";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const bin = (name) => path.join(root, "node_modules", ".bin", name);
+const dev = process.argv.includes("--dev");
+
+function run(step, command, args, env = {}) {
+  const result = spawnSync(command, args, { cwd: root, stdio: "inherit", env: { CHECKPOINT_DISABLE: "1", ...process.env, ...env } });
+  if (result.status !== 0) {
+    console.error(`npm start: ${step} failed (exit ${result.status ?? result.signal}).`);
+    process.exit(result.status || 1);
+  }
+}
+
+/** A hash of everything that goes into the production build. */
+function sourceFingerprint() {
+  const hash = crypto.createHash("sha256");
+  const inputs = ["app", "components", "lib", "types", "public", "proxy.ts", "next.config.js", "postcss.config.mjs", "tsconfig.json", "package-lock.json", "prisma/schema.prisma"];
+  const walk = (rel) => {
+    const abs = path.join(root, rel);
+    if (!fs.existsSync(abs) || rel === path.join("lib", "generated")) return;
+    const stat = fs.statSync(abs);
+    if (stat.isDirectory()) {
+      for (const entry of fs.readdirSync(abs).sort()) walk(path.join(rel, entry));
+    } else {
+      hash.update(rel).update("\0").update(fs.readFileSync(abs)).update("\0");
+    }
+  };
+  inputs.forEach(walk);
+  return hash.digest("hex");
+}
+
+function buildIfNeeded() {
+  const marker = path.join(root, ".next", "applink-build-fingerprint");
+  const fingerprint = sourceFingerprint();
+  const built = fs.existsSync(path.join(root, ".next", "BUILD_ID")) && fs.existsSync(marker) && fs.readFileSync(marker, "utf8") === fingerprint;
+  if (built) return;
+  console.log("npm start: building the app (first start, or the sources changed)…");
+  run("next build", bin("next"), ["build"], { NEXT_TELEMETRY_DISABLED: "1" });
+  fs.writeFileSync(marker, fingerprint);
+}
+
+run("database migrations", bin("prisma"), ["migrate", "deploy"]);
+run("first-run set-up", bin("tsx"), [path.join(root, "scripts", "bootstrap.ts")]);
+if (!dev) buildIfNeeded();
+await serve({ dev, dir: root });

@@ -1,0 +1,392 @@
+/**
+ * The authorization matrix: every API route and every server action, tried as an anonymous
+ * caller, a USER and an ADMIN (by session cookie and by API token), with the expected outcome.
+ * It also fails when a route or action exists that the matrix does not list.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { db } from "@/lib/db";
+import { createApiToken } from "@/lib/tokens/api-tokens";
+import { ADMINS_ONLY, NOT_SIGNED_IN } from "@/lib/actions/define-action";
+import { makeUser, PASSWORD, sessionCookie, SYSTEM } from "@/tests/support/factories";
+
+// Server actions read the request through next/headers; give them this test's request headers.
+const request = vi.hoisted(() => ({ headers: new Headers(), cookiesSet: [] as string[] }));
+vi.mock("next/headers", () => ({
+  headers: async () => request.headers,
+  cookies: async () => ({
+    get: () => undefined,
+    set: (name: string) => request.cookiesSet.push(name),
+  }),
+}));
+vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
+
+type Who = "anonymous" | "user" | "admin";
+const WHO: Who[] = ["anonymous", "user", "admin"];
+
+let callers: Record<"user" | "admin", { id: string; username: string; cookie: string; token: string }>;
+
+beforeAll(async () => {
+  const entries = await Promise.all(
+    (["user", "admin"] as const).map(async (role) => {
+      const user = await makeUser(role === "admin" ? "ADMIN" : "USER");
+      const { token } = await createApiToken(db, SYSTEM, user, "matrix");
+      return [role, { id: user.id, username: user.username, cookie: await sessionCookie(user.id), token }] as const;
+    }),
+  );
+  callers = Object.fromEntries(entries) as typeof callers;
+});
+
+afterEach(() => {
+  request.headers = new Headers();
+  request.cookiesSet = [];
+});
+
+function headersFor(who: Who, via: "session" | "token"): Headers {
+  if (who === "anonymous") return new Headers();
+  return via === "session" ? new Headers({ cookie: callers[who].cookie }) : new Headers({ authorization: `Bearer ${callers[who].token}` });
+}
+
+// ---------------------------------------------------------------- API routes
+
+interface RouteCase {
+  file: string;
+  method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE" | "HEAD";
+  /** Expected status per caller. */
+  expect: Record<Who, number>;
+  params?: () => Promise<Record<string, string>>;
+  body?: () => unknown;
+  /** The request URL, when the handler reads it (default http://localhost/test). */
+  url?: (params: Record<string, string>) => string;
+}
+
+const target = () => makeUser();
+let seq = 0;
+
+const ROUTES: RouteCase[] = [
+  { file: "app/api/health/route.ts", method: "GET", expect: { anonymous: 200, user: 200, admin: 200 } },
+  { file: "app/api/v1/myself/route.ts", method: "GET", expect: { anonymous: 401, user: 200, admin: 200 } },
+  { file: "app/api/v1/consumer/route.ts", method: "GET", expect: { anonymous: 401, user: 200, admin: 200 } },
+  { file: "app/rest/applinks/1.0/manifest/route.ts", method: "GET", expect: { anonymous: 200, user: 200, admin: 200 } },
+  { file: "app/plugins/servlet/oauth/consumer-info/route.ts", method: "GET", expect: { anonymous: 200, user: 200, admin: 200 } },
+  { file: "app/api/v1/users/route.ts", method: "GET", expect: { anonymous: 401, user: 403, admin: 200 } },
+  {
+    file: "app/api/v1/users/route.ts",
+    method: "POST",
+    expect: { anonymous: 401, user: 403, admin: 201 },
+    body: () => ({ username: `made-${++seq}`, email: `made-${seq}@example.test`, role: "USER", password: PASSWORD }),
+  },
+  {
+    file: "app/api/v1/users/[username]/route.ts",
+    method: "GET",
+    expect: { anonymous: 401, user: 403, admin: 200 },
+    params: async () => ({ username: (await target()).username }),
+  },
+  {
+    file: "app/api/v1/users/[username]/route.ts",
+    method: "PATCH",
+    expect: { anonymous: 401, user: 403, admin: 200 },
+    params: async () => ({ username: (await target()).username }),
+    body: () => ({ disabled: true }),
+  },
+  { file: "app/api/v1/tokens/route.ts", method: "GET", expect: { anonymous: 401, user: 200, admin: 200 } },
+  { file: "app/api/v1/tokens/route.ts", method: "POST", expect: { anonymous: 401, user: 201, admin: 201 }, body: () => ({ name: `t-${++seq}` }) },
+];
+
+const freshLink = async () => {
+  const { createLink } = await import("@/lib/links/create-link");
+  const { link } = await createLink(db, SYSTEM, { name: `Matrix ${++seq}`, type: "generic", rpcUrl: `http://matrix-${seq}.example.test` });
+  return { id: link.id };
+};
+const OFF = { threeLegged: false, twoLegged: false, impersonation: false };
+
+ROUTES.push(
+  { file: "app/api/v1/links/route.ts", method: "GET", expect: { anonymous: 401, user: 200, admin: 200 } },
+  {
+    file: "app/api/v1/links/route.ts",
+    method: "POST",
+    expect: { anonymous: 401, user: 403, admin: 201 },
+    body: () => ({ name: `Made ${++seq}`, type: "generic", rpcUrl: `http://made-${seq}.example.test` }),
+  },
+  { file: "app/api/v1/links/[id]/route.ts", method: "GET", expect: { anonymous: 401, user: 200, admin: 200 }, params: freshLink },
+  { file: "app/api/v1/links/[id]/route.ts", method: "PATCH", expect: { anonymous: 401, user: 403, admin: 200 }, params: freshLink, body: () => ({ version: 1, name: "Patched" }) },
+  { file: "app/api/v1/links/[id]/route.ts", method: "DELETE", expect: { anonymous: 401, user: 403, admin: 200 }, params: freshLink },
+  { file: "app/api/v1/links/[id]/outgoing/route.ts", method: "GET", expect: { anonymous: 401, user: 200, admin: 200 }, params: freshLink },
+  { file: "app/api/v1/links/[id]/outgoing/route.ts", method: "PUT", expect: { anonymous: 401, user: 403, admin: 200 }, params: freshLink, body: () => OFF },
+  { file: "app/api/v1/links/[id]/incoming/route.ts", method: "GET", expect: { anonymous: 401, user: 200, admin: 200 }, params: freshLink },
+  { file: "app/api/v1/links/[id]/incoming/route.ts", method: "PUT", expect: { anonymous: 401, user: 403, admin: 200 }, params: freshLink, body: () => OFF },
+  { file: "app/api/v1/links/[id]/reset/route.ts", method: "POST", expect: { anonymous: 401, user: 403, admin: 200 }, params: freshLink, body: () => ({ direction: "outgoing" }) },
+  // The dance is for any signed-in person; on a link with 3LO off it sends the browser back with the reason.
+  { file: "app/api/v1/links/[id]/authorize/route.ts", method: "GET", expect: { anonymous: 401, user: 302, admin: 302 }, params: freshLink, url: (p: Record<string, string>) => `http://localhost/api/v1/links/${p.id}/authorize` },
+  { file: "app/api/v1/links/[id]/oauth-callback/route.ts", method: "GET", expect: { anonymous: 401, user: 302, admin: 302 }, params: freshLink, url: (p: Record<string, string>) => `http://localhost/api/v1/links/${p.id}/oauth-callback` },
+  // The proxy lets any signed-in caller through to the link (its outgoing auth decides what they
+  // may do there); these links point at a host that does not exist, so past authorization it is 502.
+  ...(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"] as const).map((method) => ({
+    file: "app/api/v1/links/[id]/proxy/[...path]/route.ts",
+    method,
+    expect: { anonymous: 401, user: 502, admin: 502 },
+    params: async () => ({ ...(await freshLink()), path: "x" }),
+    url: (p: Record<string, string>) => `http://localhost/api/v1/links/${p.id}/proxy/x`,
+    ...(method === "GET" || method === "HEAD" || method === "DELETE" ? {} : { body: () => ({ a: 1 }) }),
+  })),
+);
+
+/** Route methods whose success needs the caller's own data: tested by name below. */
+const OWN_DATA_ROUTES = ["app/api/v1/tokens/[id]/route.ts DELETE"];
+
+/** Routes whose handler belongs to a library and needs a live Next.js request: covered end to end. */
+const COVERED_BY_E2E = { "app/api/auth/[...nextauth]/route.ts": "e2e/auth.spec.ts (sign-in, session, sign-out)" };
+
+function listRouteFiles(dir = "app"): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return listRouteFiles(full);
+    return entry.name === "route.ts" ? [full] : [];
+  });
+}
+
+async function callRoute(c: RouteCase, headers: Headers) {
+  const mod = (await import(/* @vite-ignore */ `@/${c.file}`)) as Record<string, (req: Request, ctx: unknown) => Promise<Response>>;
+  const body = c.body?.();
+  if (body !== undefined) headers.set("content-type", "application/json");
+  const params = c.params ? await c.params() : {};
+  const req = new Request(c.url?.(params) ?? "http://localhost/test", { method: c.method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  return mod[c.method]!(req, { params: Promise.resolve(params) });
+}
+
+describe("API routes", () => {
+  it("every route file and method is in the matrix", async () => {
+    const listed = new Set([...ROUTES.map((r) => `${r.file} ${r.method}`), ...OWN_DATA_ROUTES]);
+    for (const file of listRouteFiles()) {
+      if (file in COVERED_BY_E2E) continue;
+      const mod = await import(/* @vite-ignore */ `@/${file}`);
+      for (const method of ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]) {
+        if (method in mod) expect(listed, `${file} ${method} is missing from the matrix`).toContain(`${file} ${method}`);
+      }
+    }
+  });
+
+  for (const c of ROUTES) {
+    for (const who of WHO) {
+      for (const via of who === "anonymous" ? (["session"] as const) : (["session", "token"] as const)) {
+        it(`${c.method} ${c.file.replace(/^app|\/route\.ts$/g, "")} as ${who}${who === "anonymous" ? "" : ` (${via})`} → ${c.expect[who]}`, async () => {
+          const response = await callRoute(c, headersFor(who, via));
+          expect(response.status).toBe(c.expect[who]);
+          if (response.status >= 400) {
+            const json = (await response.json()) as { error: { code: string; message: string } };
+            expect(json.error.code).toMatch(/^[a-z_]+$/);
+            expect(json.error.message).not.toMatch(/\n\s+at /);
+          }
+        });
+      }
+    }
+  }
+
+  it("DELETE /api/v1/tokens/{id}: anonymous 401; owners revoke their own; nobody revokes another's", async () => {
+    const mod = await import("@/app/api/v1/tokens/[id]/route");
+    for (const who of ["user", "admin"] as const) {
+      const mine = await createApiToken(db, SYSTEM, { id: callers[who].id, username: callers[who].username }, `mine-${++seq}`);
+      const call = (h: Headers, id: string) => mod.DELETE(new Request("http://localhost/x", { method: "DELETE", headers: h }), { params: Promise.resolve({ id }) });
+      expect((await call(headersFor("anonymous", "session"), mine.view.id)).status).toBe(401);
+      const other = who === "user" ? "admin" : "user";
+      expect((await call(headersFor(other, "session"), mine.view.id)).status).toBe(404);
+      expect((await call(headersFor(who, "session"), mine.view.id)).status).toBe(200);
+    }
+  });
+
+  it("a bad bearer token is 401, never a fall-back to the session", async () => {
+    const mod = await import("@/app/api/v1/myself/route");
+    const h = new Headers({ cookie: callers.admin.cookie, authorization: "Bearer ala_wrong" });
+    const response = await mod.GET(new Request("http://localhost/x", { headers: h }), { params: Promise.resolve({}) });
+    expect(response.status).toBe(401);
+    expect(response.headers.get("www-authenticate")).toMatch(/^Bearer/);
+  });
+
+  it("a session issued before a password reset, or of a disabled user, is anonymous", async () => {
+    const mod = await import("@/app/api/v1/myself/route");
+    const user = await makeUser();
+    const call = async (cookie: string) => (await mod.GET(new Request("http://localhost/x", { headers: { cookie } }), { params: Promise.resolve({}) })).status;
+    await db.user.update({ where: { id: user.id }, data: { sessionsValidAfter: new Date(Date.now() - 120_000) } });
+    const old = await sessionCookie(user.id, Date.now() - 60_000);
+    expect(await call(old)).toBe(200);
+    await db.user.update({ where: { id: user.id }, data: { sessionsValidAfter: new Date(Date.now() - 30_000) } });
+    expect(await call(old)).toBe(401);
+    const fresh = await sessionCookie(user.id);
+    expect(await call(fresh)).toBe(200);
+    await db.user.update({ where: { id: user.id }, data: { disabled: true } });
+    expect(await call(fresh)).toBe(401);
+  });
+
+  it("malformed JSON, wrong content type and invalid fields answer 400 with fields", async () => {
+    const mod = await import("@/app/api/v1/users/route");
+    const h = (type: string) => new Headers({ cookie: callers.admin.cookie, "content-type": type });
+    const post = (type: string, body: string) => mod.POST(new Request("http://localhost/x", { method: "POST", headers: h(type), body }), { params: Promise.resolve({}) });
+    expect((await post("application/json", "{not json")).status).toBe(400);
+    expect((await post("text/plain", "{}")).status).toBe(400);
+    const invalid = await post("application/json", JSON.stringify({ username: "!", email: "nope", role: "ROOT" }));
+    expect(invalid.status).toBe(400);
+    const json = (await invalid.json()) as { error: { code: string; fields: Record<string, string> } };
+    expect(json.error.code).toBe("validation_failed");
+    expect(Object.keys(json.error.fields).sort()).toEqual(["email", "role", "username"]);
+  });
+});
+
+// ---------------------------------------------------------------- server actions
+
+interface ActionCase {
+  file: string;
+  name: string;
+  access: "user" | "admin";
+  form: () => Promise<Record<string, string>>;
+}
+
+const ACTIONS: ActionCase[] = [
+  { file: "app/(app)/users/actions.ts", name: "createUserAction", access: "admin", form: async () => ({ username: `act-${++seq}`, email: `act-${seq}@example.test`, role: "USER" }) },
+  { file: "app/(app)/users/actions.ts", name: "setUserDisabledAction", access: "admin", form: async () => ({ username: (await target()).username, disabled: "true" }) },
+  { file: "app/(app)/users/actions.ts", name: "setUserRoleAction", access: "admin", form: async () => ({ username: (await target()).username, role: "ADMIN" }) },
+  { file: "app/(app)/users/actions.ts", name: "resetPasswordAction", access: "admin", form: async () => ({ username: (await target()).username }) },
+  { file: "app/(app)/tokens/actions.ts", name: "createTokenAction", access: "user", form: async () => ({ name: `act-token-${++seq}` }) },
+  { file: "app/(app)/settings/actions.ts", name: "setThemeAction", access: "user", form: async () => ({ theme: "dark" }) },
+  { file: "app/(app)/settings/actions.ts", name: "rotateKeyAction", access: "admin", form: async () => ({ bits: "2048", confirm: "on" }) },
+];
+
+const linkForm = async () => {
+  const { createLink } = await import("@/lib/links/create-link");
+  const { link } = await createLink(db, SYSTEM, { name: `Action link ${++seq}`, type: "generic", rpcUrl: `http://action-${seq}.example.test` });
+  return { id: link.id, version: String(link.version), name: link.name };
+};
+const L = "app/(app)/links/actions.ts";
+ACTIONS.push(
+  { file: L, name: "createLinkAction", access: "admin", form: async () => ({ rpcUrl: `http://created-${++seq}.example.test`, name: `Created ${seq}`, type: "generic" }) },
+  { file: L, name: "setPrimaryAction", access: "admin", form: async () => linkForm() },
+  { file: L, name: "disableLegacyAuthAction", access: "admin", form: async () => ({ ...(await linkForm()), which: "trustedApps" }) },
+  { file: L, name: "saveOutgoingAction", access: "admin", form: async () => ({ ...(await linkForm()), threeLegged: "on", requestTokenUrl: "", authorizeUrl: "", accessTokenUrl: "" }) },
+  { file: L, name: "saveIncomingAction", access: "admin", form: async () => linkForm() },
+  { file: L, name: "resetLinkAction", access: "admin", form: async () => ({ id: (await linkForm()).id, direction: "outgoing" }) },
+  { file: L, name: "deleteLinkAction", access: "admin", form: async () => {
+    const { id, name } = await linkForm();
+    return { id, confirmName: name };
+  } },
+);
+
+/** Actions whose success needs the caller's own data: tested below with that data. */
+const OWN_DATA_ACTIONS = ["revokeTokenAction", "changePasswordAction", "revokeAuthorizationAction"];
+
+function listActionFiles(dir = "app"): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return listActionFiles(full);
+    return /\.tsx?$/.test(entry.name) && fs.readFileSync(full, "utf8").trimStart().startsWith('"use server"') ? [full] : [];
+  });
+}
+
+type ActionFn = (prev: null, form: FormData) => Promise<{ ok: boolean; message?: string }>;
+
+async function loadAction(file: string, name: string): Promise<ActionFn> {
+  const mod = (await import(/* @vite-ignore */ `@/${file}`)) as Record<string, ActionFn>;
+  return mod[name]!;
+}
+
+function formData(fields: Record<string, string>) {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(fields)) form.set(k, v);
+  return form;
+}
+
+describe("server actions", () => {
+  it("every exported server action is in the matrix", async () => {
+    const listed = new Set([...ACTIONS.map((a) => `${a.file} ${a.name}`), ...OWN_DATA_ACTIONS]);
+    const files = listActionFiles();
+    expect(files.length).toBeGreaterThan(0);
+    for (const file of files) {
+      const mod = await import(/* @vite-ignore */ `@/${file}`);
+      for (const name of Object.keys(mod)) {
+        expect(listed.has(`${file} ${name}`) || listed.has(name), `${file} ${name} is missing from the matrix`).toBe(true);
+      }
+    }
+  });
+
+  for (const a of ACTIONS) {
+    for (const who of WHO) {
+      const allowed = who === "admin" || (who === "user" && a.access === "user");
+      it(`${a.name} as ${who} → ${allowed ? "runs" : "refused"}`, async () => {
+        const action = await loadAction(a.file, a.name);
+        const fields = await a.form();
+        const auditBefore = await db.auditEvent.count();
+        request.headers = headersFor(who, "session");
+        // An action that redirects on success (delete → the list) throws Next.js's redirect signal.
+        const result = await action(null, formData(fields)).catch((e: { digest?: string }) => {
+          if (e?.digest?.startsWith("NEXT_REDIRECT")) return { ok: true, redirected: true };
+          throw e;
+        });
+        if (allowed) {
+          expect(result).toMatchObject({ ok: true });
+        } else {
+          expect(result).toEqual({ ok: false, message: who === "anonymous" ? NOT_SIGNED_IN : ADMINS_ONLY });
+          expect(await db.auditEvent.count()).toBe(auditBefore);
+          expect(request.cookiesSet).toEqual([]);
+        }
+      });
+    }
+  }
+
+  it("an API token does not authorize a server action (browser sessions only carry cookies)", async () => {
+    const action = await loadAction("app/(app)/users/actions.ts", "createUserAction");
+    request.headers = headersFor("admin", "token");
+    // A bearer header is honoured the same way as for routes: the admin's token works…
+    expect((await action(null, formData({ username: `tok-${++seq}`, email: `tok-${seq}@example.test` }))).ok).toBe(true);
+    // …and a bad one is anonymous, not an error page.
+    request.headers = new Headers({ authorization: "Bearer ala_bad" });
+    expect(await action(null, formData({ username: `tok-${++seq}`, email: `tok-${seq}@example.test` }))).toEqual({ ok: false, message: NOT_SIGNED_IN });
+  });
+
+  it("revokeTokenAction: anonymous refused, another user's token not found, own token revoked", async () => {
+    const action = await loadAction("app/(app)/tokens/actions.ts", "revokeTokenAction");
+    for (const who of ["user", "admin"] as const) {
+      const mine = await createApiToken(db, SYSTEM, { id: callers[who].id, username: callers[who].username }, `own-${++seq}`);
+      request.headers = headersFor("anonymous", "session");
+      expect(await action(null, formData({ id: mine.view.id }))).toEqual({ ok: false, message: NOT_SIGNED_IN });
+      request.headers = headersFor(who === "user" ? "admin" : "user", "session");
+      expect(await action(null, formData({ id: mine.view.id }))).toMatchObject({ ok: false, message: "No such token." });
+      request.headers = headersFor(who, "session");
+      expect(await action(null, formData({ id: mine.view.id }))).toMatchObject({ ok: true });
+    }
+  });
+
+  it("revokeAuthorizationAction: anonymous refused; people revoke only their own authorizations", async () => {
+    const action = await loadAction("app/(app)/authorizations/actions.ts", "revokeAuthorizationAction");
+    const { id: linkId } = await freshLink();
+    await db.oAuthAccessToken.create({ data: { userId: callers.user.id, linkId, token: "t", secretId: "none" } });
+    request.headers = headersFor("anonymous", "session");
+    expect(await action(null, formData({ linkId }))).toEqual({ ok: false, message: NOT_SIGNED_IN });
+    request.headers = headersFor("admin", "session");
+    expect(await action(null, formData({ linkId }))).toMatchObject({ ok: false, message: "You had not authorized that link." });
+    request.headers = headersFor("user", "session");
+    expect(await action(null, formData({ linkId }))).toMatchObject({ ok: true });
+    expect(await db.oAuthAccessToken.count({ where: { linkId } })).toBe(0);
+  });
+
+  it("changePasswordAction: anonymous refused; users and admins change only their own", async () => {
+    const action = await loadAction("app/(app)/settings/actions.ts", "changePasswordAction");
+    const form = { currentPassword: PASSWORD, newPassword: "the next good password", confirmPassword: "the next good password" };
+    request.headers = headersFor("anonymous", "session");
+    expect(await action(null, formData(form))).toEqual({ ok: false, message: NOT_SIGNED_IN });
+    for (const role of ["USER", "ADMIN"] as const) {
+      const person = await makeUser(role);
+      request.headers = new Headers({ cookie: await sessionCookie(person.id) });
+      const mismatch = await action(null, formData({ ...form, confirmPassword: "something else entirely" }));
+      expect(mismatch).toMatchObject({ ok: false, fields: { confirmPassword: expect.any(String) } });
+      expect(await action(null, formData(form))).toMatchObject({ ok: true });
+    }
+  });
+
+  it("invalid forms come back with per-field messages and change nothing", async () => {
+    const action = await loadAction("app/(app)/users/actions.ts", "createUserAction");
+    request.headers = headersFor("admin", "session");
+    const users = await db.user.count();
+    const result = await action(null, formData({ username: "", email: "x", role: "GOD", password: "short" }));
+    expect(result).toMatchObject({ ok: false, fields: { username: expect.any(String), email: expect.any(String), role: expect.any(String), password: expect.any(String) } });
+    expect(await db.user.count()).toBe(users);
+  });
+});

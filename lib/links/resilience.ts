@@ -75,16 +75,18 @@ export class ConcurrencyLimiter {
       if (lane.waiting.length >= this.queue) {
         throw new AppError("unavailable", `${label} already has ${lane.active} requests in flight and ${lane.waiting.length} waiting; try again shortly.`);
       }
+      // The finishing request hands its slot over (active stays the same), so a newcomer arriving
+      // between the hand-over and this waiter's wake-up cannot push the lane past the cap.
       await new Promise<void>((resolve) => lane.waiting.push(resolve));
+    } else {
+      lane.active++;
     }
-    lane.active++;
     try {
       return await task();
     } finally {
-      lane.active--;
       const next = lane.waiting.shift();
       if (next) next();
-      else if (lane.active === 0) this.lanes.delete(key);
+      else if (--lane.active === 0) this.lanes.delete(key);
     }
   }
 }

@@ -4,6 +4,7 @@
  */
 import { ZodError } from "zod";
 import { db } from "@/lib/db";
+import { databaseKind } from "@/lib/env/paths";
 import { sessionSecret } from "@/lib/env/secret-file";
 import { ensureFirstAdmin } from "@/lib/setup/first-admin";
 import { loadKeyring } from "@/lib/vault/master-keys";
@@ -11,6 +12,9 @@ import { ensureAppIdentity } from "@/lib/identity/app-identity";
 import { fieldErrors } from "@/lib/validation/fields";
 
 async function main() {
+  // SQLite in write-ahead-log mode: readers (the proxy's fast reads) never wait for a writer, and a
+  // read costs less. The mode is kept in the database file.
+  if (databaseKind() === "sqlite") await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");
   sessionSecret();
   // The vault's master key: APP_MASTER_KEY, or generated into the data folder now (mode 0600).
   loadKeyring();

@@ -4,6 +4,7 @@ import type { Db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import type { Actor } from "@/lib/audit/record";
 import { authenticateApiToken } from "@/lib/tokens/api-tokens";
+import { readsFor } from "@/lib/fast-reads/fast-reads";
 import { sessionCookieName, secureCookies } from "@/lib/auth/session-cookie";
 import { sessionSecret } from "@/lib/env/secret-file";
 import type { Role } from "@/lib/validation/fields";
@@ -62,10 +63,7 @@ async function sessionCaller(db: Db, headers: Headers): Promise<Caller | null> {
   });
   const uid = typeof jwt?.uid === "string" ? jwt.uid : null;
   if (!uid) return null;
-  const user = await db.user.findUnique({
-    where: { id: uid },
-    select: { id: true, username: true, email: true, displayName: true, role: true, disabled: true, sessionsValidAfter: true },
-  });
+  const user = await readsFor(db).userById(uid);
   if (!user || user.disabled) return null;
   const signedInAt = typeof jwt?.authAt === "number" ? jwt.authAt : 0;
   if (signedInAt < user.sessionsValidAfter.getTime()) return null;

@@ -3,6 +3,7 @@ import type { Db } from "@/lib/db";
 import { generateRsaKeyPair, privateKeyPem, publicKeyBase64, publicKeyFingerprint, publicKeyPem } from "@/lib/crypto/rsa-keys";
 import { readSecret, storeSecret } from "@/lib/vault/vault";
 import type { Env } from "@/lib/env/paths";
+import { readsFor } from "@/lib/fast-reads/fast-reads";
 
 /** This instance as remote admins see it: what they enter on their side of a link. */
 export interface AppIdentityView {
@@ -66,14 +67,33 @@ export async function ensureAppIdentity(db: Db, env: Env = process.env): Promise
   }
 }
 
-let signingKey: { secretId: string; key: crypto.KeyObject } | null = null;
+/** What outgoing requests are signed with: this app's consumer key and its private key. */
+export interface AppSigner {
+  consumerKey: string;
+  privateKey: crypto.KeyObject;
+}
 
-/** The private key this app signs outgoing requests with (opened from the vault once per key). */
-export async function appSigningKey(db: Db): Promise<crypto.KeyObject> {
-  await ensureAppIdentity(db);
-  const row = await db.appIdentity.findUniqueOrThrow({ where: { id: IDENTITY_ID }, select: { privateKeySecretId: true } });
-  if (signingKey?.secretId !== row.privateKeySecretId) {
-    signingKey = { secretId: row.privateKeySecretId, key: crypto.createPrivateKey((await readSecret(db, row.privateKeySecretId)).toString("utf8")) };
+let cached: { secretId: string; signer: AppSigner } | null = null;
+
+/**
+ * This app's consumer key and private key, for signing. One small row read per call (so a key
+ * rotated by another process is picked up at once); the key itself is opened from the vault
+ * only when the row names a different secret than last time.
+ */
+export async function appSigner(db: Db): Promise<AppSigner> {
+  let row = await readsFor(db).appSignerRow();
+  if (!row) {
+    await ensureAppIdentity(db);
+    row = await db.appIdentity.findUniqueOrThrow({ where: { id: IDENTITY_ID }, select: { consumerKey: true, privateKeySecretId: true } });
   }
-  return signingKey.key;
+  if (cached?.secretId !== row.privateKeySecretId || cached.signer.consumerKey !== row.consumerKey) {
+    const privateKey = crypto.createPrivateKey((await readSecret(db, row.privateKeySecretId)).toString("utf8"));
+    cached = { secretId: row.privateKeySecretId, signer: { consumerKey: row.consumerKey, privateKey } };
+  }
+  return cached.signer;
+}
+
+/** The private key this app signs outgoing requests with. */
+export async function appSigningKey(db: Db): Promise<crypto.KeyObject> {
+  return (await appSigner(db)).privateKey;
 }

@@ -5,7 +5,8 @@ import type { Link } from "@/lib/generated/prisma/client";
 import { AppError } from "@/lib/errors";
 import { recordAudit } from "@/lib/audit/record";
 import type { Caller } from "@/lib/auth/caller";
-import { appSigningKey, ensureAppIdentity } from "@/lib/identity/app-identity";
+import { appSigner } from "@/lib/identity/app-identity";
+import { readsFor } from "@/lib/fast-reads/fast-reads";
 import { classifyNetworkError } from "@/lib/links/remote-fetch";
 import { outgoingJson } from "@/lib/links/serialize";
 import { parseFormEncoded, parseProblemReport, signRequest, type SignOptions } from "@/lib/oauth1";
@@ -23,8 +24,8 @@ function browserAuthorizeUrl(link: Link): string {
 
 /** POSTs a signed token request and reads the form-encoded answer, explaining any refusal. */
 async function tokenRequest(db: Db, link: Link, url: string, options: SignOptions, step: string): Promise<Record<string, string>> {
-  const identity = await ensureAppIdentity(db);
-  const signed = await signRequest({ method: "POST", url }, { key: identity.consumerKey, privateKey: await appSigningKey(db) }, options);
+  const signer = await appSigner(db);
+  const signed = await signRequest({ method: "POST", url }, { key: signer.consumerKey, privateKey: signer.privateKey }, options);
   let response;
   try {
     response = await request(signed.url, { method: "POST", headers: { authorization: signed.authorization }, headersTimeout: 10_000, bodyTimeout: 10_000 });
@@ -110,9 +111,12 @@ export async function completeAuthorization(db: Db, link: Link, caller: Caller, 
 
 /** The caller's access token for a link, opened from the vault, or null. */
 export async function accessTokenFor(db: Db, userId: string, linkId: string): Promise<{ key: string; secret: string } | null> {
-  const row = await db.oAuthAccessToken.findUnique({ where: { userId_linkId: { userId, linkId } } });
+  const row = await readsFor(db).accessToken(userId, linkId);
   if (!row) return null;
-  await db.oAuthAccessToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } });
+  // Written at most once a minute: a write per request would cost more than the request.
+  if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000) {
+    await db.oAuthAccessToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } });
+  }
   return { key: row.token, secret: (await readSecret(db, row.secretId)).toString("utf8") };
 }
 

@@ -1,0 +1,94 @@
+import { describe, expect, it } from "vitest";
+import { db } from "@/lib/db";
+import { ensureAppIdentity } from "@/lib/identity/app-identity";
+import { readsFor, readsForTest, sqliteDate } from "@/lib/fast-reads/fast-reads";
+import { createApiToken, hashToken, revokeApiToken } from "@/lib/tokens/api-tokens";
+import { storeSecret } from "@/lib/vault/vault";
+import { makeUser, SYSTEM } from "@/tests/support/factories";
+
+describe("fast reads", () => {
+  const { prisma, sqlite } = readsForTest(db);
+
+  it("answer exactly what Prisma answers, for every row shape on the hot path", async () => {
+    await ensureAppIdentity(db);
+    const user = await makeUser("ADMIN");
+    const { token } = await createApiToken(db, SYSTEM, user, "fast reads");
+    const secretId = await storeSecret(db, "test", "s3cret");
+    // Every boolean on, every optional filled, and a second link with every default.
+    const full = await db.link.create({
+      data: {
+        name: "Full",
+        type: "jira",
+        rpcUrl: "https://full.example.test",
+        displayUrl: "https://full.example.test/display",
+        remoteAppId: "remote-app",
+        primary: true,
+        trustedApps: true,
+        basicAccess: true,
+        outEnabled: true,
+        out3lo: true,
+        out2lo: true,
+        outImpersonation: true,
+        outRequestTokenUrl: "https://full.example.test/rt",
+        outAuthorizeUrl: "https://full.example.test/az",
+        outAccessTokenUrl: "https://full.example.test/at",
+        inEnabled: true,
+        inConsumerKey: "full-consumer",
+        inConsumerName: "Full consumer",
+        inPublicKeyPem: "-----BEGIN PUBLIC KEY-----",
+        in3lo: true,
+        in2lo: true,
+        inExecuteAs: "someone",
+        inImpersonation: true,
+        lastProblem: "timestamp_refused",
+        lastProblemAt: new Date("2026-01-02T03:04:05.678Z"),
+      },
+    });
+    const bare = await db.link.create({ data: { name: "Bare", type: "generic", rpcUrl: "https://bare.example.test", displayUrl: "https://bare.example.test" } });
+    await db.oAuthAccessToken.create({ data: { userId: user.id, linkId: full.id, token: "access-token", secretId } });
+
+    const calls: Array<[string, (r: typeof prisma) => Promise<unknown>]> = [
+      ["token", (r) => r.apiTokenByHash(hashToken(token))],
+      ["unknown token", (r) => r.apiTokenByHash(hashToken("ala_nope"))],
+      ["user", (r) => r.userById(user.id)],
+      ["unknown user", (r) => r.userById("nope")],
+      ["full link", (r) => r.linkById(full.id)],
+      ["bare link", (r) => r.linkById(bare.id)],
+      ["unknown link", (r) => r.linkById("nope")],
+      ["signer", (r) => r.appSignerRow()],
+      ["access token", (r) => r.accessToken(user.id, full.id)],
+      ["no access token", (r) => r.accessToken(user.id, bare.id)],
+      ["secret", (r) => r.vaultSecret(secretId)],
+    ];
+    for (const [name, call] of calls) {
+      expect({ name, value: await call(sqlite) }).toEqual({ name, value: await call(prisma) });
+    }
+    expect(await sqlite.linkById(full.id)).toMatchObject({ primary: true, inImpersonation: true, lastProblemAt: new Date("2026-01-02T03:04:05.678Z") });
+  });
+
+  it("see a write from the other connection at once (a revoked token, a disabled user)", async () => {
+    const user = await makeUser("USER");
+    const { token, view } = await createApiToken(db, SYSTEM, user, "revoke me");
+    expect((await sqlite.apiTokenByHash(hashToken(token)))?.revokedAt).toBeNull();
+    await revokeApiToken(db, SYSTEM, user.id, view.id);
+    expect((await sqlite.apiTokenByHash(hashToken(token)))?.revokedAt).toBeInstanceOf(Date);
+    await db.user.update({ where: { id: user.id }, data: { disabled: true } });
+    expect((await sqlite.userById(user.id))?.disabled).toBe(true);
+  });
+
+  it("use prepared statements for the process-wide client only (a transaction reads through Prisma)", async () => {
+    expect(readsFor(db)).toBe(readsFor(db));
+    await db.$transaction(async (tx) => {
+      const link = await tx.link.create({ data: { name: "In tx", type: "generic", rpcUrl: "https://tx.example.test", displayUrl: "https://tx.example.test" } });
+      expect((await readsFor(tx).linkById(link.id))?.name).toBe("In tx");
+      expect(await readsFor(db).linkById(link.id)).toBeNull();
+    });
+  });
+
+  it("read SQLite's own timestamp text as UTC", () => {
+    expect(sqliteDate("2026-11-23 02:37:47")).toEqual(new Date("2026-11-23T02:37:47Z"));
+    expect(sqliteDate("2026-11-23T02:37:47.006+00:00")).toEqual(new Date("2026-11-23T02:37:47.006Z"));
+    expect(sqliteDate(1_700_000_000_000)).toEqual(new Date(1_700_000_000_000));
+    expect(sqliteDate(null)).toBeNull();
+  });
+});

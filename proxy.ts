@@ -1,4 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { API_CONTENT_SECURITY_POLICY, servedOverHttps, STRICT_TRANSPORT_SECURITY } from "@/lib/http/security-headers";
 
 /**
  * Per-request security headers: a nonce-based Content-Security-Policy (Next.js applies the nonce
@@ -10,7 +11,7 @@ export function proxy(request: NextRequest) {
   const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
   const dev = process.env.NODE_ENV === "development";
   const policy = isApi
-    ? "default-src 'none'; frame-ancestors 'none'"
+    ? API_CONTENT_SECURITY_POLICY
     : [
         "default-src 'self'",
         `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ""}`,
@@ -29,14 +30,8 @@ export function proxy(request: NextRequest) {
   requestHeaders.set("Content-Security-Policy", policy);
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   response.headers.set("Content-Security-Policy", policy);
-  if (servedOverHttps(request)) response.headers.set("Strict-Transport-Security", "max-age=63072000; includeSubDomains");
+  if (servedOverHttps(request.headers.get("x-forwarded-proto"))) response.headers.set("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY);
   return response;
-}
-
-function servedOverHttps(request: NextRequest): boolean {
-  if ((process.env.APP_URL ?? process.env.NEXTAUTH_URL ?? "").startsWith("https://")) return true;
-  const trusted = /^(1|true|yes)$/i.test(process.env.TRUST_PROXY ?? "");
-  return trusted && request.headers.get("x-forwarded-proto") === "https";
 }
 
 export const config = {

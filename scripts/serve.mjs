@@ -15,6 +15,19 @@ export function normaliseForwardedHeaders(req, trustProxy) {
   req.headers["x-forwarded-for"] = req.socket.remoteAddress ?? "unknown";
 }
 
+const DIRECT_ROUTES_KEY = Symbol.for("applink-admin.directRouteFor");
+
+function fail(res, error) {
+  console.error("request failed", error?.message);
+  if (!res.headersSent) {
+    res.statusCode = 500;
+    res.setHeader("content-type", "application/json");
+    res.end(JSON.stringify({ error: { code: "internal_error", message: "Something went wrong on our side." } }));
+  } else {
+    res.destroy();
+  }
+}
+
 export async function serve({ dev = false, dir = process.cwd() } = {}) {
   process.env.NEXT_TELEMETRY_DISABLED = "1";
   const port = Number(process.env.PORT || 3000);
@@ -30,14 +43,13 @@ export async function serve({ dev = false, dir = process.cwd() } = {}) {
   await app.prepare();
   const server = http.createServer((req, res) => {
     normaliseForwardedHeaders(req, trustProxy);
-    handle(req, res).catch((error) => {
-      console.error("request failed", error?.message);
-      if (!res.headersSent) {
-        res.statusCode = 500;
-        res.setHeader("content-type", "application/json");
-        res.end(JSON.stringify({ error: { code: "internal_error", message: "Something went wrong on our side." } }));
-      }
-    });
+    // Hot paths the app answers without Next.js routing (lib/http/direct-routes.ts, installed by instrumentation.ts).
+    const direct = globalThis[DIRECT_ROUTES_KEY]?.(req.url);
+    if (direct) {
+      direct(req, res).catch((error) => fail(res, error));
+      return;
+    }
+    handle(req, res).catch((error) => fail(res, error));
   });
   await new Promise((resolve, reject) => {
     server.once("error", reject);

@@ -23,7 +23,7 @@ function run(step, command, args, env = {}) {
 /** A hash of everything that goes into the production build. */
 function sourceFingerprint() {
   const hash = crypto.createHash("sha256");
-  const inputs = ["app", "components", "lib", "types", "public", "proxy.ts", "next.config.js", "postcss.config.mjs", "tsconfig.json", "package-lock.json", "prisma/schema.prisma"];
+  const inputs = ["app", "components", "lib", "types", "public", "proxy.ts", "instrumentation.ts", "next.config.js", "postcss.config.mjs", "tsconfig.json", "package-lock.json", "prisma/schema.prisma"];
   const walk = (rel) => {
     const abs = path.join(root, rel);
     if (!fs.existsSync(abs) || rel === path.join("lib", "generated")) return;

@@ -16,6 +16,14 @@ interface HandlerArgs<P extends Params, A extends Access> {
   caller: A extends "public" ? Caller | null : Caller;
 }
 
+/** The caller of a request, refused (401/403) unless `access` lets them in. */
+export async function callerFor<A extends Access>(access: A, headers: Headers): Promise<A extends "public" ? Caller | null : Caller> {
+  const caller = await resolveCaller(db, headers);
+  if (access !== "public" && !caller) throw new AppError("unauthenticated", "Sign in or send \"Authorization: Bearer <api token>\".");
+  if (access === "admin" && caller?.role !== "ADMIN") throw new AppError("forbidden", "Administrators only.");
+  return caller as A extends "public" ? Caller | null : Caller;
+}
+
 /**
  * Wraps a route handler: resolves the caller (bearer token or session), enforces `access`, awaits
  * the params, and sends every thrown error through `handleApiError`.
@@ -26,9 +34,7 @@ export function withCaller<A extends Access, P extends Params = Params>(
 ) {
   return async (req: Request, context: RouteContext<P>): Promise<Response> => {
     try {
-      const caller = await resolveCaller(db, req.headers);
-      if (access !== "public" && !caller) throw new AppError("unauthenticated", "Sign in or send \"Authorization: Bearer <api token>\".");
-      if (access === "admin" && caller?.role !== "ADMIN") throw new AppError("forbidden", "Administrators only.");
+      const caller = await callerFor(access, req.headers);
       const params = (await context?.params) ?? ({} as P);
       return await handler({ req, params, caller: caller as HandlerArgs<P, A>["caller"] });
     } catch (error) {

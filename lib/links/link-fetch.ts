@@ -1,10 +1,10 @@
 import { Readable } from "node:stream";
-import { request } from "undici";
+import { Agent, request } from "undici";
 import type { Db } from "@/lib/db";
 import type { Link } from "@/lib/generated/prisma/client";
 import { AppError } from "@/lib/errors";
 import type { Caller } from "@/lib/auth/caller";
-import { appSigningKey, ensureAppIdentity } from "@/lib/identity/app-identity";
+import { appSigner } from "@/lib/identity/app-identity";
 import { classifyNetworkError } from "@/lib/links/remote-fetch";
 import { parseProblemReport, signRequest } from "@/lib/oauth1";
 import { log } from "@/lib/log";
@@ -79,9 +79,9 @@ const NEVER_RETURNED = new Set([...HOP_BY_HOP, "set-cookie", "set-cookie2"]);
 
 function forwardable(headers: Headers | undefined): Record<string, string> {
   const out: Record<string, string> = {};
+  const listed = (headers?.get("connection") ?? "").toLowerCase().split(",").map((s) => s.trim());
   headers?.forEach((value, name) => {
     const lower = name.toLowerCase();
-    const listed = (headers.get("connection") ?? "").toLowerCase().split(",").map((s) => s.trim());
     if (!NEVER_FORWARDED.has(lower) && !listed.includes(lower) && !lower.startsWith("proxy-") && !lower.startsWith("next-") && !lower.startsWith("x-nextjs") && lower !== "rsc") out[name] = value;
   });
   return out;
@@ -94,6 +94,25 @@ function forwardable(headers: Headers | undefined): Record<string, string> {
  * A remote 401 carrying `oauth_problem` is returned as is and recorded on the link.
  */
 export async function linkFetch(db: Db, link: Link, req: LinkRequest, options: LinkFetchOptions): Promise<Response> {
+  return toWebResponse(await linkRelay(db, link, req, options));
+}
+
+/** A remote's answer on its way back to the caller: headers already filtered, the body still streaming. */
+export interface RelayedResponse {
+  status: number;
+  headers: Headers;
+  /** null for HEAD, 204 and 304. */
+  body: Readable | null;
+  /** The remote's Content-Length, when it sent one and the body is relayed unchanged. */
+  length: number | null;
+}
+
+export function toWebResponse(relayed: RelayedResponse): Response {
+  return new Response(relayed.body ? (Readable.toWeb(relayed.body) as ReadableStream) : null, { status: relayed.status, headers: relayed.headers });
+}
+
+/** `linkFetch` without the web Response around it: the proxy relays the remote's stream as it is. */
+export async function linkRelay(db: Db, link: Link, req: LinkRequest, options: LinkFetchOptions): Promise<RelayedResponse> {
   const person = isServer(options.as) ? null : options.as;
   const token = person && link.outEnabled && link.out3lo ? await accessTokenFor(db, person.id, link.id) : null;
   const level = chooseAuthLevel(link, options.as, options.level, !!token);
@@ -101,11 +120,23 @@ export async function linkFetch(db: Db, link: Link, req: LinkRequest, options: L
   // A refused access token is dropped: the person is asked to authorize again.
   const problem = response.headers.get("x-applink-oauth-problem");
   if (level === "3lo" && person && (problem === "token_rejected" || problem === "token_expired")) {
-    await response.body?.cancel().catch(() => undefined);
+    response.body?.destroy();
     await dropAccessToken(db, person.id, link.id);
     throw authorizationRequired(link, `no longer accepts your authorization (${problem}): authorize again`);
   }
   return response;
+}
+
+const dispatchers = new Map<number, Agent>();
+
+/** Keep-alive connection pools to the remotes, one per connect timeout in use (usually one). */
+function dispatcherFor(connectMs: number): Agent {
+  let agent = dispatchers.get(connectMs);
+  if (!agent) {
+    agent = new Agent({ connect: { timeout: connectMs } });
+    dispatchers.set(connectMs, agent);
+  }
+  return agent;
 }
 
 /** One exchange with the remote, signed anew (fresh nonce and timestamp) every time it is tried. */
@@ -113,10 +144,10 @@ async function attemptOnce(db: Db, req: LinkRequest, level: AuthLevel, options: 
   const headers = forwardable(req.headers);
   let url = req.url;
   if (level !== "none") {
-    const identity = await ensureAppIdentity(db);
+    const signer = await appSigner(db);
     const signed = await signRequest(
       { method: req.method, url, contentType: req.headers?.get("content-type"), body: req.body && req.body.length ? req.body : null },
-      { key: identity.consumerKey, privateKey: await appSigningKey(db) },
+      { key: signer.consumerKey, privateKey: signer.privateKey },
       level === "2loi" ? { requestorId: options.as.username } : level === "3lo" && token ? { token } : {},
     );
     url = signed.url;
@@ -128,14 +159,16 @@ async function attemptOnce(db: Db, req: LinkRequest, level: AuthLevel, options: 
     method: req.method as never,
     headers,
     body: req.body && req.body.length ? req.body : undefined,
+    dispatcher: dispatcherFor(connectMs),
+    // Time to the remote's headers, then the longest silence while its body streams (no limit on
+    // the whole transfer: a large download relayed at a steady pace is not a timeout).
     headersTimeout: responseMs,
     bodyTimeout: responseMs,
-    signal: AbortSignal.timeout(connectMs + responseMs),
   });
   return { response, url, responseMs };
 }
 
-async function fetchWithRetries(db: Db, link: Link, req: LinkRequest, level: AuthLevel, options: LinkFetchOptions, token: { key: string; secret: string } | null): Promise<Response> {
+async function fetchWithRetries(db: Db, link: Link, req: LinkRequest, level: AuthLevel, options: LinkFetchOptions, token: { key: string; secret: string } | null): Promise<RelayedResponse> {
   const policy = retryPolicy(options.retry);
   const retryable = isRetryableMethod(req.method, policy);
   for (let attempt = 0; ; attempt++) {
@@ -160,11 +193,11 @@ async function fetchWithRetries(db: Db, link: Link, req: LinkRequest, level: Aut
       await policy.sleep(retryDelay(attempt, policy, Array.isArray(retryAfter) ? retryAfter[0] : retryAfter));
       continue;
     }
-    return toResponse(db, link, req, response, url);
+    return relay(db, link, req, response, url);
   }
 }
 
-async function toResponse(db: Db, link: Link, req: LinkRequest, response: Awaited<ReturnType<typeof request>>, url: string): Promise<Response> {
+async function relay(db: Db, link: Link, req: LinkRequest, response: Awaited<ReturnType<typeof request>>, url: string): Promise<RelayedResponse> {
   const location = response.headers.location;
   if (response.statusCode >= 300 && response.statusCode < 400 && location) {
     const target = new URL(Array.isArray(location) ? location[0]! : location, url);
@@ -188,5 +221,8 @@ async function toResponse(db: Db, link: Link, req: LinkRequest, response: Awaite
     }
   }
   const noBody = req.method === "HEAD" || response.statusCode === 204 || response.statusCode === 304;
-  return new Response(noBody ? null : (Readable.toWeb(response.body) as ReadableStream), { status: response.statusCode, headers: out });
+  if (noBody) await response.body.dump().catch(() => undefined);
+  const declared = Number(response.headers["content-length"]);
+  const length = !noBody && Number.isSafeInteger(declared) && declared >= 0 ? declared : null;
+  return { status: response.statusCode, headers: out, body: noBody ? null : response.body, length };
 }

@@ -1,8 +1,10 @@
+import { db } from "@/lib/db";
 import type { Db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import type { Caller } from "@/lib/auth/caller";
-import { findLinkOrThrow } from "@/lib/links/find-link";
-import { linkFetch } from "@/lib/links/link-fetch";
+import { withCaller } from "@/lib/api/with-caller";
+import { readsFor } from "@/lib/fast-reads/fast-reads";
+import { linkRelay, toWebResponse, type RelayedResponse } from "@/lib/links/link-fetch";
 import { proxyTarget } from "@/lib/links/proxy-path";
 
 /** Largest request body the proxy forwards (PROXY_MAX_BODY_BYTES, default 10 MB). */
@@ -11,41 +13,66 @@ export function proxyMaxBodyBytes(env: Record<string, string | undefined> = proc
   return Number.isInteger(n) && n > 0 ? n : 10 * 1024 * 1024;
 }
 
+const tooLarge = (maxBytes: number) => new AppError("payload_too_large", `The body is larger than ${Math.round(maxBytes / 1024 / 1024)} MB.`);
+
 /**
  * Reads a request body as it streams in, refusing it (413) as soon as it passes the cap. The body
- * is kept whole because a non-form body is covered by oauth_body_hash, signed before sending.
+ * is kept whole because a non-form body is covered by oauth_body_hash, signed before sending. On
+ * refusal the rest is left unread (not destroyed), so the 413 still reaches the client.
  */
-export async function readBodyCapped(req: Request, maxBytes: number): Promise<Buffer | null> {
-  if (!req.body) return null;
-  const declared = Number(req.headers.get("content-length"));
-  if (declared > maxBytes) throw new AppError("payload_too_large", `The body is larger than ${Math.round(maxBytes / 1024 / 1024)} MB.`);
+export async function readBodyCapped(body: AsyncIterable<Uint8Array> | null, declaredLength: string | null, maxBytes: number): Promise<Buffer | null> {
+  if (!body) return null;
+  if (Number(declaredLength) > maxBytes) throw tooLarge(maxBytes);
   const chunks: Buffer[] = [];
   let size = 0;
-  const reader = req.body.getReader();
+  const iterator = body[Symbol.asyncIterator]();
   for (;;) {
-    const { done, value } = await reader.read();
+    const { done, value } = await iterator.next();
     if (done) break;
     size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel();
-      throw new AppError("payload_too_large", `The body is larger than ${Math.round(maxBytes / 1024 / 1024)} MB.`);
-    }
-    chunks.push(Buffer.from(value));
+    if (size > maxBytes) throw tooLarge(maxBytes);
+    chunks.push(Buffer.isBuffer(value) ? value : Buffer.from(value));
   }
   return size ? Buffer.concat(chunks) : null;
 }
 
-/** `ANY /api/v1/links/{id}/proxy/{path…}`: the path is read raw from the request URL, never decoded. */
-export async function proxyThroughLink(db: Db, req: Request, caller: Caller, linkId: string): Promise<Response> {
-  const link = await findLinkOrThrow(db, linkId);
-  const url = new URL(req.url);
+/** A request to forward, as it arrived: the path and query exactly as sent, never decoded. */
+export interface ProxyCall {
+  method: string;
+  /** `/api/v1/links/{id}/proxy/…?…` as on the request line. */
+  rawTarget: string;
+  headers: Headers;
+  body: AsyncIterable<Uint8Array> | null;
+}
+
+/** `ANY /api/v1/links/{id}/proxy/{path…}`: forwards under the link's RPC URL, signed for the caller. */
+export async function proxyThroughLink(client: Db, call: ProxyCall, caller: Caller, linkId: string): Promise<RelayedResponse> {
+  const link = await readsFor(client).linkById(linkId);
+  if (!link) throw new AppError("not_found", "No such link.");
+  const queryAt = call.rawTarget.indexOf("?");
+  const path = queryAt === -1 ? call.rawTarget : call.rawTarget.slice(0, queryAt);
+  const rawQuery = queryAt === -1 ? "" : call.rawTarget.slice(queryAt + 1).replace(/#.*$/, "");
   const marker = `/api/v1/links/${encodeURIComponent(linkId)}/proxy/`;
-  const at = url.pathname.indexOf(marker);
+  const at = path.indexOf(marker);
   // A URL whose dot segments were resolved before it reached us no longer names the proxy: refuse it.
   if (at === -1) throw new AppError("bad_request", "The proxied path is refused: dot segments are not allowed.");
-  const rawPath = url.pathname.slice(at + marker.length);
-  const rawQuery = req.url.includes("?") ? req.url.slice(req.url.indexOf("?") + 1).replace(/#.*$/, "") : "";
-  const target = proxyTarget(link.rpcUrl, rawPath, rawQuery);
-  const body = req.method === "GET" || req.method === "HEAD" ? null : await readBodyCapped(req, proxyMaxBodyBytes());
-  return linkFetch(db, link, { method: req.method, url: target, headers: req.headers, body }, { as: caller });
+  const target = proxyTarget(link.rpcUrl, path.slice(at + marker.length), rawQuery);
+  const hasBody = call.method !== "GET" && call.method !== "HEAD";
+  const body = hasBody ? await readBodyCapped(call.body, call.headers.get("content-length"), proxyMaxBodyBytes()) : null;
+  return linkRelay(client, link, { method: call.method, url: target, headers: call.headers, body }, { as: caller });
 }
+
+/** The path and query of a web Request's URL, as they came. */
+export function rawTargetOf(url: string): string {
+  const schemeEnd = url.indexOf("//");
+  const pathStart = url.indexOf("/", schemeEnd + 2);
+  return pathStart === -1 ? "/" : url.slice(pathStart);
+}
+
+/**
+ * The proxy as a route handler over web Requests: the Next.js route uses it, and so does the
+ * server's direct route (lib/http/direct-routes.ts), which skips Next.js on this hot path.
+ */
+export const proxyRouteHandler = withCaller<"user", { id: string }>("user", async ({ req, caller, params }) =>
+  toWebResponse(await proxyThroughLink(db, { method: req.method, rawTarget: rawTargetOf(req.url), headers: req.headers, body: req.body as AsyncIterable<Uint8Array> | null }, caller, params.id)),
+);

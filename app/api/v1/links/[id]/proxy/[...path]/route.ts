@@ -1,8 +1,6 @@
-import { db } from "@/lib/db";
-import { withCaller } from "@/lib/api/with-caller";
-import { proxyThroughLink } from "@/lib/links/proxy-request";
+import { proxyRouteHandler as handler } from "@/lib/links/proxy-request";
 
-// ANY /api/v1/links/{id}/proxy/{path…} – forwards to the link's RPC URL + path (query and body kept), signed for the caller
-const handler = withCaller<"user", { id: string; path: string[] }>("user", async ({ req, caller, params }) => proxyThroughLink(db, req, caller, params.id));
-
+// ANY /api/v1/links/{id}/proxy/{path…} – forwards to the link's RPC URL + path (query and body kept), signed for the caller.
+// Under `npm start` the server answers this path directly (lib/http/direct-routes.ts), without Next.js routing;
+// this route serves it under `npm run dev` and wherever the direct route is not installed.
 export { handler as GET, handler as POST, handler as PUT, handler as PATCH, handler as DELETE, handler as HEAD };

@@ -1,0 +1,104 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { db } from "@/lib/db";
+import { callerFor } from "@/lib/api/with-caller";
+import { handleApiError } from "@/lib/api/handle-error";
+import { proxyThroughLink } from "@/lib/links/proxy-request";
+import type { RelayedResponse } from "@/lib/links/link-fetch";
+import { API_CONTENT_SECURITY_POLICY, servedOverHttps, STATIC_SECURITY_HEADERS, STRICT_TRANSPORT_SECURITY } from "@/lib/http/security-headers";
+import { log } from "@/lib/log";
+
+/**
+ * Routes the server (scripts/serve.mjs) answers itself, before Next.js: the signed proxy, whose
+ * every request would otherwise pay about a millisecond of Next.js routing on top of the RSA
+ * signature (see `npm run bench`). The work is the same code the Next.js route runs
+ * (`proxyThroughLink` behind `callerFor`), with the same security headers; the request line's
+ * path reaches it raw, so `..` is refused, not resolved.
+ */
+/** Where instrumentation.ts leaves `directRouteFor` for scripts/serve.mjs (one process, two module systems). */
+export const DIRECT_ROUTES_KEY = Symbol.for("applink-admin.directRouteFor");
+
+export type DirectRoute = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+const PROXY = /^\/api\/v1\/links\/([^/?#]+)\/proxy\//;
+
+/** The direct route for this request line, or null for Next.js to answer. */
+export function directRouteFor(url: string | undefined): DirectRoute | null {
+  return url && PROXY.test(url) ? serveProxy : null;
+}
+
+function headersOf(req: IncomingMessage): Headers {
+  const headers = new Headers();
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) {
+    try {
+      headers.append(raw[i]!, raw[i + 1]!);
+    } catch {
+      // A header value Headers refuses (node:http let it through) is dropped, never fatal.
+    }
+  }
+  return headers;
+}
+
+async function serveProxy(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const rawTarget = req.url ?? "/";
+  const headers = headersOf(req);
+  let relayed: RelayedResponse;
+  try {
+    const encodedId = PROXY.exec(rawTarget)![1]!;
+    let linkId: string;
+    try {
+      linkId = decodeURIComponent(encodedId);
+    } catch {
+      linkId = encodedId;
+    }
+    const caller = await callerFor("user", headers);
+    const method = req.method ?? "GET";
+    relayed = await proxyThroughLink(db, { method, rawTarget, headers, body: method === "GET" || method === "HEAD" ? null : req }, caller, linkId);
+  } catch (error) {
+    const response = handleApiError(error);
+    const body = Buffer.from(await response.arrayBuffer());
+    relayed = { status: response.status, headers: response.headers, body: null, length: body.length };
+    writeHead(req, res, relayed);
+    return void res.end(body);
+  }
+  writeHead(req, res, relayed);
+  relay(res, relayed);
+}
+
+function writeHead(req: IncomingMessage, res: ServerResponse, relayed: RelayedResponse): void {
+  for (const { key, value } of STATIC_SECURITY_HEADERS) res.setHeader(key, value);
+  res.setHeader("Content-Security-Policy", API_CONTENT_SECURITY_POLICY);
+  if (servedOverHttps(headerValue(req, "x-forwarded-proto"))) res.setHeader("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY);
+  const setCookie = relayed.headers.getSetCookie();
+  relayed.headers.forEach((value, name) => {
+    if (name !== "set-cookie") res.setHeader(name, value);
+  });
+  if (setCookie.length) res.setHeader("set-cookie", setCookie);
+  if (relayed.length !== null) res.setHeader("content-length", relayed.length);
+  // A refused body was left unread: close the connection after answering rather than drain it.
+  if (!req.readableEnded && req.method !== "GET" && req.method !== "HEAD") res.setHeader("connection", "close");
+  res.statusCode = relayed.status;
+}
+
+/** Streams the remote's body to the caller; a small one with a known length goes out in one write. */
+function relay(res: ServerResponse, relayed: RelayedResponse): void {
+  const body = relayed.body;
+  if (!body) return void res.end();
+  body.on("error", (error) => {
+    log.warn({ err: error }, "the remote's answer broke off while being relayed");
+    res.destroy(error);
+  });
+  res.on("close", () => body.destroy());
+  if (relayed.length !== null && relayed.length <= 64 * 1024) {
+    const chunks: Buffer[] = [];
+    body.on("data", (chunk: Buffer) => chunks.push(chunk));
+    body.on("end", () => res.end(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
+    return;
+  }
+  body.pipe(res);
+}
+
+function headerValue(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}

@@ -1,0 +1,146 @@
+/**
+ * The proxy as the server answers it without Next.js (lib/http/direct-routes.ts), over real
+ * sockets: a node:http server dispatching exactly as scripts/serve.mjs does, in front of a
+ * scripted upstream and of python3-oauthlib's provider (which checks the signatures).
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import crypto from "node:crypto";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { db } from "@/lib/db";
+import { ensureAppIdentity } from "@/lib/identity/app-identity";
+import { createLink } from "@/lib/links/create-link";
+import { setOutgoing } from "@/lib/links/update-link";
+import { directRouteFor } from "@/lib/http/direct-routes";
+import { createApiToken } from "@/lib/tokens/api-tokens";
+import { makeUser, SYSTEM } from "@/tests/support/factories";
+
+let app: http.Server;
+let appBase: string;
+let upstream: http.Server;
+let provider: ChildProcess;
+let scriptedLink: string;
+let oauthLink: string;
+let adminToken: string;
+let userToken: string;
+const BIG = crypto.randomBytes(3 * 1024 * 1024);
+
+/** Raw HTTP, so the request line reaches the server exactly as written (no `..` resolved). */
+function send(method: string, target: string, headers: Record<string, string | number> = {}, body?: Buffer) {
+  return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+    const req = http.request(`${appBase}/`, { method, path: target, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+const json = (r: { body: Buffer }) => JSON.parse(r.body.toString("utf8"));
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+beforeAll(async () => {
+  upstream = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const url = new URL(req.url!, "http://x");
+      if (url.pathname.endsWith("/big")) return void res.writeHead(200, { "content-type": "application/octet-stream" }).end(BIG);
+      const echo = JSON.stringify({ url: req.url, cookie: req.headers.cookie ?? null, authorization: req.headers.authorization ?? null, bodyLength: Buffer.concat(chunks).length });
+      res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(echo), "set-cookie": "remote_session=1", "x-remote": "yes" }).end(echo);
+    });
+  });
+  await new Promise<void>((resolve) => upstream.listen(0, "127.0.0.1", resolve));
+  const identity = await ensureAppIdentity(db);
+  provider = spawn("/usr/bin/python3", [path.resolve("tests/interop/oauthlib_provider_server.py"), JSON.stringify({ consumers: { [identity.consumerKey]: { rsa_public_pem: identity.publicKeyPem } } })]);
+  const providerPort = await new Promise<number>((resolve) => provider.stdout!.on("data", (c: Buffer) => /PORT (\d+)/.test(c.toString()) && resolve(Number(/PORT (\d+)/.exec(c.toString())![1]))));
+
+  const scripted = await createLink(db, SYSTEM, { name: "Scripted", type: "generic", rpcUrl: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/app` });
+  await setOutgoing(db, SYSTEM, scripted.link.id, { enabled: false, threeLegged: false, twoLegged: false, impersonation: false });
+  scriptedLink = scripted.link.id;
+  const oauth = await createLink(db, SYSTEM, { name: "Checked by oauthlib", type: "generic", rpcUrl: `http://127.0.0.1:${providerPort}/app` });
+  await setOutgoing(db, SYSTEM, oauth.link.id, { threeLegged: false, twoLegged: true, impersonation: false });
+  oauthLink = oauth.link.id;
+
+  const admin = await makeUser("ADMIN");
+  const user = await makeUser("USER");
+  adminToken = (await createApiToken(db, SYSTEM, admin, "direct")).token;
+  userToken = (await createApiToken(db, SYSTEM, user, "direct")).token;
+
+  process.env.PROXY_MAX_BODY_BYTES = String(1024 * 1024);
+  app = http.createServer((req, res) => {
+    const direct = directRouteFor(req.url);
+    if (direct) return void direct(req, res);
+    res.writeHead(418).end("not a direct route");
+  });
+  await new Promise<void>((resolve) => app.listen(0, "127.0.0.1", resolve));
+  appBase = `http://127.0.0.1:${(app.address() as AddressInfo).port}`;
+});
+afterAll(() => {
+  delete process.env.PROXY_MAX_BODY_BYTES;
+  provider?.kill();
+  app?.close();
+  upstream?.close();
+});
+
+describe("the proxy served without Next.js", () => {
+  it("takes only the proxy paths", async () => {
+    expect(directRouteFor("/api/v1/links/abc/proxy/x")).not.toBeNull();
+    for (const other of ["/api/v1/links/abc", "/api/v1/links/abc/proxy", "/links/abc/proxy/x", "/api/v1/myself", undefined]) expect(directRouteFor(other)).toBeNull();
+    expect((await send("GET", "/api/v1/links")).status).toBe(418);
+  });
+
+  it("signs 2LO for an admin's token, and python3-oauthlib accepts the signature", async () => {
+    const res = await send("GET", `/api/v1/links/${oauthLink}/proxy/rest/api/2/myself?expand=groups&a+b=c%20d`, bearer(adminToken));
+    expect(res.status).toBe(200);
+    expect(json(res)).toMatchObject({ valid: true, path: "/app/rest/api/2/myself" });
+  });
+
+  it("answers anonymous callers 401 and refuses plain 2LO to a USER, with the API's error shape", async () => {
+    const anonymous = await send("GET", `/api/v1/links/${oauthLink}/proxy/x`);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers["www-authenticate"]).toContain("Bearer");
+    expect(json(anonymous).error.code).toBe("unauthenticated");
+    const user = await send("GET", `/api/v1/links/${oauthLink}/proxy/x`, bearer(userToken));
+    expect(user.status).toBe(403);
+    expect(json(user).error.code).toBe("forbidden");
+    expect((await send("GET", `/api/v1/links/nope/proxy/x`, bearer(adminToken))).status).toBe(404);
+  });
+
+  it("refuses escapes in the raw request line instead of resolving them", async () => {
+    for (const escape of ["../../../users", "a/../../x", "%2e%2e/x", "%2E%2e%2fx", "..%5cx", "//evil.example/x"]) {
+      const res = await send("GET", `/api/v1/links/${scriptedLink}/proxy/${escape}`, bearer(adminToken));
+      expect({ escape, status: res.status }).toEqual({ escape, status: 400 });
+      expect(json(res).error.code).toBe("bad_request");
+    }
+  });
+
+  it("keeps the query byte for byte, strips Cookie and Authorization going out and Set-Cookie coming back, adds the security headers", async () => {
+    const res = await send("GET", `/api/v1/links/${scriptedLink}/proxy/p?q=a+b%2Bc&x=%E2%9C%93&empty=`, { ...bearer(adminToken), cookie: "next-auth.session-token=secret" });
+    expect(res.status).toBe(200);
+    expect(json(res)).toMatchObject({ url: "/app/p?q=a+b%2Bc&x=%E2%9C%93&empty=", cookie: null, authorization: null });
+    expect(res.headers["set-cookie"]).toBeUndefined();
+    expect(res.headers["x-remote"]).toBe("yes");
+    expect(res.headers["content-length"]).toBe(String(res.body.length));
+    expect(res.headers["content-security-policy"]).toBe("default-src 'none'; frame-ancestors 'none'");
+    expect(res.headers["x-frame-options"]).toBe("DENY");
+    expect(res.headers["x-content-type-options"]).toBe("nosniff");
+  });
+
+  it("streams a large answer intact, forwards a body under the cap and answers 413 above it", async () => {
+    const big = await send("GET", `/api/v1/links/${scriptedLink}/proxy/big`, bearer(adminToken));
+    expect(big.status).toBe(200);
+    expect(crypto.createHash("sha256").update(big.body).digest("hex")).toBe(crypto.createHash("sha256").update(BIG).digest("hex"));
+    const small = await send("POST", `/api/v1/links/${scriptedLink}/proxy/upload`, { ...bearer(adminToken), "content-type": "application/octet-stream" }, crypto.randomBytes(1000));
+    expect(json(small)).toMatchObject({ bodyLength: 1000 });
+    const tooBig = await send("POST", `/api/v1/links/${scriptedLink}/proxy/upload`, { ...bearer(adminToken), "content-type": "application/octet-stream" }, crypto.randomBytes(2 * 1024 * 1024));
+    expect(tooBig.status).toBe(413);
+    expect(json(tooBig).error.code).toBe("payload_too_large");
+    // Announced as too large: refused before a byte of it is read.
+    const announced = await send("POST", `/api/v1/links/${scriptedLink}/proxy/upload`, { ...bearer(adminToken), "content-type": "application/octet-stream", "content-length": 5 * 1024 * 1024 }, crypto.randomBytes(5 * 1024 * 1024));
+    expect(announced.status).toBe(413);
+  });
+});

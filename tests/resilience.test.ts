@@ -104,6 +104,21 @@ describe("requests through a link", () => {
     expect((await Promise.all(inFlight)).map((r) => r.status)).toEqual([200, 200, 200]);
   });
 
+  it("hold a link's slot only for the exchange: not while waiting to retry", async () => {
+    const limiter = new ConcurrencyLimiter(1, 0);
+    let waiting!: () => void;
+    const waitStarted = new Promise<void>((resolve) => (waiting = resolve));
+    let wake!: () => void;
+    const retry = { delaysMs: [10_000], jitter: 0, sleep: () => new Promise<void>((resolve) => ((wake = resolve), waiting())) };
+    const first = get("/flaky-slot", { limiter, retry });
+    await waitStarted;
+    // The only slot is free while the first request sleeps: another request reaches the remote.
+    expect((await get("/elsewhere", { limiter })).status).toBe(404);
+    wake();
+    expect((await first).status).toBe(503);
+    expect(seen["/flaky-slot"]).toHaveLength(2);
+  });
+
   it("answer a response timeout with 504", async () => {
     const pending = get("/hold", { timeouts: { responseMs: 300 }, retry: recorder().retry });
     await expect(pending).rejects.toMatchObject({ code: "gateway_timeout", status: 504, message: expect.stringMatching(/^NETWORK_ERROR: .*did not answer/) });

@@ -116,7 +116,7 @@ export async function linkRelay(db: Db, link: Link, req: LinkRequest, options: L
   const person = isServer(options.as) ? null : options.as;
   const token = person && link.outEnabled && link.out3lo ? await accessTokenFor(db, person.id, link.id) : null;
   const level = chooseAuthLevel(link, options.as, options.level, !!token);
-  const response = await (options.limiter ?? linkLimiter).run(link.id, `"${link.name}"`, () => fetchWithRetries(db, link, req, level, options, token));
+  const response = await fetchWithRetries(db, link, req, level, options, token);
   // A refused access token is dropped: the person is asked to authorize again.
   const problem = response.headers.get("x-applink-oauth-problem");
   if (level === "3lo" && person && (problem === "token_rejected" || problem === "token_expired")) {
@@ -139,8 +139,8 @@ function dispatcherFor(connectMs: number): Agent {
   return agent;
 }
 
-/** One exchange with the remote, signed anew (fresh nonce and timestamp) every time it is tried. */
-async function attemptOnce(db: Db, req: LinkRequest, level: AuthLevel, options: LinkFetchOptions, token: { key: string; secret: string } | null) {
+/** What one attempt sends: signed anew (fresh nonce and timestamp) every time it is tried. */
+async function prepareAttempt(db: Db, req: LinkRequest, level: AuthLevel, options: LinkFetchOptions, token: { key: string; secret: string } | null) {
   const headers = forwardable(req.headers);
   let url = req.url;
   if (level !== "none") {
@@ -153,11 +153,16 @@ async function attemptOnce(db: Db, req: LinkRequest, level: AuthLevel, options: 
     url = signed.url;
     headers.authorization = signed.authorization;
   }
+  return { url, headers };
+}
+
+/** One exchange with the remote, up to its answer's headers (the body then streams on). */
+function send(req: LinkRequest, prepared: { url: string; headers: Record<string, string> }, options: LinkFetchOptions) {
   const connectMs = options.timeouts?.connectMs ?? 10_000;
   const responseMs = options.timeouts?.responseMs ?? 30_000;
-  const response = await request(url, {
+  return request(prepared.url, {
     method: req.method as never,
-    headers,
+    headers: prepared.headers,
     body: req.body && req.body.length ? req.body : undefined,
     dispatcher: dispatcherFor(connectMs),
     // Time to the remote's headers, then the longest silence while its body streams (no limit on
@@ -165,18 +170,21 @@ async function attemptOnce(db: Db, req: LinkRequest, level: AuthLevel, options: 
     headersTimeout: responseMs,
     bodyTimeout: responseMs,
   });
-  return { response, url, responseMs };
 }
 
 async function fetchWithRetries(db: Db, link: Link, req: LinkRequest, level: AuthLevel, options: LinkFetchOptions, token: { key: string; secret: string } | null): Promise<RelayedResponse> {
   const policy = retryPolicy(options.retry);
   const retryable = isRetryableMethod(req.method, policy);
+  const limiter = options.limiter ?? linkLimiter;
   for (let attempt = 0; ; attempt++) {
     const last = !retryable || attempt >= policy.delaysMs.length;
-    let exchange;
+    const prepared = await prepareAttempt(db, req, level, options, token);
+    let response;
     try {
-      exchange = await attemptOnce(db, req, level, options, token);
+      // Only the exchange holds one of the link's slots: not the signing, not a retry's wait.
+      response = await limiter.run(link.id, `"${link.name}"`, () => send(req, prepared, options));
     } catch (error) {
+      if (error instanceof AppError) throw error;
       if (!last && isRetryableError(error)) {
         await policy.sleep(retryDelay(attempt, policy));
         continue;
@@ -186,14 +194,13 @@ async function fetchWithRetries(db: Db, link: Link, req: LinkRequest, level: Aut
       if (classified.problem === "timeout") throw new AppError("gateway_timeout", `NETWORK_ERROR: ${classified.message}`);
       throw new AppError("network_error", `NETWORK_ERROR: ${classified.message}`);
     }
-    const { response, url } = exchange;
     if (!last && isRetryableStatus(response.statusCode)) {
       const retryAfter = response.headers["retry-after"];
       await response.body.dump().catch(() => undefined);
       await policy.sleep(retryDelay(attempt, policy, Array.isArray(retryAfter) ? retryAfter[0] : retryAfter));
       continue;
     }
-    return relay(db, link, req, response, url);
+    return relay(db, link, req, response, prepared.url);
   }
 }
 

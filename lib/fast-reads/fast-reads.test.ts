@@ -66,10 +66,14 @@ describe("fast reads", () => {
     expect(await sqlite.linkById(full.id)).toMatchObject({ primary: true, inImpersonation: true, lastProblemAt: new Date("2026-01-02T03:04:05.678Z") });
   });
 
-  it("see a write from the other connection at once (a revoked token, a disabled user)", async () => {
+  it("are kept until anything is committed, then see the write at once (a revoked token, a disabled user)", async () => {
     const user = await makeUser("USER");
     const { token, view } = await createApiToken(db, SYSTEM, user, "revoke me");
-    expect((await sqlite.apiTokenByHash(hashToken(token)))?.revokedAt).toBeNull();
+    const first = await sqlite.apiTokenByHash(hashToken(token));
+    expect(first?.revokedAt).toBeNull();
+    // Unchanged database: the same answer from memory, frozen so no caller can change it for the next.
+    expect(await sqlite.apiTokenByHash(hashToken(token))).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
     await revokeApiToken(db, SYSTEM, user.id, view.id);
     expect((await sqlite.apiTokenByHash(hashToken(token)))?.revokedAt).toBeInstanceOf(Date);
     await db.user.update({ where: { id: user.id }, data: { disabled: true } });

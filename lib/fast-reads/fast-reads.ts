@@ -8,10 +8,12 @@ import { databaseKind, databaseUrl, sqliteFile } from "@/lib/env/paths";
  * answered in microseconds. Prisma's query compiler costs about 0.85 ms per `findUnique` here,
  * which alone would cap the signed proxy at a fraction of the hand-written reference; with the
  * embedded SQLite database these reads go through prepared statements on a read-only connection
- * instead. They are always fresh (no cache to invalidate): a token revoked or a user disabled a
- * moment ago, by this process or the admin CLI, is seen at once. Other databases, and clients
- * other than the process-wide one (a test's transaction), use Prisma with the same shapes.
- * `fast-reads.test.ts` holds both implementations equal on the same rows.
+ * instead, and their answers are kept until anything is committed to the database: SQLite's
+ * `PRAGMA data_version` changes whenever another connection (this process's Prisma client, the
+ * admin CLI) commits, so a token revoked or a user disabled a moment ago is seen at once. Other
+ * databases, and clients other than the process-wide one (a test's transaction), use Prisma with
+ * the same shapes. `fast-reads.test.ts` holds both implementations equal on the same rows.
+ * Answers are shared between callers: never modify one.
  */
 export interface FastReads {
   apiTokenByHash(tokenHash: string): Promise<ApiTokenRow | null>;
@@ -82,8 +84,30 @@ function toUser(row: SqlRow, prefix = ""): UserRow {
   };
 }
 
+/** Answers kept while the database is unchanged; emptied on any commit, and bounded. */
+class UntilChanged {
+  private version: unknown = undefined;
+  private readonly answers = new Map<string, unknown>();
+
+  constructor(private readonly dataVersion: () => unknown) {}
+
+  get<T>(key: string, read: () => T): T {
+    const version = this.dataVersion();
+    if (version !== this.version || this.answers.size > 5000) {
+      this.answers.clear();
+      this.version = version;
+    }
+    if (this.answers.has(key)) return this.answers.get(key) as T;
+    const answer = read();
+    this.answers.set(key, answer);
+    return answer;
+  }
+}
+
 function sqliteReads(file: string): FastReads {
   const connection = new Database(file, { readonly: true, fileMustExist: true, timeout: 5000 });
+  const dataVersion = connection.prepare("PRAGMA data_version").pluck();
+  const kept = new UntilChanged(() => dataVersion.get());
   const statements = {
     token: connection.prepare(
       `SELECT t."id" AS "id", t."revokedAt" AS "revokedAt", t."lastUsedAt" AS "lastUsedAt",
@@ -99,29 +123,37 @@ function sqliteReads(file: string): FastReads {
   };
   return {
     async apiTokenByHash(tokenHash) {
-      const row = statements.token.get(tokenHash) as SqlRow | undefined;
-      return row ? { id: row.id as string, revokedAt: sqliteDate(row.revokedAt), lastUsedAt: sqliteDate(row.lastUsedAt), user: toUser(row, "u_") } : null;
+      return kept.get(`token:${tokenHash}`, () => {
+        const row = statements.token.get(tokenHash) as SqlRow | undefined;
+        return row ? Object.freeze({ id: row.id as string, revokedAt: sqliteDate(row.revokedAt), lastUsedAt: sqliteDate(row.lastUsedAt), user: Object.freeze(toUser(row, "u_")) }) : null;
+      });
     },
     async userById(id) {
-      const row = statements.user.get(id) as SqlRow | undefined;
-      return row ? toUser(row) : null;
+      return kept.get(`user:${id}`, () => {
+        const row = statements.user.get(id) as SqlRow | undefined;
+        return row ? Object.freeze(toUser(row)) : null;
+      });
     },
     async linkById(id) {
-      const row = statements.link.get(id) as SqlRow | undefined;
-      if (!row) return null;
-      for (const name of LINK_BOOLEANS) row[name] = row[name] === 1;
-      for (const name of LINK_DATES) row[name] = sqliteDate(row[name]);
-      return row as unknown as Link;
+      return kept.get(`link:${id}`, () => {
+        const row = statements.link.get(id) as SqlRow | undefined;
+        if (!row) return null;
+        for (const name of LINK_BOOLEANS) row[name] = row[name] === 1;
+        for (const name of LINK_DATES) row[name] = sqliteDate(row[name]);
+        return Object.freeze(row) as unknown as Link;
+      });
     },
     async appSignerRow() {
-      return (statements.signer.get() as { consumerKey: string; privateKeySecretId: string } | undefined) ?? null;
+      return kept.get("signer", () => Object.freeze((statements.signer.get() as { consumerKey: string; privateKeySecretId: string } | undefined) ?? null));
     },
     async accessToken(userId, linkId) {
-      const row = statements.accessToken.get(userId, linkId) as SqlRow | undefined;
-      return row ? { id: row.id as string, token: row.token as string, secretId: row.secretId as string, lastUsedAt: sqliteDate(row.lastUsedAt) } : null;
+      return kept.get(`access:${userId}:${linkId}`, () => {
+        const row = statements.accessToken.get(userId, linkId) as SqlRow | undefined;
+        return row ? Object.freeze({ id: row.id as string, token: row.token as string, secretId: row.secretId as string, lastUsedAt: sqliteDate(row.lastUsedAt) }) : null;
+      });
     },
     async vaultSecret(id) {
-      return (statements.secret.get(id) as { id: string; purpose: string; sealed: string } | undefined) ?? null;
+      return kept.get(`secret:${id}`, () => Object.freeze((statements.secret.get(id) as { id: string; purpose: string; sealed: string } | undefined) ?? null));
     },
   };
 }

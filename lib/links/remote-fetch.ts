@@ -20,21 +20,33 @@ export interface RemoteText {
   text: string;
 }
 
-const TLS_UNTRUSTED = new Set(["UNABLE_TO_VERIFY_LEAF_SIGNATURE", "SELF_SIGNED_CERT_IN_CHAIN", "DEPTH_ZERO_SELF_SIGNED_CERT", "CERT_HAS_EXPIRED", "UNABLE_TO_GET_ISSUER_CERT_LOCALLY", "CERT_UNTRUSTED"]);
+const TLS_UNTRUSTED_WHY: Record<string, string> = {
+  DEPTH_ZERO_SELF_SIGNED_CERT: "it is self-signed",
+  SELF_SIGNED_CERT_IN_CHAIN: "its chain ends in a self-signed certificate this server does not trust",
+  CERT_HAS_EXPIRED: "it has expired",
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: "its issuer is unknown here (a missing intermediate certificate?)",
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: "its issuer is unknown here (a private CA? set NODE_EXTRA_CA_CERTS)",
+  CERT_UNTRUSTED: "it is not trusted for this purpose",
+};
+const TLS_UNTRUSTED = new Set(Object.keys(TLS_UNTRUSTED_WHY));
 
-/** Turns a network failure into a classified error that says what happened and what to check. */
+/**
+ * Turns a network failure into a classified error that says what happened (first, in a few words
+ * a person recognises: "connection refused", "certificate not trusted") and what to check.
+ */
 export function classifyNetworkError(error: unknown, url: string, timeoutMs: number): RemoteFetchError {
   const e = error as { code?: string; name?: string; cause?: { code?: string }; message?: string };
   const code = e.code ?? e.cause?.code ?? "";
   const host = new URL(url).host;
   if (e.name === "TimeoutError" || e.name === "AbortError" || code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT" || code === "UND_ERR_CONNECT_TIMEOUT") {
-    return new RemoteFetchError("timeout", `${host} did not answer within ${timeoutMs / 1000} s.`);
+    return new RemoteFetchError("timeout", `timed out: ${host} did not answer within ${timeoutMs / 1000} s.`);
   }
-  if (code === "ECONNREFUSED") return new RemoteFetchError("refused", `${host} refused the connection: is the application running on that port?`);
-  if (code === "ENOTFOUND" || code === "EAI_AGAIN") return new RemoteFetchError("unknown_host", `The host ${new URL(url).hostname} is unknown: check the URL.`);
-  if (code === "ERR_TLS_CERT_ALTNAME_INVALID") return new RemoteFetchError("tls_hostname", `${host}'s certificate is for another host name.`);
-  if (TLS_UNTRUSTED.has(code)) return new RemoteFetchError("tls_untrusted", `${host}'s certificate is not trusted (${code}).`);
-  return new RemoteFetchError("network", `Could not reach ${host}: ${code || e.message || "network error"}.`);
+  if (code === "ECONNREFUSED") return new RemoteFetchError("refused", `connection refused: ${host} refused the connection; is the application running on that port?`);
+  if (code === "ENOTFOUND" || code === "EAI_AGAIN") return new RemoteFetchError("unknown_host", `unknown host: ${new URL(url).hostname} is not in DNS; check the URL.`);
+  if (code === "ERR_TLS_CERT_ALTNAME_INVALID") return new RemoteFetchError("tls_hostname", `certificate for another host: ${host} presented a certificate that does not name it.`);
+  if (TLS_UNTRUSTED.has(code)) return new RemoteFetchError("tls_untrusted", `certificate not trusted: ${host}'s certificate is refused because ${TLS_UNTRUSTED_WHY[code]} (${code}).`);
+  if (code === "ECONNRESET" || code === "UND_ERR_SOCKET") return new RemoteFetchError("network", `connection reset: ${host} closed the connection before answering.`);
+  return new RemoteFetchError("network", `network error: could not reach ${host} (${code || e.message || "unknown cause"}).`);
 }
 
 /**

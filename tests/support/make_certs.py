@@ -1,0 +1,36 @@
+"""Test certificates made with python3-cryptography: a CA, a leaf for 127.0.0.1 signed by it, and a
+self-signed leaf. Prints them as JSON (PEM strings). Only for tests: the keys are thrown away."""
+import datetime, ipaddress, json
+from cryptography import x509
+from cryptography.x509.oid import NameOID
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+def key():
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+def pem_key(k):
+    return k.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()).decode()
+
+def cert(subject_cn, subject_key, issuer_cn, issuer_key, ca=False):
+    now = datetime.datetime.now(datetime.timezone.utc)
+    b = (x509.CertificateBuilder()
+         .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject_cn)]))
+         .issuer_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, issuer_cn)]))
+         .public_key(subject_key.public_key())
+         .serial_number(x509.random_serial_number())
+         .not_valid_before(now - datetime.timedelta(days=1))
+         .not_valid_after(now + datetime.timedelta(days=30))
+         .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True))
+    if not ca:
+        b = b.add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+    return b.sign(issuer_key, hashes.SHA256()).public_bytes(serialization.Encoding.PEM).decode()
+
+ca_key, leaf_key, self_key = key(), key(), key()
+print(json.dumps({
+    "ca": cert("Applink test CA", ca_key, "Applink test CA", ca_key, ca=True),
+    "leaf": cert("127.0.0.1", leaf_key, "Applink test CA", ca_key),
+    "leafKey": pem_key(leaf_key),
+    "selfSigned": cert("127.0.0.1", self_key, "127.0.0.1", self_key),
+    "selfSignedKey": pem_key(self_key),
+}))

@@ -120,7 +120,8 @@ export async function linkRelay(db: Db, link: Link, req: LinkRequest, options: L
   // A refused access token is dropped: the person is asked to authorize again.
   const problem = response.headers.get("x-applink-oauth-problem");
   if (level === "3lo" && person && (problem === "token_rejected" || problem === "token_expired")) {
-    response.body?.destroy();
+    // The remote's answer is not relayed: stop reading it (its abort is expected, not an error).
+    response.body?.once("error", () => undefined).destroy();
     await dropAccessToken(db, person.id, link.id);
     throw authorizationRequired(link, `no longer accepts your authorization (${problem}): authorize again`);
   }

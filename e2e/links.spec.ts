@@ -41,6 +41,14 @@ test("an admin creates a link by discovery, configures both directions, sets pri
   await outgoing.getByLabel("Both applications share one user base").check();
   await outgoing.getByRole("button", { name: "Save outgoing" }).click();
   await expect(outgoing.getByRole("status")).toHaveText("Outgoing saved.");
+  // Plain 2LO opened to every user, then closed again: the summary says which.
+  await outgoing.getByLabel(/2-legged OAuth \(requests run as a fixed user\)/).check();
+  await outgoing.getByLabel(/for every signed-in user/).check();
+  await outgoing.getByRole("button", { name: "Save outgoing" }).click();
+  await expect(page.getByText("Now: 3LO, 2LO (all users), impersonation.")).toBeVisible();
+  await outgoing.getByLabel(/2-legged OAuth \(requests run as a fixed user\)/).uncheck();
+  await outgoing.getByRole("button", { name: "Save outgoing" }).click();
+  await expect(page.getByText("Now: 3LO, impersonation.")).toBeVisible();
 
   // Incoming: 2LO runs as a chosen local user.
   const incoming = page.getByRole("form", { name: "Incoming" });

@@ -86,12 +86,21 @@ describe("the signed proxy, verified by python3-oauthlib", () => {
     expect(res.headers.get("set-cookie")).toBeNull();
   });
 
-  it("plain 2LO is for admins and server code; a USER cannot demand it", async () => {
+  it("plain 2LO is for admins and server code; a USER cannot demand it unless the link opens it to users", async () => {
     const link = await db.link.findUniqueOrThrow({ where: { id: linkId } });
     const asServer = await linkFetch(db, link, { method: "GET", url: `${base}/x` }, { as: { server: true }, level: "2lo" });
     expect(await asServer.json()).toMatchObject({ valid: true, requestor: null });
     const user = (await db.user.findUniqueOrThrow({ where: { username: userName } })) as never;
-    await expect(linkFetch(db, link, { method: "GET", url: `${base}/x` }, { as: { ...(user as object), via: "session", role: "USER" } as never, level: "2lo" })).rejects.toMatchObject({ code: "forbidden" });
+    const asUser = { ...(user as object), via: "session", role: "USER" } as never;
+    await expect(linkFetch(db, link, { method: "GET", url: `${base}/x` }, { as: asUser, level: "2lo" })).rejects.toMatchObject({ code: "forbidden" });
+
+    const opened = await setOutgoing(db, SYSTEM, linkId, { threeLegged: false, twoLegged: true, twoLeggedForUsers: true, impersonation: false });
+    expect(opened.out2loUsers).toBe(true);
+    const plain = await linkFetch(db, opened, { method: "GET", url: `${base}/x` }, { as: asUser });
+    expect(await plain.json()).toMatchObject({ valid: true, requestor: null });
+    // Switching 2LO off closes it for users too; a PUT without the flag leaves it off.
+    expect((await setOutgoing(db, SYSTEM, linkId, { threeLegged: false, twoLegged: false, twoLeggedForUsers: true, impersonation: true })).out2loUsers).toBe(false);
+    expect((await setOutgoing(db, SYSTEM, linkId, { threeLegged: false, twoLegged: true, impersonation: true })).out2loUsers).toBe(false);
   });
 
   it("refuses anything that could leave the RPC URL, with 400", async () => {

@@ -20,7 +20,7 @@ function submitted(flags: Flags, values: Record<string, string> | undefined): Fl
   return { threeLegged: values.threeLegged === "on", twoLegged: values.twoLegged === "on", impersonation: values.impersonation === "on" };
 }
 
-function Toggles({ flags, onImpersonation, legend }: { flags: Flags; onImpersonation: (on: boolean) => void; legend: string }) {
+function Toggles({ flags, onImpersonation, legend, forUsers }: { flags: Flags; onImpersonation: (on: boolean) => void; legend: string; forUsers?: boolean }) {
   return (
     <fieldset className="flex flex-col gap-2">
       <legend className="mb-1 text-sm font-medium">{legend}</legend>
@@ -30,6 +30,12 @@ function Toggles({ flags, onImpersonation, legend }: { flags: Flags; onImpersona
       <label className="flex items-center gap-2 text-sm">
         <input type="checkbox" name="twoLegged" defaultChecked={flags.twoLegged} /> 2-legged OAuth (requests run as a fixed user)
       </label>
+      {forUsers !== undefined ? (
+        <label className="ml-6 flex items-center gap-2 text-sm">
+          <input type="checkbox" name="twoLeggedForUsers" defaultChecked={forUsers} /> …for every signed-in user, not only administrators and server code (they
+          all act as that one remote user)
+        </label>
+      ) : null}
       <label className="flex items-center gap-2 text-sm">
         <input type="checkbox" name="impersonation" defaultChecked={flags.impersonation} onChange={(e) => onImpersonation(e.currentTarget.checked)} /> 2-legged OAuth with
         impersonation (requests run as the calling user)
@@ -60,7 +66,7 @@ export function OutgoingForm({
   link,
 }: {
   action: Action;
-  link: { id: string; version: number; outgoing: Flags & { requestTokenUrl: string; authorizeUrl: string; accessTokenUrl: string } };
+  link: { id: string; version: number; outgoing: Flags & { twoLeggedForUsers: boolean; requestTokenUrl: string; authorizeUrl: string; accessTokenUrl: string } };
 }) {
   const [state, formAction] = useActionState(action, null);
   const [confirming, setConfirming] = useState(false);
@@ -70,7 +76,12 @@ export function OutgoingForm({
     <form action={formAction} className="flex flex-col gap-4" aria-label="Outgoing" key={values ? JSON.stringify(values) : "saved"}>
       <input type="hidden" name="id" value={link.id} />
       <input type="hidden" name="version" value={link.version} />
-      <Toggles legend="How this app signs its requests" flags={submitted(link.outgoing, values)} onImpersonation={(on) => setConfirming(on && !link.outgoing.impersonation)} />
+      <Toggles
+        legend="How this app signs its requests"
+        flags={submitted(link.outgoing, values)}
+        forUsers={values ? values.twoLeggedForUsers === "on" : link.outgoing.twoLeggedForUsers}
+        onImpersonation={(on) => setConfirming(on && !link.outgoing.impersonation)}
+      />
       <ImpersonationConfirm show={confirming || Boolean(fields?.impersonationConfirmed)} error={fields?.impersonationConfirmed} />
       <details>
         <summary className="cursor-pointer text-sm font-medium">The remote&apos;s OAuth endpoints</summary>

@@ -29,6 +29,7 @@ describe("fast reads", () => {
         out3lo: true,
         out2lo: true,
         outImpersonation: true,
+        out2loUsers: true,
         outRequestTokenUrl: "https://full.example.test/rt",
         outAuthorizeUrl: "https://full.example.test/az",
         outAccessTokenUrl: "https://full.example.test/at",

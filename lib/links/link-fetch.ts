@@ -48,9 +48,9 @@ export function authorizationRequired(link: Link, why = "needs you to authorize 
 
 /**
  * Chooses the authentication as Atlassian's authenticated request factory does: the caller's own
- * 3LO token (once 3LO tokens exist), else 2LO with impersonation as the caller, else plain 2LO
- * when this caller may use it (admins and server code: it runs as a fixed remote user). A caller
- * never gains more through a link than they could do themselves.
+ * 3LO token, else 2LO with impersonation as the caller, else plain 2LO when this caller may use
+ * it (admins and server code, or every user where the link allows it: it runs as a fixed remote
+ * user). A caller never gains more through a link than they could do themselves.
  */
 export function chooseAuthLevel(link: Link, as: LinkCaller, demand?: Exclude<AuthLevel, "none">, has3loToken = false): AuthLevel {
   if (!link.outEnabled) {
@@ -61,7 +61,7 @@ export function chooseAuthLevel(link: Link, as: LinkCaller, demand?: Exclude<Aut
   const may = {
     "3lo": link.out3lo && has3loToken,
     "2loi": link.outImpersonation && !!username,
-    "2lo": link.out2lo && (isServer(as) || as.role === "ADMIN"),
+    "2lo": link.out2lo && (isServer(as) || as.role === "ADMIN" || link.out2loUsers),
   };
   if (demand) {
     if (!may[demand]) throw new AppError("forbidden", `${demand.toUpperCase()} is not allowed for this caller on "${link.name}".`);

@@ -101,6 +101,8 @@ export const outgoingSchema = z
     enabled: z.boolean().optional(),
     threeLegged: z.boolean(),
     twoLegged: z.boolean(),
+    /** Plain 2LO for every signed-in user (default: admins and server code only). */
+    twoLeggedForUsers: z.boolean().optional(),
     impersonation: z.boolean(),
     requestTokenUrl: optionalUrl,
     authorizeUrl: optionalUrl,

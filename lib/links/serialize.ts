@@ -17,6 +17,7 @@ export function outgoingJson(link: Link) {
     enabled: link.outEnabled,
     threeLegged: link.out3lo,
     twoLegged: link.out2lo,
+    twoLeggedForUsers: link.out2loUsers,
     impersonation: link.outImpersonation,
     requestTokenUrl: link.outRequestTokenUrl ?? defaults.requestTokenUrl,
     authorizeUrl: link.outAuthorizeUrl ?? defaults.authorizeUrl,

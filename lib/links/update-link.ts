@@ -53,6 +53,7 @@ export async function setOutgoing(db: Db, actor: Actor, id: string, input: Outgo
       outEnabled: o.enabled ?? (o.threeLegged || o.twoLegged || o.impersonation),
       out3lo: o.threeLegged,
       out2lo: o.twoLegged,
+      out2loUsers: o.twoLegged && (o.twoLeggedForUsers ?? false),
       outImpersonation: o.impersonation,
       ...(o.requestTokenUrl !== undefined ? { outRequestTokenUrl: o.requestTokenUrl } : {}),
       ...(o.authorizeUrl !== undefined ? { outAuthorizeUrl: o.authorizeUrl } : {}),

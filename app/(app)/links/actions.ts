@@ -73,6 +73,7 @@ export const saveOutgoingAction = defineAction(
   "admin",
   z.object({
     ...directionFields,
+    twoLeggedForUsers: checkbox,
     requestTokenUrl: z.preprocess(blankToNull, z.string().nullable()),
     authorizeUrl: z.preprocess(blankToNull, z.string().nullable()),
     accessTokenUrl: z.preprocess(blankToNull, z.string().nullable()),

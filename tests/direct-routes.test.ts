@@ -72,7 +72,7 @@ beforeAll(async () => {
 
   process.env.PROXY_MAX_BODY_BYTES = String(1024 * 1024);
   app = http.createServer((req, res) => {
-    const direct = directRouteFor(req.url);
+    const direct = directRouteFor(req);
     if (direct) return void direct(req, res);
     res.writeHead(418).end("not a direct route");
   });
@@ -88,8 +88,11 @@ afterAll(() => {
 
 describe("the proxy served without Next.js", () => {
   it("takes only the proxy paths", async () => {
-    expect(directRouteFor("/api/v1/links/abc/proxy/x")).not.toBeNull();
-    for (const other of ["/api/v1/links/abc", "/api/v1/links/abc/proxy", "/links/abc/proxy/x", "/api/v1/myself", undefined]) expect(directRouteFor(other)).toBeNull();
+    expect(directRouteFor({ url: "/api/v1/links/abc/proxy/x", headers: {} })).not.toBeNull();
+    for (const other of ["/api/v1/links/abc", "/api/v1/links/abc/proxy", "/links/abc/proxy/x", "/api/v1/myself", undefined]) expect(directRouteFor({ url: other, headers: {} })).toBeNull();
+    // A linked application's OAuth-signed call is verified by the Next.js route (it reads the body first).
+    expect(directRouteFor({ url: "/api/v1/links/abc/proxy/x", headers: { authorization: 'OAuth oauth_consumer_key="k"' } })).toBeNull();
+    expect(directRouteFor({ url: "/api/v1/links/abc/proxy/x?oauth_consumer_key=k", headers: {} })).toBeNull();
     expect((await send("GET", "/api/v1/links")).status).toBe(418);
   });
 

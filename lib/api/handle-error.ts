@@ -2,6 +2,7 @@ import { ZodError } from "zod";
 import { AppError } from "@/lib/errors";
 import { fieldErrors } from "@/lib/validation/fields";
 import { log } from "@/lib/log";
+import { OAuthProblemError } from "@/lib/oauth1";
 
 export function jsonError(status: number, code: string, message: string, extra: Record<string, unknown> = {}, headers?: HeadersInit, topLevel: Record<string, unknown> = {}) {
   return Response.json({ error: { code, message, ...extra }, ...topLevel }, { status, headers });
@@ -19,6 +20,13 @@ function prismaCode(error: unknown): string | undefined {
 export function handleApiError(error: unknown): Response {
   if (error instanceof ZodError) {
     return jsonError(400, "validation_failed", "Some fields are not valid.", { fields: fieldErrors(error) });
+  }
+  if (error instanceof OAuthProblemError) {
+    // Reported as OAuth peers expect it: the problem in WWW-Authenticate and as a form body.
+    return new Response(error.formBody(), {
+      status: error.status,
+      headers: { "WWW-Authenticate": error.wwwAuthenticate("applink-admin"), "Content-Type": "application/x-www-form-urlencoded; charset=utf-8" },
+    });
   }
   if (error instanceof AppError) {
     const headers = error.status === 401 ? { "WWW-Authenticate": 'Bearer realm="applink-admin"' } : undefined;

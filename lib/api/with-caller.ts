@@ -1,8 +1,9 @@
 import type { z } from "zod";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import { resolveCaller, type Caller } from "@/lib/auth/caller";
+import { resolveCaller, type Caller, type CallerRequest } from "@/lib/auth/caller";
 import { handleApiError } from "@/lib/api/handle-error";
+import { proxyMaxBodyBytes, readBodyCapped } from "@/lib/http/read-body";
 
 /** Who may call a route: anyone, any signed-in user (or token), or administrators only. */
 export type Access = "public" | "user" | "admin";
@@ -16,9 +17,18 @@ interface HandlerArgs<P extends Params, A extends Access> {
   caller: A extends "public" ? Caller | null : Caller;
 }
 
+/** A web Request as OAuth verification reads it: a copy of the body, so the handler still has it. */
+function callerRequest(req: Request): CallerRequest {
+  return {
+    method: req.method,
+    url: req.url,
+    body: async () => (req.method === "GET" || req.method === "HEAD" ? null : readBodyCapped(req.clone().body as AsyncIterable<Uint8Array> | null, req.headers.get("content-length"), proxyMaxBodyBytes())),
+  };
+}
+
 /** The caller of a request, refused (401/403) unless `access` lets them in. */
-export async function callerFor<A extends Access>(access: A, headers: Headers): Promise<A extends "public" ? Caller | null : Caller> {
-  const caller = await resolveCaller(db, headers);
+export async function callerFor<A extends Access>(access: A, headers: Headers, request?: CallerRequest): Promise<A extends "public" ? Caller | null : Caller> {
+  const caller = await resolveCaller(db, headers, request);
   if (access !== "public" && !caller) throw new AppError("unauthenticated", "Sign in or send \"Authorization: Bearer <api token>\".");
   if (access === "admin" && caller?.role !== "ADMIN") throw new AppError("forbidden", "Administrators only.");
   return caller as A extends "public" ? Caller | null : Caller;
@@ -34,7 +44,7 @@ export function withCaller<A extends Access, P extends Params = Params>(
 ) {
   return async (req: Request, context: RouteContext<P>): Promise<Response> => {
     try {
-      const caller = await callerFor(access, req.headers);
+      const caller = await callerFor(access, req.headers, callerRequest(req));
       const params = (await context?.params) ?? ({} as P);
       return await handler({ req, params, caller: caller as HandlerArgs<P, A>["caller"] });
     } catch (error) {

@@ -5,6 +5,8 @@ import { AppError } from "@/lib/errors";
 import type { Actor } from "@/lib/audit/record";
 import { authenticateApiToken } from "@/lib/tokens/api-tokens";
 import { readsFor } from "@/lib/fast-reads/fast-reads";
+import { OAuthProblemError } from "@/lib/oauth1";
+import { authenticateOAuth, isOAuthSigned } from "@/lib/oauth-provider/incoming-caller";
 import { sessionCookieName, secureCookies } from "@/lib/auth/session-cookie";
 import { sessionSecret } from "@/lib/env/secret-file";
 import type { Role } from "@/lib/validation/fields";
@@ -16,12 +18,21 @@ export interface Caller extends Actor {
   email: string;
   displayName: string;
   role: Role;
-  via: "session" | "token";
+  via: "session" | "token" | "oauth-2lo" | "oauth-2loi" | "oauth-3lo";
+  /** For OAuth callers: the linked application's consumer key. */
+  consumerKey?: string;
+}
+
+/** What OAuth verification needs beyond the headers; the body is read only for a signed request. */
+export interface CallerRequest {
+  method: string;
+  url: string;
+  body: () => Promise<Uint8Array | null>;
 }
 
 type UserRow = { id: string; username: string; email: string; displayName: string; role: string };
 
-function toCaller(user: UserRow, via: Caller["via"]): Caller {
+function toCaller(user: UserRow, via: Caller["via"], consumerKey?: string): Caller {
   return {
     id: user.id,
     username: user.username,
@@ -29,20 +40,28 @@ function toCaller(user: UserRow, via: Caller["via"]): Caller {
     displayName: user.displayName,
     role: user.role === "ADMIN" ? "ADMIN" : "USER",
     via,
+    ...(consumerKey ? { consumerKey } : {}),
   };
 }
 
 /**
- * Resolves the caller of a request from its headers: `Authorization: Bearer <api token>` first (a
- * bad token is an error, never a silent fall-back to the cookie), else the session cookie. A
- * session of a disabled user, or one issued before their last password reset, is no session.
+ * Resolves the caller of a request: an OAuth 1.0a signature from a linked application (when the
+ * request is given: see lib/oauth-provider/incoming-caller.ts), else `Authorization: Bearer <api
+ * token>` (a bad token is an error, never a silent fall-back to the cookie), else the session
+ * cookie. A session of a disabled user, or one issued before their last password reset, is no session.
  */
-export async function resolveCaller(db: Db, headers: Headers): Promise<Caller | null> {
+export async function resolveCaller(db: Db, headers: Headers, request?: CallerRequest): Promise<Caller | null> {
+  if (request && isOAuthSigned(headers, request.url)) {
+    const identity = await authenticateOAuth(db, { method: request.method, url: request.url, headers, body: await request.body() });
+    const user = await readsFor(db).userById(identity.userId);
+    if (!user || user.disabled) throw new OAuthProblemError("user_refused", { advice: "That user is not active here." });
+    return toCaller(user, identity.via, identity.consumerKey);
+  }
   const authorization = headers.get("authorization");
   if (authorization) {
     const [scheme, ...rest] = authorization.trim().split(/\s+/);
     if (scheme?.toLowerCase() !== "bearer" || rest.length !== 1) {
-      throw new AppError("unauthenticated", "Unsupported Authorization header: use \"Bearer <api token>\".");
+      throw new AppError("unauthenticated", "Unsupported Authorization header: use \"Bearer <api token>\" (or OAuth 1.0a from a linked application).");
     }
     const user = await authenticateApiToken(db, rest[0]!);
     if (!user) throw new AppError("unauthenticated", "The API token is invalid, revoked, or belongs to a disabled user.");

@@ -21,9 +21,13 @@ export type DirectRoute = (req: IncomingMessage, res: ServerResponse) => Promise
 
 const PROXY = /^\/api\/v1\/links\/([^/?#]+)\/proxy\//;
 
-/** The direct route for this request line, or null for Next.js to answer. */
-export function directRouteFor(url: string | undefined): DirectRoute | null {
-  return url && PROXY.test(url) ? serveProxy : null;
+/**
+ * The direct route for this request, or null for Next.js to answer. OAuth-signed calls from a
+ * linked application go to Next.js: their verification reads the whole body first.
+ */
+export function directRouteFor(req: { url?: string; headers: IncomingMessage["headers"] }): DirectRoute | null {
+  if (!req.url || !PROXY.test(req.url)) return null;
+  return /^\s*oauth\s/i.test(req.headers.authorization ?? "") || /[?&]oauth_consumer_key=/.test(req.url) ? null : serveProxy;
 }
 
 function headersOf(req: IncomingMessage): Headers {

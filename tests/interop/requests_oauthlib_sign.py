@@ -1,7 +1,7 @@
 """An independent OAuth 1.0a consumer: python3-requests-oauthlib signs requests for Applink Admin to verify.
 
 Reads a JSON list from stdin, each {"method", "url", "headers", "body", "key", "rsa_private_pem"? |
-"secret"?, "token"?, "token_secret"?, "body_hash"?: bool}, and prints the prepared requests as
+"secret"?, "token"?, "token_secret"?, "body_hash"?: bool, "timestamp"?: str}, and prints the prepared requests as
 [{"method", "url", "headers", "body"}] without sending anything.
 """
 import json
@@ -13,10 +13,11 @@ from requests_oauthlib import OAuth1
 
 out = []
 for r in json.load(sys.stdin):
+    extra = {"timestamp": r["timestamp"]} if r.get("timestamp") else {}
     if r.get("rsa_private_pem"):
         auth = OAuth1(r["key"], signature_method=SIGNATURE_RSA, rsa_key=r["rsa_private_pem"],
                       resource_owner_key=r.get("token"), resource_owner_secret=r.get("token_secret"),
-                      force_include_body=r.get("body_hash", False))
+                      force_include_body=r.get("body_hash", False), **extra)
     else:
         auth = OAuth1(r["key"], client_secret=r["secret"], signature_method=SIGNATURE_HMAC,
                       resource_owner_key=r.get("token"), resource_owner_secret=r.get("token_secret"),

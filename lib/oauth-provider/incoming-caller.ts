@@ -1,0 +1,87 @@
+import crypto from "node:crypto";
+import type { Db } from "@/lib/db";
+import type { Link } from "@/lib/generated/prisma/client";
+import { trustProxy } from "@/lib/http/client-ip";
+import { OAuthProblemError, requestUrl, type Consumer } from "@/lib/oauth1";
+import { verifyIncoming } from "@/lib/oauth-provider/verify-incoming";
+
+/** A linked application's consumer, as the verifier sees it, with the link it belongs to. */
+export interface LinkedConsumer extends Consumer {
+  link: Link;
+}
+
+/** An OAuth-signed request as it reached a route. */
+export interface SignedCall {
+  method: string;
+  /** The request's URL as the route sees it (its path and query are used as sent). */
+  url: string;
+  headers: Headers;
+  body: Uint8Array | null;
+}
+
+/** Who an incoming OAuth request runs as, and how it got there. */
+export interface OAuthIdentity {
+  userId: string;
+  via: "oauth-2lo" | "oauth-2loi" | "oauth-3lo";
+  consumerKey: string;
+  linkId: string;
+}
+
+/** Whether a request claims OAuth 1.0a: an `Authorization: OAuth …` header, or protocol parameters in the query. */
+export function isOAuthSigned(headers: Headers, url: string): boolean {
+  if (/^\s*oauth\s/i.test(headers.get("authorization") ?? "")) return true;
+  const query = url.indexOf("?");
+  return query !== -1 && /[?&]oauth_consumer_key=/.test(url.slice(query));
+}
+
+const keys = new Map<string, crypto.KeyObject>();
+function publicKeyOf(pem: string): crypto.KeyObject {
+  let key = keys.get(pem);
+  if (!key) {
+    key = crypto.createPublicKey(pem);
+    if (keys.size > 1000) keys.clear();
+    keys.set(pem, key);
+  }
+  return key;
+}
+
+/** The consumers this app knows: each link's incoming consumer, while its incoming direction is on. */
+function linkedConsumers(db: Db) {
+  return {
+    async findConsumer(key: string): Promise<LinkedConsumer | null> {
+      const link = await db.link.findUnique({ where: { inConsumerKey: key } });
+      if (!link || !link.inEnabled || !link.inPublicKeyPem) return null;
+      return { key, name: link.inConsumerName ?? link.name, publicKey: publicKeyOf(link.inPublicKeyPem), link };
+    },
+  };
+}
+
+async function activeUser(db: Db, where: { username: string }, problem: () => OAuthProblemError) {
+  const user = await db.user.findUnique({ where, select: { id: true, disabled: true } });
+  if (!user || user.disabled) throw problem();
+  return user.id;
+}
+
+/**
+ * Authenticates an OAuth 1.0a-signed request to this app. The consumer key names the link, the
+ * signature is checked against the consumer's public key, and the link's incoming settings decide
+ * who the request runs as: plain 2LO as the execute-as user, 2LO with impersonation as the user
+ * `xoauth_requestor_id` names. Every refusal is an OAuthProblemError (reported as OAuth reports
+ * problems); the settings are checked only after the signature, so they cannot be probed.
+ */
+export async function authenticateOAuth(db: Db, call: SignedCall): Promise<OAuthIdentity> {
+  const target = new URL(call.url);
+  const url = call.headers.get("host") ? requestUrl(target.pathname + target.search, call.headers, { trustProxy: trustProxy(), defaultProtocol: target.protocol === "https:" ? "https" : "http" }) : call.url;
+  const verified = await verifyIncoming({ method: call.method, url, headers: call.headers, body: call.body }, linkedConsumers(db));
+  const link = verified.consumer.link;
+  const base = { consumerKey: verified.consumer.key, linkId: link.id };
+  if (verified.requestorId !== null) {
+    if (!link.inImpersonation) throw new OAuthProblemError("permission_denied", { advice: `"${link.name}" may not act as other users here (impersonation is off).` });
+    const userId = await activeUser(db, { username: verified.requestorId }, () => new OAuthProblemError("user_refused", { advice: `No active user "${verified.requestorId}" here.` }));
+    return { ...base, userId, via: "oauth-2loi" };
+  }
+  if (!link.in2lo) throw new OAuthProblemError("permission_denied", { advice: `2-legged requests from "${link.name}" are not allowed here.` });
+  if (!link.inExecuteAs) throw new OAuthProblemError("permission_denied", { advice: `No user is set for 2-legged requests from "${link.name}".` });
+  const userId = await activeUser(db, { username: link.inExecuteAs }, () => new OAuthProblemError("user_refused", { advice: `The user 2-legged requests from "${link.name}" run as is not active.` }));
+  return { ...base, userId, via: "oauth-2lo" };
+}

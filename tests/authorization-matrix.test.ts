@@ -70,6 +70,10 @@ const ROUTES: RouteCase[] = [
   { file: "app/api/v1/consumer/route.ts", method: "GET", expect: { anonymous: 401, user: 200, admin: 200 } },
   { file: "app/rest/applinks/1.0/manifest/route.ts", method: "GET", expect: { anonymous: 200, user: 200, admin: 200 } },
   { file: "app/plugins/servlet/oauth/consumer-info/route.ts", method: "GET", expect: { anonymous: 200, user: 200, admin: 200 } },
+  // The provider endpoints answer only OAuth-signed requests of a linked consumer: a session or an
+  // API token gets nothing there (parameter_absent, as for anyone unsigned).
+  { file: "app/plugins/servlet/oauth/request-token/route.ts", method: "POST", expect: { anonymous: 400, user: 400, admin: 400 } },
+  { file: "app/plugins/servlet/oauth/access-token/route.ts", method: "POST", expect: { anonymous: 400, user: 400, admin: 400 } },
   { file: "app/api/v1/users/route.ts", method: "GET", expect: { anonymous: 401, user: 403, admin: 200 } },
   {
     file: "app/api/v1/users/route.ts",
@@ -173,7 +177,10 @@ describe("API routes", () => {
         it(`${c.method} ${c.file.replace(/^app|\/route\.ts$/g, "")} as ${who}${who === "anonymous" ? "" : ` (${via})`} → ${c.expect[who]}`, async () => {
           const response = await callRoute(c, headersFor(who, via));
           expect(response.status).toBe(c.expect[who]);
-          if (response.status >= 400) {
+          if (response.status >= 400 && /form-urlencoded/.test(response.headers.get("content-type") ?? "")) {
+            // The OAuth endpoints report problems the OAuth way (RFC 5849 problem reporting).
+            expect(new URLSearchParams(await response.text()).get("oauth_problem")).toMatch(/^[a-z_]+$/);
+          } else if (response.status >= 400) {
             const json = (await response.json()) as { error: { code: string; message: string } };
             expect(json.error.code).toMatch(/^[a-z_]+$/);
             expect(json.error.message).not.toMatch(/\n\s+at /);
@@ -264,6 +271,7 @@ ACTIONS.push(
   { file: L, name: "saveOutgoingAction", access: "admin", form: async () => ({ ...(await linkForm()), threeLegged: "on", requestTokenUrl: "", authorizeUrl: "", accessTokenUrl: "" }) },
   { file: L, name: "saveIncomingAction", access: "admin", form: async () => linkForm() },
   { file: L, name: "resetLinkAction", access: "admin", form: async () => ({ id: (await linkForm()).id, direction: "outgoing" }) },
+  { file: L, name: "revokeIssuedTokensAction", access: "admin", form: async () => ({ id: (await linkForm()).id }) },
   { file: L, name: "deleteLinkAction", access: "admin", form: async () => {
     const { id, name } = await linkForm();
     return { id, confirmName: name };
@@ -271,7 +279,7 @@ ACTIONS.push(
 );
 
 /** Actions whose success needs the caller's own data: tested below with that data. */
-const OWN_DATA_ACTIONS = ["revokeTokenAction", "changePasswordAction", "revokeAuthorizationAction"];
+const OWN_DATA_ACTIONS = ["revokeTokenAction", "changePasswordAction", "revokeAuthorizationAction", "revokeApplicationAction", "decideAuthorizationAction"];
 
 function listActionFiles(dir = "app"): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

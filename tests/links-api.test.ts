@@ -211,7 +211,7 @@ describe("resetting and deleting", () => {
     await db.link.update({ where: { id: link.id }, data: { inConsumerKey: "gone:key" } });
     await db.oAuthNonce.create({ data: { consumerKey: "gone:key", nonce: "x", timestamp: 1 } });
     const del = await call(linkRoute.DELETE as Handler, "DELETE", undefined, { id: link.id });
-    expect(del.json).toEqual({ deleted: true, noncesDeleted: 1, accessTokensDiscarded: 0 });
+    expect(del.json).toEqual({ deleted: true, noncesDeleted: 1, accessTokensDiscarded: 0, tokensRevoked: 0 });
     expect((await call(linkRoute.GET as Handler, "GET", undefined, { id: link.id })).status).toBe(404);
     expect(await db.auditEvent.count({ where: { action: "link.delete", targetId: link.id } })).toBe(1);
   });

@@ -3,13 +3,14 @@ import { recordAudit, type Actor } from "@/lib/audit/record";
 import { findLinkOrThrow } from "@/lib/links/find-link";
 import { linkAuditView } from "@/lib/links/serialize";
 import { promoteNextPrimary } from "@/lib/links/versioned-update";
+import { revokeIssuedTokensOfLink } from "@/lib/oauth-provider/issued-tokens";
 
 /**
  * Deletes a link with what belongs to it (its consumer's nonces, the access and request tokens this
- * app holds for it, and their sealed secrets), in one
+ * app holds for it, those it issued to the link's consumer, and their sealed secrets), in one
  * transaction, audited. A primary link's role passes to the oldest remaining link of its type.
  */
-export async function deleteLink(db: Db, actor: Actor, id: string): Promise<{ noncesDeleted: number; accessTokensDiscarded: number }> {
+export async function deleteLink(db: Db, actor: Actor, id: string): Promise<{ noncesDeleted: number; accessTokensDiscarded: number; tokensRevoked: number }> {
   return db.$transaction(async (tx) => {
     const link = await findLinkOrThrow(tx, id);
     const noncesDeleted = link.inConsumerKey ? (await tx.oAuthNonce.deleteMany({ where: { consumerKey: link.inConsumerKey } })).count : 0;
@@ -18,9 +19,10 @@ export async function deleteLink(db: Db, actor: Actor, id: string): Promise<{ no
     await tx.oAuthAccessToken.deleteMany({ where: { linkId: id } });
     await tx.oAuthRequestToken.deleteMany({ where: { linkId: id } });
     await tx.vaultSecret.deleteMany({ where: { id: { in: [...tokens, ...pending].map((t) => t.secretId) } } });
+    const tokensRevoked = await revokeIssuedTokensOfLink(tx, id);
     await tx.link.delete({ where: { id } });
     if (link.primary) await promoteNextPrimary(tx, link.type);
     await recordAudit(tx, actor, { action: "link.delete", targetType: "link", targetId: id, targetLabel: link.name, before: linkAuditView(link) });
-    return { noncesDeleted, accessTokensDiscarded: tokens.length };
+    return { noncesDeleted, accessTokensDiscarded: tokens.length, tokensRevoked };
   });
 }

@@ -1,4 +1,5 @@
 import type { Db } from "@/lib/db";
+import { revokeIssuedTokensOfLink } from "@/lib/oauth-provider/issued-tokens";
 import { recordAudit, type Actor } from "@/lib/audit/record";
 import { findLinkOrThrow } from "@/lib/links/find-link";
 import { fetchConsumerInfo } from "@/lib/links/discover";
@@ -53,6 +54,7 @@ export async function resetDirection(db: Db, actor: Actor, id: string, direction
     let after = before;
     if (direction !== "outgoing") {
       const noncesDeleted = before.inConsumerKey ? (await tx.oAuthNonce.deleteMany({ where: { consumerKey: before.inConsumerKey } })).count : 0;
+      const tokensRevoked = await revokeIssuedTokensOfLink(tx, id);
       const clash = fresh ? await tx.link.count({ where: { inConsumerKey: fresh.key, id: { not: id } } }) : 0;
       const usable = fresh && !clash ? fresh : null;
       after = await versionedUpdate(tx, after, undefined, {
@@ -62,7 +64,7 @@ export async function resetDirection(db: Db, actor: Actor, id: string, direction
       });
       report.incoming = {
         forgottenConsumerKey: before.inConsumerKey,
-        tokensRevoked: 0,
+        tokensRevoked,
         noncesDeleted,
         refetched: !!usable,
         ...(usable ? {} : { refetchProblem: clash ? "Another link already uses the consumer key the remote reports." : refetchProblem }),

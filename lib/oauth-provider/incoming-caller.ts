@@ -4,6 +4,7 @@ import type { Link } from "@/lib/generated/prisma/client";
 import { trustProxy } from "@/lib/http/client-ip";
 import { OAuthProblemError, requestUrl, type Consumer } from "@/lib/oauth1";
 import { verifyIncoming } from "@/lib/oauth-provider/verify-incoming";
+import { issuedTokenStore, touchAccessToken } from "@/lib/oauth-provider/issued-tokens";
 
 /** A linked application's consumer, as the verifier sees it, with the link it belongs to. */
 export interface LinkedConsumer extends Consumer {
@@ -46,7 +47,7 @@ function publicKeyOf(pem: string): crypto.KeyObject {
 }
 
 /** The consumers this app knows: each link's incoming consumer, while its incoming direction is on. */
-function linkedConsumers(db: Db) {
+export function linkedConsumers(db: Db) {
   return {
     async findConsumer(key: string): Promise<LinkedConsumer | null> {
       const link = await db.link.findUnique({ where: { inConsumerKey: key } });
@@ -62,19 +63,29 @@ async function activeUser(db: Db, where: { username: string }, problem: () => OA
   return user.id;
 }
 
+/** The request as the verifier needs it: the URL the client called, rebuilt from Host (and trusted forwarded headers). */
+export function incomingRequest(call: SignedCall) {
+  const target = new URL(call.url);
+  const url = call.headers.get("host") ? requestUrl(target.pathname + target.search, call.headers, { trustProxy: trustProxy(), defaultProtocol: target.protocol === "https:" ? "https" : "http" }) : call.url;
+  return { method: call.method, url, headers: call.headers, body: call.body };
+}
+
 /**
  * Authenticates an OAuth 1.0a-signed request to this app. The consumer key names the link, the
  * signature is checked against the consumer's public key, and the link's incoming settings decide
- * who the request runs as: plain 2LO as the execute-as user, 2LO with impersonation as the user
- * `xoauth_requestor_id` names. Every refusal is an OAuthProblemError (reported as OAuth reports
+ * who the request runs as: an access token as the person who granted it (3LO), plain 2LO as the
+ * execute-as user, 2LO with impersonation as the user `xoauth_requestor_id` names. Every refusal is an OAuthProblemError (reported as OAuth reports
  * problems); the settings are checked only after the signature, so they cannot be probed.
  */
 export async function authenticateOAuth(db: Db, call: SignedCall): Promise<OAuthIdentity> {
-  const target = new URL(call.url);
-  const url = call.headers.get("host") ? requestUrl(target.pathname + target.search, call.headers, { trustProxy: trustProxy(), defaultProtocol: target.protocol === "https:" ? "https" : "http" }) : call.url;
-  const verified = await verifyIncoming({ method: call.method, url, headers: call.headers, body: call.body }, linkedConsumers(db));
+  const verified = await verifyIncoming(incomingRequest(call), linkedConsumers(db), issuedTokenStore(db, "access"));
   const link = verified.consumer.link;
   const base = { consumerKey: verified.consumer.key, linkId: link.id };
+  if (verified.token) {
+    if (!link.in3lo) throw new OAuthProblemError("permission_denied", { advice: `3-legged requests from "${link.name}" are not allowed here.` });
+    await touchAccessToken(db, verified.token.id);
+    return { ...base, userId: verified.token.userId!, via: "oauth-3lo" };
+  }
   if (verified.requestorId !== null) {
     if (!link.inImpersonation) throw new OAuthProblemError("permission_denied", { advice: `"${link.name}" may not act as other users here (impersonation is off).` });
     const userId = await activeUser(db, { username: verified.requestorId }, () => new OAuthProblemError("user_refused", { advice: `No active user "${verified.requestorId}" here.` }));

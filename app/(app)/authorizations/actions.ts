@@ -6,6 +6,7 @@ import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { defineAction } from "@/lib/actions/define-action";
 import { dropAccessToken } from "@/lib/links/three-legged";
+import { revokeAuthorizedApplication } from "@/lib/oauth-provider/issued-tokens";
 
 // Revoke the caller's own authorization of a link (this app forgets its access token).
 export const revokeAuthorizationAction = defineAction("user", z.object({ linkId: z.string().min(1).max(64) }), async ({ linkId }, caller) => {
@@ -13,4 +14,11 @@ export const revokeAuthorizationAction = defineAction("user", z.object({ linkId:
   revalidatePath("/authorizations");
   revalidatePath(`/links/${linkId}`);
   return { ok: true, message: "Authorization revoked: the link will ask you again." };
+});
+
+// Revoke an application's right to act as the caller here (an access token this app issued them).
+export const revokeApplicationAction = defineAction("user", z.object({ tokenId: z.string().min(1).max(64) }), async ({ tokenId }, caller) => {
+  if (!(await revokeAuthorizedApplication(db, caller.id, tokenId))) throw new AppError("not_found", "You had not authorized that application.");
+  revalidatePath("/authorizations");
+  return { ok: true, message: "Revoked: that application can no longer act as you." };
 });

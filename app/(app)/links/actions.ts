@@ -11,6 +11,7 @@ import { deleteLink } from "@/lib/links/delete-link";
 import { findLinkOrThrow } from "@/lib/links/find-link";
 import { resetDirection } from "@/lib/links/reset-direction";
 import { patchLink, setIncoming, setOutgoing } from "@/lib/links/update-link";
+import { revokeAllIssuedTokens } from "@/lib/oauth-provider/issued-tokens";
 
 const checkbox = z.preprocess((v) => v === "on" || v === "true", z.boolean());
 const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
@@ -138,4 +139,12 @@ export const deleteLinkAction = defineAction("admin", z.object({ id: idField, co
   await deleteLink(db, caller, id);
   revalidatePath("/links");
   redirect(`/links?deleted=${encodeURIComponent(link.name)}`);
+});
+
+// Revoke every access token this app issued to the link's consumer (all people's incoming 3LO grants).
+export const revokeIssuedTokensAction = defineAction("admin", z.object({ id: idField }), async ({ id }, caller) => {
+  const link = await findLinkOrThrow(db, id);
+  const revoked = await revokeAllIssuedTokens(db, caller, link);
+  revalidatePath(`/links/${id}`);
+  return { ok: true, message: `Revoked ${revoked} access token${revoked === 1 ? "" : "s"} issued to ${link.name}.` };
 });

@@ -15,7 +15,9 @@ import { db } from "@/lib/db";
 import { ensureAppIdentity } from "@/lib/identity/app-identity";
 import { linkJson } from "@/lib/links/serialize";
 import { listUsers } from "@/lib/users/find-user";
-import { deleteLinkAction, disableLegacyAuthAction, resetLinkAction, saveIncomingAction, saveOutgoingAction, setPrimaryAction } from "../actions";
+import { RevokeIssuedButton } from "@/components/oauth/revoke-issued";
+import { countIssuedAccessTokens } from "@/lib/oauth-provider/issued-tokens";
+import { deleteLinkAction, disableLegacyAuthAction, resetLinkAction, revokeIssuedTokensAction, saveIncomingAction, saveOutgoingAction, setPrimaryAction } from "../actions";
 
 export const metadata: Metadata = { title: "Link" };
 
@@ -33,7 +35,7 @@ export default async function LinkPage({ params, searchParams }: Props) {
   const authorized = typeof query.authorized === "string" ? query.authorized : null;
   const oauthError = typeof query.oauthError === "string" ? query.oauthError : null;
   const hasToken = link.outgoing.enabled && link.outgoing.threeLegged ? (await db.oAuthAccessToken.count({ where: { userId: caller.id, linkId: link.id } })) > 0 : false;
-  const [identity, users] = await Promise.all([ensureAppIdentity(db), isAdmin ? listUsers(db) : Promise.resolve([])]);
+  const [identity, users, issuedTokens] = await Promise.all([ensureAppIdentity(db), isAdmin ? listUsers(db) : Promise.resolve([]), isAdmin ? countIssuedAccessTokens(db, link.id) : Promise.resolve(0)]);
   return (
     <>
       <p className="mb-2 text-sm">
@@ -136,6 +138,14 @@ export default async function LinkPage({ params, searchParams }: Props) {
             {link.name} → this app: we are the OAuth provider. Now: {authSummary(link.incoming)}.
           </p>
           {isAdmin ? <IncomingForm action={saveIncomingAction} link={link} users={users.filter((u) => !u.disabled)} /> : null}
+          {isAdmin ? (
+            <div className="mt-4 flex flex-wrap items-center justify-between gap-2 text-sm">
+              <span data-testid="issued-token-count">
+                {issuedTokens} {issuedTokens === 1 ? "person has" : "people have"} allowed {link.name} to act as them (3-legged).
+              </span>
+              {issuedTokens > 0 ? <RevokeIssuedButton action={revokeIssuedTokensAction} fields={{ id: link.id }} label="Revoke all" ariaLabel={`Revoke every access token issued to ${link.name}`} /> : null}
+            </div>
+          ) : null}
           {isAdmin ? (
             <div className="mt-4">
               <ResetDirection action={resetLinkAction} id={link.id} direction="incoming" />

@@ -1,0 +1,22 @@
+"use client";
+
+import { useActionState } from "react";
+import { FormMessage } from "@/components/ui/form-message";
+import { SubmitButton } from "@/components/ui/submit-button";
+import type { ActionResult } from "@/lib/actions/define-action";
+
+/** Revokes what this app issued to a linked application: one person's grant, or (admins) all of a link's. */
+export function RevokeIssuedButton({ action, fields, label, ariaLabel }: { action: (s: ActionResult | null, f: FormData) => Promise<ActionResult>; fields: Record<string, string>; label: string; ariaLabel: string }) {
+  const [state, formAction] = useActionState(action, null);
+  return (
+    <form action={formAction} className="flex flex-col items-start gap-1">
+      {Object.entries(fields).map(([name, value]) => (
+        <input key={name} type="hidden" name={name} value={value} />
+      ))}
+      <SubmitButton size="sm" variant="danger" aria-label={ariaLabel} pendingLabel="Revoking…">
+        {label}
+      </SubmitButton>
+      <FormMessage result={state} />
+    </form>
+  );
+}

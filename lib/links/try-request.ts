@@ -22,11 +22,12 @@ export async function tryLinkRequest(db: Db, caller: Caller, linkId: string, pat
     const [rawPath, rawQuery = ""] = path.replace(/^\/+/, "").split(/\?(.*)/s, 2);
     const url = proxyTarget(link.rpcUrl, rawPath ?? "", rawQuery);
     const response = await linkFetch(db, link, { method: "GET", url, headers: new Headers({ accept: "application/json, application/xml;q=0.9, */*;q=0.5" }) }, { as: caller, retry: { delaysMs: [] } });
-    const text = await response.text();
+    const contentType = response.headers.get("content-type") ?? "";
+    const text = readable(await response.text(), contentType);
     return {
       kind: "response",
       status: response.status,
-      contentType: response.headers.get("content-type") ?? "",
+      contentType,
       body: text.slice(0, MAX_SHOWN),
       truncated: text.length > MAX_SHOWN,
       oauthProblem: response.headers.get("x-applink-oauth-problem"),
@@ -37,5 +38,15 @@ export async function tryLinkRequest(db: Db, caller: Caller, linkId: string, pat
       return { kind: "error", code: error.code, message: error.message };
     }
     throw error;
+  }
+}
+
+/** JSON is shown indented (as it came when it does not parse). */
+function readable(text: string, contentType: string): string {
+  if (!/\bjson\b/i.test(contentType)) return text;
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    return text;
   }
 }

@@ -34,12 +34,14 @@ export interface ResetReport {
  * direction's switches stay as they were; other links and settings are untouched. One transaction,
  * audited, with counts.
  */
-export async function resetDirection(db: Db, actor: Actor, id: string, direction: Direction): Promise<ResetReport> {
+export async function resetDirection(db: Db, actor: Actor, id: string, direction: Direction, options: { fetchConsumer?: boolean } = {}): Promise<ResetReport> {
   const link = await findLinkOrThrow(db, id);
   // Fetch first (network, outside the transaction); the reset itself does not depend on it.
   let fresh: Awaited<ReturnType<typeof fetchConsumerInfo>> | null = null;
   let refetchProblem: string | undefined;
-  if (direction !== "outgoing") {
+  if (direction !== "outgoing" && options.fetchConsumer === false) {
+    refetchProblem = "Not fetched (asked not to): fetch the remote's consumer on the link page, or paste it.";
+  } else if (direction !== "outgoing") {
     try {
       fresh = await fetchConsumerInfo(link.rpcUrl);
     } catch (error) {

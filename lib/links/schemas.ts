@@ -128,7 +128,13 @@ export const incomingSchema = z
   .strict();
 export type IncomingInput = z.input<typeof incomingSchema>;
 
-export const resetSchema = z.object({ direction: z.enum(["incoming", "outgoing", "both"], { error: "direction is incoming, outgoing or both." }) }).strict();
+export const resetSchema = z
+  .object({
+    direction: z.enum(["incoming", "outgoing", "both"], { error: "direction is incoming, outgoing or both." }),
+    /** Incoming: fetch the remote's consumer info again at once (default), or only forget it. */
+    fetchConsumer: z.boolean().optional(),
+  })
+  .strict();
 
 export const listLinksSchema = z.object({
   q: z.string().trim().max(200).optional().catch(undefined),

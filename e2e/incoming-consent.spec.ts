@@ -56,6 +56,11 @@ test("a linked application asks to act as a person: they sign in, see the consen
   const me = await peer(baseURL!, privatePem, { step: "call", path: "/api/v1/myself", token: access.oauth_token, token_secret: access.oauth_token_secret });
   expect(JSON.parse(me.body!)).toMatchObject({ username: ADMIN.username, via: "oauth-3lo", consumerKey: CONSUMER });
 
+  // The link's administrators see who allowed it.
+  await page.goto(`/links/${link.id}`);
+  await expect(page.getByTestId("issued-token-count")).toHaveText("1 person has allowed Remote Jira to act as them (3-legged).");
+  await expect(page.getByRole("table", { name: "Access tokens issued to this application" }).getByRole("cell", { name: ADMIN.username, exact: true })).toBeVisible();
+
   // The person sees the application and revokes it; its next call is refused.
   await page.goto("/authorizations");
   await expect(page.getByTestId("application-row-Remote Jira")).toBeVisible();

@@ -155,7 +155,10 @@ export function revokeAllIssuedTokens(db: Db, actor: Actor, link: { id: string; 
   });
 }
 
-/** How many people have a live access token for a link. */
-export function countIssuedAccessTokens(db: Db, linkId: string): Promise<number> {
-  return db.oAuthIssuedToken.count({ where: { linkId, kind: "access" } });
+/** For admins: who has allowed a link's application to act as them, when, and when it last did. */
+export async function listIssuedAccessTokens(db: Db, linkId: string) {
+  const rows = await db.oAuthIssuedToken.findMany({ where: { linkId, kind: "access" }, orderBy: { createdAt: "desc" }, select: { id: true, userId: true, createdAt: true, lastUsedAt: true, expiresAt: true } });
+  const users = await db.user.findMany({ where: { id: { in: rows.flatMap((r) => (r.userId ? [r.userId] : [])) } }, select: { id: true, username: true } });
+  const byId = new Map(users.map((u) => [u.id, u.username]));
+  return rows.map((r) => ({ id: r.id, username: (r.userId && byId.get(r.userId)) ?? "(deleted user)", authorizedAt: r.createdAt, lastUsedAt: r.lastUsedAt, expiresAt: r.expiresAt }));
 }

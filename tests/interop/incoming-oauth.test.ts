@@ -11,6 +11,7 @@ import { db } from "@/lib/db";
 import { publicKeyPem } from "@/lib/crypto/rsa-keys";
 import { createLink } from "@/lib/links/create-link";
 import { resetDirection } from "@/lib/links/reset-direction";
+import { deleteLink } from "@/lib/links/delete-link";
 import { setIncoming } from "@/lib/links/update-link";
 import { parseProblemReport } from "@/lib/oauth1";
 import * as myselfRoute from "@/app/api/v1/myself/route";
@@ -119,5 +120,11 @@ describe("incoming OAuth on /api/v1/*, signed by python3-requests-oauthlib", () 
     await resetDirection(db, SYSTEM, linkId, "incoming");
     expect(await problemOf(await call(myselfRoute, signed("http://localhost/api/v1/myself")))).toBe("consumer_key_unknown");
     await incoming({});
+  });
+
+  it("a deleted link's consumer is unknown on the next request", async () => {
+    expect((await call(myselfRoute, signed("http://localhost/api/v1/myself"))).status).toBe(200);
+    await deleteLink(db, SYSTEM, linkId);
+    expect(await problemOf(await call(myselfRoute, signed("http://localhost/api/v1/myself")))).toBe("consumer_key_unknown");
   });
 });

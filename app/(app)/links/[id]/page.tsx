@@ -16,7 +16,9 @@ import { ensureAppIdentity } from "@/lib/identity/app-identity";
 import { linkJson } from "@/lib/links/serialize";
 import { listUsers } from "@/lib/users/find-user";
 import { RevokeIssuedButton } from "@/components/oauth/revoke-issued";
-import { countIssuedAccessTokens } from "@/lib/oauth-provider/issued-tokens";
+import { listIssuedAccessTokens } from "@/lib/oauth-provider/issued-tokens";
+import { Table, Td, Th } from "@/components/ui/table";
+import { Time } from "@/components/ui/time";
 import { deleteLinkAction, disableLegacyAuthAction, resetLinkAction, revokeIssuedTokensAction, saveIncomingAction, saveOutgoingAction, setPrimaryAction } from "../actions";
 
 export const metadata: Metadata = { title: "Link" };
@@ -35,7 +37,7 @@ export default async function LinkPage({ params, searchParams }: Props) {
   const authorized = typeof query.authorized === "string" ? query.authorized : null;
   const oauthError = typeof query.oauthError === "string" ? query.oauthError : null;
   const hasToken = link.outgoing.enabled && link.outgoing.threeLegged ? (await db.oAuthAccessToken.count({ where: { userId: caller.id, linkId: link.id } })) > 0 : false;
-  const [identity, users, issuedTokens] = await Promise.all([ensureAppIdentity(db), isAdmin ? listUsers(db) : Promise.resolve([]), isAdmin ? countIssuedAccessTokens(db, link.id) : Promise.resolve(0)]);
+  const [identity, users, issuedTokens] = await Promise.all([ensureAppIdentity(db), isAdmin ? listUsers(db) : Promise.resolve([]), isAdmin ? listIssuedAccessTokens(db, link.id) : Promise.resolve([])]);
   return (
     <>
       <p className="mb-2 text-sm">
@@ -141,10 +143,38 @@ export default async function LinkPage({ params, searchParams }: Props) {
           {isAdmin ? (
             <div className="mt-4 flex flex-wrap items-center justify-between gap-2 text-sm">
               <span data-testid="issued-token-count">
-                {issuedTokens} {issuedTokens === 1 ? "person has" : "people have"} allowed {link.name} to act as them (3-legged).
+                {issuedTokens.length} {issuedTokens.length === 1 ? "person has" : "people have"} allowed {link.name} to act as them (3-legged).
               </span>
-              {issuedTokens > 0 ? <RevokeIssuedButton action={revokeIssuedTokensAction} fields={{ id: link.id }} label="Revoke all" ariaLabel={`Revoke every access token issued to ${link.name}`} /> : null}
+              {issuedTokens.length > 0 ? <RevokeIssuedButton action={revokeIssuedTokensAction} fields={{ id: link.id }} label="Revoke all" ariaLabel={`Revoke every access token issued to ${link.name}`} /> : null}
             </div>
+          ) : null}
+          {isAdmin && issuedTokens.length > 0 ? (
+            <Table aria-label="Access tokens issued to this application" className="mt-3">
+              <thead>
+                <tr>
+                  <Th>Person</Th>
+                  <Th>Authorized</Th>
+                  <Th>Last used</Th>
+                  <Th>Expires</Th>
+                </tr>
+              </thead>
+              <tbody>
+                {issuedTokens.map((t) => (
+                  <tr key={t.id}>
+                    <Td>{t.username}</Td>
+                    <Td>
+                      <Time value={t.authorizedAt} />
+                    </Td>
+                    <Td>
+                      <Time value={t.lastUsedAt} fallback="Never" />
+                    </Td>
+                    <Td>
+                      <Time value={t.expiresAt} />
+                    </Td>
+                  </tr>
+                ))}
+              </tbody>
+            </Table>
           ) : null}
           {isAdmin ? (
             <div className="mt-4">

@@ -35,8 +35,9 @@ export async function callerFor<A extends Access>(access: A, headers: Headers, r
 }
 
 /**
- * Wraps a route handler: resolves the caller (bearer token or session), enforces `access`, awaits
- * the params, and sends every thrown error through `handleApiError`.
+ * Wraps a route handler: resolves the caller (a linked application's OAuth signature, a bearer
+ * token or a session), enforces `access`, awaits the params, and sends every thrown error through
+ * `handleApiError`.
  */
 export function withCaller<A extends Access, P extends Params = Params>(
   access: A,

@@ -1,13 +1,12 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { RevokeAuthorizationButton } from "@/components/links/revoke-authorization";
 import { EmptyState, PageHeader } from "@/components/ui/card";
 import { Table, Td, Th } from "@/components/ui/table";
 import { Time } from "@/components/ui/time";
 import { requirePageCaller } from "@/lib/auth/server-caller";
 import { db } from "@/lib/db";
 import { listAuthorizations } from "@/lib/links/three-legged";
-import { RevokeIssuedButton } from "@/components/oauth/revoke-issued";
+import { RevokeButton } from "@/components/ui/revoke-button";
 import { listAuthorizedApplications } from "@/lib/oauth-provider/issued-tokens";
 import { revokeApplicationAction, revokeAuthorizationAction } from "./actions";
 
@@ -47,7 +46,7 @@ export default async function AuthorizationsPage() {
                   <Time value={r.lastUsedAt} fallback="Never" />
                 </Td>
                 <Td>
-                  <RevokeAuthorizationButton action={revokeAuthorizationAction} linkId={r.linkId} name={r.name} />
+                  <RevokeButton action={revokeAuthorizationAction} fields={{ linkId: r.linkId }} label="Revoke" ariaLabel={`Revoke authorization of ${r.name}`} />
                 </Td>
               </tr>
             ))}
@@ -86,7 +85,7 @@ export default async function AuthorizationsPage() {
                   <Time value={a.expiresAt} />
                 </Td>
                 <Td>
-                  <RevokeIssuedButton action={revokeApplicationAction} fields={{ tokenId: a.id }} label="Revoke" ariaLabel={`Revoke the access of ${a.name}`} />
+                  <RevokeButton action={revokeApplicationAction} fields={{ tokenId: a.id }} label="Revoke" ariaLabel={`Revoke the access of ${a.name}`} />
                 </Td>
               </tr>
             ))}

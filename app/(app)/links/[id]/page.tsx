@@ -15,7 +15,7 @@ import { db } from "@/lib/db";
 import { ensureAppIdentity } from "@/lib/identity/app-identity";
 import { linkJson } from "@/lib/links/serialize";
 import { listUsers } from "@/lib/users/find-user";
-import { RevokeIssuedButton } from "@/components/oauth/revoke-issued";
+import { RevokeButton } from "@/components/ui/revoke-button";
 import { listIssuedAccessTokens } from "@/lib/oauth-provider/issued-tokens";
 import { Table, Td, Th } from "@/components/ui/table";
 import { Time } from "@/components/ui/time";
@@ -145,7 +145,7 @@ export default async function LinkPage({ params, searchParams }: Props) {
               <span data-testid="issued-token-count">
                 {issuedTokens.length} {issuedTokens.length === 1 ? "person has" : "people have"} allowed {link.name} to act as them (3-legged).
               </span>
-              {issuedTokens.length > 0 ? <RevokeIssuedButton action={revokeIssuedTokensAction} fields={{ id: link.id }} label="Revoke all" ariaLabel={`Revoke every access token issued to ${link.name}`} /> : null}
+              {issuedTokens.length > 0 ? <RevokeButton action={revokeIssuedTokensAction} fields={{ id: link.id }} label="Revoke all" ariaLabel={`Revoke every access token issued to ${link.name}`} /> : null}
             </div>
           ) : null}
           {isAdmin && issuedTokens.length > 0 ? (

@@ -5,8 +5,11 @@ import { FormMessage } from "@/components/ui/form-message";
 import { SubmitButton } from "@/components/ui/submit-button";
 import type { ActionResult } from "@/lib/actions/define-action";
 
-/** Revokes what this app issued to a linked application: one person's grant, or (admins) all of a link's. */
-export function RevokeIssuedButton({ action, fields, label, ariaLabel }: { action: (s: ActionResult | null, f: FormData) => Promise<ActionResult>; fields: Record<string, string>; label: string; ariaLabel: string }) {
+/**
+ * A one-click revoke: a form with the action's hidden fields and a danger button, which shows the
+ * action's refusal (on success the revoked row goes away with the page's revalidation).
+ */
+export function RevokeButton({ action, fields, label, ariaLabel }: { action: (s: ActionResult | null, f: FormData) => Promise<ActionResult>; fields: Record<string, string>; label: string; ariaLabel: string }) {
   const [state, formAction] = useActionState(action, null);
   return (
     <form action={formAction} className="flex flex-col items-start gap-1">
@@ -16,7 +19,7 @@ export function RevokeIssuedButton({ action, fields, label, ariaLabel }: { actio
       <SubmitButton size="sm" variant="danger" aria-label={ariaLabel} pendingLabel="Revoking…">
         {label}
       </SubmitButton>
-      <FormMessage result={state} />
+      {state && !state.ok ? <FormMessage result={state} /> : null}
     </form>
   );
 }

@@ -51,7 +51,7 @@ function toCaller(user: UserRow, via: Caller["via"], consumerKey?: string): Call
  * cookie. A session of a disabled user, or one issued before their last password reset, is no session.
  */
 export async function resolveCaller(db: Db, headers: Headers, request?: CallerRequest): Promise<Caller | null> {
-  if (request && isOAuthSigned(headers, request.url)) {
+  if (request && isOAuthSigned(headers.get("authorization"), request.url)) {
     const identity = await authenticateOAuth(db, { method: request.method, url: request.url, headers, body: await request.body() });
     const user = await readsFor(db).userById(identity.userId);
     if (!user || user.disabled) throw new OAuthProblemError("user_refused", { advice: "That user is not active here." });

@@ -6,6 +6,7 @@ import { proxyThroughLink } from "@/lib/links/proxy-request";
 import type { RelayedResponse } from "@/lib/links/link-fetch";
 import { API_CONTENT_SECURITY_POLICY, servedOverHttps, STATIC_SECURITY_HEADERS, STRICT_TRANSPORT_SECURITY } from "@/lib/http/security-headers";
 import { log } from "@/lib/log";
+import { isOAuthSigned } from "@/lib/oauth-provider/incoming-caller";
 
 /**
  * Routes the server (scripts/serve.mjs) answers itself, before Next.js: the signed proxy, whose
@@ -27,7 +28,7 @@ const PROXY = /^\/api\/v1\/links\/([^/?#]+)\/proxy\//;
  */
 export function directRouteFor(req: { url?: string; headers: IncomingMessage["headers"] }): DirectRoute | null {
   if (!req.url || !PROXY.test(req.url)) return null;
-  return /^\s*oauth\s/i.test(req.headers.authorization ?? "") || /[?&]oauth_consumer_key=/.test(req.url) ? null : serveProxy;
+  return isOAuthSigned(req.headers.authorization, req.url) ? null : serveProxy;
 }
 
 function headersOf(req: IncomingMessage): Headers {

@@ -29,8 +29,8 @@ export interface OAuthIdentity {
 }
 
 /** Whether a request claims OAuth 1.0a: an `Authorization: OAuth …` header, or protocol parameters in the query. */
-export function isOAuthSigned(headers: Headers, url: string): boolean {
-  if (/^\s*oauth\s/i.test(headers.get("authorization") ?? "")) return true;
+export function isOAuthSigned(authorization: string | null | undefined, url: string): boolean {
+  if (/^\s*oauth\s/i.test(authorization ?? "")) return true;
   const query = url.indexOf("?");
   return query !== -1 && /[?&]oauth_consumer_key=/.test(url.slice(query));
 }

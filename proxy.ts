@@ -1,5 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { API_CONTENT_SECURITY_POLICY, servedOverHttps, STRICT_TRANSPORT_SECURITY } from "@/lib/http/security-headers";
+import { API_CONTENT_SECURITY_POLICY, PROXIED_CONTENT_SECURITY_POLICY, PROXY_PATH, servedOverHttps, STRICT_TRANSPORT_SECURITY } from "@/lib/http/security-headers";
 
 /**
  * Per-request security headers: a nonce-based Content-Security-Policy (Next.js applies the nonce
@@ -10,7 +10,9 @@ export function proxy(request: NextRequest) {
   const isApi = request.nextUrl.pathname.startsWith("/api/");
   const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
   const dev = process.env.NODE_ENV === "development";
-  const policy = isApi
+  const policy = PROXY_PATH.test(request.nextUrl.pathname)
+    ? PROXIED_CONTENT_SECURITY_POLICY
+    : isApi
     ? API_CONTENT_SECURITY_POLICY
     : [
         "default-src 'self'",

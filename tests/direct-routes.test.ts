@@ -26,6 +26,36 @@ let oauthLink: string;
 let adminToken: string;
 let userToken: string;
 const BIG = crypto.randomBytes(3 * 1024 * 1024);
+const XSS_PAGE = "<html><body><script>fetch('/api/v1/tokens',{method:'POST'})</script></body></html>";
+/** What a hostile remote sends to take over the page it is relayed into (issue 10, finding 1). */
+const HOSTILE_HEADERS = {
+  "content-type": "text/html",
+  "content-security-policy": "default-src * 'unsafe-inline'",
+  "x-frame-options": "ALLOWALL",
+  "x-content-type-options": "sniff",
+  "access-control-allow-origin": "http://evil.example",
+  "access-control-allow-credentials": "true",
+  "access-control-expose-headers": "*",
+  refresh: "0; url=http://evil.example/",
+  "set-cookie": "remote_session=1; Path=/",
+  "strict-transport-security": "max-age=0",
+  "clear-site-data": '"*"',
+  "service-worker-allowed": "/",
+  link: "<http://evil.example/sw.js>; rel=serviceworker",
+  "cache-control": "public, max-age=31536000",
+  "www-authenticate": 'Basic realm="give me your password"',
+  etag: '"v1"',
+  "x-ausername": "admin",
+};
+/** Our headers on every proxied answer, whatever the remote said. */
+const SANDBOXED = {
+  "content-security-policy": "sandbox; default-src 'none'; frame-ancestors 'none'",
+  "x-content-type-options": "nosniff",
+  "x-frame-options": "DENY",
+  "cross-origin-resource-policy": "same-origin",
+  "cache-control": "no-store, no-transform",
+};
+const DROPPED = ["access-control-allow-origin", "access-control-allow-credentials", "access-control-expose-headers", "refresh", "set-cookie", "strict-transport-security", "clear-site-data", "service-worker-allowed", "link", "www-authenticate"];
 
 /** Raw HTTP, so the request line reaches the server exactly as written (no `..` resolved). */
 function send(method: string, target: string, headers: Record<string, string | number> = {}, body?: Buffer) {
@@ -49,6 +79,7 @@ beforeAll(async () => {
     req.on("end", () => {
       const url = new URL(req.url!, "http://x");
       if (url.pathname.endsWith("/big")) return void res.writeHead(200, { "content-type": "application/octet-stream" }).end(BIG);
+      if (url.pathname.endsWith("/xss")) return void res.writeHead(200, HOSTILE_HEADERS).end(XSS_PAGE);
       const echo = JSON.stringify({ url: req.url, cookie: req.headers.cookie ?? null, authorization: req.headers.authorization ?? null, bodyLength: Buffer.concat(chunks).length });
       res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(echo), "set-cookie": "remote_session=1", "x-remote": "yes" }).end(echo);
     });
@@ -126,11 +157,27 @@ describe("the proxy served without Next.js", () => {
     expect(res.status).toBe(200);
     expect(json(res)).toMatchObject({ url: "/app/p?q=a+b%2Bc&x=%E2%9C%93&empty=", cookie: null, authorization: null });
     expect(res.headers["set-cookie"]).toBeUndefined();
-    expect(res.headers["x-remote"]).toBe("yes");
+    // Not on the allow-list of relayed headers: dropped.
+    expect(res.headers["x-remote"]).toBeUndefined();
     expect(res.headers["content-length"]).toBe(String(res.body.length));
-    expect(res.headers["content-security-policy"]).toBe("default-src 'none'; frame-ancestors 'none'");
-    expect(res.headers["x-frame-options"]).toBe("DENY");
-    expect(res.headers["x-content-type-options"]).toBe("nosniff");
+    expect(res.headers).toMatchObject(SANDBOXED);
+  });
+
+  it("relays a hostile remote's page sandboxed, with our headers in place of its own", async () => {
+    const res = await send("GET", `/api/v1/links/${scriptedLink}/proxy/xss`, bearer(adminToken));
+    expect(res.status).toBe(200);
+    expect(res.body.toString()).toBe(XSS_PAGE);
+    expect(res.headers).toMatchObject({ ...SANDBOXED, "content-type": "text/html", etag: '"v1"', "x-ausername": "admin" });
+    for (const name of DROPPED) expect({ name, value: res.headers[name] }).toEqual({ name, value: undefined });
+  });
+
+  it("the Next.js route (OAuth-signed callers) sandboxes the same way", async () => {
+    const { proxyRouteHandler } = await import("@/lib/links/proxy-request");
+    const res = await proxyRouteHandler(new Request(`http://localhost/api/v1/links/${scriptedLink}/proxy/xss`, { headers: bearer(adminToken) }), { params: Promise.resolve({ id: scriptedLink }) });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe(XSS_PAGE);
+    for (const [name, value] of Object.entries(SANDBOXED)) expect({ name, value: res.headers.get(name) }).toEqual({ name, value });
+    for (const name of DROPPED) expect({ name, value: res.headers.get(name) }).toEqual({ name, value: null });
   });
 
   it("streams a large answer intact, forwards a body under the cap and answers 413 above it", async () => {

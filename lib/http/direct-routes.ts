@@ -4,7 +4,7 @@ import { callerFor } from "@/lib/api/with-caller";
 import { handleApiError } from "@/lib/api/handle-error";
 import { proxyThroughLink } from "@/lib/links/proxy-request";
 import type { RelayedResponse } from "@/lib/links/link-fetch";
-import { API_CONTENT_SECURITY_POLICY, servedOverHttps, STATIC_SECURITY_HEADERS, STRICT_TRANSPORT_SECURITY } from "@/lib/http/security-headers";
+import { PROXY_PATH, sandboxProxied, servedOverHttps, STATIC_SECURITY_HEADERS, STRICT_TRANSPORT_SECURITY } from "@/lib/http/security-headers";
 import { log } from "@/lib/log";
 import { isOAuthSigned } from "@/lib/oauth-provider/incoming-caller";
 
@@ -20,14 +20,12 @@ export const DIRECT_ROUTES_KEY = Symbol.for("applink-admin.directRouteFor");
 
 export type DirectRoute = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
-const PROXY = /^\/api\/v1\/links\/([^/?#]+)\/proxy\//;
-
 /**
  * The direct route for this request, or null for Next.js to answer. OAuth-signed calls from a
  * linked application go to Next.js: their verification reads the whole body first.
  */
 export function directRouteFor(req: { url?: string; headers: IncomingMessage["headers"] }): DirectRoute | null {
-  if (!req.url || !PROXY.test(req.url)) return null;
+  if (!req.url || !PROXY_PATH.test(req.url)) return null;
   return isOAuthSigned(req.headers.authorization, req.url) ? null : serveProxy;
 }
 
@@ -49,7 +47,7 @@ async function serveProxy(req: IncomingMessage, res: ServerResponse): Promise<vo
   const headers = headersOf(req);
   let relayed: RelayedResponse;
   try {
-    const encodedId = PROXY.exec(rawTarget)![1]!;
+    const encodedId = PROXY_PATH.exec(rawTarget)![1]!;
     let linkId: string;
     try {
       linkId = decodeURIComponent(encodedId);
@@ -71,14 +69,11 @@ async function serveProxy(req: IncomingMessage, res: ServerResponse): Promise<vo
 }
 
 function writeHead(req: IncomingMessage, res: ServerResponse, relayed: RelayedResponse): void {
+  // The remote's headers were filtered by an allow-list (lib/links/relayed-headers.ts); ours go last.
+  relayed.headers.forEach((value, name) => res.setHeader(name, value));
   for (const { key, value } of STATIC_SECURITY_HEADERS) res.setHeader(key, value);
-  res.setHeader("Content-Security-Policy", API_CONTENT_SECURITY_POLICY);
+  sandboxProxied({ set: (name: string, value: string) => res.setHeader(name, value) });
   if (servedOverHttps(headerValue(req, "x-forwarded-proto"))) res.setHeader("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY);
-  const setCookie = relayed.headers.getSetCookie();
-  relayed.headers.forEach((value, name) => {
-    if (name !== "set-cookie") res.setHeader(name, value);
-  });
-  if (setCookie.length) res.setHeader("set-cookie", setCookie);
   if (relayed.length !== null) res.setHeader("content-length", relayed.length);
   // A refused body was left unread: close the connection after answering rather than drain it.
   if (!req.readableEnded && req.method !== "GET" && req.method !== "HEAD") res.setHeader("connection", "close");

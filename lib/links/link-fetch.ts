@@ -9,6 +9,7 @@ import { classifyNetworkError } from "@/lib/links/remote-fetch";
 import { parseProblemReport, signRequest } from "@/lib/oauth1";
 import { log } from "@/lib/log";
 import { accessTokenFor, dropAccessToken } from "@/lib/links/three-legged";
+import { isRelayedHeader } from "@/lib/links/relayed-headers";
 import { ConcurrencyLimiter, isRetryableError, isRetryableMethod, isRetryableStatus, linkLimiter, retryDelay, retryPolicy, type RetryPolicy } from "@/lib/links/resilience";
 
 /** How a request through a link is authenticated. `none`: the link's outgoing OAuth is off. */
@@ -75,7 +76,6 @@ export function chooseAuthLevel(link: Link, as: LinkCaller, demand?: Exclude<Aut
 
 const HOP_BY_HOP = ["connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host", "content-length"];
 const NEVER_FORWARDED = new Set([...HOP_BY_HOP, "cookie", "authorization", "x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "x-forwarded-port", "forwarded", "x-real-ip"]);
-const NEVER_RETURNED = new Set([...HOP_BY_HOP, "set-cookie", "set-cookie2"]);
 
 function forwardable(headers: Headers | undefined): Record<string, string> {
   const out: Record<string, string> = {};
@@ -89,8 +89,8 @@ function forwardable(headers: Headers | undefined): Record<string, string> {
 
 /**
  * Makes a request through a link, signed for the caller, and returns a standard Response. Cookies,
- * the caller's Authorization and hop-by-hop headers never reach the remote; the remote's
- * Set-Cookie never comes back. Redirects are not followed (one to another origin is an error).
+ * the caller's Authorization and hop-by-hop headers never reach the remote; of the remote's
+ * headers only those lib/links/relayed-headers.ts allows come back (never Set-Cookie, CORS or a policy). Redirects are not followed (one to another origin is an error).
  * A remote 401 carrying `oauth_problem` is returned as is and recorded on the link.
  */
 export async function linkFetch(db: Db, link: Link, req: LinkRequest, options: LinkFetchOptions): Promise<Response> {
@@ -207,19 +207,29 @@ async function fetchWithRetries(db: Db, link: Link, req: LinkRequest, level: Aut
 
 async function relay(db: Db, link: Link, req: LinkRequest, response: Awaited<ReturnType<typeof request>>, url: string): Promise<RelayedResponse> {
   const location = response.headers.location;
-  if (response.statusCode >= 300 && response.statusCode < 400 && location) {
-    const target = new URL(Array.isArray(location) ? location[0]! : location, url);
-    if (target.origin !== new URL(link.rpcUrl).origin) {
+  // A Location goes back absolute (a relative one would name a path of this app) and only within the remote's origin.
+  let target: URL | null = null;
+  if (location) {
+    try {
+      target = new URL(Array.isArray(location) ? location[0]! : location, url);
+    } catch {
+      target = null;
+    }
+  }
+  if (target && target.origin !== new URL(link.rpcUrl).origin) {
+    if (response.statusCode >= 300 && response.statusCode < 400) {
       await response.body.dump().catch(() => undefined);
       throw new AppError("network_error", `${link.name} redirected to another origin (${target.origin}); the redirect was not followed.`);
     }
+    target = null;
   }
 
   const out = new Headers();
   for (const [name, value] of Object.entries(response.headers)) {
-    if (value === undefined || NEVER_RETURNED.has(name.toLowerCase())) continue;
-    for (const v of Array.isArray(value) ? value : [value]) out.append(name, v);
+    if (value === undefined || name.toLowerCase() === "location") continue;
+    for (const v of Array.isArray(value) ? value : [value]) if (isRelayedHeader(name, v)) out.append(name, v);
   }
+  if (target) out.set("location", target.href);
   if (response.statusCode === 401) {
     const challenge = response.headers["www-authenticate"];
     const problem = parseProblemReport(Array.isArray(challenge) ? challenge[0]! : (challenge ?? null), null);

@@ -7,6 +7,7 @@ import { readsFor } from "@/lib/fast-reads/fast-reads";
 import { linkRelay, toWebResponse, type RelayedResponse } from "@/lib/links/link-fetch";
 import { proxyTarget } from "@/lib/links/proxy-path";
 import { proxyMaxBodyBytes, readBodyCapped } from "@/lib/http/read-body";
+import { sandboxProxied } from "@/lib/http/security-headers";
 
 /** A request to forward, as it arrived: the path and query exactly as sent, never decoded. */
 export interface ProxyCall {
@@ -45,6 +46,8 @@ export function rawTargetOf(url: string): string {
  * The proxy as a route handler over web Requests: the Next.js route uses it, and so does the
  * server's direct route (lib/http/direct-routes.ts), which skips Next.js on this hot path.
  */
-export const proxyRouteHandler = withCaller<"user", { id: string }>("user", async ({ req, caller, params }) =>
-  toWebResponse(await proxyThroughLink(db, { method: req.method, rawTarget: rawTargetOf(req.url), headers: req.headers, body: req.body as AsyncIterable<Uint8Array> | null }, caller, params.id)),
-);
+export const proxyRouteHandler = withCaller<"user", { id: string }>("user", async ({ req, caller, params }) => {
+  const response = toWebResponse(await proxyThroughLink(db, { method: req.method, rawTarget: rawTargetOf(req.url), headers: req.headers, body: req.body as AsyncIterable<Uint8Array> | null }, caller, params.id));
+  sandboxProxied(response.headers);
+  return response;
+});

@@ -1,13 +1,18 @@
 /**
  * The authorization matrix: every API route and every server action, tried as an anonymous
- * caller, a USER and an ADMIN (by session cookie and by API token), with the expected outcome.
- * It also fails when a route or action exists that the matrix does not list.
+ * caller, a USER and an ADMIN (by session cookie and by API token), and as a linked application
+ * acting for them by OAuth (2LO as the USER, 2LO with impersonation as the ADMIN), with the
+ * expected outcome. It also fails when a route or action exists that the matrix does not list.
  */
 import fs from "node:fs";
 import path from "node:path";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/db";
+import crypto from "node:crypto";
 import { createApiToken } from "@/lib/tokens/api-tokens";
+import { publicKeyPem } from "@/lib/crypto/rsa-keys";
+import { signRequest } from "@/lib/oauth1";
+import { DELEGATION_REFUSED } from "@/lib/api/with-caller";
 import { ADMINS_ONLY, NOT_SIGNED_IN } from "@/lib/actions/define-action";
 import { makeUser, PASSWORD, sessionCookie, SYSTEM } from "@/tests/support/factories";
 
@@ -27,6 +32,10 @@ const WHO: Who[] = ["anonymous", "user", "admin"];
 
 let callers: Record<"user" | "admin", { id: string; username: string; cookie: string; token: string }>;
 
+/** The linked application that calls in by OAuth: its plain 2LO runs as the USER, its impersonation may name the ADMIN. */
+const CONSUMER_KEY = "matrix:linked-application";
+const consumerKeys = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 });
+
 beforeAll(async () => {
   const entries = await Promise.all(
     (["user", "admin"] as const).map(async (role) => {
@@ -36,7 +45,30 @@ beforeAll(async () => {
     }),
   );
   callers = Object.fromEntries(entries) as typeof callers;
+  const { createLink } = await import("@/lib/links/create-link");
+  const { setIncoming } = await import("@/lib/links/update-link");
+  const { link } = await createLink(db, SYSTEM, { name: "Matrix linked application", type: "jira", rpcUrl: "http://linked-application.example.test" });
+  await setIncoming(db, SYSTEM, link.id, {
+    consumerKey: CONSUMER_KEY,
+    consumerName: "Matrix linked application",
+    publicKey: publicKeyPem(consumerKeys.publicKey),
+    threeLegged: true,
+    twoLegged: true,
+    executeAs: callers.user.username,
+    impersonation: true,
+  });
 });
+
+/** A request signed by the linked application: plain 2LO (runs as the USER) or impersonating the ADMIN. */
+async function oauthRequest(who: "user" | "admin", method: string, url: string, headers: Headers, body?: string): Promise<Request> {
+  const signed = await signRequest(
+    { method, url, contentType: headers.get("content-type"), body: body ?? null },
+    { key: CONSUMER_KEY, privateKey: consumerKeys.privateKey },
+    who === "admin" ? { requestorId: callers.admin.username } : {},
+  );
+  headers.set("authorization", signed.authorization);
+  return new Request(signed.url, { method, headers, body });
+}
 
 afterEach(() => {
   request.headers = new Headers();
@@ -53,8 +85,11 @@ function headersFor(who: Who, via: "session" | "token"): Headers {
 interface RouteCase {
   file: string;
   method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE" | "HEAD";
-  /** Expected status per caller. */
-  expect: Record<Who, number>;
+  /**
+   * Expected status per caller; `delegated` is a linked application impersonating the ADMIN by
+   * OAuth (its plain 2LO, as the USER, gets 403 where this is 403, else what the USER gets).
+   */
+  expect: Record<Who | "delegated", number>;
   params?: () => Promise<Record<string, string>>;
   body?: () => unknown;
   /** The request URL, when the handler reads it (default http://localhost/test). */
@@ -65,37 +100,39 @@ const target = () => makeUser();
 let seq = 0;
 
 const ROUTES: RouteCase[] = [
-  { file: "app/api/health/route.ts", method: "GET", expect: { anonymous: 200, user: 200, admin: 200 } },
-  { file: "app/api/v1/myself/route.ts", method: "GET", expect: { anonymous: 401, user: 200, admin: 200 } },
-  { file: "app/api/v1/consumer/route.ts", method: "GET", expect: { anonymous: 401, user: 200, admin: 200 } },
-  { file: "app/rest/applinks/1.0/manifest/route.ts", method: "GET", expect: { anonymous: 200, user: 200, admin: 200 } },
-  { file: "app/plugins/servlet/oauth/consumer-info/route.ts", method: "GET", expect: { anonymous: 200, user: 200, admin: 200 } },
+  { file: "app/api/health/route.ts", method: "GET", expect: { anonymous: 200, user: 200, admin: 200, delegated: 200 } },
+  { file: "app/api/v1/myself/route.ts", method: "GET", expect: { anonymous: 401, user: 200, admin: 200, delegated: 200 } },
+  { file: "app/api/v1/consumer/route.ts", method: "GET", expect: { anonymous: 401, user: 200, admin: 200, delegated: 200 } },
+  { file: "app/rest/applinks/1.0/manifest/route.ts", method: "GET", expect: { anonymous: 200, user: 200, admin: 200, delegated: 200 } },
+  { file: "app/plugins/servlet/oauth/consumer-info/route.ts", method: "GET", expect: { anonymous: 200, user: 200, admin: 200, delegated: 200 } },
   // The provider endpoints answer only OAuth-signed requests of a linked consumer: a session or an
-  // API token gets nothing there (parameter_absent, as for anyone unsigned).
-  { file: "app/plugins/servlet/oauth/request-token/route.ts", method: "POST", expect: { anonymous: 400, user: 400, admin: 400 } },
-  { file: "app/plugins/servlet/oauth/access-token/route.ts", method: "POST", expect: { anonymous: 400, user: 400, admin: 400 } },
-  { file: "app/api/v1/users/route.ts", method: "GET", expect: { anonymous: 401, user: 403, admin: 200 } },
+  // API token gets nothing there (parameter_absent, as for anyone unsigned). Signed, but with no
+  // oauth_callback (request token) or no request token (access token), it is refused as well.
+  { file: "app/plugins/servlet/oauth/request-token/route.ts", method: "POST", expect: { anonymous: 400, user: 400, admin: 400, delegated: 400 } },
+  { file: "app/plugins/servlet/oauth/access-token/route.ts", method: "POST", expect: { anonymous: 400, user: 400, admin: 400, delegated: 400 } },
+  { file: "app/api/v1/users/route.ts", method: "GET", expect: { anonymous: 401, user: 403, admin: 200, delegated: 200 } },
   {
     file: "app/api/v1/users/route.ts",
     method: "POST",
-    expect: { anonymous: 401, user: 403, admin: 201 },
+    expect: { anonymous: 401, user: 403, admin: 201, delegated: 403 },
     body: () => ({ username: `made-${++seq}`, email: `made-${seq}@example.test`, role: "USER", password: PASSWORD }),
   },
   {
     file: "app/api/v1/users/[username]/route.ts",
     method: "GET",
-    expect: { anonymous: 401, user: 403, admin: 200 },
+    expect: { anonymous: 401, user: 403, admin: 200, delegated: 200 },
     params: async () => ({ username: (await target()).username }),
   },
   {
     file: "app/api/v1/users/[username]/route.ts",
     method: "PATCH",
-    expect: { anonymous: 401, user: 403, admin: 200 },
+    expect: { anonymous: 401, user: 403, admin: 200, delegated: 403 },
     params: async () => ({ username: (await target()).username }),
     body: () => ({ disabled: true }),
   },
-  { file: "app/api/v1/tokens/route.ts", method: "GET", expect: { anonymous: 401, user: 200, admin: 200 } },
-  { file: "app/api/v1/tokens/route.ts", method: "POST", expect: { anonymous: 401, user: 201, admin: 201 }, body: () => ({ name: `t-${++seq}` }) },
+  // Credentials are never listed, created or revoked by delegation (issue 10, finding 3).
+  { file: "app/api/v1/tokens/route.ts", method: "GET", expect: { anonymous: 401, user: 200, admin: 200, delegated: 403 } },
+  { file: "app/api/v1/tokens/route.ts", method: "POST", expect: { anonymous: 401, user: 201, admin: 201, delegated: 403 }, body: () => ({ name: `t-${++seq}` }) },
 ];
 
 const freshLink = async () => {
@@ -106,30 +143,31 @@ const freshLink = async () => {
 const OFF = { threeLegged: false, twoLegged: false, impersonation: false };
 
 ROUTES.push(
-  { file: "app/api/v1/links/route.ts", method: "GET", expect: { anonymous: 401, user: 200, admin: 200 } },
+  { file: "app/api/v1/links/route.ts", method: "GET", expect: { anonymous: 401, user: 200, admin: 200, delegated: 200 } },
   {
     file: "app/api/v1/links/route.ts",
     method: "POST",
-    expect: { anonymous: 401, user: 403, admin: 201 },
+    expect: { anonymous: 401, user: 403, admin: 201, delegated: 403 },
     body: () => ({ name: `Made ${++seq}`, type: "generic", rpcUrl: `http://made-${seq}.example.test` }),
   },
-  { file: "app/api/v1/links/[id]/route.ts", method: "GET", expect: { anonymous: 401, user: 200, admin: 200 }, params: freshLink },
-  { file: "app/api/v1/links/[id]/route.ts", method: "PATCH", expect: { anonymous: 401, user: 403, admin: 200 }, params: freshLink, body: () => ({ version: 1, name: "Patched" }) },
-  { file: "app/api/v1/links/[id]/route.ts", method: "DELETE", expect: { anonymous: 401, user: 403, admin: 200 }, params: freshLink },
-  { file: "app/api/v1/links/[id]/outgoing/route.ts", method: "GET", expect: { anonymous: 401, user: 200, admin: 200 }, params: freshLink },
-  { file: "app/api/v1/links/[id]/outgoing/route.ts", method: "PUT", expect: { anonymous: 401, user: 403, admin: 200 }, params: freshLink, body: () => OFF },
-  { file: "app/api/v1/links/[id]/incoming/route.ts", method: "GET", expect: { anonymous: 401, user: 200, admin: 200 }, params: freshLink },
-  { file: "app/api/v1/links/[id]/incoming/route.ts", method: "PUT", expect: { anonymous: 401, user: 403, admin: 200 }, params: freshLink, body: () => OFF },
-  { file: "app/api/v1/links/[id]/reset/route.ts", method: "POST", expect: { anonymous: 401, user: 403, admin: 200 }, params: freshLink, body: () => ({ direction: "outgoing" }) },
+  { file: "app/api/v1/links/[id]/route.ts", method: "GET", expect: { anonymous: 401, user: 200, admin: 200, delegated: 200 }, params: freshLink },
+  { file: "app/api/v1/links/[id]/route.ts", method: "PATCH", expect: { anonymous: 401, user: 403, admin: 200, delegated: 403 }, params: freshLink, body: () => ({ version: 1, name: "Patched" }) },
+  { file: "app/api/v1/links/[id]/route.ts", method: "DELETE", expect: { anonymous: 401, user: 403, admin: 200, delegated: 403 }, params: freshLink },
+  { file: "app/api/v1/links/[id]/outgoing/route.ts", method: "GET", expect: { anonymous: 401, user: 200, admin: 200, delegated: 200 }, params: freshLink },
+  { file: "app/api/v1/links/[id]/outgoing/route.ts", method: "PUT", expect: { anonymous: 401, user: 403, admin: 200, delegated: 403 }, params: freshLink, body: () => OFF },
+  { file: "app/api/v1/links/[id]/incoming/route.ts", method: "GET", expect: { anonymous: 401, user: 200, admin: 200, delegated: 200 }, params: freshLink },
+  { file: "app/api/v1/links/[id]/incoming/route.ts", method: "PUT", expect: { anonymous: 401, user: 403, admin: 200, delegated: 403 }, params: freshLink, body: () => OFF },
+  { file: "app/api/v1/links/[id]/reset/route.ts", method: "POST", expect: { anonymous: 401, user: 403, admin: 200, delegated: 403 }, params: freshLink, body: () => ({ direction: "outgoing" }) },
   // The dance is for any signed-in person; on a link with 3LO off it sends the browser back with the reason.
-  { file: "app/api/v1/links/[id]/authorize/route.ts", method: "GET", expect: { anonymous: 401, user: 302, admin: 302 }, params: freshLink, url: (p: Record<string, string>) => `http://localhost/api/v1/links/${p.id}/authorize` },
-  { file: "app/api/v1/links/[id]/oauth-callback/route.ts", method: "GET", expect: { anonymous: 401, user: 302, admin: 302 }, params: freshLink, url: (p: Record<string, string>) => `http://localhost/api/v1/links/${p.id}/oauth-callback` },
+  { file: "app/api/v1/links/[id]/authorize/route.ts", method: "GET", expect: { anonymous: 401, user: 302, admin: 302, delegated: 403 }, params: freshLink, url: (p: Record<string, string>) => `http://localhost/api/v1/links/${p.id}/authorize` },
+  { file: "app/api/v1/links/[id]/oauth-callback/route.ts", method: "GET", expect: { anonymous: 401, user: 302, admin: 302, delegated: 403 }, params: freshLink, url: (p: Record<string, string>) => `http://localhost/api/v1/links/${p.id}/oauth-callback` },
   // The proxy lets any signed-in caller through to the link (its outgoing auth decides what they
   // may do there); these links point at a host that does not exist, so past authorization it is 502.
+  // A linked application uses links as its person may, with every method.
   ...(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"] as const).map((method) => ({
     file: "app/api/v1/links/[id]/proxy/[...path]/route.ts",
     method,
-    expect: { anonymous: 401, user: 502, admin: 502 },
+    expect: { anonymous: 401, user: 502, admin: 502, delegated: 502 },
     params: async () => ({ ...(await freshLink()), path: "x" }),
     url: (p: Record<string, string>) => `http://localhost/api/v1/links/${p.id}/proxy/x`,
     ...(method === "GET" || method === "HEAD" || method === "DELETE" ? {} : { body: () => ({ a: 1 }) }),
@@ -150,13 +188,26 @@ function listRouteFiles(dir = "app"): string[] {
   });
 }
 
-async function callRoute(c: RouteCase, headers: Headers) {
+async function callRoute(c: RouteCase, headers: Headers, delegatedFor?: "user" | "admin") {
   const mod = (await import(/* @vite-ignore */ `@/${c.file}`)) as Record<string, (req: Request, ctx: unknown) => Promise<Response>>;
-  const body = c.body?.();
-  if (body !== undefined) headers.set("content-type", "application/json");
+  const value = c.body?.();
+  if (value !== undefined) headers.set("content-type", "application/json");
+  const body = value === undefined ? undefined : JSON.stringify(value);
   const params = c.params ? await c.params() : {};
-  const req = new Request(c.url?.(params) ?? "http://localhost/test", { method: c.method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const url = c.url?.(params) ?? "http://localhost/test";
+  const req = delegatedFor ? await oauthRequest(delegatedFor, c.method, url, headers, body) : new Request(url, { method: c.method, headers, body });
   return mod[c.method]!(req, { params: Promise.resolve(params) });
+}
+
+async function expectErrorShape(response: Response) {
+  if (response.status >= 400 && /form-urlencoded/.test(response.headers.get("content-type") ?? "")) {
+    // The OAuth endpoints report problems the OAuth way (RFC 5849 problem reporting).
+    expect(new URLSearchParams(await response.text()).get("oauth_problem")).toMatch(/^[a-z_]+$/);
+  } else if (response.status >= 400) {
+    const json = (await response.json()) as { error: { code: string; message: string } };
+    expect(json.error.code).toMatch(/^[a-z_]+$/);
+    expect(json.error.message).not.toMatch(/\n\s+at /);
+  }
 }
 
 describe("API routes", () => {
@@ -177,18 +228,30 @@ describe("API routes", () => {
         it(`${c.method} ${c.file.replace(/^app|\/route\.ts$/g, "")} as ${who}${who === "anonymous" ? "" : ` (${via})`} → ${c.expect[who]}`, async () => {
           const response = await callRoute(c, headersFor(who, via));
           expect(response.status).toBe(c.expect[who]);
-          if (response.status >= 400 && /form-urlencoded/.test(response.headers.get("content-type") ?? "")) {
-            // The OAuth endpoints report problems the OAuth way (RFC 5849 problem reporting).
-            expect(new URLSearchParams(await response.text()).get("oauth_problem")).toMatch(/^[a-z_]+$/);
-          } else if (response.status >= 400) {
-            const json = (await response.json()) as { error: { code: string; message: string } };
-            expect(json.error.code).toMatch(/^[a-z_]+$/);
-            expect(json.error.message).not.toMatch(/\n\s+at /);
-          }
+          await expectErrorShape(response);
         });
       }
     }
+    // A linked application acting for the USER (plain 2LO) and for the ADMIN (impersonation).
+    for (const who of ["user", "admin"] as const) {
+      const expected = who === "admin" ? c.expect.delegated : c.expect.delegated === 403 ? 403 : c.expect.user;
+      const via = who === "admin" ? "oauth-2loi" : "oauth-2lo";
+      it(`${c.method} ${c.file.replace(/^app|\/route\.ts$/g, "")} as a linked application acting for the ${who} (${via}) → ${expected}`, async () => {
+        const response = await callRoute(c, new Headers(), who);
+        expect(response.status).toBe(expected);
+        if (expected === 403 && c.expect[who] !== 403) expect(((await response.clone().json()) as { error: { message: string } }).error.message).toBe(DELEGATION_REFUSED);
+        await expectErrorShape(response);
+      });
+    }
   }
+
+  it("a linked application's 2LO and 2LOi calls are who they say (the matrix above really ran as them)", async () => {
+    const mod = await import("@/app/api/v1/myself/route");
+    for (const who of ["user", "admin"] as const) {
+      const response = await mod.GET(await oauthRequest(who, "GET", "http://localhost/api/v1/myself", new Headers()), { params: Promise.resolve({}) });
+      expect(await response.json()).toMatchObject({ username: callers[who].username, via: who === "admin" ? "oauth-2loi" : "oauth-2lo", consumerKey: CONSUMER_KEY });
+    }
+  });
 
   it("DELETE /api/v1/tokens/{id}: anonymous 401; owners revoke their own; nobody revokes another's", async () => {
     const mod = await import("@/app/api/v1/tokens/[id]/route");
@@ -200,6 +263,42 @@ describe("API routes", () => {
       expect((await call(headersFor(other, "session"), mine.view.id)).status).toBe(404);
       expect((await call(headersFor(who, "session"), mine.view.id)).status).toBe(200);
     }
+  });
+
+  it("a linked application never mints, lists or revokes API tokens, with 3LO either, and nothing it tried outlives the link", async () => {
+    const { issueRequestToken, decideRequestToken, issuedTokenStore, exchangeRequestToken } = await import("@/lib/oauth-provider/issued-tokens");
+    const link = (await db.link.findUnique({ where: { inConsumerKey: CONSUMER_KEY } }))!;
+    const request = await issueRequestToken(db, link, "oob");
+    const { verifier } = await decideRequestToken(db, callers.admin.id, request.token, true);
+    const pending = (await issuedTokenStore(db, "request").findToken(CONSUMER_KEY, request.token))!;
+    const access = await exchangeRequestToken(db, pending, verifier!);
+    const threeLegged = async (method: string, url: string, body?: string) => {
+      const headers = new Headers(body ? { "content-type": "application/json" } : {});
+      const signed = await signRequest({ method, url, contentType: headers.get("content-type"), body: body ?? null }, { key: CONSUMER_KEY, privateKey: consumerKeys.privateKey }, { token: { key: access.token, secret: access.secret } });
+      headers.set("authorization", signed.authorization);
+      return new Request(signed.url, { method, headers, body });
+    };
+    const myself = await import("@/app/api/v1/myself/route");
+    expect(await (await myself.GET(await threeLegged("GET", "http://localhost/api/v1/myself"), { params: Promise.resolve({}) })).json()).toMatchObject({ username: callers.admin.username, via: "oauth-3lo" });
+
+    const tokens = await import("@/app/api/v1/tokens/route");
+    const one = await import("@/app/api/v1/tokens/[id]/route");
+    const mine = await createApiToken(db, SYSTEM, { id: callers.admin.id, username: callers.admin.username }, `delegated-${++seq}`);
+    const before = await db.apiToken.count();
+    const attempts = [
+      await tokens.POST(await threeLegged("POST", "http://localhost/api/v1/tokens", JSON.stringify({ name: "minted" })), { params: Promise.resolve({}) }),
+      await tokens.GET(await threeLegged("GET", "http://localhost/api/v1/tokens"), { params: Promise.resolve({}) }),
+      await one.DELETE(await threeLegged("DELETE", `http://localhost/api/v1/tokens/${mine.view.id}`), { params: Promise.resolve({ id: mine.view.id }) }),
+      await one.DELETE(await oauthRequest("admin", "DELETE", `http://localhost/api/v1/tokens/${mine.view.id}`, new Headers()), { params: Promise.resolve({ id: mine.view.id }) }),
+    ];
+    for (const response of attempts) {
+      expect(response.status).toBe(403);
+      expect(((await response.json()) as { error: { message: string } }).error.message).toBe(DELEGATION_REFUSED);
+    }
+    expect(await db.apiToken.count()).toBe(before);
+    expect(await db.apiToken.findUnique({ where: { id: mine.view.id }, select: { revokedAt: true } })).toEqual({ revokedAt: null });
+    // And below the routes: the token store itself refuses a delegated actor.
+    await expect(createApiToken(db, { id: callers.admin.id, username: callers.admin.username, via: "oauth-3lo" }, callers.admin, "below")).rejects.toMatchObject({ code: "forbidden" });
   });
 
   it("a bad bearer token is 401, never a fall-back to the session", async () => {
@@ -347,6 +446,15 @@ describe("server actions", () => {
     // …and a bad one is anonymous, not an error page.
     request.headers = new Headers({ authorization: "Bearer ala_bad" });
     expect(await action(null, formData({ username: `tok-${++seq}`, email: `tok-${seq}@example.test` }))).toEqual({ ok: false, message: NOT_SIGNED_IN });
+  });
+
+  it("a linked application's OAuth signature is no session for a server action", async () => {
+    const action = await loadAction("app/(app)/tokens/actions.ts", "createTokenAction");
+    const signed = await signRequest({ method: "POST", url: "http://localhost/tokens" }, { key: CONSUMER_KEY, privateKey: consumerKeys.privateKey }, { requestorId: callers.admin.username });
+    request.headers = new Headers({ authorization: signed.authorization });
+    const before = await db.apiToken.count();
+    expect(await action(null, formData({ name: `oauth-${++seq}` }))).toEqual({ ok: false, message: NOT_SIGNED_IN });
+    expect(await db.apiToken.count()).toBe(before);
   });
 
   it("revokeTokenAction: anonymous refused, another user's token not found, own token revoked", async () => {

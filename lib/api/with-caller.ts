@@ -1,12 +1,37 @@
 import type { z } from "zod";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import { resolveCaller, type Caller, type CallerRequest } from "@/lib/auth/caller";
+import { isDelegated, resolveCaller, type Caller, type CallerRequest } from "@/lib/auth/caller";
 import { handleApiError } from "@/lib/api/handle-error";
 import { proxyMaxBodyBytes, readBodyCapped } from "@/lib/http/read-body";
 
 /** Who may call a route: anyone, any signed-in user (or token), or administrators only. */
 export type Access = "public" | "user" | "admin";
+
+/**
+ * Whether a caller authenticated by delegation (a linked application's OAuth signature:
+ * `oauth-2lo`, `oauth-2loi`, `oauth-3lo`) may call a route. Delegated access is revocable and
+ * bounded by its link, so it may read and use what its person may, and never becomes something
+ * that outlives the link. The default follows the method:
+ * - GET and HEAD read: allowed;
+ * - every other method creates, changes or revokes (credentials, users, keys, links and their
+ *   settings): refused with 403.
+ * `"use"`: allowed for every method (using a link through the proxy, as the person may).
+ * `"never"`: refused even to read (listing credentials; starting a 3-legged dance, which mints one).
+ */
+export type Delegation = "use" | "never";
+
+const READS = new Set(["GET", "HEAD"]);
+
+export const DELEGATION_REFUSED =
+  "A linked application (OAuth) may read and use what its person may, but never create, list or revoke credentials, nor change users, keys, links or their settings.";
+
+/** The delegated-caller rule, stated once: may this caller reach a route with this method? */
+export function delegationAllows(caller: Caller | null, method: string, delegation?: Delegation): boolean {
+  if (!caller || !isDelegated(caller)) return true;
+  if (delegation) return delegation === "use";
+  return READS.has(method.toUpperCase());
+}
 
 type Params = Record<string, string | string[]>;
 type RouteContext<P extends Params> = { params: Promise<P> };
@@ -36,16 +61,18 @@ export async function callerFor<A extends Access>(access: A, headers: Headers, r
 
 /**
  * Wraps a route handler: resolves the caller (a linked application's OAuth signature, a bearer
- * token or a session), enforces `access`, awaits the params, and sends every thrown error through
- * `handleApiError`.
+ * token or a session), enforces `access` and the delegated-caller rule (`Delegation`), awaits the
+ * params, and sends every thrown error through `handleApiError`.
  */
 export function withCaller<A extends Access, P extends Params = Params>(
   access: A,
   handler: (args: HandlerArgs<P, A>) => Promise<Response>,
+  options: { delegation?: Delegation } = {},
 ) {
   return async (req: Request, context: RouteContext<P>): Promise<Response> => {
     try {
       const caller = await callerFor(access, req.headers, callerRequest(req));
+      if (!delegationAllows(caller, req.method, options.delegation)) throw new AppError("forbidden", DELEGATION_REFUSED);
       const params = (await context?.params) ?? ({} as P);
       return await handler({ req, params, caller: caller as HandlerArgs<P, A>["caller"] });
     } catch (error) {

@@ -89,6 +89,11 @@ async function sessionCaller(db: Db, headers: Headers): Promise<Caller | null> {
   return toCaller(user, "session");
 }
 
+/** Callers authenticated by delegation: a linked application acting for a person (see lib/api/with-caller.ts `Delegation`). */
+export function isDelegated(caller: Caller): boolean {
+  return caller.via === "oauth-2lo" || caller.via === "oauth-2loi" || caller.via === "oauth-3lo";
+}
+
 export function isAdmin(caller: Caller | null): caller is Caller & { role: "ADMIN" } {
   return caller?.role === "ADMIN";
 }

@@ -50,4 +50,4 @@ export const proxyRouteHandler = withCaller<"user", { id: string }>("user", asyn
   const response = toWebResponse(await proxyThroughLink(db, { method: req.method, rawTarget: rawTargetOf(req.url), headers: req.headers, body: req.body as AsyncIterable<Uint8Array> | null }, caller, params.id));
   sandboxProxied(response.headers);
   return response;
-});
+}, { delegation: "use" });

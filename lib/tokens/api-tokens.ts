@@ -23,13 +23,18 @@ export interface ApiTokenView {
 
 const VIEW_SELECT = { id: true, name: true, preview: true, createdAt: true, lastUsedAt: true, revokedAt: true } as const;
 
-/** Creates a personal token for `userId`. The token is returned once; only its SHA-256 is kept. */
+/**
+ * Creates a personal token for `userId`. The token is returned once; only its SHA-256 is kept.
+ * A linked application acting for a person (OAuth) never gets one: revocable, delegated access
+ * would become a credential that outlives its link (the routes refuse first; this holds anyway).
+ */
 export async function createApiToken(
   db: Db,
   actor: Actor,
   owner: { id: string; username: string },
   name: string,
 ): Promise<{ token: string; view: ApiTokenView }> {
+  if (actor.via.startsWith("oauth-")) throw new AppError("forbidden", "A linked application cannot create API tokens.");
   const parsedName = tokenNameSchema.parse(name);
   const token = TOKEN_PREFIX + crypto.randomBytes(32).toString("base64url");
   const view = await db.$transaction(async (tx) => {

@@ -5,7 +5,7 @@ import { createApiToken, listApiTokens } from "@/lib/tokens/api-tokens";
 import { tokenNameSchema } from "@/lib/validation/fields";
 
 // GET /api/v1/tokens – the caller's own API tokens (never the secrets)
-export const GET = withCaller("user", async ({ caller }) => Response.json({ tokens: await listApiTokens(db, caller.id) }));
+export const GET = withCaller("user", async ({ caller }) => Response.json({ tokens: await listApiTokens(db, caller.id) }), { delegation: "never" });
 
 // POST /api/v1/tokens – create a personal token for the caller; the token is in this answer only
 export const POST = withCaller("user", async ({ req, caller }) => {

@@ -18,6 +18,8 @@ export const ERROR_STATUS = {
   network_error: 502,
   gateway_timeout: 504,
   unavailable: 503,
+  /** The caller went away before the answer (nginx's 499): nobody reads it, the logs do. */
+  cancelled: 499,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

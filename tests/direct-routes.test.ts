@@ -69,11 +69,14 @@ function send(method: string, target: string, headers: Record<string, string | n
     req.end(body);
   });
 }
+const hanging = new Set<http.ServerResponse>();
 const json = (r: { body: Buffer }) => JSON.parse(r.body.toString("utf8"));
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 beforeAll(async () => {
   upstream = http.createServer((req, res) => {
+    // Accepts and never answers (until the caller gives up and the proxy aborts the exchange).
+    if (req.url!.endsWith("/hang")) return void hanging.add(res);
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
@@ -111,6 +114,7 @@ beforeAll(async () => {
   appBase = `http://127.0.0.1:${(app.address() as AddressInfo).port}`;
 });
 afterAll(() => {
+  for (const res of hanging) res.destroy();
   delete process.env.PROXY_MAX_BODY_BYTES;
   provider?.kill();
   app?.close();
@@ -192,5 +196,40 @@ describe("the proxy served without Next.js", () => {
     // Announced as too large: refused before a byte of it is read.
     const announced = await send("POST", `/api/v1/links/${scriptedLink}/proxy/upload`, { ...bearer(adminToken), "content-type": "application/octet-stream", "content-length": 5 * 1024 * 1024 }, crypto.randomBytes(5 * 1024 * 1024));
     expect(announced.status).toBe(413);
+  });
+
+  it("a storm of 200 callers that give up on a silent remote leaves the link usable at once (issue 10, finding 2)", async () => {
+    // Each storm request is abandoned by its client after 300 ms, as a load tool's timeout does.
+    const abandon = (target: string) =>
+      new Promise<void>((resolve) => {
+        const req = http.request(`${appBase}/`, { method: "GET", path: target, headers: bearer(adminToken) }, (res) => res.resume().on("end", resolve).on("error", resolve));
+        req.on("error", () => resolve());
+        setTimeout(() => (req.destroy(), resolve()), 300);
+        req.end();
+      });
+    const stormEnded = Date.now() + 300;
+    await Promise.all(Array.from({ length: 200 }, () => abandon(`/api/v1/links/${scriptedLink}/proxy/hang`)));
+    // Nothing of the storm may hold the link: in-flight exchanges were aborted, the queue emptied.
+    const started = Date.now();
+    const after = await send("GET", `/api/v1/links/${scriptedLink}/proxy/ok`, bearer(adminToken));
+    expect(after.status).toBe(200);
+    expect(Date.now() - Math.max(started, stormEnded)).toBeLessThan(2_000);
+    const other = await send("GET", `/api/v1/links/${scriptedLink}/proxy/ok`, bearer(userToken));
+    expect(other.status).toBe(200);
+    // The remote saw its silent exchanges closed, not left open for 30 s.
+    await expect.poll(() => [...hanging].filter((res) => !res.socket?.destroyed).length, { timeout: 2_000 }).toBe(0);
+  });
+
+  it("one caller's flood cannot take every slot: another caller gets through while it waits", async () => {
+    const flood = Array.from({ length: 30 }, () => {
+      const controller = new AbortController();
+      const done = fetch(`${appBase}/api/v1/links/${scriptedLink}/proxy/hang`, { headers: bearer(adminToken), signal: controller.signal }).catch(() => undefined);
+      return { controller, done };
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const res = await send("GET", `/api/v1/links/${scriptedLink}/proxy/ok`, bearer(userToken));
+    expect(res.status).toBe(200);
+    for (const f of flood) f.controller.abort();
+    await Promise.all(flood.map((f) => f.done));
   });
 });

@@ -56,8 +56,12 @@ async function serveProxy(req: IncomingMessage, res: ServerResponse): Promise<vo
     }
     const caller = await callerFor("user", headers);
     const method = req.method ?? "GET";
-    relayed = await proxyThroughLink(db, { method, rawTarget, headers, body: method === "GET" || method === "HEAD" ? null : req }, caller, linkId);
+    // A caller that goes away takes its request with it: out of the link's queue, or cut off in flight.
+    const gone = new AbortController();
+    res.once("close", () => res.writableFinished || gone.abort());
+    relayed = await proxyThroughLink(db, { method, rawTarget, headers, body: method === "GET" || method === "HEAD" ? null : req, signal: gone.signal }, caller, linkId);
   } catch (error) {
+    if (res.destroyed) return;
     const response = handleApiError(error);
     const body = Buffer.from(await response.arrayBuffer());
     relayed = { status: response.status, headers: response.headers, body: null, length: body.length };
@@ -85,7 +89,8 @@ function relay(res: ServerResponse, relayed: RelayedResponse): void {
   const body = relayed.body;
   if (!body) return void res.end();
   body.on("error", (error) => {
-    log.warn({ err: error }, "the remote's answer broke off while being relayed");
+    // Once the caller has gone, the aborted body is expected; before that, the remote broke off.
+    if (!res.destroyed) log.warn({ err: error }, "the remote's answer broke off while being relayed");
     res.destroy(error);
   });
   res.on("close", () => body.destroy());

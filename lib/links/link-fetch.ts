@@ -10,7 +10,7 @@ import { parseProblemReport, signRequest } from "@/lib/oauth1";
 import { log } from "@/lib/log";
 import { accessTokenFor, dropAccessToken } from "@/lib/links/three-legged";
 import { isRelayedHeader } from "@/lib/links/relayed-headers";
-import { ConcurrencyLimiter, isRetryableError, isRetryableMethod, isRetryableStatus, linkLimiter, retryDelay, retryPolicy, type RetryPolicy } from "@/lib/links/resilience";
+import { cancelled, ConcurrencyLimiter, isRetryableError, isRetryableMethod, isRetryableStatus, linkLimiter, retryDelay, retryPolicy, type RetryPolicy } from "@/lib/links/resilience";
 
 /** How a request through a link is authenticated. `none`: the link's outgoing OAuth is off. */
 export type AuthLevel = "3lo" | "2loi" | "2lo" | "none";
@@ -34,6 +34,8 @@ export interface LinkFetchOptions {
   /** Retries (idempotent methods; POST with retryPost) on 429, 502, 503, 504 and connection resets. */
   retry?: Partial<RetryPolicy>;
   limiter?: ConcurrencyLimiter;
+  /** The caller went away: leave the link's queue, abort the exchange, skip the retries. */
+  signal?: AbortSignal;
 }
 
 const isServer = (as: LinkCaller): as is { server: true; username?: string } => "server" in as;
@@ -157,15 +159,17 @@ async function prepareAttempt(db: Db, req: LinkRequest, level: AuthLevel, option
   return { url, headers };
 }
 
+const connectTimeoutMs = (options: LinkFetchOptions) => options.timeouts?.connectMs ?? 10_000;
+
 /** One exchange with the remote, up to its answer's headers (the body then streams on). */
 function send(req: LinkRequest, prepared: { url: string; headers: Record<string, string> }, options: LinkFetchOptions) {
-  const connectMs = options.timeouts?.connectMs ?? 10_000;
   const responseMs = options.timeouts?.responseMs ?? 30_000;
   return request(prepared.url, {
     method: req.method as never,
     headers: prepared.headers,
     body: req.body && req.body.length ? req.body : undefined,
-    dispatcher: dispatcherFor(connectMs),
+    dispatcher: dispatcherFor(connectTimeoutMs(options)),
+    signal: options.signal,
     // Time to the remote's headers, then the longest silence while its body streams (no limit on
     // the whole transfer: a large download relayed at a steady pace is not a timeout).
     headersTimeout: responseMs,
@@ -177,17 +181,21 @@ async function fetchWithRetries(db: Db, link: Link, req: LinkRequest, level: Aut
   const policy = retryPolicy(options.retry);
   const retryable = isRetryableMethod(req.method, policy);
   const limiter = options.limiter ?? linkLimiter;
+  // A caller holds at most its share of the link's slots, and waits for one no longer than a connection may take.
+  const slot = { owner: isServer(options.as) ? "server" : options.as.id, signal: options.signal, maxWaitMs: connectTimeoutMs(options) };
+  const pause = (ms: number) => untilAborted(policy.sleep(ms), options.signal);
   for (let attempt = 0; ; attempt++) {
     const last = !retryable || attempt >= policy.delaysMs.length;
     const prepared = await prepareAttempt(db, req, level, options, token);
     let response;
     try {
       // Only the exchange holds one of the link's slots: not the signing, not a retry's wait.
-      response = await limiter.run(link.id, `"${link.name}"`, () => send(req, prepared, options));
+      response = await limiter.run(link.id, `"${link.name}"`, () => send(req, prepared, options), slot);
     } catch (error) {
       if (error instanceof AppError) throw error;
+      if (options.signal?.aborted) throw cancelled();
       if (!last && isRetryableError(error)) {
-        await policy.sleep(retryDelay(attempt, policy));
+        await pause(retryDelay(attempt, policy));
         continue;
       }
       const responseMs = options.timeouts?.responseMs ?? 30_000;
@@ -198,11 +206,22 @@ async function fetchWithRetries(db: Db, link: Link, req: LinkRequest, level: Aut
     if (!last && isRetryableStatus(response.statusCode)) {
       const retryAfter = response.headers["retry-after"];
       await response.body.dump().catch(() => undefined);
-      await policy.sleep(retryDelay(attempt, policy, Array.isArray(retryAfter) ? retryAfter[0] : retryAfter));
+      await pause(retryDelay(attempt, policy, Array.isArray(retryAfter) ? retryAfter[0] : retryAfter));
       continue;
     }
     return relay(db, link, req, response, prepared.url);
   }
+}
+
+/** A wait that ends early, with `cancelled`, when the caller goes away. */
+function untilAborted(wait: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return wait;
+  if (signal.aborted) return Promise.reject(cancelled());
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(cancelled());
+    signal.addEventListener("abort", onAbort, { once: true });
+    wait.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
 }
 
 async function relay(db: Db, link: Link, req: LinkRequest, response: Awaited<ReturnType<typeof request>>, url: string): Promise<RelayedResponse> {

@@ -16,6 +16,8 @@ export interface ProxyCall {
   rawTarget: string;
   headers: Headers;
   body: AsyncIterable<Uint8Array> | null;
+  /** Aborted when the caller goes away: the request leaves the link's queue or is cut off. */
+  signal?: AbortSignal;
 }
 
 /** `ANY /api/v1/links/{id}/proxy/{path…}`: forwards under the link's RPC URL, signed for the caller. */
@@ -32,7 +34,7 @@ export async function proxyThroughLink(client: Db, call: ProxyCall, caller: Call
   const target = proxyTarget(link.rpcUrl, path.slice(at + marker.length), rawQuery);
   const hasBody = call.method !== "GET" && call.method !== "HEAD";
   const body = hasBody ? await readBodyCapped(call.body, call.headers.get("content-length"), proxyMaxBodyBytes()) : null;
-  return linkRelay(client, link, { method: call.method, url: target, headers: call.headers, body }, { as: caller });
+  return linkRelay(client, link, { method: call.method, url: target, headers: call.headers, body }, { as: caller, signal: call.signal });
 }
 
 /** The path and query of a web Request's URL, as they came. */
@@ -47,7 +49,7 @@ export function rawTargetOf(url: string): string {
  * server's direct route (lib/http/direct-routes.ts), which skips Next.js on this hot path.
  */
 export const proxyRouteHandler = withCaller<"user", { id: string }>("user", async ({ req, caller, params }) => {
-  const response = toWebResponse(await proxyThroughLink(db, { method: req.method, rawTarget: rawTargetOf(req.url), headers: req.headers, body: req.body as AsyncIterable<Uint8Array> | null }, caller, params.id));
+  const response = toWebResponse(await proxyThroughLink(db, { method: req.method, rawTarget: rawTargetOf(req.url), headers: req.headers, body: req.body as AsyncIterable<Uint8Array> | null, signal: req.signal }, caller, params.id));
   sandboxProxied(response.headers);
   return response;
 }, { delegation: "use" });

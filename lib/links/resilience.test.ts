@@ -42,3 +42,60 @@ describe("ConcurrencyLimiter", () => {
     expect((limiter as unknown as { lanes: Map<string, unknown> }).lanes.size).toBe(0);
   });
 });
+
+describe("ConcurrencyLimiter fairness and bounded waits (issue 10, finding 2)", () => {
+  const hold = () => {
+    let release!: () => void;
+    const done = new Promise<void>((r) => (release = r));
+    return { task: () => done, release };
+  };
+
+  it("gives one caller at most its share of a link's slots; another caller still gets one", async () => {
+    const limiter = new ConcurrencyLimiter(4, 100, 2);
+    const held = hold();
+    const started: string[] = [];
+    const run = (owner: string, name: string) => limiter.run("link", '"L"', async () => (started.push(name), held.task()), { owner });
+    const storm = Array.from({ length: 10 }, (_, i) => run("mallory", `m${i}`));
+    await ticks(3);
+    expect(started).toEqual(["m0", "m1"]);
+    const alice = run("alice", "a0");
+    await ticks(3);
+    expect(started).toEqual(["m0", "m1", "a0"]);
+    held.release();
+    await Promise.all([...storm, alice]);
+    expect(started).toHaveLength(11);
+  });
+
+  it("a waiter gives up after maxWaitMs with 503, and the lane is free again", async () => {
+    const limiter = new ConcurrencyLimiter(1, 10);
+    const held = hold();
+    const first = limiter.run("link", '"L"', held.task);
+    const t0 = Date.now();
+    await expect(limiter.run("link", '"L"', async () => "never", { maxWaitMs: 150 })).rejects.toMatchObject({ status: 503, message: expect.stringContaining('"L" had no free slot within 0.2 s') });
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(140);
+    held.release();
+    await first;
+    await expect(limiter.run("link", '"L"', async () => "next")).resolves.toBe("next");
+    expect((limiter as unknown as { lanes: Map<string, unknown> }).lanes.size).toBe(0);
+  });
+
+  it("a waiter whose caller went away leaves the queue at once and never runs", async () => {
+    const limiter = new ConcurrencyLimiter(1, 1);
+    const held = hold();
+    const first = limiter.run("link", '"L"', held.task);
+    const gone = new AbortController();
+    let ran = false;
+    const waiting = limiter.run("link", '"L"', async () => void (ran = true), { signal: gone.signal });
+    await expect(limiter.run("link", '"L"', async () => "refused")).rejects.toMatchObject({ status: 503 });
+    gone.abort();
+    await expect(waiting).rejects.toMatchObject({ code: "cancelled" });
+    // Its place in the queue is free again.
+    const other = limiter.run("link", '"L"', async () => "other");
+    held.release();
+    await first;
+    await expect(other).resolves.toBe("other");
+    expect(ran).toBe(false);
+    // Already gone before asking: refused without queueing.
+    await expect(limiter.run("link", '"L"', async () => "x", { signal: AbortSignal.abort() })).rejects.toMatchObject({ code: "cancelled" });
+  });
+});

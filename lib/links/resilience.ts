@@ -56,38 +56,120 @@ export function retryDelay(attempt: number, policy: RetryPolicy, retryAfter?: st
   return Math.max(0, Math.round(base * (1 + (Math.random() * 2 - 1) * policy.jitter)));
 }
 
+/** How one request waits for a slot of a link. */
+export interface SlotRequest {
+  /** Who is asking (a person's id, or "server"): nobody holds more than `perOwner` slots of a lane. */
+  owner?: string;
+  /** Leave the queue (or never join it) when the caller goes away. */
+  signal?: AbortSignal;
+  /** The longest wait for a slot before 503 (default: no limit). */
+  maxWaitMs?: number;
+}
+
+interface Waiter {
+  owner: string;
+  admit: () => void;
+  refuse: (error: unknown) => void;
+}
+
+interface Lane {
+  active: number;
+  byOwner: Map<string, number>;
+  waiting: Waiter[];
+}
+
+/** The error a request gets when its caller went away before it finished (nobody reads it). */
+export function cancelled(): AppError {
+  return new AppError("cancelled", "The caller went away; the request was dropped.");
+}
+
 /**
- * A per-key concurrency cap with a bounded queue: at most `max` requests in flight per link, at
- * most `queue` waiting; beyond that, 503 at once rather than an unbounded pile-up.
+ * A per-key concurrency cap with a bounded, fair queue: at most `max` requests in flight per link
+ * and `perOwner` of them for any one caller; at most `queue` waiting (`ceil(queue / 2)` per
+ * caller); a waiter leaves after `maxWaitMs` (503) or when its caller goes away. Beyond that, 503
+ * at once: one caller's storm cannot hold a link for longer than one wait.
  */
 export class ConcurrencyLimiter {
-  private readonly lanes = new Map<string, { active: number; waiting: Array<() => void> }>();
+  private readonly lanes = new Map<string, Lane>();
 
   constructor(
     readonly max: number,
     readonly queue: number,
+    readonly perOwner: number = max,
   ) {}
 
-  async run<T>(key: string, label: string, task: () => Promise<T>): Promise<T> {
-    const lane = this.lanes.get(key) ?? { active: 0, waiting: [] };
+  async run<T>(key: string, label: string, task: () => Promise<T>, request: SlotRequest = {}): Promise<T> {
+    const owner = request.owner ?? "";
+    if (request.signal?.aborted) throw cancelled();
+    const lane = this.lanes.get(key) ?? { active: 0, byOwner: new Map(), waiting: [] };
     this.lanes.set(key, lane);
-    if (lane.active >= this.max) {
-      if (lane.waiting.length >= this.queue) {
-        throw new AppError("unavailable", `${label} already has ${lane.active} requests in flight and ${lane.waiting.length} waiting; try again shortly.`);
-      }
-      // The finishing request hands its slot over (active stays the same), so a newcomer arriving
-      // between the hand-over and this waiter's wake-up cannot push the lane past the cap.
-      await new Promise<void>((resolve) => lane.waiting.push(resolve));
-    } else {
-      lane.active++;
-    }
+    if (this.admits(lane, owner)) this.take(lane, owner);
+    else await this.wait(key, lane, label, owner, request);
     try {
       return await task();
     } finally {
-      const next = lane.waiting.shift();
-      if (next) next();
-      else if (--lane.active === 0) this.lanes.delete(key);
+      this.release(key, lane, owner);
     }
+  }
+
+  private admits(lane: Lane, owner: string): boolean {
+    return lane.active < this.max && (lane.byOwner.get(owner) ?? 0) < this.perOwner;
+  }
+
+  private take(lane: Lane, owner: string): void {
+    lane.active++;
+    lane.byOwner.set(owner, (lane.byOwner.get(owner) ?? 0) + 1);
+  }
+
+  private wait(key: string, lane: Lane, label: string, owner: string, request: SlotRequest): Promise<void> {
+    const mine = lane.waiting.filter((w) => w.owner === owner).length;
+    if (lane.waiting.length >= this.queue || mine >= Math.ceil(this.queue / 2)) {
+      this.forgetIfIdle(key, lane);
+      throw new AppError("unavailable", `${label} already has ${lane.active} requests in flight and ${lane.waiting.length} waiting${mine ? ` (${mine} of them yours)` : ""}; try again shortly.`);
+    }
+    return new Promise<void>((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      const leave = (error: unknown) => {
+        const at = lane.waiting.indexOf(waiter);
+        if (at !== -1) lane.waiting.splice(at, 1);
+        done();
+        this.forgetIfIdle(key, lane);
+        reject(error);
+      };
+      const onAbort = () => leave(cancelled());
+      const done = () => {
+        clearTimeout(timer);
+        request.signal?.removeEventListener("abort", onAbort);
+      };
+      // The slot was taken for this waiter by release() (the hand-over keeps the lane at its cap).
+      const waiter: Waiter = { owner, admit: () => (done(), resolve()), refuse: leave };
+      lane.waiting.push(waiter);
+      request.signal?.addEventListener("abort", onAbort, { once: true });
+      if (request.maxWaitMs !== undefined) {
+        const seconds = Math.round(request.maxWaitMs / 100) / 10;
+        timer = setTimeout(() => leave(new AppError("unavailable", `${label} had no free slot within ${seconds} s (${lane.active} requests in flight); try again shortly.`)), request.maxWaitMs);
+      }
+    });
+  }
+
+  private release(key: string, lane: Lane, owner: string): void {
+    lane.active--;
+    const left = (lane.byOwner.get(owner) ?? 1) - 1;
+    if (left > 0) lane.byOwner.set(owner, left);
+    else lane.byOwner.delete(owner);
+    // The first waiter whose owner is under its share gets the slot, taken on its behalf now, so a
+    // newcomer arriving before the waiter wakes cannot push the lane past the cap.
+    const next = lane.waiting.findIndex((w) => this.admits(lane, w.owner));
+    if (next !== -1) {
+      const [waiter] = lane.waiting.splice(next, 1);
+      this.take(lane, waiter!.owner);
+      waiter!.admit();
+    }
+    this.forgetIfIdle(key, lane);
+  }
+
+  private forgetIfIdle(key: string, lane: Lane): void {
+    if (lane.active === 0 && lane.waiting.length === 0) this.lanes.delete(key);
   }
 }
 
@@ -96,5 +178,12 @@ function positive(value: string | undefined, fallback: number): number {
   return Number.isInteger(n) && n > 0 ? n : fallback;
 }
 
-/** The process-wide limiter for links: PROXY_MAX_CONCURRENCY (10) in flight, PROXY_MAX_QUEUE (100) waiting. */
-export const linkLimiter = new ConcurrencyLimiter(positive(process.env.PROXY_MAX_CONCURRENCY, 10), positive(process.env.PROXY_MAX_QUEUE, 100));
+/** The limiter's settings: PROXY_MAX_CONCURRENCY (10) in flight per link, PROXY_MAX_QUEUE (100) waiting, PROXY_MAX_PER_CALLER (half the slots) for one caller. */
+export function limiterSettings(env: Env = process.env): { max: number; queue: number; perCaller: number } {
+  const max = positive(env.PROXY_MAX_CONCURRENCY, 10);
+  return { max, queue: positive(env.PROXY_MAX_QUEUE, 100), perCaller: Math.min(max, positive(env.PROXY_MAX_PER_CALLER, Math.ceil(max / 2))) };
+}
+
+const settings = limiterSettings();
+/** The process-wide limiter for links (see limiterSettings). */
+export const linkLimiter = new ConcurrencyLimiter(settings.max, settings.queue, settings.perCaller);

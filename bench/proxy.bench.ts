@@ -31,7 +31,8 @@ const CONCURRENCIES = [1, 32] as const;
  * The app's per-link cap on requests in flight (PROXY_MAX_CONCURRENCY) during the bench. Its
  * default, 10, protects a remote, and would queue 22 of the 32 connections where the reference
  * has no cap at all; the comparison is of what each costs per request, so both run uncapped at
- * 32. BENCH_LINK_CAP=10 measures the default.
+ * 32 (and one caller, the bench, may hold them all: PROXY_MAX_PER_CALLER). BENCH_LINK_CAP=10
+ * measures the default cap.
  */
 const LINK_CAP = Number(process.env.BENCH_LINK_CAP ?? 32);
 /** BENCH_ONLY=proxy2lo,reference runs only those scenarios (for profiling; no ratios then). */
@@ -158,7 +159,7 @@ async function main() {
   const referenceProcess = await start("node", [path.join(root, "bench", "reference-proxy.mjs")], { UPSTREAM: `${upstream}/reference`, PRIVATE_KEY_FILE: keyFile, CONSUMER_KEY: "reference:bench" }, /PORT (\d+)/);
   const referencePort = Number(referenceProcess[1]);
   console.error("bench: starting the app as `npm start` does (builds first if the sources changed)…");
-  const appEnv = { PORT: String(APP_PORT), HOST: "127.0.0.1", DATA_DIR, ADMIN_USERNAME: ADMIN.username, ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, LOG_LEVEL: "warn", NODE_ENV: "production" as const, PROXY_MAX_CONCURRENCY: String(LINK_CAP) };
+  const appEnv = { PORT: String(APP_PORT), HOST: "127.0.0.1", DATA_DIR, ADMIN_USERNAME: ADMIN.username, ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, LOG_LEVEL: "warn", NODE_ENV: "production" as const, PROXY_MAX_CONCURRENCY: String(LINK_CAP), PROXY_MAX_PER_CALLER: String(LINK_CAP) };
   const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`] : [];
   const appProcess = await start("node", [...profile, path.join(root, "scripts", "start.mjs")], appEnv, /is serving on/);
   const tokenRun = spawnSync(path.join(root, "node_modules", ".bin", "tsx"), [path.join(root, "scripts", "admin.ts"), "token", "create", "--username", ADMIN.username, "--name", "bench"], { cwd: root, env: { ...process.env, ...appEnv }, encoding: "utf8" });

@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/db";
 import { prismaNonceStore } from "@/lib/oauth-provider/nonce-store";
 import { OAuthProblemError, signRequest, verifyRequest } from "@/lib/oauth1";
@@ -19,11 +19,46 @@ describe("database nonce store", () => {
 
   it("keeps nonces per consumer and purges old ones", async () => {
     const store = prismaNonceStore(db, 300);
-    await db.oAuthNonce.create({ data: { consumerKey: "old", nonce: "n1", timestamp: 1, createdAt: new Date(Date.now() - 3600_000) } });
-    expect(await store.use("a", "same-nonce", 1)).toBe(true);
-    expect(await store.use("b", "same-nonce", 1)).toBe(true);
-    expect(await store.use("a", "same-nonce", 1)).toBe(false);
+    await db.oAuthNonce.create({ data: { consumerKey: "old", nonce: "n1", timestamp: Math.floor(Date.now() / 1000) - 3600 } });
+    const now = Math.floor(Date.now() / 1000);
+    expect(await store.use("a", "same-nonce", now)).toBe(true);
+    expect(await store.use("b", "same-nonce", now)).toBe(true);
+    expect(await store.use("a", "same-nonce", now)).toBe(false);
     expect(await store.isUsed("a", "same-nonce")).toBe(true);
     expect(await db.oAuthNonce.count({ where: { consumerKey: "old" } })).toBe(0);
+  });
+
+  afterEach(() => vi.useRealTimers());
+
+  // Issue 10, finding 6: with a 30 s window, a request stamped 30 s ahead was replayable once the
+  // purge (by storage time) had run, while its timestamp was still inside the window.
+  it("never forgets a nonce while its request's timestamp is still accepted, across a purge", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const window = 30;
+    const t0 = Date.UTC(2026, 10, 30, 12, 0, 0);
+    vi.setSystemTime(t0);
+    const { publicKey, privateKey } = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 });
+    const consumer = { key: "future-consumer", publicKey };
+    const store = prismaNonceStore(db, window);
+    const options = { consumers: { findConsumer: async () => consumer }, nonces: store, timestampWindowSeconds: window };
+    const stampedAhead = await signRequest({ method: "GET", url: "http://example.com/ahead" }, { key: consumer.key, privateKey }, { now: () => t0 + window * 1000 });
+    const request = { method: "GET", url: stampedAhead.url, headers: new Headers({ authorization: stampedAhead.authorization }) };
+    const verify = () => verifyRequest(request, options).then(() => "ok", (e: OAuthProblemError) => e.problem);
+    const purgeAt = async (ms: number) => {
+      vi.setSystemTime(ms);
+      // Any accepted nonce runs the (once a minute) purge.
+      expect(await store.use("purge-trigger", crypto.randomUUID(), Math.floor(ms / 1000))).toBe(true);
+    };
+
+    // Accepted at t0 (the purge runs then too).
+    expect(await verify()).toBe("ok");
+    // 60.5 s later the next purge runs: the nonce was stored two windows ago, but its timestamp
+    // (t0 + 30 s) is still inside the window (now, t0 + 60 s, less 30 s): a replay must still be refused.
+    await purgeAt(t0 + 2 * window * 1000 + 500);
+    expect(await verify()).toBe("nonce_used");
+    // Once the timestamp is out of the window the timestamp check refuses replays, and the nonce may go.
+    await purgeAt(t0 + 4 * window * 1000 + 1000);
+    expect(await verify()).toBe("timestamp_refused");
+    expect(await db.oAuthNonce.count({ where: { consumerKey: "future-consumer" } })).toBe(0);
   });
 });

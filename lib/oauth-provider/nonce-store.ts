@@ -5,8 +5,10 @@ const PURGE_EVERY_MS = 60_000;
 
 /**
  * Nonces in the database: a unique (consumer, nonce) key makes `use` atomic, so of two identical
- * requests at once exactly one passes. Entries older than the timestamp window (which already
- * refuses their replays) are purged at most once a minute.
+ * requests at once exactly one passes. A nonce is forgotten only once its request's own
+ * timestamp has left the window (with a second of margin), when the timestamp check already
+ * refuses every replay of it; purged at most once a minute. Purging by when it was stored instead
+ * would free a nonce sent with a timestamp from the future while its replays are still accepted.
  */
 export function prismaNonceStore(db: Db, windowSeconds = 300): NonceStore {
   let lastPurge = 0;
@@ -21,10 +23,10 @@ export function prismaNonceStore(db: Db, windowSeconds = 300): NonceStore {
         if ((error as { code?: string }).code === "P2002") return false;
         throw error;
       }
-      const now = Date.now();
-      if (now - lastPurge > PURGE_EVERY_MS) {
-        lastPurge = now;
-        await db.oAuthNonce.deleteMany({ where: { createdAt: { lt: new Date(now - 2 * windowSeconds * 1000) } } });
+      const at = Date.now();
+      if (at - lastPurge > PURGE_EVERY_MS) {
+        lastPurge = at;
+        await db.oAuthNonce.deleteMany({ where: { timestamp: { lt: Math.floor(at / 1000) - windowSeconds - 1 } } });
       }
       return true;
     },

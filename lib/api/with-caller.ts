@@ -4,6 +4,7 @@ import { AppError } from "@/lib/errors";
 import { isDelegated, resolveCaller, type Caller, type CallerRequest } from "@/lib/auth/caller";
 import { handleApiError } from "@/lib/api/handle-error";
 import { proxyMaxBodyBytes, readBodyCapped } from "@/lib/http/read-body";
+import { MALFORMED_TEXT, malformedTextPath } from "@/lib/validation/fields";
 
 /** Who may call a route: anyone, any signed-in user (or token), or administrators only. */
 export type Access = "public" | "user" | "admin";
@@ -95,5 +96,7 @@ export async function readJson<S extends z.ZodType>(req: Request, schema: S): Pr
   } catch {
     throw new AppError("bad_request", "The body is not valid JSON.");
   }
+  const malformed = malformedTextPath(body);
+  if (malformed) throw new AppError("validation_failed", "Some fields are not valid.", { fields: { [malformed]: MALFORMED_TEXT } });
   return schema.parse(body);
 }

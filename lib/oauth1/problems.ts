@@ -56,9 +56,14 @@ export class OAuthProblemError extends Error {
     return out;
   }
 
-  /** `WWW-Authenticate: OAuth realm="…", oauth_problem="…", …` */
+  /**
+   * `WWW-Authenticate: OAuth realm="…", oauth_problem="…", …`. A header carries bytes, not text:
+   * anything outside printable ASCII (a consumer key in Cyrillic echoed in the advice) is
+   * percent-encoded as UTF-8, so no value a client sent can break the answer.
+   */
   wwwAuthenticate(realm: string): string {
-    const quote = (v: string) => `"${v.replace(/["\\\r\n]/g, (c) => (c === '"' || c === "\\" ? `\\${c}` : " "))}"`;
+    const quote = (v: string) =>
+      `"${v.replace(/["\\\r\n]/g, (c) => (c === '"' || c === "\\" ? `\\${c}` : " ")).replace(/[^\x20-\x7e]/gu, (c) => (c.isWellFormed() ? encodeURIComponent(c) : "%EF%BF%BD"))}"`;
     return ["OAuth realm=" + quote(realm), ...this.parameters().map(([k, v]) => `${k}=${quote(v)}`)].join(", ");
   }
 

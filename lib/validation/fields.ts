@@ -36,3 +36,21 @@ export function fieldErrors(error: z.ZodError): Record<string, string> {
   }
   return out;
 }
+
+/**
+ * The path (`a.b.0`) of the first string in a parsed JSON value, key or value, that is not
+ * well-formed Unicode (a lone surrogate such as `"\ud800"`, which JSON allows and no database
+ * column stores), or null when every string is well-formed.
+ */
+export function malformedTextPath(value: unknown, path: string[] = []): string | null {
+  if (typeof value === "string") return value.isWellFormed() ? null : path.join(".") || "_";
+  if (!value || typeof value !== "object") return null;
+  for (const [key, item] of Object.entries(value)) {
+    if (!key.isWellFormed()) return [...path, key.toWellFormed()].join(".");
+    const found = malformedTextPath(item, [...path, key]);
+    if (found) return found;
+  }
+  return null;
+}
+
+export const MALFORMED_TEXT = "This text is not well-formed Unicode (it holds a lone surrogate such as \\ud800).";

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { SIGN_IN_MESSAGES, signInWithPassword, SignInError } from "@/lib/auth/sign-in";
-import { checkThrottle } from "@/lib/auth/throttle";
+import { checkThrottle, recordFailure } from "@/lib/auth/throttle";
 import { setUserDisabled } from "@/lib/users/update-user";
 import { makeUser, PASSWORD, SYSTEM } from "@/tests/support/factories";
 
@@ -18,6 +18,7 @@ async function attempt(username: string, password: string, ip: string) {
 describe("sign-in with throttling", () => {
   beforeEach(async () => {
     await db.loginFailure.deleteMany();
+    await db.signInSource.deleteMany();
   });
 
   it("signs in with the right password, case-insensitively by username", async () => {
@@ -32,35 +33,82 @@ describe("sign-in with throttling", () => {
     expect(await attempt("nobody-here", "wrong password!", "10.0.0.3")).toBe(SIGN_IN_MESSAGES.invalid);
   });
 
-  it("blocks a username after 5 failures, from any address, even with the right password", async () => {
+  it("locks a username at one address after 5 failures there, for the window, even with the right password", async () => {
     const user = await makeUser();
-    for (let i = 0; i < 5; i++) expect(await attempt(user.username, "wrong", `10.1.0.${i}`)).toBe(SIGN_IN_MESSAGES.invalid);
-    const message = await attempt(user.username, PASSWORD, "10.1.0.99");
-    expect(message).toMatch(/^Too many failed sign-in attempts\. Try again in 15 minutes\.$/);
+    for (let i = 0; i < 5; i++) expect(await attempt(user.username, "wrong", "10.1.0.1")).toBe(SIGN_IN_MESSAGES.invalid);
+    expect(await attempt(user.username, PASSWORD, "10.1.0.1")).toMatch(/^Too many failed sign-in attempts\. Try again in 15 minutes\.$/);
   });
 
-  it("blocks an address after 5 failures, whatever username it tries next", async () => {
+  it("delays a username progressively when the failures come from many addresses", async () => {
     const user = await makeUser();
-    for (let i = 0; i < 5; i++) await attempt(`someone-${i}`, "wrong", "10.2.0.1");
-    expect(await attempt(user.username, PASSWORD, "10.2.0.1")).toMatch(/^Too many failed/);
-    expect(await attempt(user.username, PASSWORD, "10.2.0.2")).toBe("ok");
+    const t0 = Date.now();
+    for (let i = 0; i < 7; i++) await recordFailure(db, { username: user.username, ip: `10.2.0.${i}` }, new Date(t0));
+    // 7 failures, 5 free: the next attempt from a new address waits 2^2 = 4 s after the latest.
+    expect(await checkThrottle(db, { username: user.username, ip: "10.2.1.1" }, new Date(t0 + 1000))).toEqual({ blocked: true, retryAfterSeconds: 3 });
+    expect(await checkThrottle(db, { username: user.username, ip: "10.2.1.1" }, new Date(t0 + 4000))).toEqual({ blocked: false });
+    expect(await attempt(user.username, PASSWORD, "10.2.1.2")).toMatch(/^Too many failed sign-in attempts\. Try again in \d seconds?\.$/);
   });
 
-  it("counts only failures inside the window", async () => {
+  it("delays an address progressively after 10 failures, whatever username it tries", async () => {
     const user = await makeUser();
-    for (let i = 0; i < 5; i++) await attempt(user.username, "wrong", "10.3.0.1");
-    const later = new Date(Date.now() + 15 * 60_000 + 1000);
-    expect(await checkThrottle(db, { username: user.username, ip: "10.3.0.1" }, later)).toEqual({ blocked: false });
-    const soon = new Date(Date.now() + 60_000);
-    const verdict = await checkThrottle(db, { username: user.username, ip: "10.3.0.9" }, soon);
-    expect(verdict.blocked).toBe(true);
+    const t0 = Date.now();
+    for (let i = 0; i < 9; i++) await recordFailure(db, { username: `sprayed-${i}`, ip: "10.3.0.1" }, new Date(t0));
+    expect(await checkThrottle(db, { username: user.username, ip: "10.3.0.1" }, new Date(t0))).toEqual({ blocked: false });
+    await recordFailure(db, { username: "sprayed-9", ip: "10.3.0.1" }, new Date(t0));
+    expect(await checkThrottle(db, { username: user.username, ip: "10.3.0.1" }, new Date(t0))).toEqual({ blocked: true, retryAfterSeconds: 1 });
+    expect(await checkThrottle(db, { username: user.username, ip: "10.3.0.2" }, new Date(t0))).toEqual({ blocked: false });
   });
 
-  it("forgives a username's failures after a successful sign-in", async () => {
+  // Issue 10, finding 4: five wrong passwords from anywhere kept the only administrator out everywhere.
+  it("lets the real person in from an address they signed in from before, whatever fails elsewhere", async () => {
+    const admin = await makeUser("ADMIN");
+    expect(await attempt(admin.username, PASSWORD, "192.0.2.10")).toBe("ok");
+    for (let i = 0; i < 50; i++) await attempt(admin.username, `guess ${i}`, `198.51.100.${i % 7}`);
+    // Elsewhere, the attacker's addresses and any new one are held off…
+    expect(await attempt(admin.username, PASSWORD, "198.51.100.1")).toMatch(/^Too many failed/);
+    expect(await attempt(admin.username, PASSWORD, "203.0.113.5")).toMatch(/^Too many failed/);
+    // …while the administrator's own address still signs in.
+    expect(await attempt(admin.username, PASSWORD, "192.0.2.10")).toBe("ok");
+    // Their own typos there still lock that address, after 5.
+    for (let i = 0; i < 5; i++) await attempt(admin.username, "typo", "192.0.2.10");
+    expect(await attempt(admin.username, PASSWORD, "192.0.2.10")).toMatch(/^Too many failed/);
+  });
+
+  it("bounds brute force: an attacker who tries the moment each wait ends gets about 42 guesses an hour at one username", async () => {
     const user = await makeUser();
-    for (let i = 0; i < 4; i++) await attempt(user.username, "wrong", `10.4.0.${i}`);
-    expect(await attempt(user.username, PASSWORD, "10.4.1.1")).toBe("ok");
-    expect(await db.loginFailure.count({ where: { scope: "user", key: user.username } })).toBe(0);
+    const guesses = async (addresses: (i: number) => string) => {
+      await db.loginFailure.deleteMany();
+      let t = Date.now();
+      const end = t + 3600_000;
+      let made = 0;
+      for (let i = 0; t < end; i++) {
+        const keys = { username: user.username, ip: addresses(i) };
+        const verdict = await checkThrottle(db, keys, new Date(t));
+        if (verdict.blocked) {
+          t += verdict.retryAfterSeconds * 1000;
+          continue;
+        }
+        await recordFailure(db, keys, new Date(t));
+        made++;
+        t += 10;
+      }
+      return made;
+    };
+    const fromEverywhere = await guesses((i) => `10.9.${i >> 8 & 255}.${i & 255}`);
+    const fromOneAddress = await guesses(() => "10.9.255.1");
+    // The figures the README states.
+    expect(fromEverywhere).toBeGreaterThanOrEqual(30);
+    expect(fromEverywhere).toBeLessThanOrEqual(45);
+    expect(fromOneAddress).toBeLessThanOrEqual(20);
+  });
+
+  it("forgives the person's own failures at an address after they sign in there, not the username's elsewhere", async () => {
+    const user = await makeUser();
+    for (let i = 0; i < 3; i++) await attempt(user.username, "wrong", "10.4.0.1");
+    await attempt(user.username, "wrong", "10.4.1.1");
+    expect(await attempt(user.username, PASSWORD, "10.4.0.1")).toBe("ok");
+    expect(await db.loginFailure.count({ where: { scope: "pair", key: `${user.username}\u000010.4.0.1` } })).toBe(0);
+    expect(await db.loginFailure.count({ where: { scope: "user", key: user.username } })).toBe(4);
   });
 
   it("refuses a disabled user only once the password is proven", async () => {

@@ -1,6 +1,6 @@
 import type { Db } from "@/lib/db";
 import { DUMMY_HASH, verifyPassword } from "@/lib/auth/password";
-import { checkThrottle, clearUserFailures, recordFailure } from "@/lib/auth/throttle";
+import { checkThrottle, recordFailure, recordSuccess } from "@/lib/auth/throttle";
 import { log } from "@/lib/log";
 
 export const SIGN_IN_MESSAGES = {
@@ -9,7 +9,8 @@ export const SIGN_IN_MESSAGES = {
 } as const;
 
 export function throttledMessage(retryAfterSeconds: number): string {
-  const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
+  if (retryAfterSeconds < 60) return `Too many failed sign-in attempts. Try again in ${retryAfterSeconds} second${retryAfterSeconds === 1 ? "" : "s"}.`;
+  const minutes = Math.ceil(retryAfterSeconds / 60);
   return `Too many failed sign-in attempts. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`;
 }
 
@@ -33,8 +34,8 @@ export interface SignedInUser {
 
 /**
  * Checks a username and password. Messages never tell whether a username exists: an unknown name
- * costs the same scrypt work and gets the same answer as a wrong password. Failures are counted per
- * username and per client address; over the limit, nothing is checked until the window passes.
+ * costs the same scrypt work and gets the same answer as a wrong password. Throttled attempts are
+ * refused before any check (lib/auth/throttle.ts has the policy).
  */
 export async function signInWithPassword(
   db: Db,
@@ -60,7 +61,7 @@ export async function signInWithPassword(
     throw new SignInError("invalid", SIGN_IN_MESSAGES.invalid);
   }
   if (row.disabled) throw new SignInError("disabled", SIGN_IN_MESSAGES.disabled);
-  await clearUserFailures(db, username);
+  await recordSuccess(db, keys);
   log.info({ username, ip: input.ip }, "signed in");
   return { id: row.id, username: row.username, email: row.email, displayName: row.displayName, role: row.role };
 }

@@ -1,3 +1,5 @@
+import type { Transform } from "node:stream";
+import zlib from "node:zlib";
 import { db } from "@/lib/db";
 import type { Db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
@@ -44,12 +46,46 @@ export function rawTargetOf(url: string): string {
   return pathStart === -1 ? "/" : url.slice(pathStart);
 }
 
+/** Decoders for the content codings a remote may use even when asked for identity. */
+const DECODERS: Record<string, () => Transform> = { gzip: zlib.createGunzip, "x-gzip": zlib.createGunzip, deflate: zlib.createUnzip, br: zlib.createBrotliDecompress };
+
 /**
- * The proxy as a route handler over web Requests: the Next.js route uses it, and so does the
- * server's direct route (lib/http/direct-routes.ts), which skips Next.js on this hot path.
+ * A relayed answer as Next.js can send it: Next.js drops a route's Content-Encoding and
+ * Content-Length (and may compress again), so the body must leave here decoded, or a caller gets
+ * gzip bytes labelled as JSON (or gzip twice). The remote is asked for identity; one that encodes
+ * anyway is decoded here.
  */
-export const proxyRouteHandler = withCaller<"user", { id: string }>("user", async ({ req, caller, params }) => {
-  const response = toWebResponse(await proxyThroughLink(db, { method: req.method, rawTarget: rawTargetOf(req.url), headers: req.headers, body: req.body as AsyncIterable<Uint8Array> | null, signal: req.signal }, caller, params.id));
-  sandboxProxied(response.headers);
-  return response;
-}, { delegation: "use" });
+function decodedForNext(relayed: RelayedResponse): RelayedResponse {
+  const coding = relayed.headers.get("content-encoding")?.trim().toLowerCase();
+  if (!coding || coding === "identity" || !relayed.body) return relayed;
+  const decoder = DECODERS[coding];
+  if (!decoder) {
+    relayed.body.destroy();
+    throw new AppError("network_error", `The remote answered with Content-Encoding "${coding}", which cannot be relayed here: call the proxy with an API token, or have the remote send gzip, deflate, br or identity.`);
+  }
+  const headers = new Headers(relayed.headers);
+  headers.delete("content-encoding");
+  headers.delete("content-length");
+  const body = relayed.body;
+  const decoded = body.pipe(decoder());
+  body.once("error", (error) => decoded.destroy(error));
+  decoded.once("close", () => body.destroy());
+  return { status: relayed.status, headers, body: decoded, length: null };
+}
+
+/**
+ * The proxy as a route handler over web Requests: the Next.js route uses it for the calls the
+ * server's direct route (lib/http/direct-routes.ts) leaves to Next.js (OAuth-signed ones).
+ */
+export const proxyRouteHandler = withCaller<"user", { id: string }>(
+  "user",
+  async ({ req, caller, params }) => {
+    const headers = new Headers(req.headers);
+    headers.set("accept-encoding", "identity");
+    const relayed = await proxyThroughLink(db, { method: req.method, rawTarget: rawTargetOf(req.url), headers, body: req.body as AsyncIterable<Uint8Array> | null, signal: req.signal }, caller, params.id);
+    const response = toWebResponse(decodedForNext(relayed));
+    sandboxProxied(response.headers);
+    return response;
+  },
+  { delegation: "use" },
+);

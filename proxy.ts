@@ -7,6 +7,9 @@ import { API_CONTENT_SECURITY_POLICY, PROXIED_CONTENT_SECURITY_POLICY, PROXY_PAT
  * The static headers (X-Frame-Options, nosniff, Referrer-Policy) are in next.config.js.
  */
 export function proxy(request: NextRequest) {
+  if (isForeignServerAction(request)) {
+    return NextResponse.json({ error: { code: "forbidden", message: "This form was posted from another site." } }, { status: 403 });
+  }
   const isApi = request.nextUrl.pathname.startsWith("/api/");
   const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
   const dev = process.env.NODE_ENV === "development";
@@ -34,6 +37,23 @@ export function proxy(request: NextRequest) {
   response.headers.set("Content-Security-Policy", policy);
   if (servedOverHttps(request.headers.get("x-forwarded-proto"))) response.headers.set("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY);
   return response;
+}
+
+/**
+ * A server action posted with an Origin that is not this host (a cross-site form): Next.js refuses
+ * it with a 500; it is a 403. The same comparison Next.js makes: Origin's host against
+ * X-Forwarded-Host (present only behind a trusted proxy, see scripts/serve.mjs) or Host.
+ */
+function isForeignServerAction(request: NextRequest): boolean {
+  if (request.method !== "POST" || !request.headers.has("next-action")) return false;
+  const origin = request.headers.get("origin");
+  if (!origin) return false;
+  const host = request.headers.get("x-forwarded-host")?.split(",")[0]?.trim() || request.headers.get("host");
+  try {
+    return new URL(origin).host !== host;
+  } catch {
+    return true;
+  }
 }
 
 export const config = {

@@ -1,6 +1,9 @@
 // The HTTP server: Next.js behind a thin node:http layer that owns the client address.
+import fs from "node:fs";
 import http from "node:http";
 import next from "next";
+
+const securityHeaders = JSON.parse(fs.readFileSync(new URL("../lib/http/security-headers.json", import.meta.url), "utf8"));
 
 const FORWARDED = ["x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "x-forwarded-port", "x-real-ip", "forwarded"];
 
@@ -16,6 +19,38 @@ export function normaliseForwardedHeaders(req, trustProxy) {
 }
 
 const DIRECT_ROUTES_KEY = Symbol.for("applink-admin.directRouteFor");
+
+/** Where a path that cannot be decoded is sent instead: no page has this path, so Next.js answers its not-found page. */
+export const UNREADABLE_PATH = "/_unreadable-path";
+
+/**
+ * Whether the path (not the query) holds percent-encoding that cannot be decoded (`%zz`, `%ED%A0%80`):
+ * Next.js would answer a dynamic route's segment with a plain-text 500.
+ */
+export function hasUnreadablePath(url) {
+  const path = (url ?? "/").split(/[?#]/, 1)[0];
+  try {
+    decodeURIComponent(path);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/** `/api/…`: 400 in the API's error shape; anything else: the not-found page. */
+function answerUnreadablePath(req, res, handle) {
+  if (/^\/api(\/|$)/.test(req.url)) {
+    res.statusCode = 400;
+    for (const { key, value } of securityHeaders.static) res.setHeader(key, value);
+    res.setHeader("content-security-policy", securityHeaders.apiContentSecurityPolicy);
+    res.setHeader("content-type", "application/json");
+    res.setHeader("cache-control", "no-store");
+    res.end(JSON.stringify({ error: { code: "bad_request", message: "The path holds percent-encoding that cannot be decoded (such as %zz)." } }));
+    return;
+  }
+  req.url = UNREADABLE_PATH;
+  handle(req, res).catch((error) => fail(res, error));
+}
 
 function fail(res, error) {
   console.error("request failed", error?.message);
@@ -43,6 +78,7 @@ export async function serve({ dev = false, dir = process.cwd() } = {}) {
   await app.prepare();
   const server = http.createServer((req, res) => {
     normaliseForwardedHeaders(req, trustProxy);
+    if (hasUnreadablePath(req.url)) return answerUnreadablePath(req, res, handle);
     // Hot paths the app answers without Next.js routing (lib/http/direct-routes.ts, installed by instrumentation.ts).
     const direct = globalThis[DIRECT_ROUTES_KEY]?.(req);
     if (direct) {

@@ -40,6 +40,15 @@ describe("text that is not well-formed Unicode", () => {
     expect(await counts()).toEqual(before);
   });
 
+  it("JSON nested 20,000 deep is refused as invalid, not a 500 (the check walks without recursion)", async () => {
+    const mod = await import("@/app/api/v1/tokens/route");
+    const deep = "[".repeat(20_000) + '"\\ud800"' + "]".repeat(20_000);
+    const response = await post(mod.POST as Handler, "POST", deep);
+    expect(response.status).toBe(400);
+    const json = (await response.json()) as { error: { fields: Record<string, string> } };
+    expect(Object.keys(json.error.fields)[0]).toBe(Array(20_000).fill("0").join("."));
+  });
+
   it("a well-formed astral character (a surrogate pair) is ordinary text", async () => {
     const mod = await import("@/app/api/v1/tokens/route");
     const response = await post(mod.POST as Handler, "POST", '{"name":"rocket \\ud83d\\ude80"}');

@@ -40,15 +40,29 @@ export function fieldErrors(error: z.ZodError): Record<string, string> {
 /**
  * The path (`a.b.0`) of the first string in a parsed JSON value, key or value, that is not
  * well-formed Unicode (a lone surrogate such as `"\ud800"`, which JSON allows and no database
- * column stores), or null when every string is well-formed.
+ * column stores), or null when every string is well-formed. Walked without recursion: JSON nested
+ * thousands deep is valid too.
  */
-export function malformedTextPath(value: unknown, path: string[] = []): string | null {
-  if (typeof value === "string") return value.isWellFormed() ? null : path.join(".") || "_";
-  if (!value || typeof value !== "object") return null;
-  for (const [key, item] of Object.entries(value)) {
-    if (!key.isWellFormed()) return [...path, key.toWellFormed()].join(".");
-    const found = malformedTextPath(item, [...path, key]);
-    if (found) return found;
+export function malformedTextPath(value: unknown): string | null {
+  type Node = { key: string; parent: Node | null };
+  const pathOf = (node: Node | null, last?: string) => {
+    const keys = last === undefined ? [] : [last];
+    for (let at = node; at; at = at.parent) keys.unshift(at.key);
+    return keys.join(".") || "_";
+  };
+  const pending: Array<[unknown, Node | null]> = [[value, null]];
+  while (pending.length) {
+    const [item, node] = pending.pop()!;
+    if (typeof item === "string") {
+      if (!item.isWellFormed()) return pathOf(node);
+    } else if (item && typeof item === "object") {
+      const entries = Object.entries(item);
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [key, child] = entries[i]!;
+        if (!key.isWellFormed()) return pathOf(node, key.toWellFormed());
+        pending.push([child, { key, parent: node }]);
+      }
+    }
   }
   return null;
 }

@@ -1,3 +1,6 @@
+import { execFileSync } from "node:child_process";
+import http from "node:http";
+import path from "node:path";
 import { expect, type Page } from "@playwright/test";
 
 export const ADMIN = { username: "admin", password: "e2e admin password" };
@@ -27,4 +30,34 @@ export async function screenshot(page: Page, name: string) {
 /** The sign-in form's own message (Next.js also has an empty role=alert route announcer). */
 export function signInMessage(page: Page) {
   return page.getByRole("form", { name: "Sign in" }).getByRole("alert");
+}
+
+/** The data folder of the server Playwright starts (playwright.config.ts). */
+export const E2E_DATA = path.resolve(".tmp/e2e-data");
+
+/** A personal API token from the admin CLI, on the instance whose data folder this is. */
+export function cliToken(dataDir: string, username: string): string {
+  return execFileSync(path.resolve("node_modules/.bin/tsx"), ["scripts/admin.ts", "token", "create", "--username", username, "--name", `e2e-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`], { env: { ...process.env, DATA_DIR: dataDir }, encoding: "utf8" }).trim();
+}
+
+export interface RawResponse {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+  ms: number;
+}
+
+/** Raw HTTP: the request line and headers reach the server exactly as written (nothing normalised, nothing decoded). */
+export function rawRequest(base: string, method: string, target: string, headers: Record<string, string> = {}, body?: string | Buffer): Promise<RawResponse> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const req = http.request(`${base}/`, { method, path: target, headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks), ms: Date.now() - started }));
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
 }

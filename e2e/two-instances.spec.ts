@@ -4,11 +4,11 @@
  * other through their public REST API only. Each side's proxy calls the other's /api/v1/myself with
  * 2LO, impersonation and 3LO (the dance in the browser); a reset on B is seen by A at once.
  */
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { expect, request as playwrightRequest, test, type APIRequestContext } from "@playwright/test";
-import { ADMIN, screenshot, signInOk } from "./helpers";
+import { ADMIN, cliToken, screenshot, signInOk } from "./helpers";
 
 const B_URL = "http://127.0.0.2:3101";
 const B_DATA = path.resolve(".tmp/e2e-data-b");
@@ -17,11 +17,6 @@ const ALICE = { username: "alice", password: "alice's long password" };
 let instanceB: ChildProcess | undefined;
 
 test.afterAll(() => instanceB?.kill("SIGTERM"));
-
-/** A personal API token from the admin CLI, on the instance whose data folder this is. */
-function cliToken(dataDir: string, username: string): string {
-  return execFileSync(path.resolve("node_modules/.bin/tsx"), ["scripts/admin.ts", "token", "create", "--username", username, "--name", `flagship-${Date.now()}`], { env: { ...process.env, DATA_DIR: dataDir }, encoding: "utf8" }).trim();
-}
 
 async function api(context: APIRequestContext, method: "GET" | "POST" | "PUT", url: string, data?: unknown) {
   const response = await context.fetch(url, { method, data });

@@ -38,6 +38,23 @@ describe("RSA keys", () => {
     expect(() => parsePublicKey(small)).toThrow(/1024 bits; at least 2048/);
   });
 
+  // Issue 10, finding 9: a private key pasted as bare base64 DER had its public half derived silently.
+  it("refuses a private key in every encoding, with words that say what to paste instead", () => {
+    const ecPrivate = crypto.generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey;
+    const forms = [
+      privateKey.export({ type: "pkcs1", format: "pem" }).toString(),
+      (privateKey.export({ type: "pkcs8", format: "der" }) as Buffer).toString("base64"),
+      (privateKey.export({ type: "pkcs1", format: "der" }) as Buffer).toString("base64").replace(/(.{64})/g, "$1\n"),
+      (ecPrivate.export({ type: "sec1", format: "der" }) as Buffer).toString("base64"),
+      privateKey.export({ type: "pkcs8", format: "pem", cipher: "aes-256-cbc", passphrase: "x" }).toString(),
+      "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----",
+    ];
+    for (const form of forms) {
+      expect(problemOf(form)).toBe("private_key_given");
+      expect(() => parsePublicKey(form)).toThrow(/^This is a private key: paste the public key/);
+    }
+  });
+
   it("exports as PEM and as bare base64 that read back", () => {
     expect(publicKeyPem(publicKey)).toBe(spkiPem);
     expect(publicKeyBase64(publicKey)).toBe(spkiB64);

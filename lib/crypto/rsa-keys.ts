@@ -34,21 +34,23 @@ export function generateRsaKeyPair(bits: RsaKeySize = 2048): Promise<RsaKeyPair>
 /**
  * Reads a public key the way admins paste it: SPKI PEM (`BEGIN PUBLIC KEY`), PKCS#1 PEM
  * (`BEGIN RSA PUBLIC KEY`), or bare base64 DER (SPKI or PKCS#1) with or without line breaks, as
- * Jira shows it. Refuses private keys, non-RSA keys and keys under 2048 bits, naming the problem.
+ * Jira shows it. Refuses private keys (in any of those encodings), non-RSA keys and keys under
+ * 2048 bits, naming the problem.
  */
 export function parsePublicKey(input: string): crypto.KeyObject {
   const text = input.trim();
   if (!text) throw new KeyFormatError("empty", "Paste a public key.");
-  if (/-----BEGIN (RSA |EC |ENCRYPTED )?PRIVATE KEY-----/.test(text)) {
-    throw new KeyFormatError("private_key_given", "That is a private key. Paste the public key; never share the private one.");
-  }
+  const privateKeyGiven = () => new KeyFormatError("private_key_given", "This is a private key: paste the public key (and never share the private one).");
+  if (/PRIVATE KEY-----/.test(text)) throw privateKeyGiven();
   let key: crypto.KeyObject | null = null;
-  if (/-----BEGIN [A-Z ]+-----/.test(text)) {
+  if (/-----BEGIN [A-Z0-9 ]+-----/.test(text)) {
     key = tryCreate(() => crypto.createPublicKey({ key: text, format: "pem" }));
   } else {
     const compact = text.replace(/\s+/g, "");
     if (/^[A-Za-z0-9+/]+={0,2}$/.test(compact)) {
       const der = Buffer.from(compact, "base64");
+      // createPublicKey would quietly derive the public half of a private key: refuse one first.
+      if (PRIVATE_DER_TYPES.some((type) => tryCreate(() => crypto.createPrivateKey({ key: der, format: "der", type })))) throw privateKeyGiven();
       key =
         tryCreate(() => crypto.createPublicKey({ key: der, format: "der", type: "spki" })) ??
         tryCreate(() => crypto.createPublicKey({ key: der, format: "der", type: "pkcs1" }));
@@ -62,6 +64,8 @@ export function parsePublicKey(input: string): crypto.KeyObject {
   if (bits < MIN_RSA_BITS) throw new KeyFormatError("too_small", `This RSA key has ${bits} bits; at least ${MIN_RSA_BITS} are required.`);
   return key;
 }
+
+const PRIVATE_DER_TYPES = ["pkcs8", "pkcs1", "sec1"] as const;
 
 function tryCreate(make: () => crypto.KeyObject): crypto.KeyObject | null {
   try {

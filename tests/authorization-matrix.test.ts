@@ -228,6 +228,8 @@ describe("API routes", () => {
         it(`${c.method} ${c.file.replace(/^app|\/route\.ts$/g, "")} as ${who}${who === "anonymous" ? "" : ` (${via})`} → ${c.expect[who]}`, async () => {
           const response = await callRoute(c, headersFor(who, via));
           expect(response.status).toBe(c.expect[who]);
+          // Every answer of the person-facing API, errors included, is kept out of caches (issue 10, finding 9).
+          if (c.file.startsWith("app/api/v1/")) expect(response.headers.get("cache-control")).toMatch(/\bno-store\b/);
           await expectErrorShape(response);
         });
       }

@@ -63,7 +63,7 @@ export async function callerFor<A extends Access>(access: A, headers: Headers, r
 /**
  * Wraps a route handler: resolves the caller (a linked application's OAuth signature, a bearer
  * token or a session), enforces `access` and the delegated-caller rule (`Delegation`), awaits the
- * params, and sends every thrown error through `handleApiError`.
+ * params, sends every thrown error through `handleApiError`, and marks every answer `no-store`.
  */
 export function withCaller<A extends Access, P extends Params = Params>(
   access: A,
@@ -75,11 +75,23 @@ export function withCaller<A extends Access, P extends Params = Params>(
       const caller = await callerFor(access, req.headers, callerRequest(req));
       if (!delegationAllows(caller, req.method, options.delegation)) throw new AppError("forbidden", DELEGATION_REFUSED);
       const params = (await context?.params) ?? ({} as P);
-      return await handler({ req, params, caller: caller as HandlerArgs<P, A>["caller"] });
+      return notStored(await handler({ req, params, caller: caller as HandlerArgs<P, A>["caller"] }));
     } catch (error) {
-      return handleApiError(error);
+      return notStored(handleApiError(error));
     }
   };
+}
+
+/**
+ * API answers name a person (who they are, their tokens, what they may see): no cache, shared or
+ * private, keeps one. A route that says otherwise keeps its own Cache-Control.
+ */
+function notStored(response: Response): Response {
+  if (response.headers.has("cache-control")) return response;
+  // Redirects (Response.redirect) come with immutable headers: copy them into a new answer.
+  const out = new Response(response.body, response);
+  out.headers.set("cache-control", "no-store");
+  return out;
 }
 
 const MAX_JSON_BYTES = 1024 * 1024;

@@ -5,6 +5,7 @@
 import { ZodError } from "zod";
 import { db } from "@/lib/db";
 import { databaseKind } from "@/lib/env/paths";
+import { restrictDataDir } from "@/lib/env/data-dir";
 import { sessionSecret } from "@/lib/env/secret-file";
 import { ensureFirstAdmin } from "@/lib/setup/first-admin";
 import { loadKeyring } from "@/lib/vault/master-keys";
@@ -12,6 +13,8 @@ import { ensureAppIdentity } from "@/lib/identity/app-identity";
 import { fieldErrors } from "@/lib/validation/fields";
 
 async function main() {
+  // The data folder 0700 and its files 0600 (the database was just created or migrated).
+  restrictDataDir();
   // SQLite in write-ahead-log mode: readers (the proxy's fast reads) never wait for a writer, and a
   // read costs less. The mode is kept in the database file.
   if (databaseKind() === "sqlite") await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");
@@ -21,6 +24,8 @@ async function main() {
   // This instance's consumer key and RSA key pair (the private key sealed in the vault).
   const identity = await ensureAppIdentity(db);
   const result = await ensureFirstAdmin(db);
+  // Files the steps above created (the -wal and -shm files, generated secrets) follow the same rule.
+  restrictDataDir();
   if (result.created) console.log(`This instance's consumer key: ${identity.consumerKey}`);
   if (result.created) {
     console.log(`Created the first administrator "${result.username}".`);

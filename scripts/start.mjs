@@ -8,6 +8,10 @@ import path from "node:path";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
 
+// Everything this app creates (the database, its -wal and -shm files, secrets) is for its own user
+// only: 0600 files in a 0700 folder. The migrations and the server inherit the mask.
+process.umask(0o077);
+
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const bin = (name) => path.join(root, "node_modules", ".bin", name);
 const dev = process.argv.includes("--dev");

@@ -111,6 +111,21 @@ describe("creating links", () => {
   });
 });
 
+describe("addresses worth a second look", () => {
+  it("creates a link to a link-local or unspecified address, or to this app, and says so; PATCH to one says so too", async () => {
+    const metadata = await post({ name: "Metadata", type: "generic", rpcUrl: "http://169.254.169.254" });
+    expect(metadata.status).toBe(201);
+    expect(metadata.json.warnings.join(" ")).toMatch(/link-local address/);
+    const itself = await post({ name: "Myself", type: "generic", rpcUrl: "http://127.0.0.1:3000" });
+    expect(itself.status).toBe(201);
+    expect(itself.json.warnings.join(" ")).toMatch(/this application itself/);
+    const moved = await call(linkRoute.PATCH as Handler, "PATCH", { version: metadata.json.version, rpcUrl: "http://0.0.0.0:8080" }, { id: metadata.json.id });
+    expect(moved.status).toBe(200);
+    expect(moved.json.warnings.join(" ")).toMatch(/unspecified address/);
+    expect((await call(linkRoute.PATCH as Handler, "PATCH", { version: moved.json.version, name: "Renamed" }, { id: metadata.json.id })).json.warnings).toEqual([]);
+  });
+});
+
 describe("changing links", () => {
   it("PATCH with a stale version answers 409 and changes nothing", async () => {
     const { json: link } = await manual();

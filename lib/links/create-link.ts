@@ -6,10 +6,11 @@ import { createLinkSchema, type CreateLinkInput } from "@/lib/links/schemas";
 import { discoverManifest, fetchConsumerInfo, type RemoteConsumer } from "@/lib/links/discover";
 import { RemoteFetchError } from "@/lib/links/remote-fetch";
 import { linkAuditView } from "@/lib/links/serialize";
+import { linkAddressWarnings } from "@/lib/links/address-warnings";
 
 export interface CreateLinkResult {
   link: Link;
-  /** Things the admin should know (a base URL that differs from the one entered, a consumer not fetched). */
+  /** Things the admin should know (a base URL that differs from the one entered, a consumer not fetched, an address that is link-local, unspecified or this app). */
   warnings: string[];
 }
 
@@ -44,6 +45,8 @@ export async function createLink(db: Db, actor: Actor, input: CreateLinkInput): 
       throw error;
     }
   }
+
+  warnings.push(...(await linkAddressWarnings(db, parsed.rpcUrl, remoteAppId)));
 
   let consumer: RemoteConsumer | null = null;
   if (parsed.fetchConsumer) {

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 import { ADMIN, screenshot, signIn, signInMessage, signInOk, signOut } from "./helpers";
 
 test("the sign-in page, then the admin signs in and out", async ({ page }) => {
@@ -23,20 +23,30 @@ test("a wrong password gets one clear message, the same as an unknown user", asy
 });
 
 test.describe("throttling", () => {
-  // Its own client address (the server trusts X-Forwarded-For in this run), so other tests are not locked out.
-  test.use({ extraHTTPHeaders: { "X-Forwarded-For": "203.0.113.77" } });
+  // Each step sends its own client address (the server trusts X-Forwarded-For in this run).
+  const from = (page: Page, address: string) => page.setExtraHTTPHeaders({ "X-Forwarded-For": address });
 
-  test("after 5 failures, sign-in is refused with a clear message", async ({ page }) => {
+  test("failures lock one username at one address; the real person still signs in from where they did before", async ({ page }) => {
+    await from(page, "203.0.113.77");
     for (let i = 0; i < 5; i++) {
       await signIn(page, "throttled-person", `wrong ${i}`);
       await expect(signInMessage(page)).toHaveText("Invalid username or password.");
     }
     await signIn(page, "throttled-person", "wrong again");
     await expect(signInMessage(page)).toHaveText(/^Too many failed sign-in attempts\. Try again in 15 minutes\.$/);
-    // The address is blocked for every username, even with the right password.
+    await screenshot(page, "signin-throttled");
+    // Another username at that address is not locked out: the admin signs in there (now a known address).
+    await signInOk(page, ADMIN.username, ADMIN.password);
+    await signOut(page);
+
+    // An attacker elsewhere guesses the admin's password: that address is locked, even for the right one…
+    await from(page, "198.51.100.23");
+    for (let i = 0; i < 5; i++) await signIn(page, ADMIN.username, `guess ${i}`);
     await signIn(page, ADMIN.username, ADMIN.password);
     await expect(signInMessage(page)).toHaveText(/^Too many failed sign-in attempts/);
-    await screenshot(page, "signin-throttled");
+    // …while the administrator, from the address they signed in from before, is let in.
+    await from(page, "203.0.113.77");
+    await signInOk(page, ADMIN.username, ADMIN.password);
   });
 });
 

@@ -7,6 +7,11 @@ const frameworkImports = {
   ],
 };
 
+/** The web layer (lib/api: route wrappers, request/response adapters) sits on top: nothing below imports it. */
+const webLayerImports = {
+  patterns: [{ group: ["@/lib/api/*", "@/app/*", "@/components/*"], message: "Domain code takes plain values; HTTP adapters live in lib/api (the web layer) and call down, never the reverse." }],
+};
+
 const config = [
   ...nextVitals,
   ...nextTs,
@@ -17,8 +22,13 @@ const config = [
     },
   },
   {
+    files: ["lib/**"],
+    ignores: ["lib/api/**", "lib/oauth1/**", "lib/crypto/**", "**/*.test.ts"],
+    rules: { "no-restricted-imports": ["error", webLayerImports] },
+  },
+  {
     files: ["lib/oauth1/**", "lib/crypto/**"],
-    rules: { "no-restricted-imports": ["error", frameworkImports] },
+    rules: { "no-restricted-imports": ["error", { patterns: [...frameworkImports.patterns, ...webLayerImports.patterns] }] },
   },
 ];
 export default config;

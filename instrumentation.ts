@@ -1,10 +1,10 @@
 /**
  * Runs once when the server starts. In Node.js it hands scripts/serve.mjs the routes the server
- * answers without Next.js routing (the signed proxy, see lib/http/direct-routes.ts), compiled here
+ * answers without Next.js routing (the signed proxy, see lib/api/direct-routes.ts), compiled here
  * with the rest of the app so both share one set of modules (one database client, one limiter).
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { directRouteFor, DIRECT_ROUTES_KEY } = await import("@/lib/http/direct-routes");
+  const { directRouteFor, DIRECT_ROUTES_KEY } = await import("@/lib/api/direct-routes");
   (globalThis as Record<symbol, unknown>)[DIRECT_ROUTES_KEY] = directRouteFor;
 }

@@ -79,7 +79,7 @@ export async function serve({ dev = false, dir = process.cwd() } = {}) {
   const server = http.createServer((req, res) => {
     normaliseForwardedHeaders(req, trustProxy);
     if (hasUnreadablePath(req.url)) return answerUnreadablePath(req, res, handle);
-    // Hot paths the app answers without Next.js routing (lib/http/direct-routes.ts, installed by instrumentation.ts).
+    // Hot paths the app answers without Next.js routing (lib/api/direct-routes.ts, installed by instrumentation.ts).
     const direct = globalThis[DIRECT_ROUTES_KEY]?.(req);
     if (direct) {
       direct(req, res).catch((error) => fail(res, error));

@@ -1,5 +1,5 @@
 /**
- * The proxy as the server answers it without Next.js (lib/http/direct-routes.ts), over real
+ * The proxy as the server answers it without Next.js (lib/api/direct-routes.ts), over real
  * sockets: a node:http server dispatching exactly as scripts/serve.mjs does, in front of a
  * scripted upstream and of python3-oauthlib's provider (which checks the signatures).
  */
@@ -13,7 +13,7 @@ import { db } from "@/lib/db";
 import { ensureAppIdentity } from "@/lib/identity/app-identity";
 import { createLink } from "@/lib/links/create-link";
 import { setOutgoing } from "@/lib/links/update-link";
-import { directRouteFor } from "@/lib/http/direct-routes";
+import { directRouteFor } from "@/lib/api/direct-routes";
 import { createApiToken } from "@/lib/tokens/api-tokens";
 import { makeUser, SYSTEM } from "@/tests/support/factories";
 
@@ -176,7 +176,7 @@ describe("the proxy served without Next.js", () => {
   });
 
   it("the Next.js route (OAuth-signed callers) sandboxes the same way", async () => {
-    const { proxyRouteHandler } = await import("@/lib/links/proxy-request");
+    const { proxyRouteHandler } = await import("@/lib/api/proxy-route");
     const res = await proxyRouteHandler(new Request(`http://localhost/api/v1/links/${scriptedLink}/proxy/xss`, { headers: bearer(adminToken) }), { params: Promise.resolve({ id: scriptedLink }) });
     expect(res.status).toBe(200);
     expect(await res.text()).toBe(XSS_PAGE);

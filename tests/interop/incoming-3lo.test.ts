@@ -17,7 +17,7 @@ import { createLink } from "@/lib/links/create-link";
 import { resetDirection } from "@/lib/links/reset-direction";
 import { setIncoming } from "@/lib/links/update-link";
 import { parseProblemReport } from "@/lib/oauth1";
-import { accessTokenEndpoint, requestTokenEndpoint } from "@/lib/oauth-provider/endpoints";
+import { accessTokenEndpoint, requestTokenEndpoint } from "@/lib/api/oauth-provider-endpoints";
 import { decideRequestToken, listAuthorizedApplications, revokeAuthorizedApplication } from "@/lib/oauth-provider/issued-tokens";
 import * as myselfRoute from "@/app/api/v1/myself/route";
 import { makeUser, SYSTEM } from "@/tests/support/factories";

@@ -3,18 +3,18 @@ import { db } from "@/lib/db";
 import { callerFor } from "@/lib/api/with-caller";
 import { handleApiError } from "@/lib/api/handle-error";
 import { proxyThroughLink } from "@/lib/links/proxy-request";
+import { proxyRequestOf } from "@/lib/api/proxy-route";
 import type { RelayedResponse } from "@/lib/links/link-fetch";
 import { PROXY_PATH, sandboxProxied, servedOverHttps, STATIC_SECURITY_HEADERS, STRICT_TRANSPORT_SECURITY } from "@/lib/http/security-headers";
 import { log } from "@/lib/log";
 import { isOAuthSigned } from "@/lib/oauth-provider/incoming-caller";
 
-/**
- * Routes the server (scripts/serve.mjs) answers itself, before Next.js: the signed proxy, whose
- * every request would otherwise pay about a millisecond of Next.js routing on top of the RSA
- * signature (see `npm run bench`). The work is the same code the Next.js route runs
- * (`proxyThroughLink` behind `callerFor`), with the same security headers; the request line's
- * path reaches it raw, so `..` is refused, not resolved.
- */
+// Routes the server (scripts/serve.mjs) answers itself, before Next.js: the signed proxy, whose
+// every request would otherwise pay about a millisecond of Next.js routing on top of the RSA
+// signature (see `npm run bench`). The work is the same code the Next.js route runs
+// (`proxyThroughLink` behind `callerFor`), with the same security headers; the request line's
+// path reaches it raw, so `..` is refused, not resolved.
+
 /** Where instrumentation.ts leaves `directRouteFor` for scripts/serve.mjs (one process, two module systems). */
 export const DIRECT_ROUTES_KEY = Symbol.for("applink-admin.directRouteFor");
 
@@ -47,19 +47,11 @@ async function serveProxy(req: IncomingMessage, res: ServerResponse): Promise<vo
   const headers = headersOf(req);
   let relayed: RelayedResponse;
   try {
-    const encodedId = PROXY_PATH.exec(rawTarget)![1]!;
-    let linkId: string;
-    try {
-      linkId = decodeURIComponent(encodedId);
-    } catch {
-      linkId = encodedId;
-    }
     const caller = await callerFor("user", headers);
-    const method = req.method ?? "GET";
     // A caller that goes away takes its request with it: out of the link's queue, or cut off in flight.
     const gone = new AbortController();
     res.once("close", () => res.writableFinished || gone.abort());
-    relayed = await proxyThroughLink(db, { method, rawTarget, headers, body: method === "GET" || method === "HEAD" ? null : req, signal: gone.signal }, caller, linkId);
+    relayed = await proxyThroughLink(db, proxyRequestOf(rawTarget, req.method ?? "GET", headers, req, gone.signal), caller);
   } catch (error) {
     if (res.destroyed) return;
     const response = handleApiError(error);

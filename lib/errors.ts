@@ -41,7 +41,3 @@ export class AppError extends Error {
     this.extra = options.extra;
   }
 }
-
-export function isAppError(error: unknown): error is AppError {
-  return error instanceof AppError;
-}

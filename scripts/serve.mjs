@@ -2,6 +2,7 @@
 import fs from "node:fs";
 import http from "node:http";
 import next from "next";
+import { trustProxy as trustsProxy } from "../lib/http/trust-proxy.mjs";
 
 const securityHeaders = JSON.parse(fs.readFileSync(new URL("../lib/http/security-headers.json", import.meta.url), "utf8"));
 
@@ -67,7 +68,7 @@ export async function serve({ dev = false, dir = process.cwd() } = {}) {
   process.env.NEXT_TELEMETRY_DISABLED = "1";
   const port = Number(process.env.PORT || 3000);
   const host = process.env.HOST || "127.0.0.1";
-  const trustProxy = /^(1|true|yes)$/i.test(process.env.TRUST_PROXY ?? "");
+  const trustProxy = trustsProxy();
   // next-auth builds its redirects (sign-out, callbacks) from NEXTAUTH_URL, else http://localhost:3000.
   // Without a configured public URL, take it from each request's Host (X-Forwarded-* only when
   // trusted: normaliseForwardedHeaders drops a client's own).

@@ -3,18 +3,17 @@
  * sockets: a node:http server dispatching exactly as scripts/serve.mjs does, in front of a
  * scripted upstream and of python3-oauthlib's provider (which checks the signatures).
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
-import { ensureAppIdentity } from "@/lib/identity/app-identity";
 import { createLink } from "@/lib/links/create-link";
 import { setOutgoing } from "@/lib/links/update-link";
 import { directRouteFor } from "@/lib/api/direct-routes";
 import { createApiToken } from "@/lib/tokens/api-tokens";
+import { startOauthlibProvider } from "@/tests/support/oauthlib-provider";
 import { makeUser, SYSTEM } from "@/tests/support/factories";
 
 let app: http.Server;
@@ -88,9 +87,9 @@ beforeAll(async () => {
     });
   });
   await new Promise<void>((resolve) => upstream.listen(0, "127.0.0.1", resolve));
-  const identity = await ensureAppIdentity(db);
-  provider = spawn("/usr/bin/python3", [path.resolve("tests/interop/oauthlib_provider_server.py"), JSON.stringify({ consumers: { [identity.consumerKey]: { rsa_public_pem: identity.publicKeyPem } } })]);
-  const providerPort = await new Promise<number>((resolve) => provider.stdout!.on("data", (c: Buffer) => /PORT (\d+)/.test(c.toString()) && resolve(Number(/PORT (\d+)/.exec(c.toString())![1]))));
+  const started = await startOauthlibProvider();
+  provider = started.process;
+  const providerPort = started.port;
 
   const scripted = await createLink(db, SYSTEM, { name: "Scripted", type: "generic", rpcUrl: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/app` });
   await setOutgoing(db, SYSTEM, scripted.link.id, { enabled: false, threeLegged: false, twoLegged: false, impersonation: false });

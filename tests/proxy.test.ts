@@ -2,18 +2,17 @@
  * The signed proxy and the request factory against an independent OAuth 1.0a provider: a small
  * HTTP service protected by python3-oauthlib (tests/interop/oauthlib_provider_server.py).
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
-import { ensureAppIdentity } from "@/lib/identity/app-identity";
 import { rotateAppKeyPair } from "@/lib/identity/rotate-key";
 import { createLink } from "@/lib/links/create-link";
 import { setOutgoing } from "@/lib/links/update-link";
 import { linkFetch } from "@/lib/links/link-fetch";
 import { proxyTarget } from "@/lib/links/proxy-path";
 import * as proxyRoute from "@/app/api/v1/links/[id]/proxy/[...path]/route";
+import { startOauthlibProvider } from "@/tests/support/oauthlib-provider";
 import { makeUser, sessionCookie, SYSTEM } from "@/tests/support/factories";
 
 let provider: ChildProcess;
@@ -24,15 +23,9 @@ let userCookie: string;
 let userName: string;
 
 beforeAll(async () => {
-  const identity = await ensureAppIdentity(db);
-  provider = spawn("/usr/bin/python3", [path.resolve("tests/interop/oauthlib_provider_server.py"), JSON.stringify({ consumers: { [identity.consumerKey]: { rsa_public_pem: identity.publicKeyPem } } })]);
-  const port = await new Promise<number>((resolve, reject) => {
-    provider.stdout!.on("data", (chunk: Buffer) => {
-      const m = /PORT (\d+)/.exec(chunk.toString());
-      if (m) resolve(Number(m[1]));
-    });
-    provider.on("exit", (code) => reject(new Error(`provider exited ${code}`)));
-  });
+  const started = await startOauthlibProvider();
+  provider = started.process;
+  const port = started.port;
   base = `http://127.0.0.1:${port}/app`;
   const { link } = await createLink(db, SYSTEM, { name: "Python provider", type: "generic", rpcUrl: base });
   await setOutgoing(db, SYSTEM, link.id, { threeLegged: false, twoLegged: true, impersonation: true });

@@ -1,15 +1,14 @@
 /** The 3-legged dance, this app as the consumer, against the python3-oauthlib provider service. */
-import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
+import type { ChildProcess } from "node:child_process";
 import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
-import { ensureAppIdentity } from "@/lib/identity/app-identity";
 import { createLink } from "@/lib/links/create-link";
 import { setOutgoing } from "@/lib/links/update-link";
 import * as authorizeRoute from "@/app/api/v1/links/[id]/authorize/route";
 import * as callbackRoute from "@/app/api/v1/links/[id]/oauth-callback/route";
 import * as proxyRoute from "@/app/api/v1/links/[id]/proxy/[...path]/route";
+import { startOauthlibProvider } from "@/tests/support/oauthlib-provider";
 import { makeUser, sessionCookie, SYSTEM } from "@/tests/support/factories";
 
 let provider: ChildProcess;
@@ -19,15 +18,9 @@ let alice: { cookie: string; id: string };
 let bob: { cookie: string; id: string };
 
 beforeAll(async () => {
-  const identity = await ensureAppIdentity(db);
-  provider = spawn("/usr/bin/python3", [path.resolve("tests/interop/oauthlib_provider_server.py"), JSON.stringify({ consumers: { [identity.consumerKey]: { rsa_public_pem: identity.publicKeyPem } } })]);
-  const port = await new Promise<number>((resolve, reject) => {
-    provider.stdout!.on("data", (chunk: Buffer) => {
-      const m = /PORT (\d+)/.exec(chunk.toString());
-      if (m) resolve(Number(m[1]));
-    });
-    provider.on("exit", (code) => reject(new Error(`provider exited ${code}`)));
-  });
+  const started = await startOauthlibProvider();
+  provider = started.process;
+  const port = started.port;
   root = `http://127.0.0.1:${port}/jira`;
   const { link } = await createLink(db, SYSTEM, { name: "3LO Jira", type: "jira", rpcUrl: root });
   await setOutgoing(db, SYSTEM, link.id, { threeLegged: true, twoLegged: false, impersonation: false });

@@ -1,6 +1,7 @@
-import type { Env } from "@/lib/env/paths";
+export { trustProxy } from "@/lib/http/trust-proxy.mjs";
+
 /**
- * The address of the client that sent a request. `scripts/server.ts` replaces any
+ * The address of the client that sent a request. `scripts/serve.mjs` replaces any
  * `X-Forwarded-For` a client sent with the socket's address unless `TRUST_PROXY` is set, in which
  * case the last entry (the one the nearest proxy appended) is the client.
  */
@@ -13,8 +14,4 @@ export function clientIp(headers: Headers | Record<string, string | string[] | u
 
 function normaliseIp(ip: string): string {
   return ip.startsWith("::ffff:") ? ip.slice(7) : ip;
-}
-
-export function trustProxy(env: Env = process.env): boolean {
-  return /^(1|true|yes)$/i.test(env.TRUST_PROXY?.trim() ?? "");
 }

@@ -1,4 +1,5 @@
 import shared from "@/lib/http/security-headers.json";
+import { trustProxy } from "@/lib/http/trust-proxy.mjs";
 
 /** Headers every answer carries, whatever serves it (see security-headers.json). */
 export const STATIC_SECURITY_HEADERS: ReadonlyArray<{ key: string; value: string }> = shared.static;
@@ -25,6 +26,5 @@ export const PROXY_PATH = /^\/api\/v1\/links\/([^/?#]+)\/proxy\//;
 /** Whether the browser reached us over https: the configured public URL, or a trusted proxy's word. */
 export function servedOverHttps(forwardedProto: string | null | undefined, env: Record<string, string | undefined> = process.env): boolean {
   if ((env.APP_URL ?? env.NEXTAUTH_URL ?? "").startsWith("https://")) return true;
-  const trusted = /^(1|true|yes)$/i.test(env.TRUST_PROXY ?? "");
-  return trusted && forwardedProto === "https";
+  return trustProxy(env) && forwardedProto === "https";
 }

@@ -4,7 +4,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
-import { appSigningKey, ensureAppIdentity } from "@/lib/identity/app-identity";
+import { appSigner, ensureAppIdentity } from "@/lib/identity/app-identity";
 import { GET as manifestRoute } from "@/app/rest/applinks/1.0/manifest/route";
 import { GET as consumerInfoRoute } from "@/app/plugins/servlet/oauth/consumer-info/route";
 import { parsePublicKey, publicKeyFingerprint } from "@/lib/crypto/rsa-keys";
@@ -21,7 +21,7 @@ describe("this app's identity", () => {
     expect(a.instanceId).toBe(b.instanceId);
     expect((await ensureAppIdentity(db)).consumerKey).toBe(`applink-admin:${a.instanceId}`);
     expect(await db.appIdentity.count()).toBe(1);
-    const key = await appSigningKey(db);
+    const key = (await appSigner(db)).privateKey;
     const sig = crypto.sign("sha1", Buffer.from("base string"), key);
     expect(crypto.verify("sha1", Buffer.from("base string"), crypto.createPublicKey(a.publicKeyPem), sig)).toBe(true);
     await db.$queryRawUnsafe("PRAGMA wal_checkpoint(TRUNCATE)").catch(() => undefined);

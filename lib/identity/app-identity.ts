@@ -92,8 +92,3 @@ export async function appSigner(db: Db): Promise<AppSigner> {
   }
   return cached.signer;
 }
-
-/** The private key this app signs outgoing requests with. */
-export async function appSigningKey(db: Db): Promise<crypto.KeyObject> {
-  return (await appSigner(db)).privateKey;
-}

@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
-import { appSigningKey, ensureAppIdentity } from "@/lib/identity/app-identity";
+import { appSigner, ensureAppIdentity } from "@/lib/identity/app-identity";
 import { rotateAppKeyPair } from "@/lib/identity/rotate-key";
 import { createLink } from "@/lib/links/create-link";
 import { setOutgoing } from "@/lib/links/update-link";
@@ -10,7 +10,7 @@ import { SYSTEM } from "@/tests/support/factories";
 describe("rotating this app's key pair", () => {
   it("signs with the new key at once, drops the old private key, and names the links to update", async () => {
     const before = await ensureAppIdentity(db);
-    const oldKey = await appSigningKey(db);
+    const oldKey = (await appSigner(db)).privateKey;
     const oldSecret = (await db.appIdentity.findUniqueOrThrow({ where: { id: 1 } })).privateKeySecretId;
     const { link: signing } = await createLink(db, SYSTEM, { name: "Signs with us", type: "jira", rpcUrl: "http://rot-1.example.test" });
     await setOutgoing(db, SYSTEM, signing.id, { threeLegged: true, twoLegged: false, impersonation: false });
@@ -21,7 +21,7 @@ describe("rotating this app's key pair", () => {
     expect(result.identity.fingerprint).not.toBe(before.fingerprint);
     expect(result.identity.consumerKey).toBe(before.consumerKey);
 
-    const newKey = await appSigningKey(db);
+    const newKey = (await appSigner(db)).privateKey;
     const sig = crypto.sign("sha1", Buffer.from("x"), newKey);
     expect(crypto.verify("sha1", Buffer.from("x"), crypto.createPublicKey(result.identity.publicKeyPem), sig)).toBe(true);
     expect(crypto.verify("sha1", Buffer.from("x"), crypto.createPublicKey(before.publicKeyPem), sig)).toBe(false);

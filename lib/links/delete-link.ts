@@ -4,6 +4,7 @@ import { findLinkOrThrow } from "@/lib/links/find-link";
 import { linkAuditView } from "@/lib/links/serialize";
 import { promoteNextPrimary } from "@/lib/links/versioned-update";
 import { revokeIssuedTokensOfLink } from "@/lib/oauth-provider/issued-tokens";
+import { discardOutgoingTokens } from "@/lib/links/three-legged";
 
 /**
  * Deletes a link with what belongs to it (its consumer's nonces, the access and request tokens this
@@ -14,15 +15,11 @@ export async function deleteLink(db: Db, actor: Actor, id: string): Promise<{ no
   return db.$transaction(async (tx) => {
     const link = await findLinkOrThrow(tx, id);
     const noncesDeleted = link.inConsumerKey ? (await tx.oAuthNonce.deleteMany({ where: { consumerKey: link.inConsumerKey } })).count : 0;
-    const tokens = await tx.oAuthAccessToken.findMany({ where: { linkId: id }, select: { secretId: true } });
-    const pending = await tx.oAuthRequestToken.findMany({ where: { linkId: id }, select: { secretId: true } });
-    await tx.oAuthAccessToken.deleteMany({ where: { linkId: id } });
-    await tx.oAuthRequestToken.deleteMany({ where: { linkId: id } });
-    await tx.vaultSecret.deleteMany({ where: { id: { in: [...tokens, ...pending].map((t) => t.secretId) } } });
+    const accessTokensDiscarded = await discardOutgoingTokens(tx, id);
     const tokensRevoked = await revokeIssuedTokensOfLink(tx, id);
     await tx.link.delete({ where: { id } });
     if (link.primary) await promoteNextPrimary(tx, link.type);
     await recordAudit(tx, actor, { action: "link.delete", targetType: "link", targetId: id, targetLabel: link.name, before: linkAuditView(link) });
-    return { noncesDeleted, accessTokensDiscarded: tokens.length, tokensRevoked };
+    return { noncesDeleted, accessTokensDiscarded, tokensRevoked };
   });
 }

@@ -6,6 +6,7 @@ import { fetchConsumerInfo } from "@/lib/links/discover";
 import { RemoteFetchError } from "@/lib/links/remote-fetch";
 import { linkAuditView } from "@/lib/links/serialize";
 import { versionedUpdate } from "@/lib/links/versioned-update";
+import { discardOutgoingTokens } from "@/lib/links/three-legged";
 
 export type Direction = "incoming" | "outgoing" | "both";
 
@@ -73,13 +74,9 @@ export async function resetDirection(db: Db, actor: Actor, id: string, direction
       };
     }
     if (direction !== "incoming") {
-      const tokens = await tx.oAuthAccessToken.findMany({ where: { linkId: id }, select: { secretId: true } });
-      const pending = await tx.oAuthRequestToken.findMany({ where: { linkId: id }, select: { secretId: true } });
-      await tx.oAuthAccessToken.deleteMany({ where: { linkId: id } });
-      await tx.oAuthRequestToken.deleteMany({ where: { linkId: id } });
-      await tx.vaultSecret.deleteMany({ where: { id: { in: [...tokens, ...pending].map((t) => t.secretId) } } });
+      const accessTokensDiscarded = await discardOutgoingTokens(tx, id);
       after = await versionedUpdate(tx, after, undefined, {});
-      report.outgoing = { accessTokensDiscarded: tokens.length };
+      report.outgoing = { accessTokensDiscarded };
     }
     await recordAudit(tx, actor, {
       action: "link.reset",

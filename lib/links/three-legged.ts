@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import { request } from "undici";
-import type { Db } from "@/lib/db";
+import type { Db, Tx } from "@/lib/db";
 import type { Link } from "@/lib/generated/prisma/client";
 import { AppError } from "@/lib/errors";
 import { recordAudit } from "@/lib/audit/record";
@@ -137,4 +137,18 @@ export async function listAuthorizations(db: Db, userId: string) {
     const link = byId.get(r.linkId);
     return link ? [{ linkId: link.id, name: link.name, displayUrl: link.displayUrl, authorizedAt: r.createdAt, lastUsedAt: r.lastUsedAt }] : [];
   });
+}
+
+/**
+ * Forgets every outgoing 3LO credential this app holds for a link (people's access tokens, pending
+ * request tokens) with their sealed secrets, inside the caller's transaction (reset, delete).
+ * Returns how many access tokens were discarded.
+ */
+export async function discardOutgoingTokens(tx: Tx, linkId: string): Promise<number> {
+  const tokens = await tx.oAuthAccessToken.findMany({ where: { linkId }, select: { secretId: true } });
+  const pending = await tx.oAuthRequestToken.findMany({ where: { linkId }, select: { secretId: true } });
+  await tx.oAuthAccessToken.deleteMany({ where: { linkId } });
+  await tx.oAuthRequestToken.deleteMany({ where: { linkId } });
+  await tx.vaultSecret.deleteMany({ where: { id: { in: [...tokens, ...pending].map((t) => t.secretId) } } });
+  return tokens.length;
 }

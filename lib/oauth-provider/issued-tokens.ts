@@ -17,6 +17,13 @@ export function accessTokenDays(env: Record<string, string | undefined> = proces
 
 const sha256 = (value: string) => crypto.createHash("sha256").update(value, "utf8").digest("hex");
 
+/** Two SHA-256 hex digests compared in constant time, as every secret comparison here is. */
+function sameHash(a: string, b: string): boolean {
+  const x = Buffer.from(a, "hex");
+  const y = Buffer.from(b, "hex");
+  return x.length === y.length && x.length > 0 && crypto.timingSafeEqual(x, y);
+}
+
 /** An issued token, as the verifier and the endpoints use it. */
 export interface IssuedToken extends StoredToken {
   id: string;
@@ -104,7 +111,7 @@ export async function decideRequestToken(db: Db, userId: string, token: string, 
  */
 export async function exchangeRequestToken(db: Db, request: IssuedToken, verifier: string | undefined) {
   if (!request.userId || !request.verifierHash) throw new OAuthProblemError("permission_denied", { advice: "The person has not allowed this request token (yet)." });
-  if (!verifier || sha256(verifier) !== request.verifierHash) throw new OAuthProblemError("token_rejected", { advice: "The verifier does not match this request token." });
+  if (!verifier || !sameHash(sha256(verifier), request.verifierHash)) throw new OAuthProblemError("token_rejected", { advice: "The verifier does not match this request token." });
   const userId = request.userId;
   return db.$transaction(async (tx) => {
     const used = await tx.oAuthIssuedToken.deleteMany({ where: { id: request.id, kind: "request" } });

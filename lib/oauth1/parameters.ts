@@ -21,6 +21,40 @@ export function parseFormEncoded(text: string): Param[] {
     });
 }
 
+const FORM = /^application\/x-www-form-urlencoded\b/i;
+
+/**
+ * Whether a body's parameters are signed: only `application/x-www-form-urlencoded` bodies are.
+ * @see https://www.rfc-editor.org/rfc/rfc5849#section-3.4.1.3.1
+ */
+export function isFormEncoded(contentType: string | null | undefined): boolean {
+  return FORM.test(contentType ?? "");
+}
+
+/** What the parameters of a request are collected from. */
+export interface ParameterSources {
+  url: URL;
+  contentType?: string | null;
+  body?: string | Uint8Array | null;
+  /** The `Authorization` header, on the provider's side (its `oauth_*` parameters are collected too). */
+  authorization?: string | null;
+}
+
+/**
+ * Collects the parameters a signature covers, on both sides of the wire: the `oauth_*`
+ * parameters of an OAuth `Authorization` header (when given), the query, and a form-encoded body;
+ * any other body is not signed (it is covered by `oauth_body_hash`).
+ * @see https://www.rfc-editor.org/rfc/rfc5849#section-3.4.1.3.1
+ */
+export function collectParameters(sources: ParameterSources): { params: Param[]; isForm: boolean } {
+  const header = (parseAuthorizationHeader(sources.authorization) ?? []).filter(([name]) => name.startsWith("oauth_"));
+  const query = parseFormEncoded(sources.url.search.slice(1));
+  const isForm = isFormEncoded(sources.contentType);
+  const body = sources.body ?? null;
+  const form = isForm && body !== null ? parseFormEncoded(typeof body === "string" ? body : Buffer.from(body).toString("utf8")) : [];
+  return { params: [...header, ...query, ...form], isForm };
+}
+
 /**
  * Parses `Authorization: OAuth k="v", k2="v2"` (separators `,` with or without spaces, quoted
  * values percent-decoded, `realm` dropped). Returns null when the scheme is not OAuth.

@@ -32,6 +32,10 @@ export interface OAuthProblemDetails {
   advice?: string;
 }
 
+/**
+ * A refused OAuth request, with its problem name, status and the extra fields the problem carries.
+ * @see https://wiki.oauth.net/w/page/12238543/ProblemReporting
+ */
 export class OAuthProblemError extends Error {
   readonly problem: OAuthProblem;
   readonly status: number;
@@ -73,7 +77,10 @@ export class OAuthProblemError extends Error {
   }
 }
 
-/** Reads a problem report from a response (header first, then a form-encoded body). */
+/**
+ * Reads a problem report from a response (header first, then a form-encoded body).
+ * @see https://wiki.oauth.net/w/page/12238543/ProblemReporting
+ */
 export function parseProblemReport(wwwAuthenticate: string | null, body: string | null): { problem: string; parameters: Record<string, string> } | null {
   const parameters: Record<string, string> = {};
   if (wwwAuthenticate && /^\s*OAuth\b/i.test(wwwAuthenticate)) {

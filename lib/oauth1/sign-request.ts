@@ -2,7 +2,7 @@ import type crypto from "node:crypto";
 import OAuth from "oauth-1.0a";
 import { baseStringUri } from "./base-string";
 import { percentEncode } from "./encoding";
-import { parseFormEncoded, type Param } from "./parameters";
+import { collectParameters, type Param } from "./parameters";
 import { bodyHash, generateNonce, signHmacSha1, signingKey, signRsaSha1, type SignatureMethod } from "./signature";
 
 /** What this app knows about itself as a consumer. */
@@ -51,8 +51,6 @@ export interface SignedRequest {
   baseString: string;
 }
 
-const FORM = /^application\/x-www-form-urlencoded\b/i;
-
 /**
  * Signs a request as OAuth 1.0a (RSA-SHA1 by default) and returns the `Authorization` header and
  * the URL to send. The base string comes from the `oauth-1.0a` package, fed so that none of its
@@ -77,10 +75,8 @@ export async function signRequest(request: OutgoingRequest, consumer: ConsumerCr
   if (signatureMethod === "RSA-SHA1" && !consumer.privateKey) throw new TypeError("RSA-SHA1 needs the consumer's private key.");
 
   // Parameters the base string covers besides the oauth_* ones (RFC 5849 3.4.1.3.1).
-  const params: Param[] = parseFormEncoded(url.search.slice(1));
   const body = request.body ?? null;
-  const isForm = FORM.test(request.contentType ?? "");
-  if (isForm && body !== null) params.push(...parseFormEncoded(typeof body === "string" ? body : Buffer.from(body).toString("utf8")));
+  const { params, isForm } = collectParameters({ url, contentType: request.contentType, body });
 
   const extra: Param[] = [];
   if (!isForm && body !== null && body.length > 0) extra.push(["oauth_body_hash", bodyHash(body)]);

@@ -1,9 +1,14 @@
 import crypto from "node:crypto";
 import { percentEncode } from "./encoding";
 
+/**
+ * The signature methods RFC 5849 defines.
+ * @see https://www.rfc-editor.org/rfc/rfc5849#section-3.4
+ */
 export const SIGNATURE_METHODS = ["RSA-SHA1", "HMAC-SHA1", "PLAINTEXT"] as const;
 export type SignatureMethod = (typeof SIGNATURE_METHODS)[number];
 
+/** @see https://www.rfc-editor.org/rfc/rfc5849#section-3.4 */
 export function isSignatureMethod(value: string): value is SignatureMethod {
   return (SIGNATURE_METHODS as readonly string[]).includes(value);
 }
@@ -31,6 +36,7 @@ export function signRsaSha1(baseString: string, privateKey: crypto.KeyObject): P
  * Checks an RSA-SHA1 signature; a malformed signature or key is a failed check, never a throw.
  * Synchronous on purpose: a 2048-bit public-key check takes about 36 µs here, less than a hop to
  * libuv's pool and back (about 170 µs of latency), so unlike signing it is done in place.
+ * @see https://www.rfc-editor.org/rfc/rfc5849#section-3.4.3
  */
 export function verifyRsaSha1(baseString: string, signature: string, publicKey: crypto.KeyObject): boolean {
   const bytes = decodeBase64(signature);
@@ -47,7 +53,7 @@ export function signHmacSha1(baseString: string, key: string): string {
   return crypto.createHmac("sha1", key).update(baseString, "utf8").digest("base64");
 }
 
-/** Constant-time HMAC-SHA1 check. */
+/** Constant-time HMAC-SHA1 check. @see https://www.rfc-editor.org/rfc/rfc5849#section-3.4.2 */
 export function verifyHmacSha1(baseString: string, signature: string, key: string): boolean {
   const given = decodeBase64(signature);
   const expected = crypto.createHmac("sha1", key).update(baseString, "utf8").digest();
@@ -61,7 +67,10 @@ export function verifyPlaintext(signature: string, key: string): boolean {
   return crypto.timingSafeEqual(a, b);
 }
 
-/** `oauth_body_hash`: base64 SHA-1 of the raw body bytes. */
+/**
+ * `oauth_body_hash`: base64 SHA-1 of the raw body bytes, for bodies the signature does not cover.
+ * @see https://datatracker.ietf.org/doc/html/draft-eaton-oauth-bodyhash-00#section-3.1
+ */
 export function bodyHash(body: string | Uint8Array): string {
   return crypto.createHash("sha1").update(body).digest("base64");
 }
@@ -71,7 +80,10 @@ function decodeBase64(value: string): Buffer | null {
   return Buffer.from(value, "base64");
 }
 
-/** 20–30 alphanumeric characters (24 here) from the CSPRNG: what every peer's default accepts. */
+/**
+ * 20–30 alphanumeric characters (24 here) from the CSPRNG: what every peer's default accepts.
+ * @see https://www.rfc-editor.org/rfc/rfc5849#section-3.3
+ */
 export function generateNonce(length = 24): string {
   const alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
   const bytes = crypto.randomBytes(length);

@@ -1,6 +1,6 @@
 import type crypto from "node:crypto";
 import { baseStringUri, signatureBaseString } from "./base-string";
-import { normalizeParameters, parseAuthorizationHeader, parseFormEncoded, type Param } from "./parameters";
+import { collectParameters, normalizeParameters, type Param } from "./parameters";
 import { OAuthProblemError } from "./problems";
 import { bodyHash, isSignatureMethod, signingKey, verifyHmacSha1, verifyPlaintext, verifyRsaSha1, type SignatureMethod } from "./signature";
 
@@ -73,20 +73,13 @@ export interface VerifiedRequest<C extends Consumer, T extends StoredToken> {
 }
 
 const REQUIRED = ["oauth_consumer_key", "oauth_signature_method", "oauth_signature", "oauth_timestamp", "oauth_nonce"] as const;
-const FORM = /^application\/x-www-form-urlencoded\b/i;
-
 /**
- * Reads the protocol parameters from the `Authorization` header, the query and a form body
- * (RFC 5849 3.5), refusing any `oauth_*` parameter given twice.
+ * The request's parameters (RFC 5849 3.5: the `Authorization` header, the query, a form body)
+ * and its protocol parameters by name, refusing any `oauth_*` parameter given twice.
  * @see https://www.rfc-editor.org/rfc/rfc5849#section-3.5
  */
-export function collectParameters(request: IncomingRequest, url: URL = new URL(request.url)): { params: Param[]; oauth: Record<string, string>; isForm: boolean } {
-  const header = parseAuthorizationHeader(request.headers.get("authorization")) ?? [];
-  const query = parseFormEncoded(url.search.slice(1));
-  const isForm = FORM.test(request.headers.get("content-type") ?? "");
-  const body = request.body ?? null;
-  const form = isForm && body !== null ? parseFormEncoded(typeof body === "string" ? body : Buffer.from(body).toString("utf8")) : [];
-  const params = [...header.filter(([n]) => n.startsWith("oauth_")), ...query, ...form];
+export function protocolParameters(request: IncomingRequest, url: URL = new URL(request.url)): { params: Param[]; oauth: Record<string, string>; isForm: boolean } {
+  const { params, isForm } = collectParameters({ url, contentType: request.headers.get("content-type"), body: request.body, authorization: request.headers.get("authorization") });
   const oauth: Record<string, string> = {};
   const repeated = new Set<string>();
   for (const [name, value] of params) {
@@ -111,7 +104,7 @@ export async function verifyRequest<C extends Consumer, T extends StoredToken>(
   options: VerifyOptions<C, T>,
 ): Promise<VerifiedRequest<C, T>> {
   const url = new URL(request.url);
-  const { params, oauth, isForm } = collectParameters(request, url);
+  const { params, oauth, isForm } = protocolParameters(request, url);
 
   const absent = REQUIRED.filter((name) => !oauth[name]);
   if (absent.length) throw new OAuthProblemError("parameter_absent", { parametersAbsent: absent });
@@ -186,6 +179,7 @@ function firstParam(params: readonly Param[], name: string): string | null {
  * The URL a client called, rebuilt from what we received: the Host header and the request path
  * and query as sent; `X-Forwarded-Proto` and `X-Forwarded-Host` only when we sit behind a trusted
  * proxy (a URL mismatch behind a proxy is the most common cause of `signature_invalid`).
+ * @see https://www.rfc-editor.org/rfc/rfc5849#section-3.4.1.2
  */
 export function requestUrl(pathAndQuery: string, headers: Headers, options: { trustProxy: boolean; defaultProtocol?: "http" | "https" }): string {
   const first = (v: string | null) => v?.split(",")[0]?.trim() || null;

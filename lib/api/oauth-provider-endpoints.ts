@@ -4,7 +4,7 @@ import { proxyMaxBodyBytes, readBodyCapped } from "@/lib/http/read-body";
 import { OAuthProblemError } from "@/lib/oauth1";
 import { incomingRequest, linkedConsumers } from "@/lib/oauth-provider/incoming-caller";
 import { exchangeRequestToken, issuedTokenStore, issueRequestToken, validCallback } from "@/lib/oauth-provider/issued-tokens";
-import { verifyIncoming } from "@/lib/oauth-provider/verify-incoming";
+import { incomingNonces, verifyIncoming } from "@/lib/oauth-provider/verify-incoming";
 
 const form = (fields: Record<string, string>) =>
   new Response(new URLSearchParams(fields).toString(), { status: 200, headers: { "Content-Type": "application/x-www-form-urlencoded; charset=utf-8", "Cache-Control": "no-store" } });
@@ -20,7 +20,7 @@ async function signedCall(req: Request) {
  */
 export async function requestTokenEndpoint(db: Db, req: Request): Promise<Response> {
   try {
-    const verified = await verifyIncoming(await signedCall(req), linkedConsumers(db));
+    const verified = await verifyIncoming(await signedCall(req), { consumers: linkedConsumers(db), nonces: incomingNonces(db) });
     const link = verified.consumer.link;
     if (verified.token) throw new OAuthProblemError("parameter_rejected", { parametersRejected: ["oauth_token"], advice: "A request-token request carries no token." });
     if (!link.in3lo) throw new OAuthProblemError("permission_denied", { advice: `3-legged OAuth from "${link.name}" is not allowed here.` });
@@ -37,7 +37,7 @@ export async function requestTokenEndpoint(db: Db, req: Request): Promise<Respon
 /** `POST /plugins/servlet/oauth/access-token`: an authorized request token and its verifier become an access token, once. */
 export async function accessTokenEndpoint(db: Db, req: Request): Promise<Response> {
   try {
-    const verified = await verifyIncoming(await signedCall(req), linkedConsumers(db), issuedTokenStore(db, "request"));
+    const verified = await verifyIncoming(await signedCall(req), { consumers: linkedConsumers(db), tokens: issuedTokenStore(db, "request"), nonces: incomingNonces(db) });
     if (!verified.token) throw new OAuthProblemError("parameter_absent", { parametersAbsent: ["oauth_token"] });
     if (!verified.consumer.link.in3lo) throw new OAuthProblemError("permission_denied", { advice: "3-legged OAuth is not allowed here." });
     const issued = await exchangeRequestToken(db, verified.token, verified.oauth.oauth_verifier);

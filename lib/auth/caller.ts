@@ -4,8 +4,7 @@ import type { Db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import type { Actor } from "@/lib/audit/record";
 import { authenticateApiToken } from "@/lib/tokens/api-tokens";
-import { readsFor } from "@/lib/fast-reads/fast-reads";
-import { OAuthProblemError } from "@/lib/oauth1";
+import { readsFor, type UserRow } from "@/lib/fast-reads/fast-reads";
 import { authenticateOAuth, isOAuthSigned } from "@/lib/oauth-provider/incoming-caller";
 import { sessionCookieName, secureCookies } from "@/lib/auth/session-cookie";
 import { sessionSecret } from "@/lib/env/secret-file";
@@ -30,8 +29,6 @@ export interface CallerRequest {
   body: () => Promise<Uint8Array | null>;
 }
 
-type UserRow = { id: string; username: string; email: string; displayName: string; role: string };
-
 function toCaller(user: UserRow, via: Caller["via"], consumerKey?: string): Caller {
   return {
     id: user.id,
@@ -53,9 +50,7 @@ function toCaller(user: UserRow, via: Caller["via"], consumerKey?: string): Call
 export async function resolveCaller(db: Db, headers: Headers, request?: CallerRequest): Promise<Caller | null> {
   if (request && isOAuthSigned(headers.get("authorization"), request.url)) {
     const identity = await authenticateOAuth(db, { method: request.method, url: request.url, headers, body: await request.body() });
-    const user = await readsFor(db).userById(identity.userId);
-    if (!user || user.disabled) throw new OAuthProblemError("user_refused", { advice: "That user is not active here." });
-    return toCaller(user, identity.via, identity.consumerKey);
+    return toCaller(identity.user, identity.via, identity.consumerKey);
   }
   const authorization = headers.get("authorization");
   if (authorization) {

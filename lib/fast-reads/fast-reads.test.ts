@@ -47,6 +47,8 @@ describe("fast reads", () => {
     });
     const bare = await db.link.create({ data: { name: "Bare", type: "generic", rpcUrl: "https://bare.example.test", displayUrl: "https://bare.example.test" } });
     await db.oAuthAccessToken.create({ data: { userId: user.id, linkId: full.id, token: "access-token", secretId } });
+    await db.oAuthIssuedToken.create({ data: { linkId: full.id, kind: "access", tokenHash: "issued-hash", secretId, userId: user.id, callback: "oob", verifierHash: "v", expiresAt: new Date("2031-01-01T00:00:00.000Z"), lastUsedAt: new Date("2026-11-30T10:00:00.123Z") } });
+    await db.oAuthIssuedToken.create({ data: { linkId: bare.id, kind: "request", tokenHash: "pending-hash", secretId, expiresAt: new Date("2026-12-01T00:00:00.000Z") } });
 
     const calls: Array<[string, (r: typeof prisma) => Promise<unknown>]> = [
       ["token", (r) => r.apiTokenByHash(hashToken(token))],
@@ -60,6 +62,13 @@ describe("fast reads", () => {
       ["access token", (r) => r.accessToken(user.id, full.id)],
       ["no access token", (r) => r.accessToken(user.id, bare.id)],
       ["secret", (r) => r.vaultSecret(secretId)],
+      ["link by consumer key", (r) => r.linkByConsumerKey("full-consumer")],
+      ["unknown consumer key", (r) => r.linkByConsumerKey("nope")],
+      ["user by username", (r) => r.userByUsername(user.username)],
+      ["unknown username", (r) => r.userByUsername("nobody-at-all")],
+      ["issued access token", (r) => r.issuedToken("issued-hash")],
+      ["issued request token", (r) => r.issuedToken("pending-hash")],
+      ["unknown issued token", (r) => r.issuedToken("nope")],
     ];
     for (const [name, call] of calls) {
       expect({ name, value: await call(sqlite) }).toEqual({ name, value: await call(prisma) });
@@ -79,6 +88,18 @@ describe("fast reads", () => {
     expect((await sqlite.apiTokenByHash(hashToken(token)))?.revokedAt).toBeInstanceOf(Date);
     await db.user.update({ where: { id: user.id }, data: { disabled: true } });
     expect((await sqlite.userById(user.id))?.disabled).toBe(true);
+  });
+
+  // Issue 13: every incoming OAuth request writes a nonce; that write must not empty the cache.
+  it("are kept across writes to tables they do not read (nonces), and dropped on a change to one they do", async () => {
+    const user = await makeUser("USER");
+    const first = await sqlite.userById(user.id);
+    await db.oAuthNonce.create({ data: { consumerKey: "cache-test", nonce: "n1", timestamp: Math.floor(Date.now() / 1000) } });
+    expect(await sqlite.userById(user.id)).toBe(first);
+    await db.link.create({ data: { name: "Bump", type: "generic", rpcUrl: "https://bump.example.test", displayUrl: "https://bump.example.test" } });
+    const after = await sqlite.userById(user.id);
+    expect(after).not.toBe(first);
+    expect(after).toEqual(first);
   });
 
   it("use prepared statements for the process-wide client only (a transaction reads through Prisma)", async () => {

@@ -8,9 +8,10 @@ import { databaseKind, databaseUrl, sqliteFile } from "@/lib/env/paths";
  * answered in microseconds. Prisma's query compiler costs about 0.85 ms per `findUnique` here,
  * which alone would cap the signed proxy at a fraction of the hand-written reference; with the
  * embedded SQLite database these reads go through prepared statements on a read-only connection
- * instead, and their answers are kept until anything is committed to the database: SQLite's
- * `PRAGMA data_version` changes whenever another connection (this process's Prisma client, the
- * admin CLI) commits, so a token revoked or a user disabled a moment ago is seen at once. Other
+ * instead, and their answers are kept until a table they read changes: triggers bump the
+ * `CacheVersion` row on every change to those tables, by any connection (this process's Prisma
+ * client, another process, the admin CLI), so a token revoked or a user disabled a moment ago is
+ * seen at once, while the nonce every incoming OAuth request writes empties nothing. Other
  * databases, and clients other than the process-wide one (a test's transaction), use Prisma with
  * the same shapes. `fast-reads.test.ts` holds both implementations equal on the same rows.
  * Answers are shared between callers: never modify one.
@@ -22,6 +23,23 @@ export interface FastReads {
   appSignerRow(): Promise<{ consumerKey: string; privateKeySecretId: string } | null>;
   accessToken(userId: string, linkId: string): Promise<AccessTokenRow | null>;
   vaultSecret(id: string): Promise<{ id: string; purpose: string; sealed: string } | null>;
+  /** The link whose incoming consumer has this key (incoming OAuth). */
+  linkByConsumerKey(consumerKey: string): Promise<Link | null>;
+  userByUsername(username: string): Promise<UserRow | null>;
+  /** A token this app issued to a linked consumer, by the SHA-256 of its value. */
+  issuedToken(tokenHash: string): Promise<IssuedTokenRow | null>;
+}
+
+export interface IssuedTokenRow {
+  id: string;
+  linkId: string;
+  kind: string;
+  userId: string | null;
+  callback: string | null;
+  verifierHash: string | null;
+  secretId: string;
+  expiresAt: Date;
+  lastUsedAt: Date | null;
 }
 
 export interface UserRow {
@@ -46,7 +64,9 @@ export interface AccessTokenRow {
   lastUsedAt: Date | null;
 }
 
-const USER_SELECT = { id: true, username: true, email: true, displayName: true, role: true, disabled: true, sessionsValidAfter: true } as const;
+/** The user row every caller is made from, in Prisma's terms (the SQL below reads the same columns). */
+export const USER_SELECT = { id: true, username: true, email: true, displayName: true, role: true, disabled: true, sessionsValidAfter: true } as const;
+const ISSUED_SELECT = { id: true, linkId: true, kind: true, userId: true, callback: true, verifierHash: true, secretId: true, expiresAt: true, lastUsedAt: true } as const;
 
 function prismaReads(client: Db | Tx): FastReads {
   return {
@@ -56,6 +76,9 @@ function prismaReads(client: Db | Tx): FastReads {
     appSignerRow: () => client.appIdentity.findUnique({ where: { id: 1 }, select: { consumerKey: true, privateKeySecretId: true } }),
     accessToken: (userId, linkId) => client.oAuthAccessToken.findUnique({ where: { userId_linkId: { userId, linkId } }, select: { id: true, token: true, secretId: true, lastUsedAt: true } }),
     vaultSecret: (id) => client.vaultSecret.findUnique({ where: { id }, select: { id: true, purpose: true, sealed: true } }),
+    linkByConsumerKey: (consumerKey) => client.link.findUnique({ where: { inConsumerKey: consumerKey } }),
+    userByUsername: (username) => client.user.findUnique({ where: { username }, select: USER_SELECT }),
+    issuedToken: (tokenHash) => client.oAuthIssuedToken.findUnique({ where: { tokenHash }, select: ISSUED_SELECT }),
   };
 }
 
@@ -84,15 +107,22 @@ function toUser(row: SqlRow, prefix = ""): UserRow {
   };
 }
 
-/** Answers kept while the database is unchanged; emptied on any commit, and bounded. */
+function toLink(row: SqlRow | undefined): Link | null {
+  if (!row) return null;
+  for (const name of LINK_BOOLEANS) row[name] = row[name] === 1;
+  for (const name of LINK_DATES) row[name] = sqliteDate(row[name]);
+  return Object.freeze(row) as unknown as Link;
+}
+
+/** Answers kept while the tables they come from are unchanged (the CacheVersion counter), and bounded. */
 class UntilChanged {
   private version: unknown = undefined;
   private readonly answers = new Map<string, unknown>();
 
-  constructor(private readonly dataVersion: () => unknown) {}
+  constructor(private readonly cacheVersion: () => unknown) {}
 
   get<T>(key: string, read: () => T): T {
-    const version = this.dataVersion();
+    const version = this.cacheVersion();
     if (version !== this.version || this.answers.size > 5000) {
       this.answers.clear();
       this.version = version;
@@ -106,8 +136,8 @@ class UntilChanged {
 
 function sqliteReads(file: string): FastReads {
   const connection = new Database(file, { readonly: true, fileMustExist: true, timeout: 5000 });
-  const dataVersion = connection.prepare("PRAGMA data_version").pluck();
-  const kept = new UntilChanged(() => dataVersion.get());
+  const cacheVersion = connection.prepare(`SELECT "version" FROM "CacheVersion" WHERE "id" = 1`).pluck();
+  const kept = new UntilChanged(() => cacheVersion.get());
   const statements = {
     token: connection.prepare(
       `SELECT t."id" AS "id", t."revokedAt" AS "revokedAt", t."lastUsedAt" AS "lastUsedAt",
@@ -116,7 +146,12 @@ function sqliteReads(file: string): FastReads {
          FROM "ApiToken" t JOIN "User" u ON u."id" = t."userId" WHERE t."tokenHash" = ?`,
     ),
     user: connection.prepare(`SELECT "id", "username", "email", "displayName", "role", "disabled", "sessionsValidAfter" FROM "User" WHERE "id" = ?`),
+    userByUsername: connection.prepare(`SELECT "id", "username", "email", "displayName", "role", "disabled", "sessionsValidAfter" FROM "User" WHERE "username" = ?`),
     link: connection.prepare(`SELECT * FROM "Link" WHERE "id" = ?`),
+    linkByConsumerKey: connection.prepare(`SELECT * FROM "Link" WHERE "inConsumerKey" = ?`),
+    issued: connection.prepare(
+      `SELECT "id", "linkId", "kind", "userId", "callback", "verifierHash", "secretId", "expiresAt", "lastUsedAt" FROM "OAuthIssuedToken" WHERE "tokenHash" = ?`,
+    ),
     signer: connection.prepare(`SELECT "consumerKey", "privateKeySecretId" FROM "AppIdentity" WHERE "id" = 1`),
     accessToken: connection.prepare(`SELECT "id", "token", "secretId", "lastUsedAt" FROM "OAuthAccessToken" WHERE "userId" = ? AND "linkId" = ?`),
     secret: connection.prepare(`SELECT "id", "purpose", "sealed" FROM "VaultSecret" WHERE "id" = ?`),
@@ -135,12 +170,32 @@ function sqliteReads(file: string): FastReads {
       });
     },
     async linkById(id) {
-      return kept.get(`link:${id}`, () => {
-        const row = statements.link.get(id) as SqlRow | undefined;
+      return kept.get(`link:${id}`, () => toLink(statements.link.get(id) as SqlRow | undefined));
+    },
+    async linkByConsumerKey(consumerKey) {
+      return kept.get(`link-consumer:${consumerKey}`, () => toLink(statements.linkByConsumerKey.get(consumerKey) as SqlRow | undefined));
+    },
+    async userByUsername(username) {
+      return kept.get(`username:${username}`, () => {
+        const row = statements.userByUsername.get(username) as SqlRow | undefined;
+        return row ? Object.freeze(toUser(row)) : null;
+      });
+    },
+    async issuedToken(tokenHash) {
+      return kept.get(`issued:${tokenHash}`, () => {
+        const row = statements.issued.get(tokenHash) as SqlRow | undefined;
         if (!row) return null;
-        for (const name of LINK_BOOLEANS) row[name] = row[name] === 1;
-        for (const name of LINK_DATES) row[name] = sqliteDate(row[name]);
-        return Object.freeze(row) as unknown as Link;
+        return Object.freeze({
+          id: row.id as string,
+          linkId: row.linkId as string,
+          kind: row.kind as string,
+          userId: (row.userId as string | null) ?? null,
+          callback: (row.callback as string | null) ?? null,
+          verifierHash: (row.verifierHash as string | null) ?? null,
+          secretId: row.secretId as string,
+          expiresAt: sqliteDate(row.expiresAt)!,
+          lastUsedAt: sqliteDate(row.lastUsedAt),
+        });
       });
     },
     async appSignerRow() {

@@ -3,7 +3,8 @@ import type { Db } from "@/lib/db";
 import type { Link } from "@/lib/generated/prisma/client";
 import { trustProxy } from "@/lib/http/client-ip";
 import { OAuthProblemError, requestUrl, type Consumer } from "@/lib/oauth1";
-import { verifyIncoming } from "@/lib/oauth-provider/verify-incoming";
+import { incomingNonces, verifyIncoming } from "@/lib/oauth-provider/verify-incoming";
+import { readsFor, type UserRow } from "@/lib/fast-reads/fast-reads";
 import { issuedTokenStore, touchAccessToken } from "@/lib/oauth-provider/issued-tokens";
 
 /** A linked application's consumer, as the verifier sees it, with the link it belongs to. */
@@ -20,9 +21,9 @@ export interface SignedCall {
   body: Uint8Array | null;
 }
 
-/** Who an incoming OAuth request runs as, and how it got there. */
+/** Who an incoming OAuth request runs as (the user row, read once and checked active), and how it got there. */
 export interface OAuthIdentity {
-  userId: string;
+  user: UserRow;
   via: "oauth-2lo" | "oauth-2loi" | "oauth-3lo";
   consumerKey: string;
   linkId: string;
@@ -50,17 +51,19 @@ function publicKeyOf(pem: string): crypto.KeyObject {
 export function linkedConsumers(db: Db) {
   return {
     async findConsumer(key: string): Promise<LinkedConsumer | null> {
-      const link = await db.link.findUnique({ where: { inConsumerKey: key } });
+      const link = await readsFor(db).linkByConsumerKey(key);
       if (!link || !link.inEnabled || !link.inPublicKeyPem) return null;
       return { key, name: link.inConsumerName ?? link.name, publicKey: publicKeyOf(link.inPublicKeyPem), link };
     },
   };
 }
 
-async function activeUser(db: Db, where: { username: string }, problem: () => OAuthProblemError) {
-  const user = await db.user.findUnique({ where, select: { id: true, disabled: true } });
+/** The active user a request runs as, or the problem to refuse it with. */
+async function activeUser(db: Db, lookup: { id: string } | { username: string }, problem: () => OAuthProblemError): Promise<UserRow> {
+  const reads = readsFor(db);
+  const user = "id" in lookup ? await reads.userById(lookup.id) : await reads.userByUsername(lookup.username);
   if (!user || user.disabled) throw problem();
-  return user.id;
+  return user;
 }
 
 /** The request as the verifier needs it: the URL the client called, rebuilt from Host (and trusted forwarded headers). */
@@ -78,21 +81,22 @@ export function incomingRequest(call: SignedCall) {
  * problems); the settings are checked only after the signature, so they cannot be probed.
  */
 export async function authenticateOAuth(db: Db, call: SignedCall): Promise<OAuthIdentity> {
-  const verified = await verifyIncoming(incomingRequest(call), linkedConsumers(db), issuedTokenStore(db, "access"));
+  const verified = await verifyIncoming(incomingRequest(call), { consumers: linkedConsumers(db), tokens: issuedTokenStore(db, "access"), nonces: incomingNonces(db) });
   const link = verified.consumer.link;
   const base = { consumerKey: verified.consumer.key, linkId: link.id };
   if (verified.token) {
     if (!link.in3lo) throw new OAuthProblemError("permission_denied", { advice: `3-legged requests from "${link.name}" are not allowed here.` });
-    await touchAccessToken(db, verified.token.id);
-    return { ...base, userId: verified.token.userId!, via: "oauth-3lo" };
+    const user = await activeUser(db, { id: verified.token.userId! }, () => new OAuthProblemError("user_refused", { advice: "The person who authorized this token is not active here." }));
+    await touchAccessToken(db, verified.token);
+    return { ...base, user, via: "oauth-3lo" };
   }
   if (verified.requestorId !== null) {
     if (!link.inImpersonation) throw new OAuthProblemError("permission_denied", { advice: `"${link.name}" may not act as other users here (impersonation is off).` });
-    const userId = await activeUser(db, { username: verified.requestorId }, () => new OAuthProblemError("user_refused", { advice: `No active user "${verified.requestorId}" here.` }));
-    return { ...base, userId, via: "oauth-2loi" };
+    const user = await activeUser(db, { username: verified.requestorId }, () => new OAuthProblemError("user_refused", { advice: `No active user "${verified.requestorId}" here.` }));
+    return { ...base, user, via: "oauth-2loi" };
   }
   if (!link.in2lo) throw new OAuthProblemError("permission_denied", { advice: `2-legged requests from "${link.name}" are not allowed here.` });
   if (!link.inExecuteAs) throw new OAuthProblemError("permission_denied", { advice: `No user is set for 2-legged requests from "${link.name}".` });
-  const userId = await activeUser(db, { username: link.inExecuteAs }, () => new OAuthProblemError("user_refused", { advice: `The user 2-legged requests from "${link.name}" run as is not active.` }));
-  return { ...base, userId, via: "oauth-2lo" };
+  const user = await activeUser(db, { username: link.inExecuteAs }, () => new OAuthProblemError("user_refused", { advice: `The user 2-legged requests from "${link.name}" run as is not active.` }));
+  return { ...base, user, via: "oauth-2lo" };
 }

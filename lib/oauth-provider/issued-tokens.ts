@@ -5,6 +5,7 @@ import { AppError } from "@/lib/errors";
 import { recordAudit, type Actor } from "@/lib/audit/record";
 import { generateNonce, OAuthProblemError, type StoredToken, type TokenStore } from "@/lib/oauth1";
 import { readSecret, storeSecret } from "@/lib/vault/vault";
+import { readsFor } from "@/lib/fast-reads/fast-reads";
 
 /** Request tokens live 10 minutes, and are used once. */
 export const REQUEST_TOKEN_TTL_MS = 10 * 60 * 1000;
@@ -31,6 +32,7 @@ export interface IssuedToken extends StoredToken {
   userId: string | null;
   callback: string | null;
   verifierHash: string | null;
+  lastUsedAt: Date | null;
 }
 
 async function issue(tx: Db | Tx, data: { linkId: string; kind: "request" | "access"; userId?: string; callback?: string; ttlMs: number }) {
@@ -63,11 +65,13 @@ export function issueRequestToken(db: Db, link: Link, callback: string) {
 export function issuedTokenStore(db: Db, kind: "request" | "access"): TokenStore<IssuedToken> {
   return {
     async findToken(consumerKey, token) {
-      const row = await db.oAuthIssuedToken.findUnique({ where: { tokenHash: sha256(token) } });
+      const reads = readsFor(db);
+      const row = await reads.issuedToken(sha256(token));
       if (!row || row.kind !== kind) return null;
-      const link = await db.link.findUnique({ where: { id: row.linkId }, select: { inConsumerKey: true } });
+      const link = await reads.linkById(row.linkId);
       if (link?.inConsumerKey !== consumerKey) return null;
-      return { id: row.id, linkId: row.linkId, userId: row.userId, callback: row.callback, verifierHash: row.verifierHash, expiresAt: row.expiresAt, secret: (await readSecret(db, row.secretId)).toString("utf8") };
+      const { id, linkId, userId, callback, verifierHash, expiresAt, lastUsedAt } = row;
+      return { id, linkId, userId, callback, verifierHash, expiresAt, lastUsedAt, secret: (await readSecret(db, row.secretId)).toString("utf8") };
     },
   };
 }
@@ -120,9 +124,12 @@ export async function exchangeRequestToken(db: Db, request: IssuedToken, verifie
   });
 }
 
-/** Marks an access token used, at most once a minute. */
-export async function touchAccessToken(db: Db, id: string): Promise<void> {
-  await db.oAuthIssuedToken.updateMany({ where: { id, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: new Date(Date.now() - 60_000) } }] }, data: { lastUsedAt: new Date() } });
+const TOUCH_EVERY_MS = 60_000;
+
+/** Marks an access token used, at most once a minute (no write at all while the row says it was, a moment ago). */
+export async function touchAccessToken(db: Db, token: { id: string; lastUsedAt: Date | null }, now = Date.now()): Promise<void> {
+  if (token.lastUsedAt && now - token.lastUsedAt.getTime() < TOUCH_EVERY_MS) return;
+  await db.oAuthIssuedToken.updateMany({ where: { id: token.id, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: new Date(now - TOUCH_EVERY_MS) } }] }, data: { lastUsedAt: new Date(now) } });
 }
 
 /** The applications a person allowed to act as them here (incoming 3LO), newest first. */

@@ -1,7 +1,8 @@
 import crypto from "node:crypto";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/db";
-import { prismaNonceStore } from "@/lib/oauth-provider/nonce-store";
+import { prismaNonceStore, sqliteNonceStore } from "@/lib/oauth-provider/nonce-store";
+import { databaseUrl, sqliteFile } from "@/lib/env/paths";
 import { OAuthProblemError, signRequest, verifyRequest } from "@/lib/oauth1";
 
 describe("database nonce store", () => {
@@ -15,6 +16,22 @@ describe("database nonce store", () => {
     expect(outcomes.filter((o) => o === "ok")).toHaveLength(1);
     expect(outcomes.filter((o) => o === "nonce_used")).toHaveLength(7);
     expect(await db.oAuthNonce.count({ where: { consumerKey: "race-consumer" } })).toBe(1);
+  });
+
+  it("over SQLite's own statements, from two connections (two processes), still accepts exactly one copy", async () => {
+    const { publicKey, privateKey } = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 });
+    const consumer = { key: "race-consumer-sqlite", publicKey };
+    const stores = [sqliteNonceStore(sqliteFile(databaseUrl())), sqliteNonceStore(sqliteFile(databaseUrl()))];
+    const s = await signRequest({ method: "GET", url: "http://example.com/race" }, { key: consumer.key, privateKey });
+    const request = { method: "GET", url: s.url, headers: new Headers({ authorization: s.authorization }) };
+    const outcomes = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => verifyRequest(request, { consumers: { findConsumer: async () => consumer }, nonces: stores[i % 2]! }).then(() => "ok", (e: OAuthProblemError) => e.problem)),
+    );
+    expect(outcomes.filter((o) => o === "ok")).toHaveLength(1);
+    expect(outcomes.filter((o) => o === "nonce_used")).toHaveLength(9);
+    // The same table Prisma sees: reset and delete forget a consumer's nonces there.
+    expect(await db.oAuthNonce.count({ where: { consumerKey: consumer.key } })).toBe(1);
+    expect(await prismaNonceStore(db).isUsed(consumer.key, s.oauthParams.find(([n]) => n === "oauth_nonce")![1])).toBe(true);
   });
 
   it("keeps nonces per consumer and purges old ones", async () => {

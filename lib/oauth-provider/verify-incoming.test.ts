@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import { describe, expect, it, vi } from "vitest";
 import { log } from "@/lib/log";
 import { signRequest } from "@/lib/oauth1";
+import { memoryNonceStore } from "@/lib/oauth1/test-support";
 import { verifyIncoming } from "@/lib/oauth-provider/verify-incoming";
 
 describe("incoming verification", () => {
@@ -11,7 +12,7 @@ describe("incoming verification", () => {
     const s = await signRequest({ method: "GET", url: "http://example.com/a?x=1" }, { key: consumer.key, privateKey });
     const debug = vi.spyOn(log, "debug").mockImplementation(() => undefined);
     const tampered = { method: "GET", url: "http://example.com/a?x=2", headers: new Headers({ authorization: s.authorization }) };
-    await expect(verifyIncoming(tampered, { findConsumer: async () => consumer })).rejects.toMatchObject({ problem: "signature_invalid" });
+    await expect(verifyIncoming(tampered, { consumers: { findConsumer: async () => consumer }, nonces: memoryNonceStore() })).rejects.toMatchObject({ problem: "signature_invalid" });
     expect(debug).toHaveBeenCalledTimes(1);
     const [fields, message] = debug.mock.calls[0] as unknown as [Record<string, string>, string];
     expect(message).toMatch(/signature_invalid/);

@@ -1,7 +1,7 @@
-import { db } from "@/lib/db";
+import type { Db } from "@/lib/db";
 import { log } from "@/lib/log";
-import { verifyRequest, type Consumer, type ConsumerStore, type IncomingRequest, type StoredToken, type TokenStore } from "@/lib/oauth1";
-import { prismaNonceStore } from "@/lib/oauth-provider/nonce-store";
+import { verifyRequest, type Consumer, type ConsumerStore, type IncomingRequest, type NonceStore, type StoredToken, type TokenStore } from "@/lib/oauth1";
+import { nonceStoreFor } from "@/lib/oauth-provider/nonce-store";
 
 /** Accepted clock difference for incoming OAuth requests, seconds (OAUTH_TIMESTAMP_WINDOW_SECONDS). */
 export function timestampWindowSeconds(env: Record<string, string | undefined> = process.env): number {
@@ -9,18 +9,26 @@ export function timestampWindowSeconds(env: Record<string, string | undefined> =
   return Number.isInteger(n) && n >= 30 && n <= 3600 ? n : 300;
 }
 
-const nonces = prismaNonceStore(db, timestampWindowSeconds());
+/** The stores an incoming request is verified against. */
+export interface IncomingStores<C extends Consumer, T extends StoredToken> {
+  consumers: ConsumerStore<C>;
+  tokens?: TokenStore<T>;
+  nonces: NonceStore;
+}
+
+/** This app's nonce store for `db`, with the configured window. */
+export function incomingNonces(db: Db): NonceStore {
+  return nonceStoreFor(db, timestampWindowSeconds());
+}
 
 /**
- * Verifies an incoming OAuth request against this app's stores: nonces in the database, the
- * configured window, and on `signature_invalid` the base string we computed logged at debug level
- * (never a key) so an admin can compare it with the remote's.
+ * Verifies an incoming OAuth request against the given stores and the configured window; on
+ * `signature_invalid` the base string we computed is logged at debug level (never a key) so an
+ * admin can compare it with the remote's.
  */
-export function verifyIncoming<C extends Consumer, T extends StoredToken>(request: IncomingRequest, consumers: ConsumerStore<C>, tokens?: TokenStore<T>) {
+export function verifyIncoming<C extends Consumer, T extends StoredToken>(request: IncomingRequest, stores: IncomingStores<C, T>) {
   return verifyRequest(request, {
-    consumers,
-    tokens,
-    nonces,
+    ...stores,
     timestampWindowSeconds: timestampWindowSeconds(),
     onSignatureInvalid: ({ baseString, consumerKey, signatureMethod }) =>
       log.debug({ consumerKey, signatureMethod, baseString }, "oauth signature_invalid: the base string we computed"),

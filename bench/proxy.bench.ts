@@ -12,12 +12,13 @@
  * BENCH_SECONDS (default 3) per measurement, BENCH_ROUNDS (default 3) interleaved rounds (best kept); BENCH_PORT (default 3300) for the app;
  * BENCH_CPU_PROF=<dir> writes the app's CPU profile there (open it in Chrome's DevTools).
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import autocannon from "autocannon";
 import { Pool } from "undici";
+import { appApi, cpuMs, start } from "./support";
 
 const root = path.resolve(import.meta.dirname, "..");
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
@@ -37,56 +38,6 @@ const CONCURRENCIES = [1, 32] as const;
 const LINK_CAP = Number(process.env.BENCH_LINK_CAP ?? 32);
 /** BENCH_ONLY=proxy2lo,reference runs only those scenarios (for profiling; no ratios then). */
 const ONLY = process.env.BENCH_ONLY?.split(",");
-const children: ChildProcess[] = [];
-
-function stopAll() {
-  for (const child of children) child.kill("SIGTERM");
-}
-process.on("exit", stopAll);
-process.on("SIGINT", () => process.exit(130));
-
-/** CPU time (user + system) a process has used so far, in ms, from /proc (Linux). */
-function cpuMs(pid: number | undefined): number {
-  try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ = 100)
-  } catch {
-    return Number.NaN;
-  }
-}
-
-/** Starts a process and resolves with what `ready` extracts from its output (and the pid). */
-function start(command: string, args: string[], env: Record<string, string>, ready: RegExp, timeoutMs = 300_000): Promise<RegExpExecArray & { pid?: number }> {
-  const child = spawn(command, args, { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-  children.push(child);
-  let output = "";
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${path.basename(args[0] ?? command)} did not start in time:\n${output.slice(-2000)}`)), timeoutMs);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = ready.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(Object.assign(match, { pid: child.pid }));
-      }
-    };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.once("exit", (code) => reject(new Error(`${path.basename(args[0] ?? command)} exited (${code}):\n${output.slice(-2000)}`)));
-  });
-}
-
-async function api(pathname: string, token: string, init: { method?: string; body?: unknown } = {}) {
-  const response = await fetch(`http://127.0.0.1:${APP_PORT}${pathname}`, {
-    method: init.method ?? "GET",
-    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-  });
-  const json = await response.json();
-  if (!response.ok) throw new Error(`${init.method ?? "GET"} ${pathname} answered ${response.status}: ${JSON.stringify(json)}`);
-  return json;
-}
-
 interface Figures {
   rps: number;
   p50: number;
@@ -145,6 +96,8 @@ function rawSignaturesPerSecond(privateKey: crypto.KeyObject): number {
   }
   return Math.round(n / (Number(process.hrtime.bigint() - start) / 1e9));
 }
+
+const api = (pathname: string, token: string, init: { method?: string; body?: unknown } = {}) => appApi(APP_PORT, pathname, token, init);
 
 async function main() {
   const { privateKey } = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 });

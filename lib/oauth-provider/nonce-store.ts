@@ -65,14 +65,17 @@ export function sqliteNonceStore(file: string, windowSeconds = 300): NonceStore 
   };
 }
 
-const stores = new Map<string, NonceStore>();
+const stores = new WeakMap<object, Map<number, NonceStore>>();
 
-/** The nonce store for `db`: prepared statements for the process-wide client on SQLite, else Prisma. */
+/** The nonce store for `db` (one per client and window): prepared statements for the process-wide client on SQLite, else Prisma. */
 export function nonceStoreFor(db: Db, windowSeconds: number): NonceStore {
-  const url = databaseUrl();
-  if (db !== processDb || databaseKind(url) !== "sqlite") return prismaNonceStore(db, windowSeconds);
-  const key = `${sqliteFile(url)}:${windowSeconds}`;
-  let store = stores.get(key);
-  if (!store) stores.set(key, (store = sqliteNonceStore(sqliteFile(url), windowSeconds)));
+  let byWindow = stores.get(db);
+  if (!byWindow) stores.set(db, (byWindow = new Map()));
+  let store = byWindow.get(windowSeconds);
+  if (!store) {
+    const url = databaseUrl();
+    store = db === processDb && databaseKind(url) === "sqlite" ? sqliteNonceStore(sqliteFile(url), windowSeconds) : prismaNonceStore(db, windowSeconds);
+    byWindow.set(windowSeconds, store);
+  }
   return store;
 }

@@ -1,0 +1,138 @@
+/**
+ * `npm run bench:incoming`: one REST call (`GET /api/v1/myself`) authenticated three ways, in one run
+ * of the app as `npm start` runs it:
+ *   - bearer: a personal API token;
+ *   - oauth2lo: 2-legged OAuth RSA-SHA1 from a linked application (runs as the execute-as user);
+ *   - oauth3lo: 3-legged, with an access token this app issued through its own provider endpoints.
+ * BENCH_CONNECTIONS (16) keep-alive connections; every OAuth request is signed (its own nonce)
+ * before the clock starts, so the client's RSA cost is outside the timing. Each figure is the best
+ * of BENCH_ROUNDS (3) interleaved rounds of BENCH_SECONDS (3). Prints a table, then one JSON line
+ * with the ratios to the bearer rate (target: ≥ 0.8) and the app's CPU time per request.
+ */
+import { spawnSync } from "node:child_process";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import autocannon from "autocannon";
+import { signRequest } from "@/lib/oauth1";
+import { appApi, cpuMs, start } from "./support";
+
+const root = path.resolve(import.meta.dirname, "..");
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
+const APP_PORT = Number(process.env.BENCH_PORT ?? 3301);
+const DATA_DIR = path.join(root, ".tmp", "bench-incoming-data");
+const ADMIN = { username: "bench-admin", email: "bench@example.test", password: "bench admin password" };
+const BASE = `http://127.0.0.1:${APP_PORT}`;
+const CONSUMER_KEY = "bench:incoming";
+
+interface Figures {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  cpuMsPerRequest: number;
+}
+
+/** GET /api/v1/myself at CONNECTIONS, each request with the next Authorization header. */
+async function load(nextAuthorization: () => string, pid: number | undefined, seconds = SECONDS): Promise<Figures> {
+  const cpuBefore = cpuMs(pid);
+  const result = await autocannon({
+    url: BASE,
+    connections: CONNECTIONS,
+    duration: seconds,
+    requests: [{ method: "GET", path: "/api/v1/myself", setupRequest: (req) => ({ ...req, headers: { ...req.headers, authorization: nextAuthorization() } }) }],
+  });
+  const cpu = cpuMs(pid) - cpuBefore;
+  return {
+    rps: Math.round(result.requests.average),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts + result.non2xx,
+    cpuMsPerRequest: Math.round((cpu / Math.max(1, result.requests.total)) * 1000) / 1000,
+  };
+}
+
+/** `count` signed Authorization headers for GET /api/v1/myself, each with its own nonce. */
+async function presign(count: number, privateKey: crypto.KeyObject, token?: { key: string; secret: string }): Promise<string[]> {
+  const out: string[] = [];
+  for (let i = 0; i < count; i += 64) {
+    const batch = await Promise.all(
+      Array.from({ length: Math.min(64, count - i) }, () => signRequest({ method: "GET", url: `${BASE}/api/v1/myself` }, { key: CONSUMER_KEY, privateKey }, token ? { token } : {})),
+    );
+    out.push(...batch.map((s) => s.authorization));
+  }
+  return out;
+}
+
+/** An OAuth-signed form POST to one of the provider endpoints; its form answer, parsed. */
+async function providerPost(pathname: string, privateKey: crypto.KeyObject, options: Parameters<typeof signRequest>[2]) {
+  const signed = await signRequest({ method: "POST", url: `${BASE}${pathname}` }, { key: CONSUMER_KEY, privateKey }, options);
+  const response = await fetch(`${BASE}${pathname}`, { method: "POST", headers: { authorization: signed.authorization } });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`POST ${pathname} answered ${response.status}: ${text}`);
+  return new URLSearchParams(text);
+}
+
+async function main() {
+  fs.rmSync(DATA_DIR, { recursive: true, force: true });
+  const env = { PORT: String(APP_PORT), HOST: "127.0.0.1", DATA_DIR, ADMIN_USERNAME: ADMIN.username, ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, LOG_LEVEL: "warn", NODE_ENV: "production" as const };
+  console.error("bench: starting the app as `npm start` does (builds first if the sources changed)…");
+  const app = await start("node", [path.join(root, "scripts", "start.mjs")], env, /is serving on/);
+  const tokenRun = spawnSync(path.join(root, "node_modules", ".bin", "tsx"), [path.join(root, "scripts", "admin.ts"), "token", "create", "--username", ADMIN.username, "--name", "bench"], { cwd: root, env: { ...process.env, ...env }, encoding: "utf8" });
+  if (tokenRun.status !== 0) throw new Error(`token create failed: ${tokenRun.stderr}`);
+  const bearer = `Bearer ${tokenRun.stdout.trim()}`;
+
+  // The linked application: 2LO runs as the admin, 3LO as whoever allowed it.
+  const { publicKey, privateKey } = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const link = await appApi(APP_PORT, "/api/v1/links", tokenRun.stdout.trim(), { method: "POST", body: { name: "Bench linked application", type: "generic", rpcUrl: "http://127.0.0.1:9" } });
+  await appApi(APP_PORT, `/api/v1/links/${link.id}/incoming`, tokenRun.stdout.trim(), {
+    method: "PUT",
+    body: { consumerKey: CONSUMER_KEY, consumerName: "Bench", publicKey: publicKey.export({ type: "spki", format: "pem" }), threeLegged: true, twoLegged: true, executeAs: ADMIN.username, impersonation: false },
+  });
+  // 3LO through this app's own provider endpoints; the person's consent is given as the consent page would.
+  const requestToken = await providerPost("/plugins/servlet/oauth/request-token", privateKey, { callback: "oob" });
+  process.env.DATA_DIR = DATA_DIR;
+  const { db } = await import("@/lib/db");
+  const { decideRequestToken } = await import("@/lib/oauth-provider/issued-tokens");
+  const admin = await db.user.findUniqueOrThrow({ where: { username: ADMIN.username }, select: { id: true } });
+  const { verifier } = await decideRequestToken(db, admin.id, requestToken.get("oauth_token")!, true);
+  const access = await providerPost("/plugins/servlet/oauth/access-token", privateKey, { token: { key: requestToken.get("oauth_token")!, secret: requestToken.get("oauth_token_secret")! }, verifier: verifier! });
+  const accessToken = { key: access.get("oauth_token")!, secret: access.get("oauth_token_secret")! };
+  await db.$disconnect();
+
+  // Warm up (JIT, caches), and size the pre-signed pools from the bearer rate.
+  const warm = await load(() => bearer, app.pid, 1);
+  const perRound = Math.ceil(warm.rps * SECONDS * 1.6) + 500;
+  const results: Record<string, Figures> = {};
+  let errors = 0;
+  const keep = (name: string, f: Figures) => {
+    errors += f.errors;
+    if (!results[name] || f.rps > results[name]!.rps) results[name] = f;
+  };
+  for (let round = 0; round < ROUNDS; round++) {
+    const twoLegged = await presign(perRound, privateKey);
+    const threeLegged = await presign(perRound, privateKey, accessToken);
+    keep("bearer", await load(() => bearer, app.pid));
+    let i = 0;
+    keep("oauth2lo", await load(() => twoLegged[i++ % twoLegged.length]!, app.pid));
+    let j = 0;
+    keep("oauth3lo", await load(() => threeLegged[j++ % threeLegged.length]!, app.pid));
+  }
+
+  const ratio = (a: number, b: number) => Math.round((a / b) * 1000) / 1000;
+  const ratios = { oauth2loVsBearer: ratio(results.oauth2lo!.rps, results.bearer!.rps), oauth3loVsBearer: ratio(results.oauth3lo!.rps, results.bearer!.rps) };
+  const targets = { incomingAtLeast08xBearer: ratios.oauth2loVsBearer >= 0.8 && ratios.oauth3loVsBearer >= 0.8, zeroErrors: errors === 0 };
+  const rows = Object.entries(results).map(([name, f]) => `${name.padEnd(10)} ${String(f.rps).padStart(8)} ${f.p50.toFixed(2).padStart(8)} ${f.p99.toFixed(2).padStart(8)} ${String(f.errors).padStart(7)} ${f.cpuMsPerRequest.toFixed(3).padStart(11)}`);
+  console.log([`GET /api/v1/myself at ${CONNECTIONS} connections`, "caller        req/s   p50 ms   p99 ms  errors  cpu ms/req", ...rows].join("\n"));
+  console.log(`targets: incoming OAuth ≥ 0.8× bearer: ${targets.incomingAtLeast08xBearer} (2LO ${ratios.oauth2loVsBearer}, 3LO ${ratios.oauth3loVsBearer}); zero errors: ${targets.zeroErrors}`);
+  console.log(JSON.stringify({ bench: "incoming", seconds: SECONDS, rounds: ROUNDS, connections: CONNECTIONS, results, ratios, errors, targets }));
+}
+
+main()
+  .then(() => process.exit(0))
+  .catch((error) => {
+    console.error(error instanceof Error ? error.stack : error);
+    process.exit(1);
+  });

@@ -3,20 +3,14 @@ import { Agent, request } from "undici";
 import type { Db } from "@/lib/db";
 import type { Link } from "@/lib/generated/prisma/client";
 import { AppError } from "@/lib/errors";
-import type { Caller } from "@/lib/auth/caller";
-import { appSigner } from "@/lib/identity/app-identity";
+import { outgoingCredentials, type OutgoingCredentials } from "@/lib/links/outgoing-credentials";
+import { authorizationRequired, isServer, type AuthLevel, type LinkCaller } from "@/lib/links/auth-level";
 import { classifyNetworkError } from "@/lib/links/remote-fetch";
 import { parseProblemReport, signRequest } from "@/lib/oauth1";
 import { log } from "@/lib/log";
-import { accessTokenFor, dropAccessToken } from "@/lib/links/three-legged";
+import { dropAccessToken } from "@/lib/links/three-legged";
 import { isRelayedHeader } from "@/lib/links/relayed-headers";
 import { cancelled, ConcurrencyLimiter, isRetryableError, isRetryableMethod, isRetryableStatus, linkLimiter, retryDelay, retryPolicy, type RetryPolicy } from "@/lib/links/resilience";
-
-/** How a request through a link is authenticated. `none`: the link's outgoing OAuth is off. */
-export type AuthLevel = "3lo" | "2loi" | "2lo" | "none";
-
-/** Who a request is made for: a person, or server-side code (optionally acting for a username). */
-export type LinkCaller = Caller | { server: true; username?: string };
 
 export interface LinkRequest {
   method: string;
@@ -36,44 +30,6 @@ export interface LinkFetchOptions {
   limiter?: ConcurrencyLimiter;
   /** The caller went away: leave the link's queue, abort the exchange, skip the retries. */
   signal?: AbortSignal;
-}
-
-const isServer = (as: LinkCaller): as is { server: true; username?: string } => "server" in as;
-
-/** Where a person starts the 3-legged dance for a link (GET, in the browser). */
-export function authorizePath(link: { id: string }, returnTo?: string): string {
-  return `/api/v1/links/${encodeURIComponent(link.id)}/authorize${returnTo ? `?returnTo=${encodeURIComponent(returnTo)}` : ""}`;
-}
-
-export function authorizationRequired(link: Link, why = "needs you to authorize this app first (3-legged OAuth)"): AppError {
-  return new AppError("authorization_required", `"${link.name}" ${why}.`, { extra: { authorizeUrl: authorizePath(link) } });
-}
-
-/**
- * Chooses the authentication as Atlassian's authenticated request factory does: the caller's own
- * 3LO token, else 2LO with impersonation as the caller, else plain 2LO when this caller may use
- * it (admins and server code, or every user where the link allows it: it runs as a fixed remote
- * user). A caller never gains more through a link than they could do themselves.
- */
-export function chooseAuthLevel(link: Link, as: LinkCaller, demand?: Exclude<AuthLevel, "none">, has3loToken = false): AuthLevel {
-  if (!link.outEnabled) {
-    if (demand) throw new AppError("forbidden", `Outgoing OAuth is off for "${link.name}".`);
-    return "none";
-  }
-  const username = as.username;
-  const may = {
-    "3lo": link.out3lo && has3loToken,
-    "2loi": link.outImpersonation && !!username,
-    "2lo": link.out2lo && (isServer(as) || as.role === "ADMIN" || link.out2loUsers),
-  };
-  if (demand) {
-    if (!may[demand]) throw new AppError("forbidden", `${demand.toUpperCase()} is not allowed for this caller on "${link.name}".`);
-    return demand;
-  }
-  const level = (["3lo", "2loi", "2lo"] as const).find((l) => may[l]);
-  if (level) return level;
-  if (link.out3lo && !isServer(as)) throw authorizationRequired(link);
-  throw new AppError("forbidden", `No authentication configured on "${link.name}" is open to this caller.`);
 }
 
 const HOP_BY_HOP = ["connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host", "content-length"];
@@ -115,13 +71,13 @@ export function toWebResponse(relayed: RelayedResponse): Response {
 
 /** `linkFetch` without the web Response around it: the proxy relays the remote's stream as it is. */
 export async function linkRelay(db: Db, link: Link, req: LinkRequest, options: LinkFetchOptions): Promise<RelayedResponse> {
-  const person = isServer(options.as) ? null : options.as;
-  const token = person && link.outEnabled && link.out3lo ? await accessTokenFor(db, person.id, link.id) : null;
-  const level = chooseAuthLevel(link, options.as, options.level, !!token);
-  const response = await fetchWithRetries(db, link, req, level, options, token);
+  // Resolved once per request: a retry only signs again.
+  const credentials = await outgoingCredentials(db, link, options.as, options.level);
+  const response = await fetchWithRetries(db, link, req, credentials, options);
   // A refused access token is dropped: the person is asked to authorize again.
   const problem = response.headers.get("x-applink-oauth-problem");
-  if (level === "3lo" && person && (problem === "token_rejected" || problem === "token_expired")) {
+  const person = isServer(options.as) ? null : options.as;
+  if (credentials.level === "3lo" && person && (problem === "token_rejected" || problem === "token_expired")) {
     // The remote's answer is not relayed: stop reading it (its abort is expected, not an error).
     response.body?.once("error", () => undefined).destroy();
     await dropAccessToken(db, person.id, link.id);
@@ -143,11 +99,11 @@ function dispatcherFor(connectMs: number): Agent {
 }
 
 /** What one attempt sends: signed anew (fresh nonce and timestamp) every time it is tried. */
-async function prepareAttempt(db: Db, req: LinkRequest, level: AuthLevel, options: LinkFetchOptions, token: { key: string; secret: string } | null) {
+async function prepareAttempt(req: LinkRequest, credentials: OutgoingCredentials, options: LinkFetchOptions) {
   const headers = forwardable(req.headers);
   let url = req.url;
-  if (level !== "none") {
-    const signer = await appSigner(db);
+  const { level, signer, token } = credentials;
+  if (signer) {
     const signed = await signRequest(
       { method: req.method, url, contentType: req.headers?.get("content-type"), body: req.body && req.body.length ? req.body : null },
       { key: signer.consumerKey, privateKey: signer.privateKey },
@@ -177,7 +133,7 @@ function send(req: LinkRequest, prepared: { url: string; headers: Record<string,
   });
 }
 
-async function fetchWithRetries(db: Db, link: Link, req: LinkRequest, level: AuthLevel, options: LinkFetchOptions, token: { key: string; secret: string } | null): Promise<RelayedResponse> {
+async function fetchWithRetries(db: Db, link: Link, req: LinkRequest, credentials: OutgoingCredentials, options: LinkFetchOptions): Promise<RelayedResponse> {
   const policy = retryPolicy(options.retry);
   const retryable = isRetryableMethod(req.method, policy);
   const limiter = options.limiter ?? linkLimiter;
@@ -186,7 +142,7 @@ async function fetchWithRetries(db: Db, link: Link, req: LinkRequest, level: Aut
   const pause = (ms: number) => untilAborted(policy.sleep(ms), options.signal);
   for (let attempt = 0; ; attempt++) {
     const last = !retryable || attempt >= policy.delaysMs.length;
-    const prepared = await prepareAttempt(db, req, level, options, token);
+    const prepared = await prepareAttempt(req, credentials, options);
     let response;
     try {
       // Only the exchange holds one of the link's slots: not the signing, not a retry's wait.

@@ -6,7 +6,7 @@ import { IncomingForm, OutgoingForm } from "@/components/links/direction-forms";
 import { authSummary } from "@/components/links/auth-summary";
 import { buttonVariants } from "@/components/ui/button";
 import { Card, PageHeader } from "@/components/ui/card";
-import { authorizePath } from "@/lib/links/link-fetch";
+import { authorizePath } from "@/lib/links/auth-level";
 import { problemAdvice } from "@/lib/links/problem-advice";
 import { CopyField } from "@/components/ui/copy-field";
 import { Lozenge } from "@/components/ui/lozenge";

@@ -1,0 +1,25 @@
+import type { Db } from "@/lib/db";
+import type { Link } from "@/lib/generated/prisma/client";
+import { appSigner, type AppSigner } from "@/lib/identity/app-identity";
+import { chooseAuthLevel, isServer, type AuthLevel, type LinkCaller } from "@/lib/links/auth-level";
+import { accessTokenFor } from "@/lib/links/three-legged";
+
+/** How a request through a link will be signed: the level, this app's signer, and the person's 3LO token. */
+export interface OutgoingCredentials {
+  level: AuthLevel;
+  /** Null when the link's outgoing OAuth is off (nothing is signed). */
+  signer: AppSigner | null;
+  /** The caller's own access token, for 3LO. */
+  token: { key: string; secret: string } | null;
+}
+
+/**
+ * Everything a request through `link` is signed with, resolved once per request (a retry signs
+ * again with the same credentials): the caller's 3LO token when the link has 3LO, the level the
+ * policy allows (`chooseAuthLevel`), and this app's signer when anything is signed.
+ */
+export async function outgoingCredentials(db: Db, link: Link, as: LinkCaller, demand?: Exclude<AuthLevel, "none">): Promise<OutgoingCredentials> {
+  const token = !isServer(as) && link.outEnabled && link.out3lo ? await accessTokenFor(db, as.id, link.id) : null;
+  const level = chooseAuthLevel(link, as, demand, !!token);
+  return { level, signer: level === "none" ? null : await appSigner(db), token: level === "3lo" ? token : null };
+}

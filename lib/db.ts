@@ -13,7 +13,7 @@ function createClient() {
   return new PrismaClient({
     adapter: new PrismaBetterSQLite3({ url }),
     // Secret columns are left out of every ordinary read; code that needs one asks for it.
-    omit: { user: { passwordHash: true }, apiToken: { tokenHash: true } },
+    omit: { user: { passwordHash: true }, apiToken: { tokenHash: true }, oAuthIssuedToken: { tokenHash: true, verifierHash: true }, oAuthRequestToken: { bindingHash: true }, vaultSecret: { sealed: true } },
   });
 }
 

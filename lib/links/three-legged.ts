@@ -79,7 +79,7 @@ export async function startAuthorization(db: Db, link: Link, caller: Caller, { c
  * (person, link). The request token is single-use either way.
  */
 export async function completeAuthorization(db: Db, link: Link, caller: Caller, { oauthToken, verifier, binding }: { oauthToken: string; verifier: string; binding: string | undefined }) {
-  const pending = await db.oAuthRequestToken.findUnique({ where: { token: oauthToken } });
+  const pending = await db.oAuthRequestToken.findUnique({ where: { token: oauthToken }, omit: { bindingHash: false } });
   const bindingOk = !!pending && !!binding && crypto.timingSafeEqual(sha256(binding), Buffer.from(pending.bindingHash, "hex"));
   if (!pending || pending.userId !== caller.id || pending.linkId !== link.id || !bindingOk) {
     throw new AppError("forbidden", "This authorization was not started by you in this browser. Start it again from the link.");

@@ -41,7 +41,7 @@ describe("vault", () => {
   it("refuses a tampered row or a row's ciphertext copied into another", async () => {
     const a = await storeSecret(db, "test", "alpha");
     const b = await storeSecret(db, "test", "bravo");
-    const rowA = await db.vaultSecret.findUniqueOrThrow({ where: { id: a } });
+    const rowA = await db.vaultSecret.findUniqueOrThrow({ where: { id: a }, select: { sealed: true } });
     await db.vaultSecret.update({ where: { id: b }, data: { sealed: rowA.sealed } });
     await expect(readSecret(db, b)).rejects.toBeInstanceOf(VaultError);
     const flipped = rowA.sealed.slice(0, -2) + (rowA.sealed.endsWith("AA") ? "BB" : "AA");

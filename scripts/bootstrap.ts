@@ -15,7 +15,7 @@ import { fieldErrors } from "@/lib/validation/fields";
 async function main() {
   // The data folder 0700 and its files 0600 (the database was just created or migrated).
   restrictDataDir();
-  // SQLite in write-ahead-log mode: readers (the proxy's fast reads) never wait for a writer, and a
+  // SQLite in write-ahead-log mode: readers (the hot-read cache, lib/db/cached-reads.ts) never wait for a writer, and a
   // read costs less. The mode is kept in the database file.
   if (databaseKind() === "sqlite") await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");
   sessionSecret();

@@ -4,18 +4,15 @@ import type { Db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import type { Actor } from "@/lib/audit/record";
 import { authenticateApiToken } from "@/lib/tokens/api-tokens";
-import { readsFor, type UserRow } from "@/lib/fast-reads/fast-reads";
+import { cachedReads, type UserRow } from "@/lib/db/cached-reads";
 import { authenticateOAuth, isOAuthSigned } from "@/lib/oauth-provider/incoming-caller";
 import { sessionCookieName, secureCookies } from "@/lib/auth/session-cookie";
 import { sessionSecret } from "@/lib/env/secret-file";
 import type { Role } from "@/lib/validation/fields";
 
 /** Who is calling, as every route, page and server action sees it. Always read fresh from the database. */
-export interface Caller extends Actor {
+export interface Caller extends Actor, Pick<UserRow, "id" | "username" | "email" | "displayName"> {
   id: string;
-  username: string;
-  email: string;
-  displayName: string;
   role: Role;
   via: "session" | "token" | "oauth-2lo" | "oauth-2loi" | "oauth-3lo";
   /** For OAuth callers: the linked application's consumer key. */
@@ -77,7 +74,7 @@ async function sessionCaller(db: Db, headers: Headers): Promise<Caller | null> {
   });
   const uid = typeof jwt?.uid === "string" ? jwt.uid : null;
   if (!uid) return null;
-  const user = await readsFor(db).userById(uid);
+  const user = await cachedReads(db).userById(uid);
   if (!user || user.disabled) return null;
   const signedInAt = typeof jwt?.authAt === "number" ? jwt.authAt : 0;
   if (signedInAt < user.sessionsValidAfter.getTime()) return null;

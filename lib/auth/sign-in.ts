@@ -1,4 +1,5 @@
 import type { Db } from "@/lib/db";
+import type { UserRow } from "@/lib/db/cached-reads";
 import { DUMMY_HASH, verifyPassword } from "@/lib/auth/password";
 import { checkThrottle, recordFailure, recordSuccess } from "@/lib/auth/throttle";
 import { log } from "@/lib/log";
@@ -24,13 +25,7 @@ export class SignInError extends Error {
   }
 }
 
-export interface SignedInUser {
-  id: string;
-  username: string;
-  email: string;
-  displayName: string;
-  role: string;
-}
+export type SignedInUser = Pick<UserRow, "id" | "username" | "email" | "displayName" | "role">;
 
 /**
  * Checks a username and password. Messages never tell whether a username exists: an unknown name

@@ -3,7 +3,7 @@ import type { Db } from "@/lib/db";
 import { generateRsaKeyPair, privateKeyPem, publicKeyBase64, publicKeyFingerprint, publicKeyPem } from "@/lib/crypto/rsa-keys";
 import { readSecret, storeSecret } from "@/lib/vault/vault";
 import type { Env } from "@/lib/env/paths";
-import { readsFor } from "@/lib/fast-reads/fast-reads";
+import { cachedReads } from "@/lib/db/cached-reads";
 
 /** This instance as remote admins see it: what they enter on their side of a link. */
 export interface AppIdentityView {
@@ -81,7 +81,7 @@ let cached: { secretId: string; signer: AppSigner } | null = null;
  * only when the row names a different secret than last time.
  */
 export async function appSigner(db: Db): Promise<AppSigner> {
-  let row = await readsFor(db).appSignerRow();
+  let row = await cachedReads(db).appSignerRow();
   if (!row) {
     await ensureAppIdentity(db);
     row = await db.appIdentity.findUniqueOrThrow({ where: { id: IDENTITY_ID }, select: { consumerKey: true, privateKeySecretId: true } });

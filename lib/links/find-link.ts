@@ -4,8 +4,13 @@ import { AppError } from "@/lib/errors";
 import type { z } from "zod";
 import type { listLinksSchema } from "@/lib/links/schemas";
 
+/** One link by id, or null: the one read path for a link (pages, routes, actions). */
+export function findLink(client: Db | Tx, id: string): Promise<Link | null> {
+  return client.link.findUnique({ where: { id } });
+}
+
 export async function findLinkOrThrow(client: Db | Tx, id: string): Promise<Link> {
-  const link = await client.link.findUnique({ where: { id } });
+  const link = await findLink(client, id);
   if (!link) throw new AppError("not_found", "No such link.");
   return link;
 }

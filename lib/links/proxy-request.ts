@@ -1,7 +1,7 @@
 import type { Db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import type { Caller } from "@/lib/auth/caller";
-import { readsFor } from "@/lib/fast-reads/fast-reads";
+import { cachedReads } from "@/lib/db/cached-reads";
 import { linkRelay, type RelayedResponse } from "@/lib/links/link-fetch";
 import { proxyTarget } from "@/lib/links/proxy-path";
 
@@ -25,7 +25,7 @@ export interface ProxyRequest {
 
 /** `ANY /api/v1/links/{id}/proxy/{path…}`: forwards under the link's RPC URL, signed for the caller. */
 export async function proxyThroughLink(db: Db, request: ProxyRequest, caller: Caller): Promise<RelayedResponse> {
-  const link = await readsFor(db).linkById(request.linkId);
+  const link = await cachedReads(db).linkById(request.linkId);
   if (!link) throw new AppError("not_found", "No such link.");
   const url = proxyTarget(link.rpcUrl, request.subPath, request.rawQuery);
   const body = request.method !== "GET" && request.method !== "HEAD" ? await request.readBody() : null;

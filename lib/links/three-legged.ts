@@ -6,7 +6,7 @@ import { AppError } from "@/lib/errors";
 import { recordAudit } from "@/lib/audit/record";
 import type { Caller } from "@/lib/auth/caller";
 import { appSigner } from "@/lib/identity/app-identity";
-import { readsFor } from "@/lib/fast-reads/fast-reads";
+import { cachedReads } from "@/lib/db/cached-reads";
 import { classifyNetworkError } from "@/lib/links/remote-fetch";
 import { outgoingJson } from "@/lib/links/serialize";
 import { parseFormEncoded, parseProblemReport, signRequest, type SignOptions } from "@/lib/oauth1";
@@ -111,7 +111,7 @@ export async function completeAuthorization(db: Db, link: Link, caller: Caller, 
 
 /** The caller's access token for a link, opened from the vault, or null. */
 export async function accessTokenFor(db: Db, userId: string, linkId: string): Promise<{ key: string; secret: string } | null> {
-  const row = await readsFor(db).accessToken(userId, linkId);
+  const row = await cachedReads(db).accessToken(userId, linkId);
   if (!row) return null;
   // Written at most once a minute: a write per request would cost more than the request.
   if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000) {
@@ -121,6 +121,11 @@ export async function accessTokenFor(db: Db, userId: string, linkId: string): Pr
 }
 
 /** Forgets a person's access token for a link (revoked by them, or refused by the remote). */
+/** Whether this person holds an access token for this link (has authorized it, 3LO). */
+export async function hasAuthorized(db: Db, userId: string, linkId: string): Promise<boolean> {
+  return (await cachedReads(db).accessToken(userId, linkId)) !== null;
+}
+
 export async function dropAccessToken(db: Db, userId: string, linkId: string): Promise<boolean> {
   const row = await db.oAuthAccessToken.findUnique({ where: { userId_linkId: { userId, linkId } } });
   if (!row) return false;

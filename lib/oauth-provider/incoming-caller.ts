@@ -4,7 +4,7 @@ import type { Link } from "@/lib/generated/prisma/client";
 import { trustProxy } from "@/lib/http/client-ip";
 import { OAuthProblemError, requestUrl, type Consumer } from "@/lib/oauth1";
 import { incomingNonces, verifyIncoming } from "@/lib/oauth-provider/verify-incoming";
-import { readsFor, type UserRow } from "@/lib/fast-reads/fast-reads";
+import { cachedReads, type UserRow } from "@/lib/db/cached-reads";
 import { issuedTokenStore, touchAccessToken } from "@/lib/oauth-provider/issued-tokens";
 
 /** A linked application's consumer, as the verifier sees it, with the link it belongs to. */
@@ -51,7 +51,7 @@ function publicKeyOf(pem: string): crypto.KeyObject {
 export function linkedConsumers(db: Db) {
   return {
     async findConsumer(key: string): Promise<LinkedConsumer | null> {
-      const link = await readsFor(db).linkByConsumerKey(key);
+      const link = await cachedReads(db).linkByConsumerKey(key);
       if (!link || !link.inEnabled || !link.inPublicKeyPem) return null;
       return { key, name: link.inConsumerName ?? link.name, publicKey: publicKeyOf(link.inPublicKeyPem), link };
     },
@@ -60,7 +60,7 @@ export function linkedConsumers(db: Db) {
 
 /** The active user a request runs as, or the problem to refuse it with. */
 async function activeUser(db: Db, lookup: { id: string } | { username: string }, problem: () => OAuthProblemError): Promise<UserRow> {
-  const reads = readsFor(db);
+  const reads = cachedReads(db);
   const user = "id" in lookup ? await reads.userById(lookup.id) : await reads.userByUsername(lookup.username);
   if (!user || user.disabled) throw problem();
   return user;

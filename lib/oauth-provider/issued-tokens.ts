@@ -5,7 +5,7 @@ import { AppError } from "@/lib/errors";
 import { recordAudit, type Actor } from "@/lib/audit/record";
 import { generateNonce, OAuthProblemError, type StoredToken, type TokenStore } from "@/lib/oauth1";
 import { readSecret, storeSecret } from "@/lib/vault/vault";
-import { readsFor } from "@/lib/fast-reads/fast-reads";
+import { cachedReads } from "@/lib/db/cached-reads";
 
 /** Request tokens live 10 minutes, and are used once. */
 export const REQUEST_TOKEN_TTL_MS = 10 * 60 * 1000;
@@ -65,7 +65,7 @@ export function issueRequestToken(db: Db, link: Link, callback: string) {
 export function issuedTokenStore(db: Db, kind: "request" | "access"): TokenStore<IssuedToken> {
   return {
     async findToken(consumerKey, token) {
-      const reads = readsFor(db);
+      const reads = cachedReads(db);
       const row = await reads.issuedToken(sha256(token));
       if (!row || row.kind !== kind) return null;
       const link = await reads.linkById(row.linkId);

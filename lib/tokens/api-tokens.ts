@@ -3,7 +3,7 @@ import type { Db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { recordAudit, type Actor } from "@/lib/audit/record";
 import { tokenNameSchema } from "@/lib/validation/fields";
-import { readsFor } from "@/lib/fast-reads/fast-reads";
+import { cachedReads } from "@/lib/db/cached-reads";
 
 /** Tokens look like `ala_<43 base64url characters>` (256 random bits): recognisable in a leak scan. */
 export const TOKEN_PREFIX = "ala_";
@@ -92,7 +92,7 @@ const LAST_USED_RESOLUTION_MS = 60_000;
 /** The active user a bearer token belongs to, or null for an unknown, revoked or disabled one. */
 export async function authenticateApiToken(db: Db, token: string, now = new Date()) {
   if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) return null;
-  const row = await readsFor(db).apiTokenByHash(hashToken(token));
+  const row = await cachedReads(db).apiTokenByHash(hashToken(token));
   if (!row || row.revokedAt || row.user.disabled) return null;
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
     await db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: now } });

@@ -1,13 +1,9 @@
 import type { Role } from "@/lib/validation/fields";
+import type { UserRow } from "@/lib/db/cached-reads";
 
 /** What the app shows of a user anywhere: never the password hash. */
-export interface PublicUser {
-  id: string;
-  username: string;
-  email: string;
-  displayName: string;
+export interface PublicUser extends Pick<UserRow, "id" | "username" | "email" | "displayName" | "disabled"> {
   role: Role;
-  disabled: boolean;
   createdAt: Date;
 }
 

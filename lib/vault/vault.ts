@@ -4,7 +4,7 @@ import path from "node:path";
 import type { Db, Tx } from "@/lib/db";
 import { masterKeyFromBase64, open, rewrap, seal } from "@/lib/crypto/envelope";
 import { dataDir, type Env } from "@/lib/env/paths";
-import { readsFor } from "@/lib/fast-reads/fast-reads";
+import { cachedReads } from "@/lib/db/cached-reads";
 import { loadKeyring, MASTER_KEY_FILE, newMasterKeyBase64, NEXT_KEY_FILE, PREVIOUS_KEYS_FILE, type Keyring } from "@/lib/vault/master-keys";
 
 let cached: Keyring | null = null;
@@ -30,7 +30,7 @@ export async function storeSecret(client: Db | Tx, purpose: string, plaintext: s
 
 /** Opens a stored secret. A tampered or swapped ciphertext throws a VaultError, never garbage. */
 export async function readSecret(client: Db | Tx, id: string): Promise<Buffer> {
-  const row = await readsFor(client).vaultSecret(id);
+  const row = await cachedReads(client).vaultSecret(id);
   if (!row) throw new Error(`No secret ${id}.`);
   return open(row.sealed, keyring().all, context(row.id, row.purpose));
 }

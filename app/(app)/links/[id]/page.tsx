@@ -14,6 +14,8 @@ import { requirePageCaller } from "@/lib/auth/server-caller";
 import { db } from "@/lib/db";
 import { ensureAppIdentity } from "@/lib/identity/app-identity";
 import { linkJson } from "@/lib/links/serialize";
+import { findLink } from "@/lib/links/find-link";
+import { hasAuthorized } from "@/lib/links/three-legged";
 import { listUsers } from "@/lib/users/find-user";
 import { RevokeButton } from "@/components/ui/revoke-button";
 import { listIssuedAccessTokens } from "@/lib/oauth-provider/issued-tokens";
@@ -28,7 +30,7 @@ type Props = { params: Promise<{ id: string }>; searchParams: Promise<Record<str
 export default async function LinkPage({ params, searchParams }: Props) {
   const { id } = await params;
   const caller = await requirePageCaller(`/links/${encodeURIComponent(id)}`);
-  const row = await db.link.findUnique({ where: { id } });
+  const row = await findLink(db, id);
   if (!row) notFound();
   const link = linkJson(row);
   const isAdmin = caller.role === "ADMIN";
@@ -36,7 +38,7 @@ export default async function LinkPage({ params, searchParams }: Props) {
   const warning = query.warning;
   const authorized = typeof query.authorized === "string" ? query.authorized : null;
   const oauthError = typeof query.oauthError === "string" ? query.oauthError : null;
-  const hasToken = link.outgoing.enabled && link.outgoing.threeLegged ? (await db.oAuthAccessToken.count({ where: { userId: caller.id, linkId: link.id } })) > 0 : false;
+  const hasToken = link.outgoing.enabled && link.outgoing.threeLegged ? await hasAuthorized(db, caller.id, link.id) : false;
   const [identity, users, issuedTokens] = await Promise.all([ensureAppIdentity(db), isAdmin ? listUsers(db) : Promise.resolve([]), isAdmin ? listIssuedAccessTokens(db, link.id) : Promise.resolve([])]);
   return (
     <>

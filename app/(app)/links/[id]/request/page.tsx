@@ -7,6 +7,7 @@ import { inputClass } from "@/components/ui/field";
 import { requirePageCaller } from "@/lib/auth/server-caller";
 import { db } from "@/lib/db";
 import { tryLinkRequest } from "@/lib/links/try-request";
+import { findLink } from "@/lib/links/find-link";
 
 export const metadata: Metadata = { title: "Request through a link" };
 
@@ -16,7 +17,7 @@ type Props = { params: Promise<{ id: string }>; searchParams: Promise<Record<str
 export default async function LinkRequestPage({ params, searchParams }: Props) {
   const { id } = await params;
   const caller = await requirePageCaller(`/links/${encodeURIComponent(id)}/request`);
-  const link = await db.link.findUnique({ where: { id }, select: { id: true, name: true, rpcUrl: true } });
+  const link = await findLink(db, id);
   if (!link) notFound();
   const query = await searchParams;
   const path = typeof query.path === "string" ? query.path : "";

@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { ensureAppIdentity } from "@/lib/identity/app-identity";
-import { readsFor, readsForTest, sqliteDate } from "@/lib/fast-reads/fast-reads";
+import { cachedReads, cachedReadsForTest, sqliteDate } from "@/lib/db/cached-reads";
 import { createApiToken, hashToken, revokeApiToken } from "@/lib/tokens/api-tokens";
 import { storeSecret } from "@/lib/vault/vault";
 import { makeUser, SYSTEM } from "@/tests/support/factories";
 
-describe("fast reads", () => {
-  const { prisma, sqlite } = readsForTest(db);
+describe("cached reads", () => {
+  const { prisma, sqlite } = cachedReadsForTest(db);
 
   it("answer exactly what Prisma answers, for every row shape on the hot path", async () => {
     await ensureAppIdentity(db);
@@ -103,11 +103,11 @@ describe("fast reads", () => {
   });
 
   it("use prepared statements for the process-wide client only (a transaction reads through Prisma)", async () => {
-    expect(readsFor(db)).toBe(readsFor(db));
+    expect(cachedReads(db)).toBe(cachedReads(db));
     await db.$transaction(async (tx) => {
       const link = await tx.link.create({ data: { name: "In tx", type: "generic", rpcUrl: "https://tx.example.test", displayUrl: "https://tx.example.test" } });
-      expect((await readsFor(tx).linkById(link.id))?.name).toBe("In tx");
-      expect(await readsFor(db).linkById(link.id)).toBeNull();
+      expect((await cachedReads(tx).linkById(link.id))?.name).toBe("In tx");
+      expect(await cachedReads(db).linkById(link.id)).toBeNull();
     });
   });
 

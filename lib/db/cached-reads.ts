@@ -13,10 +13,10 @@ import { databaseKind, databaseUrl, sqliteFile } from "@/lib/env/paths";
  * client, another process, the admin CLI), so a token revoked or a user disabled a moment ago is
  * seen at once, while the nonce every incoming OAuth request writes empties nothing. Other
  * databases, and clients other than the process-wide one (a test's transaction), use Prisma with
- * the same shapes. `fast-reads.test.ts` holds both implementations equal on the same rows.
+ * the same shapes. `cached-reads.test.ts` holds both implementations equal on the same rows.
  * Answers are shared between callers: never modify one.
  */
-export interface FastReads {
+export interface CachedReads {
   apiTokenByHash(tokenHash: string): Promise<ApiTokenRow | null>;
   userById(id: string): Promise<UserRow | null>;
   linkById(id: string): Promise<Link | null>;
@@ -42,6 +42,7 @@ export interface IssuedTokenRow {
   lastUsedAt: Date | null;
 }
 
+/** A user as the database holds it (never the password hash): the one declaration the caller, sign-in and public views derive from. */
 export interface UserRow {
   id: string;
   username: string;
@@ -68,7 +69,7 @@ export interface AccessTokenRow {
 export const USER_SELECT = { id: true, username: true, email: true, displayName: true, role: true, disabled: true, sessionsValidAfter: true } as const;
 const ISSUED_SELECT = { id: true, linkId: true, kind: true, userId: true, callback: true, verifierHash: true, secretId: true, expiresAt: true, lastUsedAt: true } as const;
 
-function prismaReads(client: Db | Tx): FastReads {
+function prismaReads(client: Db | Tx): CachedReads {
   return {
     apiTokenByHash: (tokenHash) => client.apiToken.findUnique({ where: { tokenHash }, select: { id: true, revokedAt: true, lastUsedAt: true, user: { select: USER_SELECT } } }),
     userById: (id) => client.user.findUnique({ where: { id }, select: USER_SELECT }),
@@ -134,7 +135,7 @@ class UntilChanged {
   }
 }
 
-function sqliteReads(file: string): FastReads {
+function sqliteReads(file: string): CachedReads {
   const connection = new Database(file, { readonly: true, fileMustExist: true, timeout: 5000 });
   const cacheVersion = connection.prepare(`SELECT "version" FROM "CacheVersion" WHERE "id" = 1`).pluck();
   const kept = new UntilChanged(() => cacheVersion.get());
@@ -213,10 +214,10 @@ function sqliteReads(file: string): FastReads {
   };
 }
 
-const byClient = new WeakMap<object, FastReads>();
+const byClient = new WeakMap<object, CachedReads>();
 
-/** The fast reads for `client`: prepared statements for the process-wide client on SQLite, else Prisma. */
-export function readsFor(client: Db | Tx): FastReads {
+/** The cached reads for `client`: prepared statements for the process-wide client on SQLite, else Prisma. */
+export function cachedReads(client: Db | Tx): CachedReads {
   let reads = byClient.get(client);
   if (!reads) {
     const url = databaseUrl();
@@ -227,6 +228,6 @@ export function readsFor(client: Db | Tx): FastReads {
 }
 
 /** Both implementations over one database, for the test that holds them equal. */
-export function readsForTest(client: Db) {
+export function cachedReadsForTest(client: Db) {
   return { prisma: prismaReads(client), sqlite: sqliteReads(sqliteFile(databaseUrl())) };
 }

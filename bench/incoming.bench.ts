@@ -15,7 +15,7 @@ import fs from "node:fs";
 import path from "node:path";
 import autocannon from "autocannon";
 import { signRequest } from "@/lib/oauth1";
-import { appApi, cpuMs, start } from "./support";
+import { appApi, cpuMs, start, type Figures } from "./support";
 
 const root = path.resolve(import.meta.dirname, "..");
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
@@ -27,13 +27,6 @@ const ADMIN = { username: "bench-admin", email: "bench@example.test", password: 
 const BASE = `http://127.0.0.1:${APP_PORT}`;
 const CONSUMER_KEY = "bench:incoming";
 
-interface Figures {
-  rps: number;
-  p50: number;
-  p99: number;
-  errors: number;
-  cpuMsPerRequest: number;
-}
 
 /** GET /api/v1/myself at CONNECTIONS, each request with the next Authorization header. */
 async function load(nextAuthorization: () => string, pid: number | undefined, seconds = SECONDS): Promise<Figures> {

@@ -18,7 +18,7 @@ import fs from "node:fs";
 import path from "node:path";
 import autocannon from "autocannon";
 import { Pool } from "undici";
-import { appApi, cpuMs, start } from "./support";
+import { appApi, cpuMs, start, type Figures } from "./support";
 
 const root = path.resolve(import.meta.dirname, "..");
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
@@ -38,14 +38,6 @@ const CONCURRENCIES = [1, 32] as const;
 const LINK_CAP = Number(process.env.BENCH_LINK_CAP ?? 32);
 /** BENCH_ONLY=proxy2lo,reference runs only those scenarios (for profiling; no ratios then). */
 const ONLY = process.env.BENCH_ONLY?.split(",");
-interface Figures {
-  rps: number;
-  p50: number;
-  p99: number;
-  errors: number;
-  /** CPU the serving process spent per request (ms): where the time goes. */
-  cpuMsPerRequest: number;
-}
 
 /**
  * One measurement. Concurrency 1 is timed here request by request (autocannon's latencies are

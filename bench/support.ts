@@ -56,3 +56,13 @@ export async function appApi(port: number, pathname: string, token: string, init
   return json;
 }
 
+
+/** One measurement of one scenario. */
+export interface Figures {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  /** CPU the serving process spent per request (ms): where the time goes. */
+  cpuMsPerRequest: number;
+}

@@ -69,7 +69,6 @@ export interface SlotRequest {
 interface Waiter {
   owner: string;
   admit: () => void;
-  refuse: (error: unknown) => void;
 }
 
 interface Lane {
@@ -142,7 +141,7 @@ export class ConcurrencyLimiter {
         request.signal?.removeEventListener("abort", onAbort);
       };
       // The slot was taken for this waiter by release() (the hand-over keeps the lane at its cap).
-      const waiter: Waiter = { owner, admit: () => (done(), resolve()), refuse: leave };
+      const waiter: Waiter = { owner, admit: () => (done(), resolve()) };
       lane.waiting.push(waiter);
       request.signal?.addEventListener("abort", onAbort, { once: true });
       if (request.maxWaitMs !== undefined) {

@@ -41,7 +41,11 @@ test.describe("throttling", () => {
 
     // An attacker elsewhere guesses the admin's password: that address is locked, even for the right one…
     await from(page, "198.51.100.23");
-    for (let i = 0; i < 5; i++) await signIn(page, ADMIN.username, `guess ${i}`);
+    for (let i = 0; i < 5; i++) {
+      await signIn(page, ADMIN.username, `guess ${i}`);
+      // Each refusal is on screen before the next try: a navigation may not cut a submission short.
+      await expect(signInMessage(page)).toHaveText("Invalid username or password.");
+    }
     await signIn(page, ADMIN.username, ADMIN.password);
     await expect(signInMessage(page)).toHaveText(/^Too many failed sign-in attempts/);
     // …while the administrator, from the address they signed in from before, is let in.

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { ADMIN, screenshot, signIn, signInMessage, signInOk, signOut } from "./helpers";
+import { ADMIN, cliToken, E2E_DATA, screenshot, signIn, signInMessage, signInOk, signOut } from "./helpers";
 
 test("the sign-in page, then the admin signs in and out", async ({ page }) => {
   await page.goto("/links");
@@ -26,31 +26,43 @@ test.describe("throttling", () => {
   // Each step sends its own client address (the server trusts X-Forwarded-For in this run).
   const from = (page: Page, address: string) => page.setExtraHTTPHeaders({ "X-Forwarded-For": address });
 
-  test("failures lock one username at one address; the real person still signs in from where they did before", async ({ page }) => {
-    await from(page, "203.0.113.77");
+  test("failures lock one username at one address; the real person still signs in from where they did before", async ({ page, request }) => {
+    // A person and two addresses of this run's own, so nothing earlier (or a repeat) has counted against them.
+    const run = Math.floor(Math.random() * 250) + 1;
+    const home = `203.0.113.${run}`;
+    const attacker = `198.51.100.${run}`;
+    const person = { username: `victim-${Date.now()}`, password: "the victim's long password" };
+    const stranger = `throttled-person-${Date.now()}`;
+    const created = await request.post("/api/v1/users", {
+      headers: { authorization: `Bearer ${cliToken(E2E_DATA, ADMIN.username)}` },
+      data: { username: person.username, email: `${person.username}@example.test`, role: "USER", password: person.password },
+    });
+    expect(created.status()).toBe(201);
+
+    await from(page, home);
     for (let i = 0; i < 5; i++) {
-      await signIn(page, "throttled-person", `wrong ${i}`);
+      await signIn(page, stranger, `wrong ${i}`);
       await expect(signInMessage(page)).toHaveText("Invalid username or password.");
     }
-    await signIn(page, "throttled-person", "wrong again");
+    await signIn(page, stranger, "wrong again");
     await expect(signInMessage(page)).toHaveText(/^Too many failed sign-in attempts\. Try again in 15 minutes\.$/);
     await screenshot(page, "signin-throttled");
-    // Another username at that address is not locked out: the admin signs in there (now a known address).
-    await signInOk(page, ADMIN.username, ADMIN.password);
+    // Another username at that address is not locked out: the person signs in there (now a known address).
+    await signInOk(page, person.username, person.password);
     await signOut(page);
 
-    // An attacker elsewhere guesses the admin's password: that address is locked, even for the right one…
-    await from(page, "198.51.100.23");
+    // An attacker elsewhere guesses the person's password: that address is locked, even for the right one…
+    await from(page, attacker);
     for (let i = 0; i < 5; i++) {
-      await signIn(page, ADMIN.username, `guess ${i}`);
+      await signIn(page, person.username, `guess ${i}`);
       // Each refusal is on screen before the next try: a navigation may not cut a submission short.
       await expect(signInMessage(page)).toHaveText("Invalid username or password.");
     }
-    await signIn(page, ADMIN.username, ADMIN.password);
+    await signIn(page, person.username, person.password);
     await expect(signInMessage(page)).toHaveText(/^Too many failed sign-in attempts/);
-    // …while the administrator, from the address they signed in from before, is let in.
-    await from(page, "203.0.113.77");
-    await signInOk(page, ADMIN.username, ADMIN.password);
+    // …while the person, from the address they signed in from before, is let in.
+    await from(page, home);
+    await signInOk(page, person.username, person.password);
   });
 });
 

@@ -8,6 +8,11 @@
  * before the clock starts, so the client's RSA cost is outside the timing. Each figure is the best
  * of BENCH_ROUNDS (3) interleaved rounds of BENCH_SECONDS (3). Prints a table, then one JSON line
  * with the ratios to the bearer rate (target: ≥ 0.8) and the app's CPU time per request.
+ *
+ * Then the signed proxy (2LO, 8 connections) twice: with `GET /api/v1/myself` at a fixed 100
+ * requests/s beside it by token, and by 2LO. Every incoming OAuth call writes a nonce; if that
+ * emptied the hot-read cache, the proxy would slow down beside OAuth only (target: ≥ 0.95 of its
+ * rate beside the token calls).
  */
 import { spawnSync } from "node:child_process";
 import crypto from "node:crypto";
@@ -28,14 +33,15 @@ const BASE = `http://127.0.0.1:${APP_PORT}`;
 const CONSUMER_KEY = "bench:incoming";
 
 
-/** GET /api/v1/myself at CONNECTIONS, each request with the next Authorization header. */
-async function load(nextAuthorization: () => string, pid: number | undefined, seconds = SECONDS): Promise<Figures> {
+/** GET `path` (default /api/v1/myself) at CONNECTIONS, each request with the next Authorization header. */
+async function load(nextAuthorization: () => string, pid: number | undefined, seconds = SECONDS, options: { path?: string; connections?: number; overallRate?: number } = {}): Promise<Figures> {
   const cpuBefore = cpuMs(pid);
   const result = await autocannon({
     url: BASE,
-    connections: CONNECTIONS,
+    connections: options.connections ?? CONNECTIONS,
     duration: seconds,
-    requests: [{ method: "GET", path: "/api/v1/myself", setupRequest: (req) => ({ ...req, headers: { ...req.headers, authorization: nextAuthorization() } }) }],
+    ...(options.overallRate ? { overallRate: options.overallRate } : {}),
+    requests: [{ method: "GET", path: options.path ?? "/api/v1/myself", setupRequest: (req) => ({ ...req, headers: { ...req.headers, authorization: nextAuthorization() } }) }],
   });
   const cpu = cpuMs(pid) - cpuBefore;
   return {
@@ -114,13 +120,38 @@ async function main() {
     keep("oauth3lo", await load(() => threeLegged[j++ % threeLegged.length]!, app.pid));
   }
 
+  // The signed proxy with incoming calls beside it: by token, then by 2LO, at a fixed rate.
+  const upstream = await start("node", [path.join(root, "bench", "upstream.mjs")], {}, /PORT (\d+)/);
+  const proxied = await appApi(APP_PORT, "/api/v1/links", tokenRun.stdout.trim(), { method: "POST", body: { name: "Bench proxy", type: "generic", rpcUrl: `http://127.0.0.1:${upstream[1]}/signed` } });
+  await appApi(APP_PORT, `/api/v1/links/${proxied.id}/outgoing`, tokenRun.stdout.trim(), { method: "PUT", body: { threeLegged: false, twoLegged: true, impersonation: false } });
+  const proxyPath = `/api/v1/links/${proxied.id}/proxy/rest/api/2/myself`;
+  const beside: Record<string, Figures> = {};
+  for (let round = 0; round < ROUNDS; round++) {
+    const twoLegged = await presign(SECONDS * 100 + 200, privateKey);
+    let k = 0;
+    for (const [name, neighbour] of [["besideBearer", () => bearer], ["besideOAuth2lo", () => twoLegged[k++ % twoLegged.length]!]] as const) {
+      const [proxy, incoming] = await Promise.all([load(() => bearer, app.pid, SECONDS, { path: proxyPath, connections: 8 }), load(neighbour, undefined, SECONDS, { connections: 2, overallRate: 100 })]);
+      errors += proxy.errors + incoming.errors;
+      if (!beside[name] || proxy.rps > beside[name]!.rps) beside[name] = proxy;
+    }
+  }
+
   const ratio = (a: number, b: number) => Math.round((a / b) * 1000) / 1000;
-  const ratios = { oauth2loVsBearer: ratio(results.oauth2lo!.rps, results.bearer!.rps), oauth3loVsBearer: ratio(results.oauth3lo!.rps, results.bearer!.rps) };
-  const targets = { incomingAtLeast08xBearer: ratios.oauth2loVsBearer >= 0.8 && ratios.oauth3loVsBearer >= 0.8, zeroErrors: errors === 0 };
+  const ratios = {
+    oauth2loVsBearer: ratio(results.oauth2lo!.rps, results.bearer!.rps),
+    oauth3loVsBearer: ratio(results.oauth3lo!.rps, results.bearer!.rps),
+    proxyBesideOAuthVsBesideBearer: ratio(beside.besideOAuth2lo!.rps, beside.besideBearer!.rps),
+  };
+  const targets = {
+    incomingAtLeast08xBearer: ratios.oauth2loVsBearer >= 0.8 && ratios.oauth3loVsBearer >= 0.8,
+    proxyUnchangedBesideOAuth: ratios.proxyBesideOAuthVsBesideBearer >= 0.95,
+    zeroErrors: errors === 0,
+  };
   const rows = Object.entries(results).map(([name, f]) => `${name.padEnd(10)} ${String(f.rps).padStart(8)} ${f.p50.toFixed(2).padStart(8)} ${f.p99.toFixed(2).padStart(8)} ${String(f.errors).padStart(7)} ${f.cpuMsPerRequest.toFixed(3).padStart(11)}`);
   console.log([`GET /api/v1/myself at ${CONNECTIONS} connections`, "caller        req/s   p50 ms   p99 ms  errors  cpu ms/req", ...rows].join("\n"));
-  console.log(`targets: incoming OAuth ≥ 0.8× bearer: ${targets.incomingAtLeast08xBearer} (2LO ${ratios.oauth2loVsBearer}, 3LO ${ratios.oauth3loVsBearer}); zero errors: ${targets.zeroErrors}`);
-  console.log(JSON.stringify({ bench: "incoming", seconds: SECONDS, rounds: ROUNDS, connections: CONNECTIONS, results, ratios, errors, targets }));
+  console.log(`signed proxy (8 connections) with 100 calls/s beside it: by token ${beside.besideBearer!.rps} req/s, by 2LO ${beside.besideOAuth2lo!.rps} req/s`);
+  console.log(`targets: incoming OAuth ≥ 0.8× bearer: ${targets.incomingAtLeast08xBearer} (2LO ${ratios.oauth2loVsBearer}, 3LO ${ratios.oauth3loVsBearer}); proxy unchanged beside OAuth: ${targets.proxyUnchangedBesideOAuth} (${ratios.proxyBesideOAuthVsBesideBearer}); zero errors: ${targets.zeroErrors}`);
+  console.log(JSON.stringify({ bench: "incoming", seconds: SECONDS, rounds: ROUNDS, connections: CONNECTIONS, results, proxyBeside: beside, ratios, errors, targets }));
 }
 
 main()

@@ -41,6 +41,8 @@ describe("vault", () => {
   it("refuses a tampered row or a row's ciphertext copied into another", async () => {
     const a = await storeSecret(db, "test", "alpha");
     const b = await storeSecret(db, "test", "bravo");
+    // Opened once (and kept with its cached row): a change to the row must not be answered from memory.
+    expect((await readSecret(db, b)).toString()).toBe("bravo");
     const rowA = await db.vaultSecret.findUniqueOrThrow({ where: { id: a }, select: { sealed: true } });
     await db.vaultSecret.update({ where: { id: b }, data: { sealed: rowA.sealed } });
     await expect(readSecret(db, b)).rejects.toBeInstanceOf(VaultError);

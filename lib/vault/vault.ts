@@ -28,11 +28,24 @@ export async function storeSecret(client: Db | Tx, purpose: string, plaintext: s
   return id;
 }
 
+/**
+ * What a cached row opened to (about 90 µs an open here, paid by every 3LO request otherwise): kept
+ * for exactly as long as the cached row object itself, which the hot-read cache replaces on any
+ * change to the vault table, so a rotated or replaced secret is never served stale.
+ */
+const opened = new WeakMap<object, Buffer>();
+
 /** Opens a stored secret. A tampered or swapped ciphertext throws a VaultError, never garbage. */
 export async function readSecret(client: Db | Tx, id: string): Promise<Buffer> {
   const row = await cachedReads(client).vaultSecret(id);
   if (!row) throw new Error(`No secret ${id}.`);
-  return open(row.sealed, keyring().all, context(row.id, row.purpose));
+  let plaintext = opened.get(row);
+  if (!plaintext) {
+    plaintext = open(row.sealed, keyring().all, context(row.id, row.purpose));
+    opened.set(row, plaintext);
+  }
+  // A copy: no caller can change what the next one reads.
+  return Buffer.from(plaintext);
 }
 
 export async function deleteSecret(client: Db | Tx, id: string): Promise<void> {

@@ -6,9 +6,7 @@ import { withCaller } from "@/lib/api/with-caller";
 import { toWebResponse, type RelayedResponse } from "@/lib/links/link-fetch";
 import { proxyThroughLink, type ProxyRequest } from "@/lib/links/proxy-request";
 import { proxyMaxBodyBytes, readBodyCapped } from "@/lib/http/read-body";
-import { sandboxProxied } from "@/lib/http/security-headers";
-
-const PROXY_ROUTE = /^\/api\/v1\/links\/([^/?#]+)\/proxy\/(.*)$/s;
+import { PROXY_PATH, sandboxProxied } from "@/lib/http/security-headers";
 
 /**
  * The proxy route's request as the domain takes it: the link id, the path under it and the query
@@ -18,7 +16,7 @@ export function proxyRequestOf(rawTarget: string, method: string, headers: Heade
   const queryAt = rawTarget.indexOf("?");
   const path = queryAt === -1 ? rawTarget : rawTarget.slice(0, queryAt);
   const rawQuery = queryAt === -1 ? "" : rawTarget.slice(queryAt + 1).replace(/#.*$/s, "");
-  const route = PROXY_ROUTE.exec(path);
+  const route = PROXY_PATH.exec(path);
   // A URL whose dot segments were resolved before it reached us no longer names the proxy: refuse it.
   if (!route) throw new AppError("bad_request", "The proxied path is refused: dot segments are not allowed.");
   let linkId: string;
@@ -27,7 +25,7 @@ export function proxyRequestOf(rawTarget: string, method: string, headers: Heade
   } catch {
     throw new AppError("bad_request", "The link id holds percent-encoding that cannot be decoded.");
   }
-  return { linkId, subPath: route[2]!, rawQuery, method, headers, signal, readBody: () => readBodyCapped(body, headers.get("content-length"), proxyMaxBodyBytes()) };
+  return { linkId, subPath: path.slice(route[0].length), rawQuery, method, headers, signal, readBody: () => readBodyCapped(body, headers.get("content-length"), proxyMaxBodyBytes()) };
 }
 
 /** The path and query of a web Request's URL, as they came. */

@@ -6,32 +6,49 @@
 import crypto from "node:crypto";
 import { signRequest, verifyRequest, type IncomingRequest, type NonceStore } from "@/lib/oauth1";
 
-const DURATION_MS = Number(process.env.BENCH_MS ?? 1500);
-/** Each figure is the best of this many interleaved rounds, so a noisy neighbour hurts both sides alike. */
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const DURATION_MS = Number(process.env.BENCH_MS ?? 3000);
+/**
+ * Each pair (ours, raw) is measured in this many alternating slices of DURATION_MS / SLICES each,
+ * and each side's rate is its operations over its own time: on a shared machine the load drifts
+ * over seconds, and slices this short put both sides under the same drift.
+ */
+const SLICES = Number(process.env.BENCH_SLICES ?? 30);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
 
 const { publicKey, privateKey } = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 });
 const consumer = { key: "applink-admin:bench", privateKey };
 const URLS = Array.from({ length: 64 }, (_, i) => `https://jira.example.com/rest/api/2/search?jql=project%20%3D%20P${i}%20ORDER%20BY%20created&startAt=${i * 50}&maxResults=50&fields=summary,status`);
 
-/** Runs `task` with `CONCURRENCY` in flight for the duration; answers operations per second. */
-async function measure(task: (i: number) => Promise<unknown>): Promise<number> {
-  const warmUntil = Date.now() + 300;
+type Task = (i: number) => Promise<unknown>;
+
+/** Runs `task` with `CONCURRENCY` in flight for `ms`; answers operations and seconds. */
+async function slice(task: Task, ms: number): Promise<{ n: number; seconds: number }> {
   let i = 0;
-  const lane = async (until: number, count: { n: number }) => {
+  const count = { n: 0 };
+  const start = process.hrtime.bigint();
+  const until = Date.now() + ms;
+  const lane = async () => {
     while (Date.now() < until) {
       await task(i++);
       count.n++;
     }
   };
-  await Promise.all(Array.from({ length: CONCURRENCY }, () => lane(warmUntil, { n: 0 })));
-  const count = { n: 0 };
-  const start = process.hrtime.bigint();
-  const until = Date.now() + DURATION_MS;
-  await Promise.all(Array.from({ length: CONCURRENCY }, () => lane(until, count)));
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  return count.n / seconds;
+  await Promise.all(Array.from({ length: CONCURRENCY }, lane));
+  return { n: count.n, seconds: Number(process.hrtime.bigint() - start) / 1e9 };
+}
+
+/** Operations per second of each task, measured in alternating slices after a warm-up of each. */
+async function measure<const T extends readonly Task[]>(...tasks: T): Promise<{ [K in keyof T]: number }> {
+  for (const task of tasks) await slice(task, 300);
+  const totals = tasks.map(() => ({ n: 0, seconds: 0 }));
+  for (let round = 0; round < SLICES; round++) {
+    for (const [k, task] of tasks.entries()) {
+      const { n, seconds } = await slice(task, DURATION_MS / SLICES);
+      totals[k]!.n += n;
+      totals[k]!.seconds += seconds;
+    }
+  }
+  return totals.map(({ n, seconds }) => n / seconds) as { [K in keyof T]: number };
 }
 
 const rawSign = (base: string) =>
@@ -49,18 +66,15 @@ async function main() {
   const freshNonces: NonceStore = { isUsed: async () => false, use: async () => true };
   const verifyOptions = { consumers: { findConsumer: async () => ({ key: consumer.key, publicKey }) }, nonces: freshNonces, now: () => now };
 
-  const best = { sign: 0, rawSign: 0, verify: 0, rawVerifyAsync: 0, rawVerifySync: 0 };
-  for (let round = 0; round < ROUNDS; round++) {
-    best.sign = Math.max(best.sign, await measure((i) => signRequest({ method: "GET", url: URLS[i % URLS.length]! }, consumer)));
-    best.rawSign = Math.max(best.rawSign, await measure((i) => rawSign(bases[i % bases.length]!)));
-    best.verify = Math.max(best.verify, await measure((i) => verifyRequest(requests[i % requests.length]!, verifyOptions)));
-    best.rawVerifyAsync = Math.max(best.rawVerifyAsync, await measure((i) => rawVerify(bases[i % bases.length]!, sigs[i % sigs.length]!)));
-    best.rawVerifySync = Math.max(
-      best.rawVerifySync,
-      await measure(async (i) => crypto.verify("sha1", Buffer.from(bases[i % bases.length]!), publicKey, sigs[i % sigs.length]!)),
-    );
-  }
-  const { sign: signPerSec, rawSign: rawSignPerSec, verify: verifyPerSec, rawVerifyAsync: rawVerifyAsyncPerSec, rawVerifySync: rawVerifySyncPerSec } = best;
+  const [signPerSec, rawSignPerSec] = await measure(
+    (i) => signRequest({ method: "GET", url: URLS[i % URLS.length]! }, consumer),
+    (i) => rawSign(bases[i % bases.length]!),
+  );
+  const [verifyPerSec, rawVerifyAsyncPerSec, rawVerifySyncPerSec] = await measure(
+    (i) => verifyRequest(requests[i % requests.length]!, verifyOptions),
+    (i) => rawVerify(bases[i % bases.length]!, sigs[i % sigs.length]!),
+    async (i) => crypto.verify("sha1", Buffer.from(bases[i % bases.length]!), publicKey, sigs[i % sigs.length]!),
+  );
   // The baseline is the faster raw form: RSA verification is cheap enough that the pool hop costs more.
   const rawVerifyPerSec = Math.max(rawVerifyAsyncPerSec, rawVerifySyncPerSec);
 
@@ -70,7 +84,7 @@ async function main() {
     ["verify (RSA-SHA1 request)", verifyPerSec, rawVerifyPerSec],
   ] as const;
   const notes = `raw verify: ${Math.round(rawVerifySyncPerSec)}/s in place, ${Math.round(rawVerifyAsyncPerSec)}/s through the pool`;
-  console.log(`OAuth 1.0a RSA-SHA1, 2048-bit key, concurrency ${CONCURRENCY}, best of ${ROUNDS} × ${DURATION_MS} ms, node ${process.version}`);
+  console.log(`OAuth 1.0a RSA-SHA1, 2048-bit key, concurrency ${CONCURRENCY}, ${DURATION_MS} ms per operation in ${SLICES} alternating slices, node ${process.version}`);
   console.log("operation                   ours/s    raw crypto/s   overhead");
   for (const [name, ours, raw] of rows) {
     console.log(`${name.padEnd(26)} ${ours.toFixed(0).padStart(8)} ${raw.toFixed(0).padStart(14)} ${`${overhead(ours, raw)}%`.padStart(10)}`);

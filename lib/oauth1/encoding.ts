@@ -6,12 +6,14 @@
 export function percentEncode(value: string): string {
   // Fast path: most names and values (keys, nonces, timestamps) are unreserved already.
   if (UNRESERVED.test(value)) return value;
-  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  const encoded = encodeURIComponent(value);
+  return SUB_DELIMS_LEFT.test(encoded) ? encoded.replace(SUB_DELIMS_LEFT_ALL, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`) : encoded;
 }
 
 const UNRESERVED = /^[A-Za-z0-9\-._~]*$/;
-
-const NEEDS_DECODING = /[%+]/;
+/** What `encodeURIComponent` leaves alone that RFC 3986 reserves. */
+const SUB_DELIMS_LEFT = /[!'()*]/;
+const SUB_DELIMS_LEFT_ALL = /[!'()*]/g;
 
 /**
  * Decodes one `application/x-www-form-urlencoded` component: `+` is a space, `%XX` a byte. A
@@ -19,7 +21,7 @@ const NEEDS_DECODING = /[%+]/;
  * @see https://www.rfc-editor.org/rfc/rfc5849#section-3.4.1.3.1
  */
 export function formDecode(component: string): string {
-  if (!NEEDS_DECODING.test(component)) return component;
+  if (component.indexOf("%") === -1 && component.indexOf("+") === -1) return component;
   const spaced = component.replace(/\+/g, " ");
   try {
     return decodeURIComponent(spaced);

@@ -48,4 +48,11 @@ describe("RFC 5849 worked examples", () => {
     const base = signatureBaseString("POST", baseStringUri(request.url), params);
     expect(signHmacSha1(base, signingKey("j49sk3j29djd", "dh893hdasih9"))).toBe("r6/TJjbCOr97/+UU0NsvSne7s5g=");
   });
+
+  it("3.4.1.3.2: sorts by encoded name, then value, when one name is a prefix of another", () => {
+    // "a" < "a-b" < "a.": a name sorts before every longer name it begins, whatever follows it
+    // (joining "a=…" first and sorting the pairs would put "a-b" before "a", as "-" < "=").
+    const params: [string, string][] = [["a.", "x"], ["a-b", "1"], ["a", "2"], ["a", "10"], ["a b", "%"], ["oauth_signature", "dropped"]];
+    expect(normalizeParameters(params)).toBe("a=10&a=2&a%20b=%25&a-b=1&a.=x");
+  });
 });

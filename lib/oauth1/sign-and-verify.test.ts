@@ -160,6 +160,19 @@ describe("verifying (provider side): one test per problem", () => {
     }
   });
 
+  it("takes the signature in strict base64 only: the right bytes in base64url, unpadded or with spaces are refused", async () => {
+    const { incoming } = await signed({ method: "GET", url: "http://example.com/" });
+    const header = incoming.headers.get("authorization")!;
+    const signature = decodeURIComponent(/oauth_signature="([^"]*)"/.exec(header)![1]!);
+    expect(signature).toMatch(/[+/]/); // else the base64url form below would be the same text
+    const variants = [signature.replaceAll("+", "-").replaceAll("/", "_"), signature.replace(/=+$/, ""), `${signature.slice(0, 8)} ${signature.slice(8)}`];
+    for (const variant of variants) {
+      const changed = header.replace(/oauth_signature="[^"]*"/, `oauth_signature="${encodeURIComponent(variant)}"`);
+      expect((await problemOf(verifyRequest({ ...incoming, headers: new Headers({ authorization: changed }) }, memoryOptions([rsaConsumer])))).problem).toBe("signature_invalid");
+    }
+    expect((await verifyRequest(incoming, memoryOptions([rsaConsumer]))).consumer.key).toBe(rsaConsumer.key);
+  });
+
   it("signature_method_rejected: unknown method, or one this consumer may not use", async () => {
     const { incoming } = await signed({ method: "GET", url: "http://example.com/" }, {}, "hmac");
     expect((await problemOf(verifyRequest(incoming, memoryOptions([{ ...hmacConsumer, signatureMethods: ["RSA-SHA1"] }])))).problem).toBe("signature_method_rejected");

@@ -75,9 +75,17 @@ export function bodyHash(body: string | Uint8Array): string {
   return crypto.createHash("sha1").update(body).digest("base64");
 }
 
+/**
+ * Strict base64 (RFC 4648 §4, padded): Node's decoder skips characters outside the alphabet, so a
+ * value holding one decodes to fewer bytes than its length promises; `-` and `_` (base64url) are
+ * the two it would take silently. Cheaper than a regular expression over a 344-character signature.
+ */
 function decodeBase64(value: string): Buffer | null {
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(value) || value.length % 4 !== 0 || value.length === 0) return null;
-  return Buffer.from(value, "base64");
+  const length = value.length;
+  if (length === 0 || length % 4 !== 0 || value.includes("-") || value.includes("_")) return null;
+  const padding = value.charCodeAt(length - 1) === 61 ? (value.charCodeAt(length - 2) === 61 ? 2 : 1) : 0;
+  const bytes = Buffer.from(value, "base64");
+  return bytes.length === (length / 4) * 3 - padding ? bytes : null;
 }
 
 /**

@@ -81,13 +81,13 @@ const REQUIRED = ["oauth_consumer_key", "oauth_signature_method", "oauth_signatu
 export function protocolParameters(request: IncomingRequest, url: URL = new URL(request.url)): { params: Param[]; oauth: Record<string, string>; isForm: boolean } {
   const { params, isForm } = collectParameters({ url, contentType: request.headers.get("content-type"), body: request.body, authorization: request.headers.get("authorization") });
   const oauth: Record<string, string> = {};
-  const repeated = new Set<string>();
+  let repeated: Set<string> | null = null;
   for (const [name, value] of params) {
     if (!name.startsWith("oauth_")) continue;
-    if (name in oauth) repeated.add(name);
+    if (oauth[name] !== undefined) (repeated ??= new Set()).add(name);
     oauth[name] = value;
   }
-  if (repeated.size) {
+  if (repeated) {
     throw new OAuthProblemError("parameter_rejected", { parametersRejected: [...repeated], advice: "Each oauth_ parameter may be sent once." });
   }
   return { params, oauth, isForm };
@@ -154,11 +154,11 @@ export async function verifyRequest<C extends Consumer, T extends StoredToken>(
 
   const baseString = signatureBaseString(request.method, baseStringUri(url), normalizeParameters(params));
   const signature = oauth.oauth_signature!;
-  const key = signingKey(consumer.secret ?? "", token?.secret ?? "");
-  const valid =
-    method === "RSA-SHA1"
-      ? !!consumer.publicKey && verifyRsaSha1(baseString, signature, consumer.publicKey)
-      : consumer.secret !== undefined && (method === "HMAC-SHA1" ? verifyHmacSha1(baseString, signature, key) : verifyPlaintext(signature, key));
+  const sharedSecretValid = () => {
+    const key = signingKey(consumer.secret ?? "", token?.secret ?? "");
+    return consumer.secret !== undefined && (method === "HMAC-SHA1" ? verifyHmacSha1(baseString, signature, key) : verifyPlaintext(signature, key));
+  };
+  const valid = method === "RSA-SHA1" ? !!consumer.publicKey && verifyRsaSha1(baseString, signature, consumer.publicKey) : sharedSecretValid();
   if (!valid) {
     options.onSignatureInvalid?.({ baseString, consumerKey, signatureMethod: method });
     throw new OAuthProblemError("signature_invalid", {

@@ -1,10 +1,14 @@
 /**
  * Runs once when the server starts. In Node.js it hands scripts/serve.mjs the routes the server
  * answers without Next.js routing (the signed proxy, see lib/api/direct-routes.ts), compiled here
- * with the rest of the app so both share one set of modules (one database client, one limiter).
+ * with the rest of the app so both share one set of modules (one database client, one limiter),
+ * and starts the background link checks (lib/links/status/background.ts).
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { directRouteFor, DIRECT_ROUTES_KEY } = await import("@/lib/api/direct-routes");
   (globalThis as Record<symbol, unknown>)[DIRECT_ROUTES_KEY] = directRouteFor;
+  const { db } = await import("@/lib/db");
+  const { startBackgroundChecks } = await import("@/lib/links/status/background");
+  startBackgroundChecks(db);
 }

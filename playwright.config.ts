@@ -44,6 +44,8 @@ export default defineConfig({
       TRUST_PROXY: "true",
       NEXTAUTH_SECRET: "",
       LOG_LEVEL: "warn",
+      // Flows check links when they say so (Check now), not when a background timer happens to.
+      LINK_CHECK_INTERVAL_MINUTES: "0",
     },
   },
 });

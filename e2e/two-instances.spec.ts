@@ -32,7 +32,7 @@ test("two instances linked to each other: 2LO, impersonation and 3LO both ways, 
   const A_URL = baseURL!;
   fs.rmSync(B_DATA, { recursive: true, force: true });
   instanceB = spawn("node", ["scripts/start.mjs"], {
-    env: { ...process.env, PORT: "3101", HOST: "127.0.0.2", DATA_DIR: B_DATA, ADMIN_USERNAME: "admin", ADMIN_EMAIL: "admin-b@example.test", ADMIN_PASSWORD: "e2e admin password b", LOG_LEVEL: "warn", NEXTAUTH_SECRET: "", TRUST_PROXY: "" },
+    env: { ...process.env, PORT: "3101", HOST: "127.0.0.2", DATA_DIR: B_DATA, ADMIN_USERNAME: "admin", ADMIN_EMAIL: "admin-b@example.test", ADMIN_PASSWORD: "e2e admin password b", LOG_LEVEL: "warn", NEXTAUTH_SECRET: "", TRUST_PROXY: "", LINK_CHECK_INTERVAL_MINUTES: "0" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

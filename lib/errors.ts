@@ -10,6 +10,8 @@ export const ERROR_STATUS = {
   not_found: 404,
   conflict: 409,
   version_conflict: 409,
+  /** The link is disabled: nothing goes through it until an admin enables it. */
+  link_disabled: 409,
   last_admin: 409,
   too_many_requests: 429,
   discovery_failed: 502,

@@ -158,6 +158,21 @@ ROUTES.push(
   { file: "app/api/v1/links/[id]/incoming/route.ts", method: "GET", expect: { anonymous: 401, user: 200, admin: 200, delegated: 200 }, params: freshLink },
   { file: "app/api/v1/links/[id]/incoming/route.ts", method: "PUT", expect: { anonymous: 401, user: 403, admin: 200, delegated: 403 }, params: freshLink, body: () => OFF },
   { file: "app/api/v1/links/[id]/reset/route.ts", method: "POST", expect: { anonymous: 401, user: 403, admin: 200, delegated: 403 }, params: freshLink, body: () => ({ direction: "outgoing" }) },
+  // Anyone signed in reads a link's status; checking it (network, and the checker's authorization) is for admins, never by delegation.
+  { file: "app/api/v1/links/[id]/status/route.ts", method: "GET", expect: { anonymous: 401, user: 200, admin: 200, delegated: 200 }, params: freshLink },
+  { file: "app/api/v1/links/[id]/status/route.ts", method: "POST", expect: { anonymous: 401, user: 403, admin: 200, delegated: 403 }, params: freshLink },
+  // Atlassian's status resource: admins, signed in or calling through a link as one (a read).
+  {
+    file: "app/rest/applinks/3.0/status/[applicationId]/route.ts",
+    method: "GET",
+    expect: { anonymous: 401, user: 403, admin: 200, delegated: 200 },
+    params: async () => {
+      const { id } = await freshLink();
+      const remoteAppId = `matrix-app-${++seq}`;
+      await db.link.update({ where: { id }, data: { remoteAppId } });
+      return { applicationId: remoteAppId };
+    },
+  },
   // The dance is for any signed-in person; on a link with 3LO off it sends the browser back with the reason.
   { file: "app/api/v1/links/[id]/authorize/route.ts", method: "GET", expect: { anonymous: 401, user: 302, admin: 302, delegated: 403 }, params: freshLink, url: (p: Record<string, string>) => `http://localhost/api/v1/links/${p.id}/authorize` },
   { file: "app/api/v1/links/[id]/oauth-callback/route.ts", method: "GET", expect: { anonymous: 401, user: 302, admin: 302, delegated: 403 }, params: freshLink, url: (p: Record<string, string>) => `http://localhost/api/v1/links/${p.id}/oauth-callback` },
@@ -373,6 +388,10 @@ ACTIONS.push(
   { file: L, name: "saveIncomingAction", access: "admin", form: async () => linkForm() },
   { file: L, name: "resetLinkAction", access: "admin", form: async () => ({ id: (await linkForm()).id, direction: "outgoing" }) },
   { file: L, name: "revokeIssuedTokensAction", access: "admin", form: async () => ({ id: (await linkForm()).id }) },
+  { file: L, name: "checkLinkAction", access: "admin", form: async () => ({ id: (await linkForm()).id }) },
+  { file: L, name: "setLinkEnabledAction", access: "admin", form: async () => ({ ...(await linkForm()), enabled: "false" }) },
+  { file: L, name: "applyFixAction", access: "admin", form: async () => ({ id: (await linkForm()).id, fix: "enable" }) },
+  { file: L, name: "applyProposalAction", access: "admin", form: async () => ({ id: (await linkForm()).id, out: "none" }) },
   { file: L, name: "deleteLinkAction", access: "admin", form: async () => {
     const { id, name } = await linkForm();
     return { id, confirmName: name };

@@ -14,7 +14,7 @@ const TYPES = ["generic", "jira", "confluence", "bitbucket", "bamboo", "applink-
  * The create wizard: enter a URL and the server reads the remote's manifest; when none answers,
  * the same form offers manual creation (name and type).
  */
-export function CreateLinkForm({ action }: { action: (s: Result | null, f: FormData) => Promise<Result> }) {
+export function CreateLinkForm({ action, initialRpcUrl }: { action: (s: Result | null, f: FormData) => Promise<Result>; initialRpcUrl?: string }) {
   const router = useRouter();
   const [state, formAction] = useActionState(action, null);
   const [manual, setManual] = useState(false);
@@ -37,7 +37,7 @@ export function CreateLinkForm({ action }: { action: (s: Result | null, f: FormD
         label="Application URL"
         placeholder="https://jira.example.com"
         required
-        defaultValue={values?.rpcUrl}
+        defaultValue={values?.rpcUrl ?? initialRpcUrl}
         hint="The base URL this server uses to reach the application. Its manifest fills in the rest."
         error={failed?.fields?.rpcUrl && !discoveryFailed ? failed.fields.rpcUrl : undefined}
       />

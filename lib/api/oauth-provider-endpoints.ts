@@ -2,7 +2,7 @@ import type { Db } from "@/lib/db";
 import { handleApiError } from "@/lib/api/handle-error";
 import { proxyMaxBodyBytes, readBodyCapped } from "@/lib/http/read-body";
 import { OAuthProblemError } from "@/lib/oauth1";
-import { incomingRequest, linkedConsumers } from "@/lib/oauth-provider/incoming-caller";
+import { incomingRequest, linkedConsumers, refuseDisabled } from "@/lib/oauth-provider/incoming-caller";
 import { exchangeRequestToken, issuedTokenStore, issueRequestToken, validCallback } from "@/lib/oauth-provider/issued-tokens";
 import { incomingNonces, verifyIncoming } from "@/lib/oauth-provider/verify-incoming";
 
@@ -22,6 +22,7 @@ export async function requestTokenEndpoint(db: Db, req: Request): Promise<Respon
   try {
     const verified = await verifyIncoming(await signedCall(req), { consumers: linkedConsumers(db), nonces: incomingNonces(db) });
     const link = verified.consumer.link;
+    refuseDisabled(link);
     if (verified.token) throw new OAuthProblemError("parameter_rejected", { parametersRejected: ["oauth_token"], advice: "A request-token request carries no token." });
     if (!link.in3lo) throw new OAuthProblemError("permission_denied", { advice: `3-legged OAuth from "${link.name}" is not allowed here.` });
     const callback = verified.oauth.oauth_callback;
@@ -39,6 +40,7 @@ export async function accessTokenEndpoint(db: Db, req: Request): Promise<Respons
   try {
     const verified = await verifyIncoming(await signedCall(req), { consumers: linkedConsumers(db), tokens: issuedTokenStore(db, "request"), nonces: incomingNonces(db) });
     if (!verified.token) throw new OAuthProblemError("parameter_absent", { parametersAbsent: ["oauth_token"] });
+    refuseDisabled(verified.consumer.link);
     if (!verified.consumer.link.in3lo) throw new OAuthProblemError("permission_denied", { advice: "3-legged OAuth is not allowed here." });
     const issued = await exchangeRequestToken(db, verified.token, verified.oauth.oauth_verifier);
     return form({ oauth_token: issued.token, oauth_token_secret: issued.secret });

@@ -26,7 +26,7 @@ export interface CallerRequest {
   body: () => Promise<Uint8Array | null>;
 }
 
-function toCaller(user: UserRow, via: Caller["via"], consumerKey?: string): Caller {
+export function toCaller(user: UserRow, via: Caller["via"], consumerKey?: string): Caller {
   return {
     id: user.id,
     username: user.username,

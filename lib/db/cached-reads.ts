@@ -91,7 +91,7 @@ export function sqliteDate(value: unknown): Date | null {
   return new Date(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?$/.test(text) ? `${text.replace(" ", "T")}Z` : text);
 }
 
-const LINK_BOOLEANS = ["primary", "trustedApps", "basicAccess", "outEnabled", "out3lo", "out2lo", "outImpersonation", "out2loUsers", "inEnabled", "in3lo", "in2lo", "inImpersonation"] as const;
+const LINK_BOOLEANS = ["primary", "trustedApps", "basicAccess", "outEnabled", "out3lo", "out2lo", "outImpersonation", "out2loUsers", "inEnabled", "in3lo", "in2lo", "inImpersonation", "disabled"] as const;
 const LINK_DATES = ["lastProblemAt", "createdAt", "updatedAt"] as const;
 
 type SqlRow = Record<string, unknown>;

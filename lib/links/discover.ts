@@ -11,6 +11,8 @@ export interface RemoteManifest {
   version: string | null;
   /** The base URL the remote reports for itself, when it does. */
   url: string | null;
+  /** The applinks protocol version the remote speaks (`applinksVersion`), when it says. */
+  applinksVersion: string | null;
 }
 
 export interface RemoteConsumer {
@@ -48,9 +50,17 @@ const text = (v: unknown): string | null => (typeof v === "string" && v.trim() ?
 /** Reads a remote's applinks manifest at `<rpcUrl>/rest/applinks/1.0/manifest`. */
 export async function discoverManifest(rpcUrl: string, options: { timeoutMs?: number } = {}): Promise<RemoteManifest> {
   const host = new URL(rpcUrl).host;
-  const response = await fetchRemoteText(`${rpcUrl}/rest/applinks/1.0/manifest`, { timeoutMs: options.timeoutMs ?? 5000, maxBytes: 256 * 1024 });
+  const response = await fetchRemoteText(manifestUrl(rpcUrl), { timeoutMs: options.timeoutMs ?? 5000, maxBytes: MANIFEST_MAX_BYTES });
   if (response.status !== 200) throw new RemoteFetchError("http", `${host} has no applinks manifest (HTTP ${response.status}).`);
-  const m = parseXml(response.text, "manifest", "an applinks manifest", host);
+  return parseManifest(response.text, host);
+}
+
+export const manifestUrl = (rpcUrl: string) => `${rpcUrl}/rest/applinks/1.0/manifest`;
+export const MANIFEST_MAX_BYTES = 256 * 1024;
+
+/** An applinks manifest's XML, read; RemoteFetchError("http") when it is not one. */
+export function parseManifest(xml: string, host: string): RemoteManifest {
+  const m = parseXml(xml, "manifest", "an applinks manifest", host);
   const id = text(m.id);
   const name = text(m.name);
   if (!id || !name) throw new RemoteFetchError("http", `${host}'s manifest has no id or name.`);
@@ -62,7 +72,7 @@ export async function discoverManifest(rpcUrl: string, options: { timeoutMs?: nu
   } catch {
     url = null;
   }
-  return { id: id.slice(0, 255), name: name.slice(0, 120), typeId, type: TYPE_BY_ID[typeId.toLowerCase()] ?? "generic", version: text(m.version), url };
+  return { id: id.slice(0, 255), name: name.slice(0, 120), typeId, type: TYPE_BY_ID[typeId.toLowerCase()] ?? "generic", version: text(m.version), url, applinksVersion: text(m.applinksVersion) };
 }
 
 /** Reads a remote's OAuth consumer identity at `<rpcUrl>/plugins/servlet/oauth/consumer-info`. */

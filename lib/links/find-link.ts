@@ -1,8 +1,8 @@
 import type { Db, Tx } from "@/lib/db";
-import type { Link } from "@/lib/generated/prisma/client";
+import type { Link, Prisma } from "@/lib/generated/prisma/client";
 import { AppError } from "@/lib/errors";
 import type { z } from "zod";
-import type { listLinksSchema } from "@/lib/links/schemas";
+import type { LinkStatusCode, listLinksSchema } from "@/lib/links/schemas";
 
 /** One link by id, or null: the one read path for a link (pages, routes, actions). */
 export function findLink(client: Db | Tx, id: string): Promise<Link | null> {
@@ -15,16 +15,32 @@ export async function findLinkOrThrow(client: Db | Tx, id: string): Promise<Link
   return link;
 }
 
-/** One page of links, primary first within a type, filtered by type and a search over name and URLs. */
+/** Links whose stored status is `status` (a disabled link is DISABLED whatever its last check said). */
+function statusWhere(status: LinkStatusCode | undefined): Prisma.LinkWhereInput {
+  if (!status) return {};
+  if (status === "DISABLED") return { disabled: true };
+  if (status === "UNCHECKED") return { disabled: false, OR: [{ status: null }, { status: { status: "UNCHECKED" } }] };
+  return { disabled: false, status: { status } };
+}
+
+/** One page of links, primary first within a type, filtered by type, stored status and a search over name and URLs. */
 export async function listLinks(db: Db, filter: z.output<typeof listLinksSchema>) {
   const q = filter.q?.trim();
-  const where = {
-    ...(filter.type ? { type: filter.type } : {}),
-    ...(q ? { OR: [{ name: { contains: q } }, { rpcUrl: { contains: q } }, { displayUrl: { contains: q } }] } : {}),
+  const where: Prisma.LinkWhereInput = {
+    AND: [
+      filter.type ? { type: filter.type } : {},
+      q ? { OR: [{ name: { contains: q } }, { rpcUrl: { contains: q } }, { displayUrl: { contains: q } }] } : {},
+      statusWhere(filter.status),
+    ],
   };
   const [links, total] = await Promise.all([
     db.link.findMany({ where, orderBy: [{ name: "asc" }, { id: "asc" }], skip: (filter.page - 1) * filter.pageSize, take: filter.pageSize }),
     db.link.count({ where }),
   ]);
   return { links, total, page: filter.page, pageSize: filter.pageSize, pages: Math.max(1, Math.ceil(total / filter.pageSize)) };
+}
+
+/** How many enabled links need attention (a stored status other than CONNECTED and UNCHECKED), for the list's banner. */
+export function countNeedingAttention(db: Db): Promise<number> {
+  return db.link.count({ where: { disabled: false, status: { status: { notIn: ["CONNECTED", "UNCHECKED"] } } } });
 }

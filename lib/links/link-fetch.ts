@@ -7,7 +7,7 @@ import { outgoingCredentials, type OutgoingCredentials } from "@/lib/links/outgo
 import { authorizationRequired, isServer, type AuthLevel, type LinkCaller } from "@/lib/links/auth-level";
 import { classifyNetworkError } from "@/lib/links/remote-fetch";
 import { parseProblemReport, signRequest } from "@/lib/oauth1";
-import { log } from "@/lib/log";
+import { recordTrafficProblem, recordTrafficSuccess } from "@/lib/links/status/traffic";
 import { dropAccessToken } from "@/lib/links/three-legged";
 import { isRelayedHeader } from "@/lib/links/relayed-headers";
 import { cancelled, ConcurrencyLimiter, isRetryableError, isRetryableMethod, isRetryableStatus, linkLimiter, retryDelay, retryPolicy, type RetryPolicy } from "@/lib/links/resilience";
@@ -71,6 +71,7 @@ export function toWebResponse(relayed: RelayedResponse): Response {
 
 /** `linkFetch` without the web Response around it: the proxy relays the remote's stream as it is. */
 export async function linkRelay(db: Db, link: Link, req: LinkRequest, options: LinkFetchOptions): Promise<RelayedResponse> {
+  if (link.disabled) throw linkDisabled(link);
   // Resolved once per request: a retry only signs again.
   const credentials = await outgoingCredentials(db, link, options.as, options.level);
   const response = await fetchWithRetries(db, link, req, credentials, options);
@@ -84,6 +85,11 @@ export async function linkRelay(db: Db, link: Link, req: LinkRequest, options: L
     throw authorizationRequired(link, `no longer accepts your authorization (${problem}): authorize again`);
   }
   return response;
+}
+
+/** A disabled link carries nothing, either way, until an admin enables it. */
+export function linkDisabled(link: Link): AppError {
+  return new AppError("link_disabled", `"${link.name}" is disabled: an administrator can enable it on the link's page.`);
 }
 
 const dispatchers = new Map<number, Agent>();
@@ -205,13 +211,13 @@ async function relay(db: Db, link: Link, req: LinkRequest, response: Awaited<Ret
     for (const v of Array.isArray(value) ? value : [value]) if (isRelayedHeader(name, v)) out.append(name, v);
   }
   if (target) out.set("location", target.href);
-  if (response.statusCode === 401) {
-    const challenge = response.headers["www-authenticate"];
-    const problem = parseProblemReport(Array.isArray(challenge) ? challenge[0]! : (challenge ?? null), null);
-    if (problem) {
-      await db.link.update({ where: { id: link.id }, data: { lastProblem: problem.problem, lastProblemAt: new Date() } }).catch((e) => log.warn({ err: e }, "could not record the link's last problem"));
-      out.set("x-applink-oauth-problem", problem.problem);
-    }
+  const challenge = response.statusCode === 401 ? response.headers["www-authenticate"] : undefined;
+  const problem = challenge ? parseProblemReport(Array.isArray(challenge) ? challenge[0]! : challenge, null) : null;
+  if (problem) {
+    await recordTrafficProblem(db, link, problem.problem);
+    out.set("x-applink-oauth-problem", problem.problem);
+  } else if (response.statusCode < 400) {
+    await recordTrafficSuccess(db, link);
   }
   const noBody = req.method === "HEAD" || response.statusCode === 204 || response.statusCode === 304;
   if (noBody) await response.body.dump().catch(() => undefined);

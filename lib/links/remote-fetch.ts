@@ -1,6 +1,6 @@
 import { request } from "undici";
 
-export type RemoteProblem = "refused" | "unknown_host" | "timeout" | "tls_untrusted" | "tls_hostname" | "too_large" | "redirect" | "http" | "network";
+export type RemoteProblem = "refused" | "unknown_host" | "timeout" | "tls_untrusted" | "tls_hostname" | "tls_version" | "too_large" | "redirect" | "http" | "network";
 
 /** A remote that could not be read, with a sentence a person can act on. */
 export class RemoteFetchError extends Error {
@@ -18,6 +18,8 @@ export interface RemoteText {
   status: number;
   contentType: string;
   text: string;
+  /** The remote's `Date` header (its clock), when it sent one. */
+  date: string | null;
 }
 
 const TLS_UNTRUSTED_WHY: Record<string, string> = {
@@ -38,13 +40,16 @@ export function classifyNetworkError(error: unknown, url: string, timeoutMs: num
   const e = error as { code?: string; name?: string; cause?: { code?: string }; message?: string };
   const code = e.code ?? e.cause?.code ?? "";
   const host = new URL(url).host;
-  if (e.name === "TimeoutError" || e.name === "AbortError" || code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT" || code === "UND_ERR_CONNECT_TIMEOUT") {
+  if (e.name === "TimeoutError" || e.name === "AbortError" || code === "ETIMEDOUT" || code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT" || code === "UND_ERR_CONNECT_TIMEOUT") {
     return new RemoteFetchError("timeout", `timed out: ${host} did not answer within ${timeoutMs / 1000} s.`);
   }
   if (code === "ECONNREFUSED") return new RemoteFetchError("refused", `connection refused: ${host} refused the connection; is the application running on that port?`);
   if (code === "ENOTFOUND" || code === "EAI_AGAIN") return new RemoteFetchError("unknown_host", `unknown host: ${new URL(url).hostname} is not in DNS; check the URL.`);
   if (code === "ERR_TLS_CERT_ALTNAME_INVALID") return new RemoteFetchError("tls_hostname", `certificate for another host: ${host} presented a certificate that does not name it.`);
   if (TLS_UNTRUSTED.has(code)) return new RemoteFetchError("tls_untrusted", `certificate not trusted: ${host}'s certificate is refused because ${TLS_UNTRUSTED_WHY[code]} (${code}).`);
+  if (code === "ERR_SSL_UNSUPPORTED_PROTOCOL" || code === "ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION" || code === "ERR_SSL_WRONG_VERSION_NUMBER" || code === "ERR_SSL_NO_PROTOCOLS_AVAILABLE") {
+    return new RemoteFetchError("tls_version", `no common TLS version: ${host} and this server share no TLS version (or it does not speak TLS on this port) (${code}).`);
+  }
   if (code === "ECONNRESET" || code === "UND_ERR_SOCKET") return new RemoteFetchError("network", `connection reset: ${host} closed the connection before answering.`);
   return new RemoteFetchError("network", `network error: could not reach ${host} (${code || e.message || "unknown cause"}).`);
 }
@@ -93,6 +98,7 @@ export async function fetchRemoteText(
       throw classifyNetworkError(error, current, timeoutMs);
     }
     const contentType = String(response.headers["content-type"] ?? "");
-    return { url: current, status: response.statusCode, contentType, text: Buffer.concat(chunks).toString("utf8") };
+    const date = response.headers.date;
+    return { url: current, status: response.statusCode, contentType, text: Buffer.concat(chunks).toString("utf8"), date: (Array.isArray(date) ? date[0] : date) ?? null };
   }
 }

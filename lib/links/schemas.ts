@@ -42,6 +42,13 @@ export function normaliseAppUrl(url: URL | string): string {
   return `${u.protocol}//${u.host}${u.pathname.replace(/\/+$/, "")}`;
 }
 
+/**
+ * A link's status, worst first (PRODUCT.md, Atlassian's vocabulary), then UNCHECKED: a link the
+ * diagnostics have not checked yet.
+ */
+export const LINK_STATUSES = ["DISABLED", "NETWORK_ERROR", "INCOMPATIBLE", "CONFIG_ERROR", "ACCESS_DENIED", "AUTHENTICATE", "UPGRADE_CONFIG", "CONNECTED", "UNCHECKED"] as const;
+export type LinkStatusCode = (typeof LINK_STATUSES)[number];
+
 export const linkNameSchema = z.string({ error: "Enter a name." }).trim().min(1, "Enter a name.").max(120, "At most 120 characters.");
 
 /** POST /api/v1/links: discovery from `{rpcUrl}`, or manual `{name, type, rpcUrl, displayUrl?}`. */
@@ -74,6 +81,8 @@ export const patchLinkSchema = z
     primary: z.literal(true, { error: "primary can only be set to true; make another link primary instead." }).optional(),
     trustedApps: z.literal(false, { error: "Trusted Applications is deprecated: it can be switched off, never on." }).optional(),
     basicAccess: z.literal(false, { error: "Basic Access is deprecated: it can be switched off, never on." }).optional(),
+    /** false: both directions stop (settings are kept); true: they resume. */
+    enabled: z.boolean().optional(),
   })
   .strict();
 export type PatchLinkInput = z.input<typeof patchLinkSchema>;
@@ -139,6 +148,7 @@ export const resetSchema = z
 export const listLinksSchema = z.object({
   q: z.string().trim().max(200).optional().catch(undefined),
   type: linkTypeSchema.optional().catch(undefined),
+  status: z.enum(LINK_STATUSES).optional().catch(undefined),
   page: z.coerce.number().int().min(1).max(1_000_000).catch(1).default(1),
   pageSize: z.coerce.number().int().min(1).max(200).catch(50).default(50),
 });

@@ -49,6 +49,7 @@ export function linkJson(link: Link) {
     displayUrl: link.displayUrl,
     remoteAppId: link.remoteAppId,
     primary: link.primary,
+    enabled: !link.disabled,
     version: link.version,
     outgoing: outgoingJson(link),
     incoming: incomingJson(link),

@@ -34,6 +34,7 @@ export async function patchLink(db: Db, actor: Actor, id: string, input: PatchLi
       ...(p.displayUrl !== undefined ? { displayUrl: p.displayUrl } : {}),
       ...(p.trustedApps === false ? { trustedApps: false } : {}),
       ...(p.basicAccess === false ? { basicAccess: false } : {}),
+      ...(p.enabled !== undefined ? { disabled: !p.enabled } : {}),
       ...(typeChanged ? { primary: false } : {}),
     });
     if (typeChanged) {

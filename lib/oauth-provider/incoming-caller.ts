@@ -6,6 +6,7 @@ import { OAuthProblemError, requestUrl, type Consumer } from "@/lib/oauth1";
 import { incomingNonces, verifyIncoming } from "@/lib/oauth-provider/verify-incoming";
 import { cachedReads, type UserRow } from "@/lib/db/cached-reads";
 import { issuedTokenStore, touchAccessToken } from "@/lib/oauth-provider/issued-tokens";
+import { recordIncomingRefusal, recordIncomingSuccess } from "@/lib/links/status/traffic";
 
 /** A linked application's consumer, as the verifier sees it, with the link it belongs to. */
 export interface LinkedConsumer extends Consumer {
@@ -48,11 +49,12 @@ function publicKeyOf(pem: string): crypto.KeyObject {
 }
 
 /** The consumers this app knows: each link's incoming consumer, while its incoming direction is on. */
-export function linkedConsumers(db: Db) {
+export function linkedConsumers(db: Db, onFound?: (link: Link) => void) {
   return {
     async findConsumer(key: string): Promise<LinkedConsumer | null> {
       const link = await cachedReads(db).linkByConsumerKey(key);
       if (!link || !link.inEnabled || !link.inPublicKeyPem) return null;
+      onFound?.(link);
       return { key, name: link.inConsumerName ?? link.name, publicKey: publicKeyOf(link.inPublicKeyPem), link };
     },
   };
@@ -81,8 +83,27 @@ export function incomingRequest(call: SignedCall) {
  * problems); the settings are checked only after the signature, so they cannot be probed.
  */
 export async function authenticateOAuth(db: Db, call: SignedCall): Promise<OAuthIdentity> {
-  const verified = await verifyIncoming(incomingRequest(call), { consumers: linkedConsumers(db), tokens: issuedTokenStore(db, "access"), nonces: incomingNonces(db) });
+  // The link the consumer key named, once known: its diagnostics record this call's outcome.
+  let linkId: string | null = null;
+  try {
+    const identity = await identify(db, call, linkedConsumers(db, (link) => (linkId = link.id)));
+    await recordIncomingSuccess(db, identity.linkId);
+    return identity;
+  } catch (error) {
+    if (linkId && error instanceof OAuthProblemError) await recordIncomingRefusal(db, linkId, error.problem);
+    throw error;
+  }
+}
+
+/** A disabled link's incoming calls are refused after their signature, as every setting is. */
+export function refuseDisabled(link: Link): void {
+  if (link.disabled) throw new OAuthProblemError("permission_denied", { advice: `The link to "${link.name}" is disabled here.` });
+}
+
+async function identify(db: Db, call: SignedCall, consumers: ReturnType<typeof linkedConsumers>): Promise<OAuthIdentity> {
+  const verified = await verifyIncoming(incomingRequest(call), { consumers, tokens: issuedTokenStore(db, "access"), nonces: incomingNonces(db) });
   const link = verified.consumer.link;
+  refuseDisabled(link);
   const base = { consumerKey: verified.consumer.key, linkId: link.id };
   if (verified.token) {
     if (!link.in3lo) throw new OAuthProblemError("permission_denied", { advice: `3-legged requests from "${link.name}" are not allowed here.` });

@@ -12,6 +12,9 @@ import { findLinkOrThrow } from "@/lib/links/find-link";
 import { resetDirection } from "@/lib/links/reset-direction";
 import { patchLink, setIncoming, setOutgoing } from "@/lib/links/update-link";
 import { revokeAllIssuedTokens } from "@/lib/oauth-provider/issued-tokens";
+import { applyFix, LOCAL_FIXES, setLevels } from "@/lib/links/status/apply-fix";
+import { checkLinkNow } from "@/lib/links/status/store";
+import { parseLevels } from "@/lib/links/status/proposal";
 
 const checkbox = z.preprocess((v) => v === "on" || v === "true", z.boolean());
 const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
@@ -148,3 +151,56 @@ export const revokeIssuedTokensAction = defineAction("admin", z.object({ id: idF
   revalidatePath(`/links/${id}`);
   return { ok: true, message: `Revoked ${revoked} access token${revoked === 1 ? "" : "s"} issued to ${link.name}.` };
 });
+
+// Check a link now (the admin's own authorization reads the remote's side).
+export const checkLinkAction = defineAction("admin", z.object({ id: idField }), async ({ id }, caller) => {
+  const { row } = await checkLinkNow(db, id, { admin: caller });
+  revalidatePath(`/links/${id}`);
+  revalidatePath("/links");
+  return { ok: true, message: `Checked: ${row?.status ?? "UNCHECKED"}.` };
+});
+
+// Apply a fix the last check offered on this side, then check again.
+export const applyFixAction = defineAction("admin", z.object({ id: idField, fix: z.enum(LOCAL_FIXES) }), async ({ id, fix }, caller) => {
+  const applied = await applyFix(db, caller, id, fix);
+  const { row } = await checkLinkNow(db, id, { admin: caller });
+  revalidatePath(`/links/${id}`);
+  revalidatePath("/links");
+  return { ok: true, message: `${applied} Checked again: ${row?.status ?? "UNCHECKED"}.` };
+});
+
+// Disable or enable a link: both directions stop or resume; settings are kept.
+export const setLinkEnabledAction = defineAction("admin", z.object({ id: idField, version: versionField, enabled: checkbox }), async ({ id, version, enabled }, caller) => {
+  const link = await patchLink(db, caller, id, { version, enabled });
+  revalidatePath(`/links/${id}`);
+  revalidatePath("/links");
+  return { ok: true, message: enabled ? `"${link.name}" is enabled.` : `"${link.name}" is disabled: nothing goes through it until it is enabled.` };
+});
+
+// Apply what the remote's diagnostics proposed (its "Fix on the remote"), confirmed by an admin here.
+export const applyProposalAction = defineAction(
+  "admin",
+  z.object({ id: idField, out: z.string().max(40).optional(), in: z.string().max(40).optional(), refetch: checkbox.optional() }),
+  async ({ id, out, in: incoming, refetch }, caller) => {
+    const done: string[] = [];
+    if (refetch) {
+      await applyFixRefetch(id, caller);
+      done.push("fetched the remote's consumer again");
+    }
+    const outgoingLevels = out ? parseLevels(out) : undefined;
+    const incomingLevels = incoming ? parseLevels(incoming) : undefined;
+    if (outgoingLevels || incomingLevels) {
+      await setLevels(db, caller, id, { outgoing: outgoingLevels, incoming: incomingLevels });
+      done.push("set the levels the remote proposed");
+    }
+    const { row } = await checkLinkNow(db, id, { admin: caller });
+    revalidatePath(`/links/${id}`);
+    revalidatePath("/links");
+    return { ok: true, message: `Applied: ${done.join(", ") || "nothing"}. Checked again: ${row?.status ?? "UNCHECKED"}.` };
+  },
+);
+
+async function applyFixRefetch(id: string, caller: Parameters<typeof setIncoming>[1]) {
+  const link = await findLinkOrThrow(db, id);
+  await setIncoming(db, caller, id, { fetchConsumer: true, threeLegged: link.in3lo, twoLegged: link.in2lo, impersonation: link.inImpersonation, executeAs: link.inExecuteAs });
+}

@@ -8,8 +8,11 @@ import { Lozenge } from "@/components/ui/lozenge";
 import { Table, Td, Th } from "@/components/ui/table";
 import { requirePageCaller } from "@/lib/auth/server-caller";
 import { db } from "@/lib/db";
-import { listLinks } from "@/lib/links/find-link";
-import { LINK_TYPES, listLinksSchema } from "@/lib/links/schemas";
+import { countNeedingAttention, listLinks } from "@/lib/links/find-link";
+import { LINK_STATUSES, LINK_TYPES, listLinksSchema } from "@/lib/links/schemas";
+import { STATUS_LABEL, StatusLozenge } from "@/components/links/status-lozenge";
+import { linkStatusView, statusRows } from "@/lib/links/status/store";
+import { pagePublicBaseUrl } from "@/lib/http/page-url";
 import { linkJson } from "@/lib/links/serialize";
 
 export const metadata: Metadata = { title: "Links" };
@@ -18,10 +21,13 @@ export default async function LinksPage({ searchParams }: { searchParams: Promis
   const caller = await requirePageCaller("/links");
   const raw = await searchParams;
   const filter = listLinksSchema.parse(Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v || undefined])));
-  const { links, total, page, pages } = await listLinks(db, filter);
+  const [{ links, total, page, pages }, attention, base] = await Promise.all([listLinks(db, filter), countNeedingAttention(db), pagePublicBaseUrl()]);
+  // Stored results only: loading the list never waits on the network.
+  const rows = await statusRows(db, links.map((l) => l.id));
   const isAdmin = caller.role === "ADMIN";
-  const query = (p: number) => new URLSearchParams({ ...(filter.q ? { q: filter.q } : {}), ...(filter.type ? { type: filter.type } : {}), page: String(p) }).toString();
-  const filtered = Boolean(filter.q || filter.type);
+  const query = (p: number) =>
+    new URLSearchParams({ ...(filter.q ? { q: filter.q } : {}), ...(filter.type ? { type: filter.type } : {}), ...(filter.status ? { status: filter.status } : {}), page: String(p) }).toString();
+  const filtered = Boolean(filter.q || filter.type || filter.status);
   const deleted = typeof raw.deleted === "string" ? raw.deleted : null;
   return (
     <>
@@ -41,6 +47,15 @@ export default async function LinksPage({ searchParams }: { searchParams: Promis
           ) : null
         }
       />
+      {attention > 0 ? (
+        <p role="status" className="mb-4 rounded-md bg-warning/10 px-3 py-2 text-sm text-warning">
+          {attention === 1 ? "1 link needs" : `${attention} links need`} attention.{" "}
+          <Link href="/links?status=CONFIG_ERROR" className="underline">
+            Show configuration errors
+          </Link>{" "}
+          or filter by status below.
+        </p>
+      ) : null}
       {total === 0 && !filtered ? (
         <EmptyState title="No application links yet">
           {isAdmin
@@ -65,6 +80,17 @@ export default async function LinksPage({ searchParams }: { searchParams: Promis
                 ))}
               </select>
             </label>
+            <label className="flex flex-col gap-1 text-sm font-medium">
+              Status
+              <select name="status" defaultValue={filter.status ?? ""} className={inputClass}>
+                <option value="">Any</option>
+                {LINK_STATUSES.map((s) => (
+                  <option key={s} value={s}>
+                    {STATUS_LABEL[s]}
+                  </option>
+                ))}
+              </select>
+            </label>
             <button type="submit" className={buttonVariants({ variant: "secondary" })}>
               Filter
             </button>
@@ -76,6 +102,7 @@ export default async function LinksPage({ searchParams }: { searchParams: Promis
               <thead>
                 <tr>
                   <Th>Name</Th>
+                  <Th>Status</Th>
                   <Th>Type</Th>
                   <Th>URLs</Th>
                   <Th>Outgoing</Th>
@@ -83,13 +110,21 @@ export default async function LinksPage({ searchParams }: { searchParams: Promis
                 </tr>
               </thead>
               <tbody>
-                {links.map(linkJson).map((link) => (
+                {links.map((row) => {
+                  const link = linkJson(row);
+                  const status = linkStatusView(row, rows.get(row.id) ?? null, base);
+                  return (
                   <tr key={link.id} data-testid={`link-row-${link.name}`}>
                     <Td>
                       <Link href={`/links/${link.id}`} className="font-medium text-accent hover:underline">
                         {link.name}
                       </Link>{" "}
                       {link.primary ? <Lozenge tone="info">Primary</Lozenge> : null}
+                    </Td>
+                    <Td>
+                      <Link href={`/links/${link.id}#diagnostics`} aria-label={`${link.name}: ${STATUS_LABEL[status.status]}. ${status.cause}`} title={status.cause}>
+                        <StatusLozenge status={status.status} />
+                      </Link>
                     </Td>
                     <Td>{link.type}</Td>
                     <Td className="font-mono text-xs">
@@ -99,7 +134,8 @@ export default async function LinksPage({ searchParams }: { searchParams: Promis
                     <Td>{authSummary(link.outgoing)}</Td>
                     <Td>{authSummary(link.incoming)}</Td>
                   </tr>
-                ))}
+                  );
+                })}
               </tbody>
             </Table>
           )}

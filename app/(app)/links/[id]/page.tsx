@@ -7,7 +7,12 @@ import { authSummary } from "@/components/links/auth-summary";
 import { buttonVariants } from "@/components/ui/button";
 import { Card, PageHeader } from "@/components/ui/card";
 import { authorizePath } from "@/lib/links/auth-level";
-import { problemAdvice } from "@/lib/links/problem-advice";
+import { DiagnosticsPanel } from "@/components/links/diagnostics-panel";
+import { ApplyProposalButton, EnableLinkButton } from "@/components/links/diagnostics-actions";
+import { ourLevels } from "@/lib/links/status/diagnose";
+import { levelsText, proposalOf } from "@/lib/links/status/proposal";
+import { linkStatusView, statusRow } from "@/lib/links/status/store";
+import { pagePublicBaseUrl } from "@/lib/http/page-url";
 import { CopyField } from "@/components/ui/copy-field";
 import { Lozenge } from "@/components/ui/lozenge";
 import { requirePageCaller } from "@/lib/auth/server-caller";
@@ -21,7 +26,19 @@ import { RevokeButton } from "@/components/ui/revoke-button";
 import { listIssuedAccessTokens } from "@/lib/oauth-provider/issued-tokens";
 import { Table, Td, Th } from "@/components/ui/table";
 import { Time } from "@/components/ui/time";
-import { deleteLinkAction, disableLegacyAuthAction, resetLinkAction, revokeIssuedTokensAction, saveIncomingAction, saveOutgoingAction, setPrimaryAction } from "../actions";
+import {
+  applyFixAction,
+  applyProposalAction,
+  checkLinkAction,
+  deleteLinkAction,
+  disableLegacyAuthAction,
+  resetLinkAction,
+  revokeIssuedTokensAction,
+  saveIncomingAction,
+  saveOutgoingAction,
+  setLinkEnabledAction,
+  setPrimaryAction,
+} from "../actions";
 
 export const metadata: Metadata = { title: "Link" };
 
@@ -38,6 +55,9 @@ export default async function LinkPage({ params, searchParams }: Props) {
   const warning = query.warning;
   const authorized = typeof query.authorized === "string" ? query.authorized : null;
   const oauthError = typeof query.oauthError === "string" ? query.oauthError : null;
+  const proposal = proposalOf(query);
+  const ours = ourLevels(row);
+  const statusView = linkStatusView(row, await statusRow(db, row.id), await pagePublicBaseUrl());
   const hasToken = link.outgoing.enabled && link.outgoing.threeLegged ? await hasAuthorized(db, caller.id, link.id) : false;
   const [identity, users, issuedTokens] = await Promise.all([ensureAppIdentity(db), isAdmin ? listUsers(db) : Promise.resolve([]), isAdmin ? listIssuedAccessTokens(db, link.id) : Promise.resolve([])]);
   return (
@@ -61,6 +81,7 @@ export default async function LinkPage({ params, searchParams }: Props) {
               Try a request
             </Link>
             {isAdmin && !link.primary ? <SetPrimaryButton action={setPrimaryAction} id={link.id} version={link.version} /> : null}
+            {isAdmin ? <EnableLinkButton action={setLinkEnabledAction} id={link.id} version={link.version} enabled={link.enabled} /> : null}
           </div>
         }
       />
@@ -69,15 +90,28 @@ export default async function LinkPage({ params, searchParams }: Props) {
           {warning}
         </p>
       ) : null}
-      {link.lastProblem ? (
-        <Card className="mb-6 border-warning/50" aria-label="Last problem">
-          <p className="text-sm">
-            <Lozenge tone="warning">OAUTH_PROBLEM</Lozenge> <strong className="font-mono">{link.lastProblem.problem}</strong>
-            <span className="text-muted"> · {link.lastProblem.at ? new Date(link.lastProblem.at).toISOString().slice(0, 16).replace("T", " ") + " UTC" : ""}</span>
-          </p>
-          <p className="mt-1 text-sm">{problemAdvice(link.lastProblem.problem)}</p>
+      {isAdmin && proposal ? (
+        <Card className="mb-6 border-accent/50" aria-labelledby="proposal-heading">
+          <h2 id="proposal-heading" className="mb-2 text-lg font-semibold">
+            A change proposed by {proposal.from ?? "the remote"}
+          </h2>
+          <ul className="mb-3 list-disc pl-5 text-sm">
+            {proposal.outgoing ? <li>Outgoing (this app → {link.name}): {levelsText(proposal.outgoing)} (now {levelsText(ours.outgoing)})</li> : null}
+            {proposal.incoming ? <li>Incoming ({link.name} → this app): {levelsText(proposal.incoming)} (now {levelsText(ours.incoming)})</li> : null}
+            {proposal.refetch ? <li>Fetch {link.name}&apos;s consumer again (its key or consumer changed there)</li> : null}
+          </ul>
+          <p className="mb-3 text-sm text-muted">Its diagnostics found the two ends disagree. Nothing changes until you apply it; the change is audited here.</p>
+          <div className="flex flex-wrap items-start gap-3">
+            <ApplyProposalButton action={applyProposalAction} id={link.id} out={typeof query.out === "string" ? query.out : undefined} incoming={typeof query.in === "string" ? query.in : undefined} refetch={proposal.refetch} />
+            {proposal.back ? (
+              <a href={proposal.back} className={buttonVariants({ variant: "secondary", size: "sm" })}>
+                Back to {proposal.from}
+              </a>
+            ) : null}
+          </div>
         </Card>
       ) : null}
+      <DiagnosticsPanel linkId={link.id} view={statusView} isAdmin={isAdmin} checkAction={checkLinkAction} fixAction={applyFixAction} />
       {authorized ? (
         <p role="status" className="mb-6 rounded-md bg-success/10 px-3 py-2 text-sm text-success">
           {authorized}

@@ -1,0 +1,84 @@
+import type { Db } from "@/lib/db";
+import { log } from "@/lib/log";
+import { checkLinkNow } from "@/lib/links/status/store";
+
+export interface BackgroundOptions {
+  /** How old a diagnosis may get (LINK_CHECK_INTERVAL_MINUTES, default 10; 0 turns the checks off). */
+  intervalMs: number;
+  /** Links checked at once (LINK_CHECK_CONCURRENCY, default 4). */
+  concurrency: number;
+  /** How often the scheduler looks for due links. */
+  tickMs: number;
+  /** Per network step of one check. */
+  timeoutMs?: number;
+}
+
+export function backgroundOptions(env: Record<string, string | undefined> = process.env): BackgroundOptions {
+  const minutes = Number(env.LINK_CHECK_INTERVAL_MINUTES ?? 10);
+  const concurrency = Number(env.LINK_CHECK_CONCURRENCY ?? 4);
+  return {
+    intervalMs: Number.isFinite(minutes) && minutes >= 0 ? minutes * 60_000 : 600_000,
+    concurrency: Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= 64 ? concurrency : 4,
+    tickMs: 15_000,
+  };
+}
+
+/** 0.9–1.1, fixed per link: spreads links created together over time instead of checking them in bursts. */
+function jitter(linkId: string): number {
+  let h = 0;
+  for (let i = 0; i < linkId.length; i++) h = (h * 31 + linkId.charCodeAt(i)) >>> 0;
+  return 0.9 + (h % 1000) / 5000;
+}
+
+/**
+ * Keeps every enabled link's diagnosis fresh: each tick picks the links never checked, those whose
+ * diagnosis is older than the interval (jittered per link), and those a request met a problem on
+ * since their last check, and checks them with at most `concurrency` at once. A slow or hanging
+ * remote holds one slot for at most its checks' time limits, never the others; a link already
+ * being checked is not started twice. Returns a stop function.
+ */
+export function startBackgroundChecks(db: Db, options: BackgroundOptions = backgroundOptions()): () => void {
+  if (options.intervalMs <= 0) return () => undefined;
+  const running = new Set<string>();
+  let stopped = false;
+
+  const tick = async () => {
+    const free = options.concurrency - running.size;
+    if (stopped || free <= 0) return;
+    const now = Date.now();
+    const candidates = await db.link.findMany({
+      where: { disabled: false, id: { notIn: [...running] } },
+      select: { id: true, lastProblemAt: true, status: { select: { checkedAt: true } } },
+      orderBy: { createdAt: "asc" },
+    });
+    const due = candidates
+      .filter((l) => {
+        const checkedAt = l.status?.checkedAt?.getTime();
+        if (checkedAt === undefined) return true;
+        if (l.lastProblemAt && l.lastProblemAt.getTime() > checkedAt && now - checkedAt > 30_000) return true;
+        return now - checkedAt > options.intervalMs * jitter(l.id);
+      })
+      .sort((a, b) => (a.status?.checkedAt?.getTime() ?? 0) - (b.status?.checkedAt?.getTime() ?? 0))
+      .slice(0, free);
+    for (const { id } of due) {
+      running.add(id);
+      void checkLinkNow(db, id, { timeoutMs: options.timeoutMs })
+        .catch((error: unknown) => log.warn({ err: error, linkId: id }, "background link check failed"))
+        .finally(() => {
+          running.delete(id);
+          // A slot came free: look for the next due link now rather than at the next tick.
+          if (!stopped) void tick().catch(() => undefined);
+        });
+    }
+  };
+
+  const first = setTimeout(() => void tick().catch((error: unknown) => log.warn({ err: error }, "background link checks")), 2_000 + Math.random() * 3_000);
+  const timer = setInterval(() => void tick().catch((error: unknown) => log.warn({ err: error }, "background link checks")), options.tickMs);
+  first.unref();
+  timer.unref();
+  return () => {
+    stopped = true;
+    clearTimeout(first);
+    clearInterval(timer);
+  };
+}

@@ -1,0 +1,159 @@
+import type { Db } from "@/lib/db";
+import type { Link, LinkStatus } from "@/lib/generated/prisma/client";
+import { USER_SELECT } from "@/lib/db/cached-reads";
+import { AppError } from "@/lib/errors";
+import { authorizePath } from "@/lib/links/auth-level";
+import { findLinkOrThrow } from "@/lib/links/find-link";
+import { problemAdvice } from "@/lib/links/problem-advice";
+import type { LinkStatusCode } from "@/lib/links/schemas";
+import { diagnoseLink } from "@/lib/links/status/diagnose";
+import { errorCategory, type Check, type FixAction } from "@/lib/links/status/derive";
+import { levelsParam } from "@/lib/links/status/proposal";
+
+/** A fix as the API and the page show it: applied here (`apply`: POST it back), or a page to open (`href`, on the remote). */
+export type ActionView = FixAction & ({ apply: string } | { href: string });
+
+/** A link's status as `GET /api/v1/links/{id}/status` returns it (PRODUCT.md). */
+export interface LinkStatusView {
+  status: LinkStatusCode;
+  cause: string;
+  fix: string;
+  problem: string | null;
+  checkedAt: Date | null;
+  checks: Check[];
+  actions: ActionView[];
+  /** Atlassian's error type of the finding behind the status. */
+  errorType: string | null;
+  /** What real traffic met: the proxy's last oauth_problem (kept until a success), the last proxied success. */
+  traffic: { lastProblem: string | null; lastProblemAt: Date | null; okAt: Date | null };
+  incoming: { okAt: Date | null; problem: string | null; problemAt: Date | null };
+}
+
+function parseJson<T>(text: string | null | undefined, fallback: T): T {
+  if (!text) return fallback;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return fallback;
+  }
+}
+
+
+/** Where a fix is done: here (applied by kind) or on the remote's own page, in the admin's browser. */
+function actionView(link: Link, action: FixAction, ourUrl: string): ActionView {
+  switch (action.kind) {
+    case "authorize":
+      return { ...action, href: authorizePath(link, `/links/${link.id}`) };
+    case "create-link-back":
+      return {
+        ...action,
+        href:
+          action.remoteType === "applink-admin"
+            ? `${action.remoteUrl}/links/new?${new URLSearchParams({ rpcUrl: ourUrl, fetchConsumer: "1" })}`
+            : `${action.remoteUrl}/plugins/servlet/applinks/listApplicationLinks`,
+      };
+    case "fix-on-remote": {
+      const proposal = new URLSearchParams({ from: ourUrl, back: `${ourUrl}/links/${link.id}` });
+      if (action.outgoing) proposal.set("out", levelsParam(action.outgoing));
+      if (action.incoming) proposal.set("in", levelsParam(action.incoming));
+      if (action.refetchConsumer) proposal.set("refetch", "1");
+      return { ...action, href: action.remoteLinkId ? `${action.remoteUrl}/links/${encodeURIComponent(action.remoteLinkId)}?${proposal}` : `${action.remoteUrl}/links?${new URLSearchParams({ q: new URL(ourUrl).host })}` };
+    }
+    default:
+      return { ...action, apply: action.kind };
+  }
+}
+
+/**
+ * The status a link shows: DISABLED while disabled; else its last diagnosis (UNCHECKED before the
+ * first), made worse by a proxied request's `oauth_problem` met since that diagnosis.
+ */
+export function linkStatusView(link: Link, row: LinkStatus | null, ourUrl: string): LinkStatusView {
+  const checks = parseJson<Check[]>(row?.checks, []);
+  const actions = parseJson<FixAction[]>(row?.action, []);
+  const worst = checks.find((c) => c.status === row?.status && (c.result === "fail" || c.result === "warn"));
+  const base: LinkStatusView = {
+    status: (row?.status as LinkStatusCode | undefined) ?? "UNCHECKED",
+    cause: row?.cause || "Not checked yet.",
+    fix: row?.fix || (row?.checkedAt ? "" : "Press Check now, or wait for the background check."),
+    problem: row?.problem ?? null,
+    checkedAt: row?.checkedAt ?? null,
+    checks,
+    actions: actions.map((a) => actionView(link, a, ourUrl)),
+    errorType: worst?.type ?? null,
+    traffic: { lastProblem: link.lastProblem, lastProblemAt: link.lastProblemAt, okAt: row?.trafficOkAt ?? null },
+    incoming: { okAt: row?.incomingOkAt ?? null, problem: row?.incomingProblem ?? null, problemAt: row?.incomingProblemAt ?? null },
+  };
+  if (link.disabled) {
+    return { ...base, status: "DISABLED", cause: "The link is disabled: nothing goes through it, either way.", fix: "Enable the link.", problem: null, errorType: "DISABLED", actions: [actionView(link, { kind: "enable", label: "Enable the link" }, ourUrl)] };
+  }
+  const newer = link.lastProblem && link.lastProblemAt && (!base.checkedAt || link.lastProblemAt > base.checkedAt);
+  if (newer && ["CONNECTED", "UPGRADE_CONFIG", "UNCHECKED", "AUTHENTICATE", "ACCESS_DENIED"].includes(base.status)) {
+    const problem = link.lastProblem!;
+    const authenticate = problem === "token_rejected" || problem === "token_expired";
+    return {
+      ...base,
+      status: authenticate ? "AUTHENTICATE" : "CONFIG_ERROR",
+      cause: `A request through the link met ${problem} at ${link.lastProblemAt!.toISOString()}, after the last check.`,
+      fix: problemAdvice(problem),
+      problem,
+      errorType: "OAUTH_PROBLEM",
+      actions: authenticate ? [actionView(link, { kind: "authorize", label: "Authorize again" }, ourUrl)] : [],
+    };
+  }
+  return base;
+}
+
+/** The admin whose authorization a background check uses: the last one who checked, while an active admin. */
+async function lastChecker(db: Db, row: LinkStatus | null) {
+  if (!row?.checkedById) return null;
+  const user = await db.user.findUnique({ where: { id: row.checkedById }, select: USER_SELECT });
+  return user && !user.disabled && user.role === "ADMIN" ? user : null;
+}
+
+/**
+ * Checks a link now and stores the diagnosis. `admin`: the admin pressing Check now (their 3LO
+ * token reads the remote's side, and they become the link's checker); without one, the last
+ * checker's, as a background check does.
+ */
+export async function checkLinkNow(db: Db, linkId: string, options: { admin?: { id: string } | null; timeoutMs?: number } = {}) {
+  const link = await findLinkOrThrow(db, linkId);
+  const row = await db.linkStatus.findUnique({ where: { linkId } });
+  const admin = options.admin ? await db.user.findUnique({ where: { id: options.admin.id }, select: USER_SELECT }) : await lastChecker(db, row);
+  if (options.admin && (!admin || admin.role !== "ADMIN")) throw new AppError("forbidden", "Administrators only.");
+  const diagnosis = await diagnoseLink(db, link, {
+    admin,
+    timeoutMs: options.timeoutMs,
+    incoming: { okAt: row?.incomingOkAt ?? null, problem: row?.incomingProblem ?? null, problemAt: row?.incomingProblemAt ?? null },
+  });
+  const data = {
+    status: diagnosis.status,
+    cause: diagnosis.cause,
+    fix: diagnosis.fix,
+    action: JSON.stringify(diagnosis.actions),
+    problem: diagnosis.problem,
+    checks: JSON.stringify(diagnosis.checks),
+    checkedAt: new Date(),
+    checkedById: admin?.id ?? row?.checkedById ?? null,
+  };
+  // The link may be deleted while it is checked: then there is nothing to store.
+  const saved = await db.linkStatus.upsert({ where: { linkId }, create: { linkId, ...data }, update: data }).catch((error: unknown) => {
+    if ((error as { code?: string }).code === "P2003" || (error as { code?: string }).code === "P2025") return null;
+    throw error;
+  });
+  const fresh = await findLinkOrThrow(db, linkId);
+  return { link: fresh, row: saved };
+}
+
+/** A link's stored status row (null before its first check or traffic). */
+export function statusRow(db: Db, linkId: string) {
+  return db.linkStatus.findUnique({ where: { linkId } });
+}
+
+/** Every stored status row of these links, by link id (the list: no network). */
+export async function statusRows(db: Db, linkIds: string[]): Promise<Map<string, LinkStatus>> {
+  const rows = linkIds.length ? await db.linkStatus.findMany({ where: { linkId: { in: linkIds } } }) : [];
+  return new Map(rows.map((r) => [r.linkId, r]));
+}
+
+export { errorCategory };

@@ -155,17 +155,196 @@ export async function diagnoseLink(db: Db, link: Link, options: DiagnoseOptions 
   const timeoutMs = options.timeoutMs ?? 5000;
   const remote = link.name;
   const checks: Check[] = [];
-  const rest = (from: CheckName, why: string) => {
-    const names: CheckName[] = ["reach", "identity", "clock", "remote-view", "auth-levels", "signed-call", "incoming", "legacy"];
-    for (const name of names.slice(names.indexOf(from))) checks.push(skipped(name, why));
+  const skip = (names: CheckName[], why: string) => {
+    for (const name of names) checks.push(skipped(name, why));
   };
 
   if (link.disabled) {
     checks.push({ name: "enabled", result: "fail", ms: 0, status: "DISABLED", type: "DISABLED", message: "The link is disabled: nothing goes through it, either way.", fix: "Enable the link.", actions: [{ kind: "enable", label: "Enable the link" }] });
-    rest("reach", "The link is disabled.");
+    skip(["reach", "identity", "clock", "remote-view", "auth-levels", "signed-call", "incoming", "legacy"], "The link is disabled.");
     return deriveStatus(checks);
   }
   checks.push({ name: "enabled", result: "pass", ms: 0, message: "The link is enabled." });
+
+  // 2.–6. What needs the remote to answer.
+  const remoteChecks = async (got: RemoteText | null) => {
+    // 2. Identity: the manifest still names the application this link was made with.
+    let manifest: RemoteManifest | null = null;
+    checks.push(
+      await timed("identity", async () => {
+        if (!got || got.status !== 200) {
+          if (!ATLASSIAN.has(link.type) && link.type !== "applink-admin") return { result: "skipped", message: `${remote} serves no applinks manifest: a generic OAuth peer, checked by the other steps.` };
+          return { result: "fail", status: "INCOMPATIBLE", type: "MANIFEST_NOT_FOUND", message: `${remote} serves no applinks manifest (HTTP ${got?.status ?? "?"}): its applinks is absent or too old.`, fix: `Upgrade ${remote}'s application links, or check that the RPC URL is the application's base URL.` };
+        }
+        try {
+          manifest = parseManifest(got.text, new URL(link.rpcUrl).host);
+        } catch (error) {
+          if (!(error instanceof RemoteFetchError)) throw error;
+          if (!ATLASSIAN.has(link.type) && link.type !== "applink-admin") return { result: "skipped", message: `${remote} serves no applinks manifest: a generic OAuth peer, checked by the other steps.` };
+          return { result: "fail", status: "INCOMPATIBLE", type: "MANIFEST_NOT_FOUND", message: error.message, fix: "Check that the RPC URL is the application's base URL." };
+        }
+        const m = manifest as RemoteManifest;
+        if (link.remoteAppId && m.id !== link.remoteAppId) {
+          return {
+            result: "fail",
+            status: "CONFIG_ERROR",
+            type: "UNEXPECTED_APPLICATION_ID",
+            message: `${remote} now says it is application ${m.id} ("${m.name}"), not ${link.remoteAppId}: it was reinstalled, or the URL now points at another application.`,
+            fix: "If it is the same application, reinstalled: accept its new id (its consumer is fetched again). If not, correct the RPC URL or create a new link.",
+            actions: [{ kind: "adopt-identity", label: "Accept the new application id", remoteAppId: m.id }],
+          };
+        }
+        const major = Number.parseInt(m.applinksVersion ?? "", 10);
+        if (Number.isFinite(major) && major < MIN_APPLINKS_MAJOR) {
+          return { result: "fail", status: "INCOMPATIBLE", type: "REMOTE_VERSION_INCOMPATIBLE", message: `${remote} runs applinks ${m.applinksVersion}, older than ${MIN_APPLINKS_MAJOR}.0: its status cannot be read.`, fix: `Upgrade ${remote}.` };
+        }
+        if (m.url && m.url !== link.rpcUrl && m.url !== link.displayUrl) {
+          return { result: "warn", message: `${remote} calls itself ${m.url}, while this link calls it at ${link.rpcUrl}: signatures can fail if it checks them against its own URL.`, actions: [{ kind: "relocate", label: `Use ${m.url}`, rpcUrl: m.url }] };
+        }
+        return { result: "pass", message: `${remote} is application ${m.id}${m.applinksVersion ? `, applinks ${m.applinksVersion}` : ""}.` };
+      }),
+    );
+
+    // 3. Clock: the remote's Date header against ours, at the middle of the exchange.
+    checks.push(
+      await timed("clock", async () => {
+        const date = got?.date ? Date.parse(got.date) : Number.NaN;
+        if (!Number.isFinite(date)) return { result: "skipped", message: `${remote} sent no Date header.` };
+        const window = timestampWindowSeconds();
+        const skew = Math.round((date - answeredAt) / 1000);
+        const text = `${remote}'s clock is ${Math.abs(skew)} s ${skew >= 0 ? "ahead of" : "behind"} ours`;
+        if (Math.abs(skew) > window) return { result: "fail", status: "CONFIG_ERROR", type: "OAUTH_TIMESTAMP_REFUSED", message: `${text}: beyond the ${window} s OAuth accepts, every signed request is refused.`, fix: "Synchronise both servers' clocks (NTP)." };
+        if (Math.abs(skew) > window / 2) return { result: "warn", message: `${text}: more than half the ${window} s OAuth accepts.`, fix: "Synchronise both servers' clocks (NTP)." };
+        return { result: "pass", message: `${text} (OAuth accepts ${window} s).` };
+      }),
+    );
+
+    // 4. and 5. The remote's view of us, and the levels across both ends.
+    const admin = options.admin ?? null;
+    const as = admin ? toCaller(admin, "session") : null;
+    let remoteView: RemoteStatusJson | null = null;
+    const ours = ourLevels(link);
+    const remoteSide = await timed("remote-view", async () => {
+      if (!manifest) return { result: "skipped", message: `${remote} serves no status resource (no applinks): its side is not read.` };
+      if (!link.outEnabled) return { result: "skipped", message: "Outgoing OAuth is off: this app cannot read the remote's side." };
+      if (!as) {
+        return { result: "warn", status: "AUTHENTICATE", type: "REMOTE_AUTH_TOKEN_REQUIRED", message: `An administrator must check this link once to read ${remote}'s side.`, fix: "Press Check now on the link's page." };
+      }
+      const token = link.out3lo ? await accessTokenFor(db, as.id, link.id) : null;
+      const level = token ? "3lo" : link.outImpersonation ? "2loi" : null;
+      if (!level) {
+        return {
+          result: "warn",
+          status: "AUTHENTICATE",
+          type: "REMOTE_AUTH_TOKEN_REQUIRED",
+          message: `Authenticate to see status: reading ${remote}'s side needs your authorization there (3LO).`,
+          fix: link.out3lo ? `Authorize this app on ${remote} as an administrator there.` : "Turn on outgoing 3LO, then authorize this app on the remote.",
+          actions: link.out3lo ? [{ kind: "authorize", label: "Authorize" }] : [],
+        };
+      }
+      const { id } = await ensureAppIdentity(db).then((i) => ({ id: i.instanceId }));
+      let relayed;
+      try {
+        relayed = await linkRelay(db, link, { method: "GET", url: `${link.rpcUrl}/rest/applinks/3.0/status/${encodeURIComponent(id)}`, headers: new Headers({ accept: "application/json" }) }, { as, level, timeouts: { connectMs: timeoutMs, responseMs: timeoutMs }, retry: { delaysMs: [] } });
+      } catch (error) {
+        if (error instanceof AppError && error.code === "authorization_required") {
+          return { result: "warn", status: "AUTHENTICATE", type: "REMOTE_AUTH_TOKEN_REQUIRED", message: `Authenticate to see status: ${error.message}`, fix: "Authorize again.", actions: [{ kind: "authorize", label: "Authorize" }] };
+        }
+        throw error;
+      }
+      const text = await readSmall(relayed.body);
+      const problem = relayed.headers.get("x-applink-oauth-problem");
+      if (problem) return { ...outgoingProblemFinding(problem, remote, link, level === "3lo" ? "3LO" : "2LO with impersonation"), problem };
+      if (relayed.status === 404) {
+        return {
+          result: "fail",
+          status: "CONFIG_ERROR",
+          type: "NO_REMOTE_APPLINK",
+          message: `No link back: ${remote} has no application link to this app.`,
+          fix: `On ${remote}, create an application link to this app.`,
+          actions: [{ kind: "create-link-back", label: "Create the link back", remoteUrl: link.displayUrl, remoteType: link.type }],
+        };
+      }
+      if (relayed.status === 403) {
+        return { result: "warn", status: "ACCESS_DENIED", type: "INSUFFICIENT_REMOTE_PERMISSION", message: `ACCESS DENIED: you are not an administrator on ${remote}, so its side of the link cannot be read.`, fix: `Ask an administrator of ${remote}, or check with an account that is one there.` };
+      }
+      if (relayed.status !== 200) return { result: "warn", message: `${remote}'s status resource answered HTTP ${relayed.status}; its side is not read.` };
+      try {
+        remoteView = JSON.parse(text) as RemoteStatusJson;
+        remoteLevels(remoteView);
+      } catch {
+        remoteView = null;
+        return { result: "warn", message: `${remote}'s status resource answered something that is not its status; its side is not read.` };
+      }
+      return { result: "pass", message: `${remote} has a link back to this app${remoteView.working === false ? ", which it does not see working yet" : ""}.` };
+    });
+    checks.push(remoteSide);
+
+    checks.push(
+      await timed("auth-levels", async () => {
+        const view = remoteView as RemoteStatusJson | null;
+        if (!view) return { result: "skipped", message: "The remote's side was not read." };
+        const theirs = remoteLevels(view);
+        // A level one end uses and the other refuses breaks requests; one allowed but unused breaks nothing.
+        const mismatches: string[] = [];
+        const unused: string[] = [];
+        for (const key of LEVEL_KEYS) {
+          const name = LEVEL_NAMES[key];
+          if (ours.outgoing[key] && !theirs.incoming[key]) mismatches.push(`outgoing ${name} is on here but ${name} is off for us on ${remote}`);
+          if (theirs.outgoing[key] && !ours.incoming[key]) mismatches.push(`${remote} sends ${name} but incoming ${name} is off here`);
+          if (!ours.outgoing[key] && theirs.incoming[key]) unused.push(`${remote} accepts ${name} from us, unused here`);
+          if (!theirs.outgoing[key] && ours.incoming[key]) unused.push(`incoming ${name} is on here, unused by ${remote}`);
+        }
+        if (!mismatches.length) {
+          return { result: "pass", message: `Both ends agree on every level they use${unused.length ? ` (${unused.join("; ")})` : ""}.` };
+        }
+        const actions: FixAction[] = [];
+        const incomingNeedsUser = theirs.outgoing.twoLegged && !link.inExecuteAs;
+        if (!incomingNeedsUser) actions.push({ kind: "match-here", label: `Match this side to ${remote}`, outgoing: theirs.incoming, incoming: theirs.outgoing });
+        if (link.type === "applink-admin") {
+          actions.push({ kind: "fix-on-remote", label: `Fix on ${remote}`, remoteUrl: link.displayUrl, remoteLinkId: remoteLinkId(view), outgoing: ours.incoming, incoming: ours.outgoing });
+        }
+        const first = mismatches[0]!;
+        return {
+          result: "fail",
+          status: "CONFIG_ERROR",
+          type: "AUTH_LEVEL_MISMATCH",
+          message: `${first.charAt(0).toUpperCase()}${first.slice(1)}${mismatches.length > 1 ? ` (and ${mismatches.length - 1} more: ${mismatches.slice(1).join("; ")})` : ""}.`,
+          fix: incomingNeedsUser ? `Choose the user ${remote}'s 2LO requests run as (Incoming), or change the levels on ${remote}.` : `Make both ends agree: here, or on ${remote}.`,
+          actions,
+        };
+      }),
+    );
+
+    // 6. One signed call per enabled outgoing level.
+    checks.push(
+      await timed("signed-call", async () => {
+        if (!link.outEnabled) return { result: "skipped", message: "Outgoing OAuth is off: no signed call to make." };
+        const path = whoAmIPath(link.type);
+        const tries: { level: "2lo" | "2loi" | "3lo"; name: string; as: Parameters<typeof linkRelay>[3]["as"] }[] = [];
+        if (link.out2lo) tries.push({ level: "2lo", name: "2LO", as: { server: true } });
+        if (link.outImpersonation && as) tries.push({ level: "2loi", name: "2LO with impersonation", as });
+        if (link.out3lo && as && (await accessTokenFor(db, as.id, link.id))) tries.push({ level: "3lo", name: "3LO", as });
+        if (!tries.length) return { result: "skipped", message: link.out3lo ? "Only 3LO is on, and you have not authorized it: no signed call to make." : "No level to call with." };
+        const passed: string[] = [];
+        for (const attempt of tries) {
+          let relayed;
+          try {
+            relayed = await linkRelay(db, link, { method: "GET", url: `${link.rpcUrl}${path}`, headers: new Headers({ accept: "application/json" }) }, { as: attempt.as, level: attempt.level, timeouts: { connectMs: timeoutMs, responseMs: timeoutMs }, retry: { delaysMs: [] } });
+          } catch (error) {
+            if (error instanceof AppError && error.code === "authorization_required") return { ...outgoingProblemFinding("token_rejected", remote, link, attempt.name), problem: "token_rejected" };
+            throw error;
+          }
+          await readSmall(relayed.body);
+          const problem = relayed.headers.get("x-applink-oauth-problem");
+          if (problem) return { ...outgoingProblemFinding(problem, remote, link, attempt.name, remoteLinkId(remoteView)), problem };
+          if (relayed.status === 401) return { result: "fail", status: "CONFIG_ERROR", type: "AUTH_LEVEL_UNSUPPORTED", message: `${remote} refused ${attempt.name} without saying why (HTTP 401 at ${path}).`, fix: `Check that ${remote} accepts ${attempt.name} from this app.` };
+          passed.push(`${attempt.name} accepted (HTTP ${relayed.status})`);
+        }
+        return { result: "pass", message: `${passed.join(", ")} at ${path}.` };
+      }),
+    );
+  };
 
   // 1. Reach: one GET of the manifest tells DNS, TCP, TLS and HTTP apart.
   let answer: RemoteText | null = null;
@@ -184,183 +363,10 @@ export async function diagnoseLink(db: Db, link: Link, options: DiagnoseOptions 
   });
   checks.push(reach);
   if (reach.result === "fail") {
-    rest("identity", "The remote cannot be reached.");
-    return deriveStatus(checks);
+    skip(["identity", "clock", "remote-view", "auth-levels", "signed-call"], "The remote cannot be reached.");
+  } else {
+    await remoteChecks(answer as RemoteText | null);
   }
-  const got = answer as RemoteText | null;
-
-  // 2. Identity: the manifest still names the application this link was made with.
-  let manifest: RemoteManifest | null = null;
-  checks.push(
-    await timed("identity", async () => {
-      if (!got || got.status !== 200) {
-        if (!ATLASSIAN.has(link.type) && link.type !== "applink-admin") return { result: "skipped", message: `${remote} serves no applinks manifest: a generic OAuth peer, checked by the other steps.` };
-        return { result: "fail", status: "INCOMPATIBLE", type: "MANIFEST_NOT_FOUND", message: `${remote} serves no applinks manifest (HTTP ${got?.status ?? "?"}): its applinks is absent or too old.`, fix: `Upgrade ${remote}'s application links, or check that the RPC URL is the application's base URL.` };
-      }
-      try {
-        manifest = parseManifest(got.text, new URL(link.rpcUrl).host);
-      } catch (error) {
-        if (!(error instanceof RemoteFetchError)) throw error;
-        if (!ATLASSIAN.has(link.type) && link.type !== "applink-admin") return { result: "skipped", message: `${remote} serves no applinks manifest: a generic OAuth peer, checked by the other steps.` };
-        return { result: "fail", status: "INCOMPATIBLE", type: "MANIFEST_NOT_FOUND", message: error.message, fix: "Check that the RPC URL is the application's base URL." };
-      }
-      const m = manifest as RemoteManifest;
-      if (link.remoteAppId && m.id !== link.remoteAppId) {
-        return {
-          result: "fail",
-          status: "CONFIG_ERROR",
-          type: "UNEXPECTED_APPLICATION_ID",
-          message: `${remote} now says it is application ${m.id} ("${m.name}"), not ${link.remoteAppId}: it was reinstalled, or the URL now points at another application.`,
-          fix: "If it is the same application, reinstalled: accept its new id (its consumer is fetched again). If not, correct the RPC URL or create a new link.",
-          actions: [{ kind: "adopt-identity", label: "Accept the new application id", remoteAppId: m.id }],
-        };
-      }
-      const major = Number.parseInt(m.applinksVersion ?? "", 10);
-      if (Number.isFinite(major) && major < MIN_APPLINKS_MAJOR) {
-        return { result: "fail", status: "INCOMPATIBLE", type: "REMOTE_VERSION_INCOMPATIBLE", message: `${remote} runs applinks ${m.applinksVersion}, older than ${MIN_APPLINKS_MAJOR}.0: its status cannot be read.`, fix: `Upgrade ${remote}.` };
-      }
-      if (m.url && m.url !== link.rpcUrl && m.url !== link.displayUrl) {
-        return { result: "warn", message: `${remote} calls itself ${m.url}, while this link calls it at ${link.rpcUrl}: signatures can fail if it checks them against its own URL.`, actions: [{ kind: "relocate", label: `Use ${m.url}`, rpcUrl: m.url }] };
-      }
-      return { result: "pass", message: `${remote} is application ${m.id}${m.applinksVersion ? `, applinks ${m.applinksVersion}` : ""}.` };
-    }),
-  );
-
-  // 3. Clock: the remote's Date header against ours, at the middle of the exchange.
-  checks.push(
-    await timed("clock", async () => {
-      const date = got?.date ? Date.parse(got.date) : Number.NaN;
-      if (!Number.isFinite(date)) return { result: "skipped", message: `${remote} sent no Date header.` };
-      const window = timestampWindowSeconds();
-      const skew = Math.round((date - answeredAt) / 1000);
-      const text = `${remote}'s clock is ${Math.abs(skew)} s ${skew >= 0 ? "ahead of" : "behind"} ours`;
-      if (Math.abs(skew) > window) return { result: "fail", status: "CONFIG_ERROR", type: "OAUTH_TIMESTAMP_REFUSED", message: `${text}: beyond the ${window} s OAuth accepts, every signed request is refused.`, fix: "Synchronise both servers' clocks (NTP)." };
-      if (Math.abs(skew) > window / 2) return { result: "warn", message: `${text}: more than half the ${window} s OAuth accepts.`, fix: "Synchronise both servers' clocks (NTP)." };
-      return { result: "pass", message: `${text} (OAuth accepts ${window} s).` };
-    }),
-  );
-
-  // 4. and 5. The remote's view of us, and the levels across both ends.
-  const admin = options.admin ?? null;
-  const as = admin ? toCaller(admin, "session") : null;
-  let remoteView: RemoteStatusJson | null = null;
-  const ours = ourLevels(link);
-  const remoteSide = await timed("remote-view", async () => {
-    if (!manifest) return { result: "skipped", message: `${remote} serves no status resource (no applinks): its side is not read.` };
-    if (!link.outEnabled) return { result: "skipped", message: "Outgoing OAuth is off: this app cannot read the remote's side." };
-    if (!as) {
-      return { result: "warn", status: "AUTHENTICATE", type: "REMOTE_AUTH_TOKEN_REQUIRED", message: `An administrator must check this link once to read ${remote}'s side.`, fix: "Press Check now on the link's page." };
-    }
-    const token = link.out3lo ? await accessTokenFor(db, as.id, link.id) : null;
-    const level = token ? "3lo" : link.outImpersonation ? "2loi" : null;
-    if (!level) {
-      return {
-        result: "warn",
-        status: "AUTHENTICATE",
-        type: "REMOTE_AUTH_TOKEN_REQUIRED",
-        message: `Authenticate to see status: reading ${remote}'s side needs your authorization there (3LO).`,
-        fix: link.out3lo ? `Authorize this app on ${remote} as an administrator there.` : "Turn on outgoing 3LO, then authorize this app on the remote.",
-        actions: link.out3lo ? [{ kind: "authorize", label: "Authorize" }] : [],
-      };
-    }
-    const { id } = await ensureAppIdentity(db).then((i) => ({ id: i.instanceId }));
-    let relayed;
-    try {
-      relayed = await linkRelay(db, link, { method: "GET", url: `${link.rpcUrl}/rest/applinks/3.0/status/${encodeURIComponent(id)}`, headers: new Headers({ accept: "application/json" }) }, { as, level, timeouts: { connectMs: timeoutMs, responseMs: timeoutMs }, retry: { delaysMs: [] } });
-    } catch (error) {
-      if (error instanceof AppError && error.code === "authorization_required") {
-        return { result: "warn", status: "AUTHENTICATE", type: "REMOTE_AUTH_TOKEN_REQUIRED", message: `Authenticate to see status: ${error.message}`, fix: "Authorize again.", actions: [{ kind: "authorize", label: "Authorize" }] };
-      }
-      throw error;
-    }
-    const text = await readSmall(relayed.body);
-    const problem = relayed.headers.get("x-applink-oauth-problem");
-    if (problem) return { ...outgoingProblemFinding(problem, remote, link, level === "3lo" ? "3LO" : "2LO with impersonation"), problem };
-    if (relayed.status === 404) {
-      return {
-        result: "fail",
-        status: "CONFIG_ERROR",
-        type: "NO_REMOTE_APPLINK",
-        message: `No link back: ${remote} has no application link to this app.`,
-        fix: `On ${remote}, create an application link to this app.`,
-        actions: [{ kind: "create-link-back", label: "Create the link back", remoteUrl: link.displayUrl, remoteType: link.type }],
-      };
-    }
-    if (relayed.status === 403) {
-      return { result: "warn", status: "ACCESS_DENIED", type: "INSUFFICIENT_REMOTE_PERMISSION", message: `ACCESS DENIED: you are not an administrator on ${remote}, so its side of the link cannot be read.`, fix: `Ask an administrator of ${remote}, or check with an account that is one there.` };
-    }
-    if (relayed.status !== 200) return { result: "warn", message: `${remote}'s status resource answered HTTP ${relayed.status}; its side is not read.` };
-    try {
-      remoteView = JSON.parse(text) as RemoteStatusJson;
-      remoteLevels(remoteView);
-    } catch {
-      remoteView = null;
-      return { result: "warn", message: `${remote}'s status resource answered something that is not its status; its side is not read.` };
-    }
-    return { result: "pass", message: `${remote} has a link back to this app${remoteView.working === false ? ", which it does not see working yet" : ""}.` };
-  });
-  checks.push(remoteSide);
-
-  checks.push(
-    await timed("auth-levels", async () => {
-      const view = remoteView as RemoteStatusJson | null;
-      if (!view) return { result: "skipped", message: "The remote's side was not read." };
-      const theirs = remoteLevels(view);
-      const mismatches: string[] = [];
-      for (const key of LEVEL_KEYS) {
-        const name = LEVEL_NAMES[key];
-        if (ours.outgoing[key] && !theirs.incoming[key]) mismatches.push(`outgoing ${name} is on here but ${name} is off for us on ${remote}`);
-        if (!ours.outgoing[key] && theirs.incoming[key]) mismatches.push(`${remote} accepts ${name} from us but outgoing ${name} is off here`);
-        if (theirs.outgoing[key] && !ours.incoming[key]) mismatches.push(`${remote} sends ${name} but incoming ${name} is off here`);
-        if (!theirs.outgoing[key] && ours.incoming[key]) mismatches.push(`incoming ${name} is on here but ${remote} does not send it`);
-      }
-      if (!mismatches.length) return { result: "pass", message: "Both ends agree on every level, in both directions." };
-      const actions: FixAction[] = [];
-      const incomingNeedsUser = theirs.outgoing.twoLegged && !link.inExecuteAs;
-      if (!incomingNeedsUser) actions.push({ kind: "match-here", label: `Match this side to ${remote}`, outgoing: theirs.incoming, incoming: theirs.outgoing });
-      if (link.type === "applink-admin") {
-        actions.push({ kind: "fix-on-remote", label: `Fix on ${remote}`, remoteUrl: link.displayUrl, remoteLinkId: remoteLinkId(view), outgoing: ours.incoming, incoming: ours.outgoing });
-      }
-      const first = mismatches[0]!;
-      return {
-        result: "fail",
-        status: "CONFIG_ERROR",
-        type: "AUTH_LEVEL_MISMATCH",
-        message: `${first.charAt(0).toUpperCase()}${first.slice(1)}${mismatches.length > 1 ? ` (and ${mismatches.length - 1} more: ${mismatches.slice(1).join("; ")})` : ""}.`,
-        fix: incomingNeedsUser ? `Choose the user ${remote}'s 2LO requests run as (Incoming), or change the levels on ${remote}.` : `Make both ends agree: here, or on ${remote}.`,
-        actions,
-      };
-    }),
-  );
-
-  // 6. One signed call per enabled outgoing level.
-  checks.push(
-    await timed("signed-call", async () => {
-      if (!link.outEnabled) return { result: "skipped", message: "Outgoing OAuth is off: no signed call to make." };
-      const path = whoAmIPath(link.type);
-      const tries: { level: "2lo" | "2loi" | "3lo"; name: string; as: Parameters<typeof linkRelay>[3]["as"] }[] = [];
-      if (link.out2lo) tries.push({ level: "2lo", name: "2LO", as: { server: true } });
-      if (link.outImpersonation && as) tries.push({ level: "2loi", name: "2LO with impersonation", as });
-      if (link.out3lo && as && (await accessTokenFor(db, as.id, link.id))) tries.push({ level: "3lo", name: "3LO", as });
-      if (!tries.length) return { result: "skipped", message: link.out3lo ? "Only 3LO is on, and you have not authorized it: no signed call to make." : "No level to call with." };
-      const passed: string[] = [];
-      for (const attempt of tries) {
-        let relayed;
-        try {
-          relayed = await linkRelay(db, link, { method: "GET", url: `${link.rpcUrl}${path}`, headers: new Headers({ accept: "application/json" }) }, { as: attempt.as, level: attempt.level, timeouts: { connectMs: timeoutMs, responseMs: timeoutMs }, retry: { delaysMs: [] } });
-        } catch (error) {
-          if (error instanceof AppError && error.code === "authorization_required") return { ...outgoingProblemFinding("token_rejected", remote, link, attempt.name), problem: "token_rejected" };
-          throw error;
-        }
-        await readSmall(relayed.body);
-        const problem = relayed.headers.get("x-applink-oauth-problem");
-        if (problem) return { ...outgoingProblemFinding(problem, remote, link, attempt.name, remoteLinkId(remoteView)), problem };
-        if (relayed.status === 401) return { result: "fail", status: "CONFIG_ERROR", type: "AUTH_LEVEL_UNSUPPORTED", message: `${remote} refused ${attempt.name} without saying why (HTTP 401 at ${path}).`, fix: `Check that ${remote} accepts ${attempt.name} from this app.` };
-        passed.push(`${attempt.name} accepted (HTTP ${relayed.status})`);
-      }
-      return { result: "pass", message: `${passed.join(", ")} at ${path}.` };
-    }),
-  );
 
   // 7. Incoming: what the remote's calls to us met.
   checks.push(

@@ -1,4 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { PAGE_PATH_HEADER } from "@/lib/http/page-path";
 import { API_CONTENT_SECURITY_POLICY, PROXIED_CONTENT_SECURITY_POLICY, PROXY_PATH, servedOverHttps, STRICT_TRANSPORT_SECURITY } from "@/lib/http/security-headers";
 
 /**
@@ -32,6 +33,8 @@ export function proxy(request: NextRequest) {
 
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("x-nonce", nonce);
+  // The page asked for, for a sign-in that must come back to it (layouts are not given the URL).
+  requestHeaders.set(PAGE_PATH_HEADER, request.nextUrl.pathname + request.nextUrl.search);
   requestHeaders.set("Content-Security-Policy", policy);
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   response.headers.set("Content-Security-Policy", policy);

@@ -14,7 +14,16 @@ const TYPES = ["generic", "jira", "confluence", "bitbucket", "bamboo", "applink-
  * The create wizard: enter a URL and the server reads the remote's manifest; when none answers,
  * the same form offers manual creation (name and type).
  */
-export function CreateLinkForm({ action, initialRpcUrl }: { action: (s: Result | null, f: FormData) => Promise<Result>; initialRpcUrl?: string }) {
+export function CreateLinkForm({
+  action,
+  initialRpcUrl,
+  proposed,
+}: {
+  action: (s: Result | null, f: FormData) => Promise<Result>;
+  initialRpcUrl?: string;
+  /** Levels another instance proposed for this link back (applied after creation). */
+  proposed?: { out?: string; in?: string };
+}) {
   const router = useRouter();
   const [state, formAction] = useActionState(action, null);
   const [manual, setManual] = useState(false);
@@ -32,6 +41,8 @@ export function CreateLinkForm({ action, initialRpcUrl }: { action: (s: Result |
   const showManual = manual || discoveryFailed;
   return (
     <form action={formAction} className="flex max-w-2xl flex-col gap-4" aria-label="Create link" noValidate>
+      {proposed?.out ? <input type="hidden" name="proposeOut" value={proposed.out} /> : null}
+      {proposed?.in ? <input type="hidden" name="proposeIn" value={proposed.in} /> : null}
       <TextField
         id="rpcUrl"
         label="Application URL"

@@ -44,3 +44,8 @@ export async function listLinks(db: Db, filter: z.output<typeof listLinksSchema>
 export function countNeedingAttention(db: Db): Promise<number> {
   return db.link.count({ where: { disabled: false, status: { status: { notIn: ["CONNECTED", "UNCHECKED"] } } } });
 }
+
+/** The link to the application at this RPC URL (normalised as links store it), or null. */
+export function findLinkByRpcUrl(db: Db, rpcUrl: string): Promise<Link | null> {
+  return db.link.findUnique({ where: { rpcUrl } });
+}

@@ -40,6 +40,9 @@ export const createLinkAction = defineAction(
     type: z.preprocess(blankToUndefined, z.string().optional()),
     displayUrl: z.preprocess(blankToUndefined, z.string().optional()),
     fetchConsumer: checkbox.optional(),
+    /** The levels another instance's diagnostics proposed for this link back (see /links/new). */
+    proposeOut: z.string().max(40).optional(),
+    proposeIn: z.string().max(40).optional(),
   }),
   async (input, caller) => {
     const { link, warnings } = await createLink(db, caller, {
@@ -48,6 +51,16 @@ export const createLinkAction = defineAction(
       ...(input.displayUrl ? { displayUrl: input.displayUrl } : {}),
       fetchConsumer: input.fetchConsumer ?? false,
     });
+    const outgoing = input.proposeOut ? parseLevels(input.proposeOut) : undefined;
+    const incoming = input.proposeIn && link.inConsumerKey ? parseLevels(input.proposeIn) : undefined;
+    if (outgoing || incoming) {
+      try {
+        warnings.push(...(await setLevels(db, caller, link.id, { outgoing, incoming })));
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        warnings.push(`The proposed levels were not applied: ${error.message}`);
+      }
+    }
     revalidatePath("/links");
     return { ok: true, message: `Created "${link.name}".`, data: { id: link.id, warnings } };
   },
@@ -190,8 +203,7 @@ export const applyProposalAction = defineAction(
     const outgoingLevels = out ? parseLevels(out) : undefined;
     const incomingLevels = incoming ? parseLevels(incoming) : undefined;
     if (outgoingLevels || incomingLevels) {
-      await setLevels(db, caller, id, { outgoing: outgoingLevels, incoming: incomingLevels });
-      done.push("set the levels the remote proposed");
+      done.push("set the levels the remote proposed", ...(await setLevels(db, caller, id, { outgoing: outgoingLevels, incoming: incomingLevels })));
     }
     const { row } = await checkLinkNow(db, id, { admin: caller });
     revalidatePath(`/links/${id}`);

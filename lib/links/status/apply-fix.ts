@@ -16,13 +16,20 @@ import { statusRow } from "@/lib/links/status/store";
 export const LOCAL_FIXES = ["enable", "match-here", "refetch-consumer", "adopt-identity", "relocate", "disable-legacy"] as const;
 export type LocalFix = (typeof LOCAL_FIXES)[number];
 
-/** This side's levels set to `levels`, keeping everything else (execute-as user, consumer, URLs). */
-export async function setLevels(db: Db, actor: Actor, linkId: string, change: { outgoing?: Levels; incoming?: Levels }) {
+/**
+ * This side's levels set to `levels`, keeping everything else (execute-as user, consumer, URLs).
+ * Incoming 2LO runs as a user chosen here: without one it is left off, and the answer says so.
+ */
+export async function setLevels(db: Db, actor: Actor, linkId: string, change: { outgoing?: Levels; incoming?: Levels }): Promise<string[]> {
+  const notes: string[] = [];
   if (change.outgoing) await setOutgoing(db, actor, linkId, { ...change.outgoing });
   if (change.incoming) {
     const link = await findLinkOrThrow(db, linkId);
-    await setIncoming(db, actor, linkId, { ...change.incoming, executeAs: link.inExecuteAs });
+    const twoLegged = change.incoming.twoLegged && !!link.inExecuteAs;
+    if (change.incoming.twoLegged && !twoLegged) notes.push("incoming 2LO stays off until you choose the user it runs as (Incoming)");
+    await setIncoming(db, actor, linkId, { ...change.incoming, twoLegged, executeAs: link.inExecuteAs });
   }
+  return notes;
 }
 
 /**

@@ -18,7 +18,8 @@ export type FixAction =
   | { kind: "adopt-identity"; label: string; remoteAppId: string }
   | { kind: "relocate"; label: string; rpcUrl: string }
   | { kind: "disable-legacy"; label: string }
-  | { kind: "create-link-back"; label: string; remoteUrl: string; remoteType: string }
+  /** The remote's link to us, created (or, when it exists, healed) there with the levels that match ours. */
+  | { kind: "create-link-back"; label: string; remoteUrl: string; remoteType: string; outgoing?: Levels; incoming?: Levels }
   | { kind: "fix-on-remote"; label: string; remoteUrl: string; remoteLinkId: string | null; outgoing?: Levels; incoming?: Levels; refetchConsumer?: boolean };
 
 /** One direction's OAuth levels, as both ends describe them. */

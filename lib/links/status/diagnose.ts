@@ -77,15 +77,24 @@ const NETWORK_FIXES: Partial<Record<RemoteProblem, string>> = {
 
 /** An oauth_problem a remote answered to our signed call: what it means and the fix, in a person's words. */
 export function outgoingProblemFinding(problem: string, remote: string, link: Link, level: string, remoteLinkId: string | null = null): Pick<Check, "status" | "type" | "message" | "fix" | "actions" | "result"> {
-  // On another Applink Admin, the fix opens its link page with the consumer re-fetch proposed.
-  const fixOnRemote: FixAction[] = link.type === "applink-admin" ? [{ kind: "fix-on-remote", label: `Re-fetch this app's consumer on ${remote}`, remoteUrl: link.displayUrl, remoteLinkId, refetchConsumer: true }] : [];
+  // On another Applink Admin, the fix opens its page for its link to us (created if it has none),
+  // with the consumer fetched again and the levels that match ours proposed.
+  const ours = ourLevels(link);
+  const fixOnRemote: FixAction[] =
+    link.type === "applink-admin"
+      ? [
+          remoteLinkId
+            ? { kind: "fix-on-remote", label: `Re-fetch this app's consumer on ${remote}`, remoteUrl: link.displayUrl, remoteLinkId, refetchConsumer: true }
+            : { kind: "create-link-back", label: `Set up this app on ${remote}`, remoteUrl: link.displayUrl, remoteType: link.type, outgoing: ours.incoming, incoming: ours.outgoing },
+        ]
+      : [];
   switch (problem) {
     case "consumer_key_unknown":
       return {
         result: "fail",
         status: "CONFIG_ERROR",
         type: "OAUTH_PROBLEM",
-        message: `${remote} does not know this app's consumer (${level}: consumer_key_unknown): it was reset or reinstalled there.`,
+        message: `${remote} does not know this app's consumer (${level}: consumer_key_unknown): it has no link back, or it was reset or reinstalled there.`,
         fix: `On ${remote}, set up incoming OAuth for this app again (re-fetch this app's consumer), then check again.`,
         actions: fixOnRemote,
       };
@@ -262,7 +271,7 @@ export async function diagnoseLink(db: Db, link: Link, options: DiagnoseOptions 
           type: "NO_REMOTE_APPLINK",
           message: `No link back: ${remote} has no application link to this app.`,
           fix: `On ${remote}, create an application link to this app.`,
-          actions: [{ kind: "create-link-back", label: "Create the link back", remoteUrl: link.displayUrl, remoteType: link.type }],
+          actions: [{ kind: "create-link-back", label: "Create the link back", remoteUrl: link.displayUrl, remoteType: link.type, outgoing: ours.incoming, incoming: ours.outgoing }],
         };
       }
       if (relayed.status === 403) {

@@ -44,14 +44,13 @@ function actionView(link: Link, action: FixAction, ourUrl: string): ActionView {
   switch (action.kind) {
     case "authorize":
       return { ...action, href: authorizePath(link, `/links/${link.id}`) };
-    case "create-link-back":
-      return {
-        ...action,
-        href:
-          action.remoteType === "applink-admin"
-            ? `${action.remoteUrl}/links/new?${new URLSearchParams({ rpcUrl: ourUrl, fetchConsumer: "1" })}`
-            : `${action.remoteUrl}/plugins/servlet/applinks/listApplicationLinks`,
-      };
+    case "create-link-back": {
+      if (action.remoteType !== "applink-admin") return { ...action, href: `${action.remoteUrl}/plugins/servlet/applinks/listApplicationLinks` };
+      const proposal = new URLSearchParams({ rpcUrl: ourUrl, from: ourUrl, back: `${ourUrl}/links/${link.id}` });
+      if (action.outgoing) proposal.set("out", levelsParam(action.outgoing));
+      if (action.incoming) proposal.set("in", levelsParam(action.incoming));
+      return { ...action, href: `${action.remoteUrl}/links/new?${proposal}` };
+    }
     case "fix-on-remote": {
       const proposal = new URLSearchParams({ from: ourUrl, back: `${ourUrl}/links/${link.id}` });
       if (action.outgoing) proposal.set("out", levelsParam(action.outgoing));

@@ -12,7 +12,7 @@ import { ApplyProposalButton, EnableLinkButton } from "@/components/links/diagno
 import { ourLevels } from "@/lib/links/status/diagnose";
 import { levelsText, proposalOf } from "@/lib/links/status/proposal";
 import { linkStatusView, statusRow } from "@/lib/links/status/store";
-import { pagePublicBaseUrl } from "@/lib/http/page-url";
+import { pagePublicBaseUrl, pathWithQuery } from "@/lib/http/page-url";
 import { CopyField } from "@/components/ui/copy-field";
 import { Lozenge } from "@/components/ui/lozenge";
 import { requirePageCaller } from "@/lib/auth/server-caller";
@@ -46,12 +46,12 @@ type Props = { params: Promise<{ id: string }>; searchParams: Promise<Record<str
 
 export default async function LinkPage({ params, searchParams }: Props) {
   const { id } = await params;
-  const caller = await requirePageCaller(`/links/${encodeURIComponent(id)}`);
+  const query = await searchParams;
+  const caller = await requirePageCaller(pathWithQuery(`/links/${encodeURIComponent(id)}`, query));
   const row = await findLink(db, id);
   if (!row) notFound();
   const link = linkJson(row);
   const isAdmin = caller.role === "ADMIN";
-  const query = await searchParams;
   const warning = query.warning;
   const authorized = typeof query.authorized === "string" ? query.authorized : null;
   const oauthError = typeof query.oauthError === "string" ? query.oauthError : null;

@@ -1,0 +1,117 @@
+/**
+ * Link status in the browser, across two instances (issue 11): A (the server Playwright started)
+ * links to C (started here, on 127.0.0.3 so the browser keeps their cookies apart), which has no link
+ * back. The admin clicks the lozenge, checks, follows "Set up this app on …" to C's own create page
+ * (signing in there, as an admin of C), comes back and sees CONNECTED; then C's side is broken, and
+ * "Fix on …" opens C's link page with the change proposed, applied there, and A is CONNECTED again.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { expect, request as playwrightRequest, test, type APIRequestContext, type Page } from "@playwright/test";
+import { ADMIN, cliToken, E2E_DATA, screenshot, signInOk } from "./helpers";
+
+const C_URL = "http://127.0.0.3:3102";
+const C_DATA = path.resolve(".tmp/e2e-data-c");
+const C_ADMIN = { username: "admin", password: "e2e admin password c" };
+let instanceC: ChildProcess | undefined;
+
+test.afterAll(() => instanceC?.kill("SIGTERM"));
+
+async function api(context: APIRequestContext, method: "GET" | "POST" | "PUT", url: string, data?: unknown) {
+  const response = await context.fetch(url, { method, data });
+  const body = await response.text();
+  expect(response.status(), `${method} ${url}: ${body}`).toBeLessThan(300);
+  return JSON.parse(body);
+}
+
+const as = (token: string) => playwrightRequest.newContext({ extraHTTPHeaders: { authorization: `Bearer ${token}` } });
+
+async function checkNow(page: Page, expected: RegExp) {
+  const diagnostics = page.getByRole("region", { name: /^Diagnostics/ });
+  await diagnostics.getByRole("button", { name: "Check now" }).click();
+  await expect(diagnostics.getByRole("status").filter({ hasText: /^Checked:/ })).toBeVisible({ timeout: 30_000 });
+  await expect(diagnostics.getByRole("heading", { name: expected })).toBeVisible();
+  return diagnostics;
+}
+
+test("a lozenge's cause, and both fixes made on the remote's own pages, through the admin's browser", async ({ page, baseURL }) => {
+  test.setTimeout(240_000);
+  const A_URL = baseURL!;
+  fs.rmSync(C_DATA, { recursive: true, force: true });
+  instanceC = spawn("node", ["scripts/start.mjs"], {
+    env: { ...process.env, PORT: "3102", HOST: "127.0.0.3", DATA_DIR: C_DATA, ADMIN_USERNAME: C_ADMIN.username, ADMIN_EMAIL: "admin-c@example.test", ADMIN_PASSWORD: C_ADMIN.password, LOG_LEVEL: "warn", NEXTAUTH_SECRET: "", TRUST_PROXY: "", LINK_CHECK_INTERVAL_MINUTES: "0" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  await new Promise<void>((resolve, reject) => {
+    instanceC!.stdout!.on("data", (c: Buffer) => ((output += c.toString()), /is serving on/.test(output) && resolve()));
+    instanceC!.stderr!.on("data", (c: Buffer) => (output += c.toString()));
+    instanceC!.on("exit", (code) => reject(new Error(`instance C exited (${code}): ${output}`)));
+  });
+  const adminA = await as(cliToken(E2E_DATA, ADMIN.username));
+  const adminC = await as(cliToken(C_DATA, C_ADMIN.username));
+
+  // A links to C by discovery (C's consumer fetched): out 3LO and impersonation, in 3LO. C has no link to A.
+  const aToC = await api(adminA, "POST", `${A_URL}/api/v1/links`, { rpcUrl: C_URL, fetchConsumer: true });
+  await api(adminA, "PUT", `${A_URL}/api/v1/links/${aToC.id}/outgoing`, { threeLegged: true, twoLegged: false, impersonation: true });
+  await api(adminA, "PUT", `${A_URL}/api/v1/links/${aToC.id}/incoming`, { threeLegged: true, twoLegged: false, impersonation: false });
+
+  await signInOk(page, ADMIN.username, ADMIN.password);
+  const row = page.getByTestId(`link-row-${aToC.name}`);
+  await row.getByRole("link", { name: new RegExp(`^${aToC.name}: Not checked yet`) }).click();
+  await expect(page).toHaveURL(new RegExp(`/links/${aToC.id}#diagnostics$`));
+  let diagnostics = await checkNow(page, /Config error/);
+  await expect(diagnostics.getByTestId("status-cause")).toContainText("does not know this app's consumer");
+  await screenshot(page, "status-config-error-no-link-back");
+
+  // "Set up this app on C": C's create page, after signing in there, with A's URL and the matching levels.
+  await diagnostics.getByRole("link", { name: `Set up this app on ${aToC.name}` }).click();
+  await expect(page).toHaveURL(/^http:\/\/127\.0\.0\.3:3102\/signin/);
+  await page.getByLabel("Username").fill(C_ADMIN.username);
+  await page.getByLabel("Password").fill(C_ADMIN.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/^http:\/\/127\.0\.0\.3:3102\/links\/new\?/);
+  await expect(page.getByLabel("Application URL")).toHaveValue(A_URL);
+  await expect(page.getByRole("status").filter({ hasText: "Creating the link back" })).toContainText("incoming (that application → this one): 3LO, 2LO with impersonation");
+  await page.getByRole("button", { name: "Discover and create" }).click();
+  await expect(page).toHaveURL(/^http:\/\/127\.0\.0\.3:3102\/links\/(?!new)[^/?#]+/);
+  const cToA = (await api(adminC, "GET", `${C_URL}/api/v1/links`)).links.find((l: { rpcUrl: string }) => l.rpcUrl === A_URL);
+  expect(cToA).toMatchObject({ incoming: { threeLegged: true, impersonation: true, consumerKey: expect.stringMatching(/^applink-admin:/) }, outgoing: { threeLegged: true, twoLegged: false } });
+
+  // Back on A: every check passes.
+  await page.goto(`${A_URL}/links/${aToC.id}`);
+  diagnostics = await checkNow(page, /Connected/);
+  await expect(diagnostics.getByTestId("status-cause")).toHaveText("Every check passed: the link works end to end.");
+  await page.goto(`${A_URL}/links`);
+  await expect(row.getByText("Connected")).toBeVisible();
+
+  // C starts sending 2LO, which A does not accept: CONFIG ERROR naming the side and the level.
+  await api(adminC, "PUT", `${C_URL}/api/v1/links/${cToA.id}/outgoing`, { threeLegged: true, twoLegged: true, impersonation: false });
+  await page.goto(`${A_URL}/links/${aToC.id}`);
+  diagnostics = await checkNow(page, /Config error/);
+  await expect(diagnostics.getByTestId("status-cause")).toContainText(`${aToC.name} sends 2LO but incoming 2LO is off here`);
+  await screenshot(page, "status-config-error-levels");
+
+  // "Fix on C": C's link page proposes the levels that match A; an admin of C applies them there.
+  await diagnostics.getByRole("link", { name: `Fix on ${aToC.name}` }).click();
+  await expect(page).toHaveURL(new RegExp(`^http://127\\.0\\.0\\.3:3102/links/${cToA.id}\\?`));
+  const proposal = page.getByRole("region", { name: `A change proposed by ${A_URL}` });
+  await expect(proposal).toContainText("Outgoing (this app → ");
+  await proposal.getByRole("button", { name: "Apply the proposed change" }).click();
+  await expect(proposal.getByRole("status")).toContainText("Applied: set the levels the remote proposed");
+  await proposal.getByRole("link", { name: `Back to ${A_URL}` }).click();
+  await expect(page).toHaveURL(new RegExp(`^${A_URL}/links/${aToC.id}$`));
+  await checkNow(page, /Connected/);
+  expect((await api(adminC, "GET", `${C_URL}/api/v1/links/${cToA.id}`)).outgoing).toMatchObject({ twoLegged: false, threeLegged: true });
+  // The change is audited on the side where it was applied, as its admin's, made in the browser.
+  const audit = new Database(path.join(C_DATA, "applink.db"), { readonly: true });
+  const changes = audit.prepare(`SELECT "via", "actorUsername" FROM "AuditEvent" WHERE "action" = 'link.outgoing' AND "targetId" = ? ORDER BY "createdAt"`).all(cToA.id);
+  audit.close();
+  expect(changes).toEqual([
+    { via: "session", actorUsername: C_ADMIN.username }, // the levels proposed with the link back
+    { via: "token", actorUsername: C_ADMIN.username }, // the break, through the API
+    { via: "session", actorUsername: C_ADMIN.username }, // the proposal, applied in the browser
+  ]);
+});

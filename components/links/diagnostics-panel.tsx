@@ -67,7 +67,7 @@ export function DiagnosticsPanel({ linkId, view, isAdmin, checkAction, fixAction
       </div>
       <ul className="mt-3 text-sm text-muted">
         <li>
-          Requests through the link: last accepted <Time value={view.traffic.okAt} fallback="not seen" />
+          Requests through the link: {view.traffic.okAt ? <>last accepted <Time value={view.traffic.okAt} /></> : "none accepted yet"}
           {view.traffic.lastProblem ? (
             <>
               ; last refused with <span className="font-mono">{view.traffic.lastProblem}</span> at <Time value={view.traffic.lastProblemAt} />
@@ -76,7 +76,7 @@ export function DiagnosticsPanel({ linkId, view, isAdmin, checkAction, fixAction
           .
         </li>
         <li>
-          Calls from the remote: last accepted <Time value={view.incoming.okAt} fallback="not seen" />
+          Calls from the remote: {view.incoming.okAt ? <>last accepted <Time value={view.incoming.okAt} /></> : "none accepted yet"}
           {view.incoming.problem ? (
             <>
               ; last refused with <span className="font-mono">{view.incoming.problem}</span> at <Time value={view.incoming.problemAt} />

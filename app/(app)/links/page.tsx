@@ -114,26 +114,26 @@ export default async function LinksPage({ searchParams }: { searchParams: Promis
                   const link = linkJson(row);
                   const status = linkStatusView(row, rows.get(row.id) ?? null, base);
                   return (
-                  <tr key={link.id} data-testid={`link-row-${link.name}`}>
-                    <Td>
-                      <Link href={`/links/${link.id}`} className="font-medium text-accent hover:underline">
-                        {link.name}
-                      </Link>{" "}
-                      {link.primary ? <Lozenge tone="info">Primary</Lozenge> : null}
-                    </Td>
-                    <Td>
-                      <Link href={`/links/${link.id}#diagnostics`} aria-label={`${link.name}: ${STATUS_LABEL[status.status]}. ${status.cause}`} title={status.cause}>
-                        <StatusLozenge status={status.status} />
-                      </Link>
-                    </Td>
-                    <Td>{link.type}</Td>
-                    <Td className="font-mono text-xs">
-                      <div>{link.rpcUrl}</div>
-                      {link.displayUrl !== link.rpcUrl ? <div className="text-muted">{link.displayUrl}</div> : null}
-                    </Td>
-                    <Td>{authSummary(link.outgoing)}</Td>
-                    <Td>{authSummary(link.incoming)}</Td>
-                  </tr>
+                    <tr key={link.id} data-testid={`link-row-${link.name}`}>
+                      <Td>
+                        <Link href={`/links/${link.id}`} className="font-medium text-accent hover:underline">
+                          {link.name}
+                        </Link>{" "}
+                        {link.primary ? <Lozenge tone="info">Primary</Lozenge> : null}
+                      </Td>
+                      <Td>
+                        <Link href={`/links/${link.id}#diagnostics`} aria-label={`${link.name}: ${STATUS_LABEL[status.status]}. ${status.cause}`} title={status.cause}>
+                          <StatusLozenge status={status.status} />
+                        </Link>
+                      </Td>
+                      <Td>{link.type}</Td>
+                      <Td className="font-mono text-xs">
+                        <div>{link.rpcUrl}</div>
+                        {link.displayUrl !== link.rpcUrl ? <div className="text-muted">{link.displayUrl}</div> : null}
+                      </Td>
+                      <Td>{authSummary(link.outgoing)}</Td>
+                      <Td>{authSummary(link.incoming)}</Td>
+                    </tr>
                   );
                 })}
               </tbody>

@@ -1,7 +1,8 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
-import { expect, type Page } from "@playwright/test";
+import { expect, request as playwrightRequest, type APIRequestContext, type Page } from "@playwright/test";
 
 export const ADMIN = { username: "admin", password: "e2e admin password" };
 
@@ -60,4 +61,47 @@ export function rawRequest(base: string, method: string, target: string, headers
     req.on("error", reject);
     req.end(body);
   });
+}
+
+/**
+ * Another instance of this app, started as `npm start` starts it, with a data folder of its own
+ * (emptied first) and its own first admin; on its own loopback address, so the browser keeps the
+ * two instances' cookies apart. Resolves once it serves.
+ */
+export async function startInstance(options: { port: number; host: string; dataDir: string; admin: { username: string; password: string } }): Promise<ChildProcess> {
+  fs.rmSync(options.dataDir, { recursive: true, force: true });
+  const child = spawn("node", ["scripts/start.mjs"], {
+    env: {
+      ...process.env,
+      PORT: String(options.port),
+      HOST: options.host,
+      DATA_DIR: options.dataDir,
+      ADMIN_USERNAME: options.admin.username,
+      ADMIN_EMAIL: `${options.admin.username}-${options.port}@example.test`,
+      ADMIN_PASSWORD: options.admin.password,
+      LOG_LEVEL: "warn",
+      NEXTAUTH_SECRET: "",
+      TRUST_PROXY: "",
+      LINK_CHECK_INTERVAL_MINUTES: "0",
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on("data", (c: Buffer) => ((output += c.toString()), /is serving on/.test(output) && resolve()));
+    child.stderr!.on("data", (c: Buffer) => (output += c.toString()));
+    child.on("exit", (code) => reject(new Error(`the instance on ${options.host}:${options.port} exited (${code}): ${output}`)));
+  });
+  return child;
+}
+
+/** An API client with an API token. */
+export const apiAs = (token: string) => playwrightRequest.newContext({ extraHTTPHeaders: { authorization: `Bearer ${token}` } });
+
+/** A JSON API call that must succeed (2xx); its parsed answer. */
+export async function api(context: APIRequestContext, method: "GET" | "POST" | "PUT", url: string, data?: unknown) {
+  const response = await context.fetch(url, { method, data });
+  const body = await response.text();
+  expect(response.status(), `${method} ${url}: ${body}`).toBeLessThan(300);
+  return JSON.parse(body);
 }

@@ -79,7 +79,7 @@ test("an admin creates a link by discovery, configures both directions, sets pri
   await screenshot(page, "links-list");
 
   // Reset each direction of the first link: the consumer is fetched again.
-  await page.getByRole("link", { name: "E2E Jira" }).click();
+  await page.getByRole("link", { name: "E2E Jira", exact: true }).click();
   remote.behaviour.consumer = { key: "jira:e2e-fixture-new", name: "E2E Jira", publicKeyBase64: remoteKey };
   await page.getByText("Reset incoming OAuth…").click();
   const resetIncoming = page.getByRole("form", { name: "Reset incoming" });

@@ -4,11 +4,10 @@
  * other through their public REST API only. Each side's proxy calls the other's /api/v1/myself with
  * 2LO, impersonation and 3LO (the dance in the browser); a reset on B is seen by A at once.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import fs from "node:fs";
+import type { ChildProcess } from "node:child_process";
 import path from "node:path";
-import { expect, request as playwrightRequest, test, type APIRequestContext } from "@playwright/test";
-import { ADMIN, cliToken, screenshot, signInOk } from "./helpers";
+import { expect, test, type APIRequestContext } from "@playwright/test";
+import { ADMIN, api, apiAs as as, cliToken, screenshot, signInOk, startInstance } from "./helpers";
 
 const B_URL = "http://127.0.0.2:3101";
 const B_DATA = path.resolve(".tmp/e2e-data-b");
@@ -18,29 +17,10 @@ let instanceB: ChildProcess | undefined;
 
 test.afterAll(() => instanceB?.kill("SIGTERM"));
 
-async function api(context: APIRequestContext, method: "GET" | "POST" | "PUT", url: string, data?: unknown) {
-  const response = await context.fetch(url, { method, data });
-  const body = await response.text();
-  expect(response.status(), `${method} ${url}: ${body}`).toBeLessThan(300);
-  return JSON.parse(body);
-}
-
-const as = (token: string) => playwrightRequest.newContext({ extraHTTPHeaders: { authorization: `Bearer ${token}` } });
-
 test("two instances linked to each other: 2LO, impersonation and 3LO both ways, and a reset healed by a re-fetch", async ({ page, baseURL }) => {
   test.setTimeout(240_000);
   const A_URL = baseURL!;
-  fs.rmSync(B_DATA, { recursive: true, force: true });
-  instanceB = spawn("node", ["scripts/start.mjs"], {
-    env: { ...process.env, PORT: "3101", HOST: "127.0.0.2", DATA_DIR: B_DATA, ADMIN_USERNAME: "admin", ADMIN_EMAIL: "admin-b@example.test", ADMIN_PASSWORD: "e2e admin password b", LOG_LEVEL: "warn", NEXTAUTH_SECRET: "", TRUST_PROXY: "", LINK_CHECK_INTERVAL_MINUTES: "0" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  await new Promise<void>((resolve, reject) => {
-    instanceB!.stdout!.on("data", (c: Buffer) => ((output += c.toString()), /is serving on/.test(output) && resolve()));
-    instanceB!.stderr!.on("data", (c: Buffer) => (output += c.toString()));
-    instanceB!.on("exit", (code) => reject(new Error(`instance B exited (${code}): ${output}`)));
-  });
+  instanceB = await startInstance({ port: 3101, host: "127.0.0.2", dataDir: B_DATA, admin: { username: "admin", password: "e2e admin password b" } });
 
   // Administrators of both sides, and the same person (alice) on both; bob runs B's 2LO requests.
   const adminA = await as(cliToken(A_DATA, ADMIN.username));

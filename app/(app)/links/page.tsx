@@ -122,7 +122,7 @@ export default async function LinksPage({ searchParams }: { searchParams: Promis
                         {link.primary ? <Lozenge tone="info">Primary</Lozenge> : null}
                       </Td>
                       <Td>
-                        <Link href={`/links/${link.id}#diagnostics`} aria-label={`${link.name}: ${STATUS_LABEL[status.status]}. ${status.cause}`} title={status.cause}>
+                        <Link href={`/links/${link.id}#diagnostics`} aria-label={`${link.name} status: ${STATUS_LABEL[status.status]}`} title={status.cause}>
                           <StatusLozenge status={status.status} />
                         </Link>
                       </Td>

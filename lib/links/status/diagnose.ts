@@ -248,7 +248,7 @@ export async function diagnoseLink(db: Db, link: Link, options: DiagnoseOptions 
           type: "REMOTE_AUTH_TOKEN_REQUIRED",
           message: `Authenticate to see status: reading ${remote}'s side needs your authorization there (3LO).`,
           fix: link.out3lo ? `Authorize this app on ${remote} as an administrator there.` : "Turn on outgoing 3LO, then authorize this app on the remote.",
-          actions: link.out3lo ? [{ kind: "authorize", label: "Authorize" }] : [],
+          actions: link.out3lo ? [{ kind: "authorize", label: "Authorize to see status" }] : [],
         };
       }
       const { id } = await ensureAppIdentity(db).then((i) => ({ id: i.instanceId }));
@@ -257,7 +257,7 @@ export async function diagnoseLink(db: Db, link: Link, options: DiagnoseOptions 
         relayed = await linkRelay(db, link, { method: "GET", url: `${link.rpcUrl}/rest/applinks/3.0/status/${encodeURIComponent(id)}`, headers: new Headers({ accept: "application/json" }) }, { as, level, timeouts: { connectMs: timeoutMs, responseMs: timeoutMs }, retry: { delaysMs: [] } });
       } catch (error) {
         if (error instanceof AppError && error.code === "authorization_required") {
-          return { result: "warn", status: "AUTHENTICATE", type: "REMOTE_AUTH_TOKEN_REQUIRED", message: `Authenticate to see status: ${error.message}`, fix: "Authorize again.", actions: [{ kind: "authorize", label: "Authorize" }] };
+          return { result: "warn", status: "AUTHENTICATE", type: "REMOTE_AUTH_TOKEN_REQUIRED", message: `Authenticate to see status: ${error.message}`, fix: "Authorize again.", actions: [{ kind: "authorize", label: "Authorize to see status" }] };
         }
         throw error;
       }

@@ -33,8 +33,9 @@ export function CreateLinkForm({
 
   useEffect(() => {
     if (state?.ok && state.data) {
-      const warnings = state.data.warnings.length ? `?warning=${encodeURIComponent(state.data.warnings.join("\n"))}` : "";
-      router.push(`/links/${state.data.id}${warnings}`);
+      const next = new URLSearchParams({ created: "1" });
+      if (state.data.warnings.length) next.set("warning", state.data.warnings.join("\n"));
+      router.push(`/links/${state.data.id}?${next}`);
     }
   }, [state, router]);
 

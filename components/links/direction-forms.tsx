@@ -73,16 +73,18 @@ export function OutgoingForm({
   const fields = state && !state.ok ? state.fields : undefined;
   const values = state && !state.ok ? state.values : undefined;
   return (
-    <form action={formAction} className="flex flex-col gap-4" aria-label="Outgoing" key={values ? JSON.stringify(values) : "saved"}>
+    // Keyed by what it shows: a refused form comes back as submitted; a saved one (a new version) is
+    // drawn anew from the saved link, so no field snaps back to a stale default.
+    <form action={formAction} className="flex flex-col gap-4" aria-label="Outgoing" key={values ? JSON.stringify(values) : `saved-${link.version}`}>
       <input type="hidden" name="id" value={link.id} />
       <input type="hidden" name="version" value={link.version} />
       <Toggles
         legend="How this app signs its requests"
         flags={submitted(link.outgoing, values)}
         forUsers={values ? values.twoLeggedForUsers === "on" : link.outgoing.twoLeggedForUsers}
-        onImpersonation={(on) => setConfirming(on && !link.outgoing.impersonation)}
+        onImpersonation={(on) => setConfirming(on)}
       />
-      <ImpersonationConfirm show={confirming || Boolean(fields?.impersonationConfirmed)} error={fields?.impersonationConfirmed} />
+      <ImpersonationConfirm show={(confirming && !link.outgoing.impersonation) || Boolean(fields?.impersonationConfirmed)} error={fields?.impersonationConfirmed} />
       <details>
         <summary className="cursor-pointer text-sm font-medium">The remote&apos;s OAuth endpoints</summary>
         <div className="mt-3 flex flex-col gap-3">
@@ -114,7 +116,7 @@ export function IncomingForm({
   const values = state && !state.ok ? state.values : undefined;
   const inc = link.incoming;
   return (
-    <form action={formAction} className="flex flex-col gap-4" aria-label="Incoming" key={values ? JSON.stringify(values) : "saved"}>
+    <form action={formAction} className="flex flex-col gap-4" aria-label="Incoming" key={values ? JSON.stringify(values) : `saved-${link.version}`}>
       <input type="hidden" name="id" value={link.id} />
       <input type="hidden" name="version" value={link.version} />
       <div className="rounded-md bg-surface-2 p-3 text-sm">
@@ -137,7 +139,7 @@ export function IncomingForm({
           Fetch from remote
         </SubmitButton>
       </div>
-      <details>
+      <details open={Boolean(fields?.publicKey || fields?.consumerKey || fields?.consumerName || values?.publicKey)}>
         <summary className="cursor-pointer text-sm font-medium">Paste the consumer</summary>
         <div className="mt-3 flex flex-col gap-3">
           <TextField id="consumerKey" label="Consumer key" defaultValue={values?.consumerKey ?? inc.consumerKey ?? ""} error={fields?.consumerKey} />
@@ -145,12 +147,24 @@ export function IncomingForm({
           <label htmlFor="publicKey" className="text-sm font-medium">
             Public key (PEM or the base64 text Jira shows)
           </label>
-          <textarea id="publicKey" name="publicKey" rows={4} className="rounded-md border border-border bg-surface p-2 font-mono text-xs" aria-invalid={fields?.publicKey ? true : undefined} />
-          {fields?.publicKey ? <p className="text-xs text-danger">{fields.publicKey}</p> : null}
+          <textarea
+            id="publicKey"
+            name="publicKey"
+            rows={4}
+            className="rounded-md border border-border bg-surface p-2 font-mono text-xs"
+            defaultValue={values?.publicKey ?? ""}
+            aria-invalid={fields?.publicKey ? true : undefined}
+            aria-describedby={fields?.publicKey ? "publicKey-error" : undefined}
+          />
+          {fields?.publicKey ? (
+            <p id="publicKey-error" className="text-xs text-danger">
+              {fields.publicKey}
+            </p>
+          ) : null}
         </div>
       </details>
-      <Toggles legend="What the remote may do here" flags={submitted(inc, values)} onImpersonation={(on) => setConfirming(on && !inc.impersonation)} />
-      <ImpersonationConfirm show={confirming || Boolean(fields?.impersonationConfirmed)} error={fields?.impersonationConfirmed} />
+      <Toggles legend="What the remote may do here" flags={submitted(inc, values)} onImpersonation={(on) => setConfirming(on)} />
+      <ImpersonationConfirm show={(confirming && !inc.impersonation) || Boolean(fields?.impersonationConfirmed)} error={fields?.impersonationConfirmed} />
       <SelectField id="executeAs" label="2-legged requests run as" defaultValue={values?.executeAs ?? inc.executeAs ?? ""} error={fields?.executeAs} hint="Needed for 2-legged OAuth.">
         <option value="">Nobody (2-legged off)</option>
         {users.map((u) => (

@@ -8,8 +8,10 @@ import type { ActionResult } from "@/lib/actions/define-action";
 
 type Action = (s: ActionResult | null, f: FormData) => Promise<ActionResult>;
 
-export function SetPrimaryButton({ action, id, version }: { action: Action; id: string; version: number }) {
+/** "Make primary"; once it is, says so (and, right after, what happened), in the same place. */
+export function SetPrimaryButton({ action, id, version, primary }: { action: Action; id: string; version: number; primary: boolean }) {
   const [state, formAction] = useActionState(action, null);
+  if (primary) return state?.ok ? <FormMessage result={state} /> : null;
   return (
     <form action={formAction} className="flex flex-col gap-1">
       <input type="hidden" name="id" value={id} />

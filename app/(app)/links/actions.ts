@@ -141,8 +141,12 @@ export const resetLinkAction = defineAction(
       parts.push(`incoming: forgot ${report.incoming.forgottenConsumerKey ?? "no consumer"}, revoked ${report.incoming.tokensRevoked} tokens, cleared ${report.incoming.noncesDeleted} nonces`);
       parts.push(report.incoming.refetched ? "fetched the remote's consumer again" : (report.incoming.refetchProblem ?? "paste the remote's consumer"));
     }
-    if (report.outgoing) parts.push(`outgoing: discarded ${report.outgoing.accessTokensDiscarded} access tokens`);
-    return { ok: true, message: `Reset ${direction}: ${parts.join("; ")}.` };
+    if (report.outgoing) {
+      const n = report.outgoing.accessTokensDiscarded;
+      parts.push(n === 0 ? "no access token was held, so nothing to discard" : `discarded ${n} access token${n === 1 ? "" : "s"}: people authorize again`);
+    }
+    const what = direction === "both" ? "Incoming and outgoing OAuth" : direction === "incoming" ? "Incoming OAuth" : "Outgoing OAuth";
+    return { ok: true, message: `${what} reset: ${parts.join("; ")}.` };
   },
 );
 

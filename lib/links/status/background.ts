@@ -11,6 +11,12 @@ export interface BackgroundOptions {
   tickMs: number;
   /** Per network step of one check. */
   timeoutMs?: number;
+  /**
+   * The fewest checks started per second when links are due; more when there are many links, so
+   * that all of them fit in half the interval. Checks are paced, not burst: 500 links due at once
+   * (a first start) are spread out instead of taking CPU from the requests being served.
+   */
+  minRatePerSecond?: number;
 }
 
 export function backgroundOptions(env: Record<string, string | undefined> = process.env): BackgroundOptions {
@@ -35,12 +41,13 @@ function jitter(linkId: string): number {
  * diagnosis is older than the interval (jittered per link), and those a request met a problem on
  * since their last check, and checks them with at most `concurrency` at once. A slow or hanging
  * remote holds one slot for at most its checks' time limits, never the others; a link already
- * being checked is not started twice. Returns a stop function.
+ * being checked is not started twice; starts are paced (see `minRatePerSecond`). Returns a stop function.
  */
 export function startBackgroundChecks(db: Db, options: BackgroundOptions = backgroundOptions()): () => void {
   if (options.intervalMs <= 0) return () => undefined;
   const running = new Set<string>();
   let stopped = false;
+  let nextStartAt = 0;
 
   const tick = async () => {
     const free = options.concurrency - running.size;
@@ -60,9 +67,14 @@ export function startBackgroundChecks(db: Db, options: BackgroundOptions = backg
       })
       .sort((a, b) => (a.status?.checkedAt?.getTime() ?? 0) - (b.status?.checkedAt?.getTime() ?? 0))
       .slice(0, free);
+    // All enabled links fit in half the interval, at the minimum rate or more.
+    const rate = Math.max(options.minRatePerSecond ?? 2, (candidates.length + running.size) / (options.intervalMs / 2000));
     for (const { id } of due) {
       running.add(id);
-      void checkLinkNow(db, id, { timeoutMs: options.timeoutMs })
+      const startAt = Math.max(now, nextStartAt);
+      nextStartAt = startAt + 1000 / rate;
+      void new Promise((resolve) => setTimeout(resolve, startAt - now).unref())
+        .then(() => (stopped ? null : checkLinkNow(db, id, { timeoutMs: options.timeoutMs })))
         .catch((error: unknown) => log.warn({ err: error, linkId: id }, "background link check failed"))
         .finally(() => {
           running.delete(id);

@@ -8,6 +8,7 @@ import { buttonVariants } from "@/components/ui/button";
 import { Card, PageHeader } from "@/components/ui/card";
 import { authorizePath } from "@/lib/links/auth-level";
 import { DiagnosticsPanel } from "@/components/links/diagnostics-panel";
+import { ClearQueryParams } from "@/components/ui/clear-query-params";
 import { ApplyProposalButton, EnableLinkButton } from "@/components/links/diagnostics-actions";
 import { ourLevels } from "@/lib/links/status/diagnose";
 import { levelsText, proposalOf } from "@/lib/links/status/proposal";
@@ -41,6 +42,9 @@ import {
 } from "../actions";
 
 export const metadata: Metadata = { title: "Link" };
+
+/** Messages shown once, then taken out of the address (a reload does not show them again). */
+const ONE_TIME_PARAMS = ["warning", "created", "authorized", "oauthError"];
 
 type Props = { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
@@ -80,11 +84,17 @@ export default async function LinkPage({ params, searchParams }: Props) {
             <Link href={`/links/${link.id}/request`} className={buttonVariants({ variant: "secondary", size: "sm" })}>
               Try a request
             </Link>
-            {isAdmin && !link.primary ? <SetPrimaryButton action={setPrimaryAction} id={link.id} version={link.version} /> : null}
+            {isAdmin ? <SetPrimaryButton action={setPrimaryAction} id={link.id} version={link.version} primary={link.primary} /> : null}
             {isAdmin ? <EnableLinkButton action={setLinkEnabledAction} id={link.id} version={link.version} enabled={link.enabled} /> : null}
           </div>
         }
       />
+      <ClearQueryParams names={ONE_TIME_PARAMS} />
+      {query.created === "1" ? (
+        <p role="status" className="mb-6 rounded-md bg-success/10 px-3 py-2 text-sm text-success">
+          Created “{link.name}”{link.remoteAppId ? ` from its manifest (application ${link.remoteAppId})` : ""}.
+        </p>
+      ) : null}
       {typeof warning === "string" ? (
         <p role="status" className="mb-6 whitespace-pre-line rounded-md bg-warning/10 px-3 py-2 text-sm text-warning">
           {warning}

@@ -105,3 +105,15 @@ export async function api(context: APIRequestContext, method: "GET" | "POST" | "
   expect(response.status(), `${method} ${url}: ${body}`).toBeLessThan(300);
   return JSON.parse(body);
 }
+
+/**
+ * axe on the page as it is now: fails on any serious or critical violation, listing each with its
+ * rule, impact and the elements it found (issue 12: accessibility as a test).
+ */
+export async function expectAccessible(page: Page, where: string) {
+  const { default: AxeBuilder } = await import("@axe-core/playwright");
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]).analyze();
+  const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  const report = serious.map((v) => `${v.impact} ${v.id}: ${v.help}\n${v.nodes.map((n) => `  ${n.target.join(" ")} ${n.failureSummary?.split("\n").slice(1, 2).join("") ?? ""}`).join("\n")}`).join("\n");
+  expect(serious, `axe on ${where}:\n${report}`).toEqual([]);
+}

@@ -4,9 +4,13 @@ import type { Caller } from "@/lib/auth/caller";
 import { findLinkOrThrow } from "@/lib/links/find-link";
 import { linkFetch } from "@/lib/links/link-fetch";
 import { proxyTarget } from "@/lib/links/proxy-path";
+import { authorizePath } from "@/lib/links/auth-level";
+import { problemAdvice } from "@/lib/links/problem-advice";
 
 export type TryOutcome =
   | { kind: "response"; status: number; contentType: string; body: string; truncated: boolean; oauthProblem: string | null }
+  /** The remote refused the signed request (an oauth_problem): what it means, and Authorize when 3LO would let the person through as themselves. */
+  | { kind: "problem"; problem: string; advice: string; authorizeUrl: string | null; canReset: boolean }
   | { kind: "authorize"; message: string; authorizeUrl: string }
   | { kind: "error"; code: string; message: string };
 
@@ -23,6 +27,17 @@ export async function tryLinkRequest(db: Db, caller: Caller, linkId: string, pat
     const url = proxyTarget(link.rpcUrl, rawPath ?? "", rawQuery);
     const response = await linkFetch(db, link, { method: "GET", url, headers: new Headers({ accept: "application/json, application/xml;q=0.9, */*;q=0.5" }) }, { as: caller, retry: { delaysMs: [] } });
     const contentType = response.headers.get("content-type") ?? "";
+    const problem = response.headers.get("x-applink-oauth-problem");
+    if (problem) {
+      await response.body?.cancel().catch(() => undefined);
+      return {
+        kind: "problem",
+        problem,
+        advice: problemAdvice(problem),
+        authorizeUrl: link.outEnabled && link.out3lo ? authorizePath(link) : null,
+        canReset: caller.role === "ADMIN",
+      };
+    }
     const text = readable(await response.text(), contentType);
     return {
       kind: "response",

@@ -4,6 +4,8 @@ import type { AddressInfo } from "node:net";
 /** How the fixture remote behaves; change it between requests. */
 export interface FixtureBehaviour {
   mode: "ok" | "garbage" | "hang" | "huge" | "redirect-away" | "not-found";
+  /** Answer every request outside applinks (the manifest, consumer info) with this oauth_problem (401), as a provider refusing it. */
+  refuseWith?: string;
   manifest: { id: string; name: string; typeId: string; url?: string };
   consumer: { key: string; name: string; publicKeyBase64: string } | null;
 }
@@ -45,6 +47,10 @@ export async function startFixtureRemote(initial: Partial<FixtureBehaviour> = {}
       res.writeHead(200, { "content-type": "application/xml" });
       res.end(`<?xml version="1.0"?><consumer><key>${c.key}</key><name>${c.name}</name><publicKey>${c.publicKeyBase64}</publicKey><description>fixture</description></consumer>`);
       return;
+    }
+    if (behaviour.refuseWith) {
+      const body = `oauth_problem=${behaviour.refuseWith}&oauth_problem_advice=${encodeURIComponent("refused by the fixture")}`;
+      return void res.writeHead(401, { "www-authenticate": `OAuth realm="fixture", oauth_problem="${behaviour.refuseWith}"`, "content-type": "application/x-www-form-urlencoded" }).end(body);
     }
     res.writeHead(404).end();
   });

@@ -54,6 +54,25 @@ export default async function LinkRequestPage({ params, searchParams }: Props) {
           </a>
         </Card>
       ) : null}
+      {outcome?.kind === "problem" ? (
+        <Card role="alert" aria-label="The remote refused the request" className="flex flex-col gap-3">
+          <p className="text-sm">
+            {link.name} refused the signed request (<span className="font-mono">{outcome.problem}</span>). {outcome.advice}
+          </p>
+          <div className="flex flex-wrap gap-2">
+            {outcome.authorizeUrl ? (
+              <a href={`${outcome.authorizeUrl}?returnTo=${encodeURIComponent(here)}`} className={buttonVariants({ size: "sm" })}>
+                Authorize, to make it as yourself
+              </a>
+            ) : null}
+            {outcome.canReset ? (
+              <Link href={`/links/${id}#diagnostics`} className={buttonVariants({ variant: "secondary", size: "sm" })}>
+                Open the link&apos;s diagnostics
+              </Link>
+            ) : null}
+          </div>
+        </Card>
+      ) : null}
       {outcome?.kind === "error" ? (
         <p role="alert" className="rounded-md bg-danger/10 px-3 py-2 text-sm text-danger">
           {outcome.message}

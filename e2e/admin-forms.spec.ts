@@ -1,0 +1,104 @@
+/**
+ * The admin screen's forms say what was saved and keep their state (issue 12's bugs, each of which
+ * this flow failed on before its fix): a saved incoming form keeps the execute-as user it saved and
+ * saves again; the impersonation warning closes once saved; a refused public key keeps its text,
+ * its section open and its error tied to the field; one-time messages leave the URL; reset and
+ * "Make primary" say what happened; the request console turns a remote's refusal into words and the
+ * Authorize button.
+ */
+import crypto from "node:crypto";
+import { expect, test } from "@playwright/test";
+import { startFixtureRemote } from "../tests/support/fixture-remote";
+import { ADMIN, api, apiAs, cliToken, E2E_DATA, signIn, signInOk } from "./helpers";
+
+let remote: Awaited<ReturnType<typeof startFixtureRemote>>;
+const run = Date.now().toString(36);
+const remoteKey = (crypto.generateKeyPairSync("rsa", { modulusLength: 2048 }).publicKey.export({ type: "spki", format: "der" }) as Buffer).toString("base64");
+
+test.beforeAll(async () => {
+  remote = await startFixtureRemote({ consumer: { key: `jira:forms-${run}`, name: "Forms Jira", publicKeyBase64: remoteKey }, manifest: { id: `forms-${run}`, name: `Forms Jira ${run}`, typeId: "jira" } });
+});
+test.afterAll(() => remote.close());
+
+test("the link page's forms keep what was saved and say what happened", async ({ page }) => {
+  await signInOk(page, ADMIN.username, ADMIN.password);
+  await page.goto("/links/new");
+  await page.getByLabel("Application URL").fill(`${remote.url}/forms`);
+  await page.getByRole("button", { name: "Discover and create" }).click();
+  // Discovery lands on the new link with a confirmation, which a reload does not repeat.
+  await expect(page.getByRole("status").filter({ hasText: `Created “Forms Jira ${run}” from its manifest` })).toBeVisible();
+  await expect(page).not.toHaveURL(/created=/);
+  await page.reload();
+  await expect(page.getByRole("heading", { name: `Forms Jira ${run}` })).toBeVisible();
+  await expect(page.getByText(`Created “Forms Jira ${run}”`)).toHaveCount(0);
+
+  // Incoming 2LO as a chosen user: after saving, the select still shows that user, and saves again.
+  const incoming = page.getByRole("form", { name: "Incoming" });
+  await incoming.getByLabel(/2-legged OAuth \(requests run as a fixed user\)/).check();
+  await incoming.getByLabel("2-legged requests run as").selectOption("admin");
+  await incoming.getByRole("button", { name: "Save incoming" }).click();
+  await expect(incoming.getByRole("status")).toHaveText("Incoming saved.");
+  await expect(incoming.getByLabel("2-legged requests run as")).toHaveValue("admin");
+  await incoming.getByRole("button", { name: "Save incoming" }).click();
+  await expect(incoming.getByRole("status")).toHaveText("Incoming saved.");
+  await expect(incoming.getByRole("alert")).toHaveCount(0);
+
+  // Impersonation: the warning asks for confirmation, and closes once the change is saved.
+  const outgoing = page.getByRole("form", { name: "Outgoing" });
+  await outgoing.getByLabel(/with impersonation/).check();
+  const confirm = outgoing.getByRole("group", { name: "Confirm impersonation" });
+  await confirm.getByLabel("Both applications share one user base").check();
+  await outgoing.getByRole("button", { name: "Save outgoing" }).click();
+  await expect(outgoing.getByRole("status")).toHaveText("Outgoing saved.");
+  await expect(confirm).toHaveCount(0);
+  await expect(outgoing.getByLabel(/with impersonation/)).toBeChecked();
+
+  // A refused public key: the text stays, the section stays open, the error is the field's description.
+  await incoming.getByText("Paste the consumer").click();
+  await incoming.getByLabel("Public key (PEM or the base64 text Jira shows)").fill("not a public key");
+  await incoming.getByRole("button", { name: "Save incoming" }).click();
+  const key = incoming.getByLabel("Public key (PEM or the base64 text Jira shows)");
+  await expect(key).toBeVisible();
+  await expect(key).toHaveValue("not a public key");
+  await expect(key).toHaveAttribute("aria-invalid", "true");
+  await expect(key).toHaveAccessibleDescription(/./);
+
+  // Reset says what it did in plain words.
+  await page.reload();
+  await page.getByText("Reset outgoing OAuth…").click();
+  const reset = page.getByRole("form", { name: "Reset outgoing" });
+  await reset.getByRole("button", { name: "Reset outgoing" }).click();
+  await expect(reset.getByRole("status")).toHaveText("Outgoing OAuth reset: no access token was held, so nothing to discard.");
+
+  // A second Jira link: "Make primary" says so where the button was.
+  await page.goto("/links/new");
+  await page.getByRole("button", { name: "Enter the details by hand instead" }).click();
+  await page.getByLabel("Application URL").fill(`http://forms-two-${run}.example.test`);
+  await page.getByLabel("Name").fill(`Forms two ${run}`);
+  await page.getByLabel("Type").selectOption("jira");
+  await page.getByRole("button", { name: "Create link" }).click();
+  await page.getByRole("button", { name: "Make primary" }).click();
+  await expect(page.getByRole("status").filter({ hasText: `"Forms two ${run}" is now the primary jira link.` })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Make primary" })).toHaveCount(0);
+});
+
+test("the request console turns a remote's refusal into words and offers Authorize", async ({ browser, baseURL }) => {
+  const admin = await apiAs(cliToken(E2E_DATA, ADMIN.username));
+  const person = { username: `console-${run}`, password: "console person password" };
+  await api(admin, "POST", `${baseURL}/api/v1/users`, { username: person.username, email: `${person.username}@example.test`, role: "USER", password: person.password });
+  const link = await api(admin, "POST", `${baseURL}/api/v1/links`, { name: `Console Jira ${run}`, type: "jira", rpcUrl: `${remote.url}/console-${run}` });
+  await api(admin, "PUT", `${baseURL}/api/v1/links/${link.id}/outgoing`, { threeLegged: true, twoLegged: false, impersonation: true });
+  remote.behaviour.refuseWith = "user_refused";
+  try {
+    const page = await (await browser.newContext()).newPage();
+    await signIn(page, person.username, person.password);
+    await expect(page).toHaveURL(/\/links$/);
+    await page.goto(`/links/${link.id}/request?path=rest/api/2/myself`);
+    const refusal = page.getByRole("alert", { name: "The remote refused the request" });
+    await expect(refusal).toContainText("refused the signed request (user_refused)");
+    await expect(refusal.getByRole("link", { name: "Authorize, to make it as yourself" })).toHaveAttribute("href", new RegExp(`^/api/v1/links/${link.id}/authorize\\?returnTo=`));
+    await expect(page.getByText("oauth_problem=")).toHaveCount(0);
+  } finally {
+    remote.behaviour.refuseWith = undefined;
+  }
+});

@@ -48,7 +48,7 @@ export default async function LinksPage({ searchParams }: { searchParams: Promis
         }
       />
       {attention > 0 ? (
-        <p role="status" className="mb-4 rounded-md bg-warning/10 px-3 py-2 text-sm text-warning">
+        <p className="mb-4 rounded-md bg-warning/10 px-3 py-2 text-sm text-warning" data-testid="attention-banner">
           {attention === 1 ? "1 link needs" : `${attention} links need`} attention.{" "}
           <Link href="/links?status=CONFIG_ERROR" className="underline">
             Show configuration errors

@@ -78,7 +78,7 @@ test("the link page's forms keep what was saved and say what happened", async ({
   await page.getByLabel("Type").selectOption("jira");
   await page.getByRole("button", { name: "Create link" }).click();
   await page.getByRole("button", { name: "Make primary" }).click();
-  await expect(page.getByRole("status").filter({ hasText: `"Forms two ${run}" is now the primary jira link.` })).toBeVisible();
+  await expect(page.getByRole("status").filter({ hasText: `"Forms two ${run}" is now the primary Jira link.` })).toBeVisible();
   await expect(page.getByRole("button", { name: "Make primary" })).toHaveCount(0);
 });
 

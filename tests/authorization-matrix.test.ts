@@ -389,6 +389,11 @@ ACTIONS.push(
   { file: L, name: "resetLinkAction", access: "admin", form: async () => ({ id: (await linkForm()).id, direction: "outgoing" }) },
   { file: L, name: "revokeIssuedTokensAction", access: "admin", form: async () => ({ id: (await linkForm()).id }) },
   { file: L, name: "checkLinkAction", access: "admin", form: async () => ({ id: (await linkForm()).id }) },
+  { file: L, name: "editLinkAction", access: "admin", form: async () => {
+    const { id, version } = await linkForm();
+    const url = `http://edited-${++seq}.example.test`;
+    return { id, version, name: `Edited ${seq}`, type: "generic", rpcUrl: url, displayUrl: url };
+  } },
   { file: L, name: "setLinkEnabledAction", access: "admin", form: async () => ({ ...(await linkForm()), enabled: "false" }) },
   { file: L, name: "applyFixAction", access: "admin", form: async () => ({ id: (await linkForm()).id, fix: "enable" }) },
   { file: L, name: "applyProposalAction", access: "admin", form: async () => ({ id: (await linkForm()).id, out: "none" }) },

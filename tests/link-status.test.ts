@@ -350,3 +350,22 @@ describe("background checks", () => {
     }
   });
 });
+
+describe("relocation: a new RPC URL must lead to the same application", () => {
+  it("refuses a URL where another application answers, naming both ids; accepts the same application at its new address", async () => {
+    const first = await startApplinksPeer(consumer, { appId: "relocating-app" });
+    const other = await startApplinksPeer(consumer, { appId: "some-other-app" });
+    const moved = await startApplinksPeer(consumer, { appId: "relocating-app" });
+    closers.push(() => first.close(), () => other.close(), () => moved.close());
+    const id = await link(first.url, { remoteAppId: "relocating-app" });
+    const version = () => db.link.findUniqueOrThrow({ where: { id } }).then((l) => l.version);
+    await expect(patchLink(db, SYSTEM, id, { version: await version(), rpcUrl: other.url })).rejects.toMatchObject({
+      code: "conflict",
+      message: `${other.url} is application some-other-app, not relocating-app (this link's): to link another application, create a new link.`,
+    });
+    expect((await db.link.findUniqueOrThrow({ where: { id } })).rpcUrl).toBe(first.url);
+    await expect(patchLink(db, SYSTEM, id, { version: await version(), rpcUrl: "http://127.0.0.1:9" })).rejects.toMatchObject({ code: "discovery_failed" });
+    const relocated = await patchLink(db, SYSTEM, id, { version: await version(), rpcUrl: moved.url });
+    expect(relocated).toMatchObject({ rpcUrl: moved.url, remoteAppId: "relocating-app" });
+  });
+});

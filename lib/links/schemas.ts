@@ -3,6 +3,16 @@ import { usernameSchema } from "@/lib/validation/fields";
 
 export const LINK_TYPES = ["jira", "confluence", "bitbucket", "bamboo", "generic", "applink-admin"] as const;
 export type LinkType = (typeof LINK_TYPES)[number];
+/** How a link type reads on a page. */
+export const LINK_TYPE_LABEL: Record<LinkType, string> = {
+  jira: "Jira",
+  confluence: "Confluence",
+  bitbucket: "Bitbucket",
+  bamboo: "Bamboo",
+  generic: "Generic",
+  "applink-admin": "Applink Admin",
+};
+export const linkTypeLabel = (type: string) => LINK_TYPE_LABEL[type as LinkType] ?? type;
 export const linkTypeSchema = z.enum(LINK_TYPES, { error: `Choose one of: ${LINK_TYPES.join(", ")}.` });
 
 /**

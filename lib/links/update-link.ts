@@ -4,7 +4,7 @@ import { AppError } from "@/lib/errors";
 import { recordAudit, type Actor } from "@/lib/audit/record";
 import { KeyFormatError, parsePublicKey, publicKeyPem } from "@/lib/crypto/rsa-keys";
 import { findLinkOrThrow } from "@/lib/links/find-link";
-import { fetchConsumerInfo } from "@/lib/links/discover";
+import { discoverManifest, fetchConsumerInfo } from "@/lib/links/discover";
 import { RemoteFetchError } from "@/lib/links/remote-fetch";
 import { incomingSchema, outgoingSchema, patchLinkSchema, type IncomingInput, type OutgoingInput, type PatchLinkInput } from "@/lib/links/schemas";
 import { linkAuditView } from "@/lib/links/serialize";
@@ -19,9 +19,31 @@ async function audited(db: Db, actor: Actor, action: string, id: string, change:
   });
 }
 
-/** PATCH: name, type, URLs, primary (true only), legacy auth (false only); needs the version read. */
+/**
+ * A new RPC URL is a relocation: the application there must be the one the link names (its
+ * manifest's id), or the link would sign requests for another application with this one's trust.
+ */
+async function assertSameApplication(link: Link, rpcUrl: string): Promise<void> {
+  if (!link.remoteAppId || rpcUrl === link.rpcUrl) return;
+  let id: string;
+  try {
+    id = (await discoverManifest(rpcUrl)).id;
+  } catch (error) {
+    if (error instanceof RemoteFetchError) {
+      throw new AppError("discovery_failed", `${rpcUrl} could not be confirmed as application ${link.remoteAppId}: ${error.message}`, { fields: { rpcUrl: error.message } });
+    }
+    throw error;
+  }
+  if (id !== link.remoteAppId) {
+    const message = `${rpcUrl} is application ${id}, not ${link.remoteAppId} (this link's): to link another application, create a new link.`;
+    throw new AppError("conflict", message, { fields: { rpcUrl: message } });
+  }
+}
+
+/** PATCH: name, type, URLs, primary (true only), legacy auth (false only), enabled; needs the version read. */
 export async function patchLink(db: Db, actor: Actor, id: string, input: PatchLinkInput): Promise<Link> {
   const p = patchLinkSchema.parse(input);
+  if (p.rpcUrl) await assertSameApplication(await findLinkOrThrow(db, id), p.rpcUrl);
   return audited(db, actor, "link.update", id, async (link, tx) => {
     if (p.rpcUrl && p.rpcUrl !== link.rpcUrl && (await tx.link.count({ where: { rpcUrl: p.rpcUrl } }))) {
       throw new AppError("conflict", "Another link already uses this RPC URL.", { fields: { rpcUrl: "Another link already uses this RPC URL." } });

@@ -14,6 +14,7 @@ import { patchLink, setIncoming, setOutgoing } from "@/lib/links/update-link";
 import { revokeAllIssuedTokens } from "@/lib/oauth-provider/issued-tokens";
 import { applyFix, LOCAL_FIXES, setLevels } from "@/lib/links/status/apply-fix";
 import { checkLinkNow } from "@/lib/links/status/store";
+import { linkTypeLabel } from "@/lib/links/schemas";
 import { parseLevels } from "@/lib/links/status/proposal";
 
 const checkbox = z.preprocess((v) => v === "on" || v === "true", z.boolean());
@@ -71,7 +72,7 @@ export const setPrimaryAction = defineAction("admin", z.object({ id: idField, ve
   const link = await patchLink(db, caller, id, { version, primary: true });
   revalidatePath(`/links/${id}`);
   revalidatePath("/links");
-  return { ok: true, message: `"${link.name}" is now the primary ${link.type} link.` };
+  return { ok: true, message: `"${link.name}" is now the primary ${linkTypeLabel(link.type)} link.` };
 });
 
 // Switch a deprecated authentication type off (it can never be switched on).
@@ -220,3 +221,17 @@ async function applyFixRefetch(id: string, caller: Parameters<typeof setIncoming
   const link = await findLinkOrThrow(db, id);
   await setIncoming(db, caller, id, { fetchConsumer: true, threeLegged: link.in3lo, twoLegged: link.in2lo, impersonation: link.inImpersonation, executeAs: link.inExecuteAs });
 }
+
+// Edit a link's name, type and URLs; a new RPC URL must lead to the same application (relocation).
+export const editLinkAction = defineAction(
+  "admin",
+  z.object({ id: idField, version: versionField, name: z.string(), type: z.string(), rpcUrl: z.string(), displayUrl: z.string() }),
+  async ({ id, version, ...fields }, caller) => {
+    const before = await findLinkOrThrow(db, id);
+    const link = await patchLink(db, caller, id, { version, name: fields.name, type: fields.type as never, rpcUrl: fields.rpcUrl, displayUrl: fields.displayUrl });
+    revalidatePath(`/links/${id}`);
+    revalidatePath("/links");
+    const relocated = link.rpcUrl !== before.rpcUrl ? ` It now calls ${link.rpcUrl}${link.remoteAppId ? `, where application ${link.remoteAppId} answered` : ""}.` : "";
+    return { ok: true, message: `Saved "${link.name}".${relocated}` };
+  },
+);

@@ -9,7 +9,7 @@ import { Table, Td, Th } from "@/components/ui/table";
 import { requirePageCaller } from "@/lib/auth/server-caller";
 import { db } from "@/lib/db";
 import { countNeedingAttention, listLinks } from "@/lib/links/find-link";
-import { LINK_STATUSES, LINK_TYPES, listLinksSchema } from "@/lib/links/schemas";
+import { LINK_STATUSES, LINK_TYPES, linkTypeLabel, listLinksSchema } from "@/lib/links/schemas";
 import { STATUS_LABEL, StatusLozenge } from "@/components/links/status-lozenge";
 import { linkStatusView, statusRows } from "@/lib/links/status/store";
 import { pagePublicBaseUrl } from "@/lib/http/page-url";
@@ -75,7 +75,7 @@ export default async function LinksPage({ searchParams }: { searchParams: Promis
                 <option value="">Any</option>
                 {LINK_TYPES.map((t) => (
                   <option key={t} value={t}>
-                    {t}
+                    {linkTypeLabel(t)}
                   </option>
                 ))}
               </select>
@@ -126,7 +126,7 @@ export default async function LinksPage({ searchParams }: { searchParams: Promis
                           <StatusLozenge status={status.status} />
                         </Link>
                       </Td>
-                      <Td>{link.type}</Td>
+                      <Td>{linkTypeLabel(link.type)}</Td>
                       <Td className="font-mono text-xs">
                         <div>{link.rpcUrl}</div>
                         {link.displayUrl !== link.rpcUrl ? <div className="text-muted">{link.displayUrl}</div> : null}

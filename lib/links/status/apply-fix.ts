@@ -63,7 +63,7 @@ export async function applyFix(db: Db, actor: Actor, linkId: string, kind: Local
       await patchLink(db, actor, linkId, { version: link.version, ...(link.trustedApps ? { trustedApps: false } : {}), ...(link.basicAccess ? { basicAccess: false } : {}) });
       return "Deprecated authentication is off.";
     case "relocate": {
-      await sameApplication(action.rpcUrl, link.remoteAppId);
+      // patchLink refuses a URL where another application answers.
       await patchLink(db, actor, linkId, { version: link.version, rpcUrl: action.rpcUrl });
       return `"${link.name}" now calls ${action.rpcUrl}.`;
     }
@@ -87,7 +87,7 @@ export async function applyFix(db: Db, actor: Actor, linkId: string, kind: Local
   }
 }
 
-/** Refuses to point a link at another application than the one it names (relocation). */
+/** Refuses to adopt an id the application at the link's URL does not have. */
 async function sameApplication(rpcUrl: string, expectedId: string | null) {
   let manifest;
   try {

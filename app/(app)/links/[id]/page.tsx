@@ -13,6 +13,8 @@ import { ApplyProposalButton, EnableLinkButton } from "@/components/links/diagno
 import { ourLevels } from "@/lib/links/status/diagnose";
 import { levelsText, proposalOf } from "@/lib/links/status/proposal";
 import { linkStatusView, statusRow } from "@/lib/links/status/store";
+import { LINK_TYPES, linkTypeLabel } from "@/lib/links/schemas";
+import { EditLinkForm } from "@/components/links/edit-link-form";
 import { pagePublicBaseUrl, pathWithQuery } from "@/lib/http/page-url";
 import { CopyField } from "@/components/ui/copy-field";
 import { Lozenge } from "@/components/ui/lozenge";
@@ -33,6 +35,7 @@ import {
   checkLinkAction,
   deleteLinkAction,
   disableLegacyAuthAction,
+  editLinkAction,
   resetLinkAction,
   revokeIssuedTokensAction,
   saveIncomingAction,
@@ -75,7 +78,7 @@ export default async function LinkPage({ params, searchParams }: Props) {
         title={link.name}
         description={
           <>
-            <span className="font-mono">{link.rpcUrl}</span> · {link.type} {link.primary ? <Lozenge tone="info">Primary</Lozenge> : null}
+            <span className="font-mono">{link.rpcUrl}</span> · {linkTypeLabel(link.type)} {link.primary ? <Lozenge tone="info">Primary</Lozenge> : null}
             {link.remoteAppId ? <span className="block text-xs">Application id {link.remoteAppId}</span> : null}
           </>
         }
@@ -121,6 +124,11 @@ export default async function LinkPage({ params, searchParams }: Props) {
           </div>
         </Card>
       ) : null}
+      {isAdmin ? (
+        <div className="mb-6">
+          <EditLinkForm action={editLinkAction} link={link} types={LINK_TYPES.map((t) => ({ value: t, label: linkTypeLabel(t) }))} />
+        </div>
+      ) : null}
       <DiagnosticsPanel linkId={link.id} view={statusView} isAdmin={isAdmin} checkAction={checkLinkAction} fixAction={applyFixAction} />
       {authorized ? (
         <p role="status" className="mb-6 rounded-md bg-success/10 px-3 py-2 text-sm text-success">
@@ -165,13 +173,22 @@ export default async function LinkPage({ params, searchParams }: Props) {
           </h2>
           <p className="mb-4 text-sm text-muted">This app → {link.name}: we are the OAuth consumer. Now: {authSummary(link.outgoing)}.</p>
           {isAdmin ? <OutgoingForm action={saveOutgoingAction} link={link} /> : null}
-          <div className="mt-6 flex flex-col gap-3 border-t border-border pt-4">
-            <h3 className="text-sm font-semibold">What the remote admin enters for this app (incoming, on their side)</h3>
-            <CopyField label="Consumer key" value={identity.consumerKey} />
-            <CopyField label="Consumer name" value={identity.consumerName} />
-            <CopyField label="Public key (base64, as Jira asks)" value={identity.publicKeyBase64} />
-            <CopyField label="Public key (PEM)" value={identity.publicKeyPem} multiline />
-          </div>
+          <details className="mt-6 border-t border-border pt-4">
+            <summary className="cursor-pointer text-sm font-semibold">What the remote admin enters for this app (incoming, on their side)</summary>
+            <div className="mt-3 flex flex-col gap-3">
+              <p className="text-sm text-muted">
+                This app&apos;s own consumer, the same for every link (
+                <Link href="/settings" className="text-accent underline">
+                  Settings
+                </Link>{" "}
+                rotates its key). A remote that can fetch it (another Applink Admin, or Jira&apos;s &quot;Fetch&quot;) needs none of this.
+              </p>
+              <CopyField label="Consumer key" value={identity.consumerKey} />
+              <CopyField label="Consumer name" value={identity.consumerName} />
+              <CopyField label="Public key (base64, as Jira asks)" value={identity.publicKeyBase64} />
+              <CopyField label="Public key (PEM)" value={identity.publicKeyPem} multiline />
+            </div>
+          </details>
           {isAdmin ? (
             <div className="mt-4">
               <ResetDirection action={resetLinkAction} id={link.id} direction="outgoing" />

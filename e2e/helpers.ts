@@ -20,7 +20,8 @@ export async function signInOk(page: Page, username: string, password: string) {
 }
 
 export async function signOut(page: Page) {
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
+  await page.getByRole("group", { name: "Confirm sign out" }).getByRole("button", { name: "Yes, sign out" }).click();
   await expect(page).toHaveURL(/\/signin/);
 }
 

@@ -16,12 +16,15 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const bin = (name) => path.join(root, "node_modules", ".bin", name);
 const dev = process.argv.includes("--dev");
 
-function run(step, command, args, env = {}) {
-  const result = spawnSync(command, args, { cwd: root, stdio: "inherit", env: { CHECKPOINT_DISABLE: "1", ...process.env, ...env } });
+/** Runs a step; its output goes to ours as it comes (`capture`: also returned, once it ends). */
+function run(step, command, args, env = {}, { capture = false } = {}) {
+  const result = spawnSync(command, args, { cwd: root, stdio: ["inherit", capture ? "pipe" : "inherit", "inherit"], encoding: "utf8", env: { CHECKPOINT_DISABLE: "1", ...process.env, ...env } });
+  if (capture && result.stdout) process.stdout.write(result.stdout);
   if (result.status !== 0) {
     console.error(`npm start: ${step} failed (exit ${result.status ?? result.signal}).`);
     process.exit(result.status || 1);
   }
+  return result.stdout ?? "";
 }
 
 /** A hash of everything that goes into the production build. */
@@ -53,7 +56,9 @@ function buildIfNeeded() {
 }
 
 run("database migrations", bin("prisma"), ["migrate", "deploy"]);
-run("first-run set-up", bin("tsx"), [path.join(root, "scripts", "bootstrap.ts")]);
+const firstRun = run("first-run set-up", bin("tsx"), [path.join(root, "scripts", "bootstrap.ts")], {}, { capture: true });
+// A generated password scrolls away among the build's lines: it is said again once the app serves (kept in memory only).
+const firstAdmin = /Created the first administrator "([^"]+)"\.\n\s*Password \(shown once, store it now\): (\S+)/.exec(firstRun);
 if (!dev) buildIfNeeded();
 // libuv's pool signs the outgoing requests (RSA, about 0.26 ms each). As many threads as cores
 // (at least 2): the default 4 on a 2-core machine fight the main thread for the CPU, and the
@@ -62,3 +67,6 @@ if (!dev) buildIfNeeded();
 process.env.UV_THREADPOOL_SIZE ||= String(Math.max(2, os.availableParallelism()));
 const { serve } = await import("./serve.mjs");
 await serve({ dev, dir: root });
+if (firstAdmin) {
+  console.log(`\nFirst sign-in: username "${firstAdmin[1]}", password ${firstAdmin[2]}\n(shown only at this first start: store it now, then change it under Settings.)\n`);
+}

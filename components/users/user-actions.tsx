@@ -11,13 +11,15 @@ type Action<T = unknown> = (state: ActionResult<T> | null, form: FormData) => Pr
 interface Props {
   user: { username: string; role: "ADMIN" | "USER"; disabled: boolean };
   isSelf: boolean;
+  /** The last active administrator: neither disabled nor demoted (the server refuses it too). */
+  lastAdmin?: boolean;
   setDisabled: Action;
   setRole: Action;
   resetPassword: Action<{ password: string }>;
 }
 
 /** Per-user administration: enable/disable, role, password reset; each answers inline. */
-export function UserActions({ user, isSelf, setDisabled, setRole, resetPassword }: Props) {
+export function UserActions({ user, isSelf, lastAdmin = false, setDisabled, setRole, resetPassword }: Props) {
   const [disableState, disableAction] = useActionState(setDisabled, null);
   const [roleState, roleAction] = useActionState(setRole, null);
   const [resetState, resetAction] = useActionState(resetPassword, null);
@@ -25,20 +27,26 @@ export function UserActions({ user, isSelf, setDisabled, setRole, resetPassword 
   return (
     <div className="flex flex-col gap-2">
       <div className="flex flex-wrap gap-2">
-        <form action={disableAction}>
-          <input type="hidden" name="username" value={user.username} />
-          <input type="hidden" name="disabled" value={user.disabled ? "false" : "true"} />
-          <SubmitButton size="sm" variant={user.disabled ? "secondary" : "danger"} aria-label={`${user.disabled ? "Enable" : "Disable"} ${user.username}`}>
-            {user.disabled ? "Enable" : "Disable"}
-          </SubmitButton>
-        </form>
-        <form action={roleAction}>
-          <input type="hidden" name="username" value={user.username} />
-          <input type="hidden" name="role" value={user.role === "ADMIN" ? "USER" : "ADMIN"} />
-          <SubmitButton size="sm" variant="secondary" aria-label={`${user.role === "ADMIN" ? "Make user" : "Make admin"}: ${user.username}`}>
-            {user.role === "ADMIN" ? "Make user" : "Make admin"}
-          </SubmitButton>
-        </form>
+        {lastAdmin ? (
+          <span className="text-xs text-muted">The last active administrator: make another admin first to disable or demote.</span>
+        ) : (
+          <>
+            <form action={disableAction}>
+              <input type="hidden" name="username" value={user.username} />
+              <input type="hidden" name="disabled" value={user.disabled ? "false" : "true"} />
+              <SubmitButton size="sm" variant={user.disabled ? "secondary" : "danger"} aria-label={`${user.disabled ? "Enable" : "Disable"} ${user.username}`}>
+                {user.disabled ? "Enable" : "Disable"}
+              </SubmitButton>
+            </form>
+            <form action={roleAction}>
+              <input type="hidden" name="username" value={user.username} />
+              <input type="hidden" name="role" value={user.role === "ADMIN" ? "USER" : "ADMIN"} />
+              <SubmitButton size="sm" variant="secondary" aria-label={`${user.role === "ADMIN" ? "Make user" : "Make admin"}: ${user.username}`}>
+                {user.role === "ADMIN" ? "Make user" : "Make admin"}
+              </SubmitButton>
+            </form>
+          </>
+        )}
         {!isSelf ? (
           <form action={resetAction}>
             <input type="hidden" name="username" value={user.username} />

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { AdminOnly } from "@/components/shell/app-shell";
-import { Card, PageHeader } from "@/components/ui/card";
+import { PageHeader } from "@/components/ui/card";
 import { Lozenge } from "@/components/ui/lozenge";
 import { Table, Td, Th } from "@/components/ui/table";
 import { CreateUserForm } from "@/components/users/create-user-form";
@@ -16,13 +16,17 @@ export default async function UsersPage() {
   const caller = await requirePageCaller("/users");
   if (caller.role !== "ADMIN") return <AdminOnly />;
   const users = await listUsers(db);
+  // The last active administrator cannot be disabled or demoted: no button offers it.
+  const activeAdmins = users.filter((u) => u.role === "ADMIN" && !u.disabled).length;
   return (
     <>
       <PageHeader title="Users" description="People who sign in. Administrators manage links, users and settings; users use links and their own API tokens." />
-      <Card className="mb-8">
-        <h2 className="mb-4 text-lg font-semibold">Create a user</h2>
-        <CreateUserForm action={createUserAction} />
-      </Card>
+      <details className="mb-6 rounded-lg border border-border bg-surface p-4 shadow-sm">
+        <summary className="cursor-pointer text-base font-semibold">Create a user…</summary>
+        <div className="mt-4">
+          <CreateUserForm action={createUserAction} />
+        </div>
+      </details>
       <Table aria-label="Users">
         <thead>
           <tr>
@@ -47,6 +51,7 @@ export default async function UsersPage() {
                 <UserActions
                   user={user}
                   isSelf={user.id === caller.id}
+                  lastAdmin={activeAdmins === 1 && user.role === "ADMIN" && !user.disabled}
                   setDisabled={setUserDisabledAction}
                   setRole={setUserRoleAction}
                   resetPassword={resetPasswordAction}

@@ -4,6 +4,8 @@ import { Card } from "@/components/ui/card";
 import { requirePageCaller } from "@/lib/auth/server-caller";
 import { db } from "@/lib/db";
 import { pendingRequestToken } from "@/lib/oauth-provider/issued-tokens";
+import { ensureAppIdentity } from "@/lib/identity/app-identity";
+import { pagePublicBaseUrl } from "@/lib/http/page-url";
 import { decideAuthorizationAction } from "./actions";
 
 export const metadata: Metadata = { title: "Authorize an application" };
@@ -14,6 +16,7 @@ export default async function AuthorizePage({ searchParams }: { searchParams: Pr
   const token = typeof params.oauth_token === "string" ? params.oauth_token : "";
   const caller = await requirePageCaller(`/plugins/servlet/oauth/authorize?oauth_token=${encodeURIComponent(token)}`);
   const pending = token ? await pendingRequestToken(db, token) : null;
+  const [identity, here] = await Promise.all([ensureAppIdentity(db), pagePublicBaseUrl()]);
   return (
     <main className="flex min-h-screen items-center justify-center px-4">
       <Card className="w-full max-w-md">
@@ -22,6 +25,10 @@ export default async function AuthorizePage({ searchParams }: { searchParams: Pr
             <h1 className="mb-2 text-xl font-semibold">Allow {pending.link.name} to act as you?</h1>
             <p className="mb-1 text-sm">
               <span className="font-mono text-xs text-muted">{pending.link.displayUrl}</span>
+            </p>
+            <p className="mb-3 text-sm" data-testid="consent-instance">
+              On <strong>{identity.consumerName}</strong> <span className="font-mono text-xs text-muted">({here})</span>, where you are signed in as{" "}
+              <strong>{caller.username}</strong>.
             </p>
             <p className="mb-4 text-sm text-muted">
               It will call this app&apos;s REST API as <strong>{caller.username}</strong>, with exactly your rights, until you revoke it under My authorizations. Allow

@@ -102,3 +102,53 @@ test("the request console turns a remote's refusal into words and offers Authori
     remote.behaviour.refuseWith = undefined;
   }
 });
+
+test("from the list: a keyboard menu per link edits, disables, enables and makes primary; on a phone the list is cards", async ({ page, baseURL }) => {
+  const admin = await apiAs(cliToken(E2E_DATA, ADMIN.username));
+  const name = `Menu Bamboo ${run}`;
+  await api(admin, "POST", `${baseURL}/api/v1/links`, { name, type: "bamboo", rpcUrl: `http://menu-${run}.example.test` });
+  const other = await api(admin, "POST", `${baseURL}/api/v1/links`, { name: `Menu Bamboo two ${run}`, type: "bamboo", rpcUrl: `http://menu-two-${run}.example.test` });
+  expect(other.primary).toBe(false);
+  await signInOk(page, ADMIN.username, ADMIN.password);
+  await page.goto(`/links?q=${encodeURIComponent(`Menu Bamboo two ${run}`)}`);
+  const row = page.getByTestId(`link-row-Menu Bamboo two ${run}`);
+  await expect(row).toContainText("Bamboo");
+
+  // By keyboard: open the menu, arrow to "Disable", Enter; the row says so and the lozenge follows.
+  const menuButton = row.getByRole("button", { name: `Actions for Menu Bamboo two ${run}` });
+  await menuButton.focus();
+  await page.keyboard.press("Enter");
+  const menu = page.getByRole("menu");
+  await expect(menu.getByRole("menuitem", { name: "Disable" })).toBeVisible();
+  await menu.getByRole("menuitem", { name: "Disable" }).focus();
+  await page.keyboard.press("Enter");
+  await expect(row.getByRole("status")).toContainText("is disabled");
+  await expect(row.getByRole("link", { name: `Menu Bamboo two ${run} status: Disabled` })).toBeVisible();
+  await expect(menuButton).toBeFocused();
+
+  await menuButton.click();
+  await page.getByRole("menuitem", { name: "Enable" }).click();
+  await expect(row.getByRole("status")).toContainText("is enabled");
+  await menuButton.click();
+  await page.getByRole("menuitem", { name: "Make primary" }).click();
+  await expect(row.getByRole("status")).toContainText("is now the primary Bamboo link");
+  await expect(row).toContainText("Primary");
+
+  // Edit opens the link's page at its edit form; a rename is saved there.
+  await menuButton.click();
+  await page.getByRole("menuitem", { name: "Edit" }).click();
+  const form = page.getByRole("form", { name: "Edit link" });
+  await form.getByLabel("Name").fill(`Menu Bamboo renamed ${run}`);
+  await form.getByRole("button", { name: "Save link" }).click();
+  await expect(form.getByRole("status")).toHaveText(`Saved "Menu Bamboo renamed ${run}".`);
+  await expect(page.getByRole("heading", { name: `Menu Bamboo renamed ${run}` })).toBeVisible();
+
+  // A phone: the list is cards, with the same menu.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(`/links?q=${encodeURIComponent(`Menu Bamboo renamed ${run}`)}`);
+  const card = page.getByTestId(`link-card-Menu Bamboo renamed ${run}`);
+  await expect(card).toBeVisible();
+  await expect(page.getByTestId(`link-row-Menu Bamboo renamed ${run}`)).toBeHidden();
+  await expect(card.getByRole("button", { name: `Actions for Menu Bamboo renamed ${run}` })).toBeVisible();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+});

@@ -16,7 +16,10 @@ export function EditLinkForm({
   action,
   link,
   types,
+  open = false,
 }: {
+  /** Opened from the list's Edit. */
+  open?: boolean;
   action: Action;
   link: { id: string; version: number; name: string; type: string; rpcUrl: string; displayUrl: string };
   types: { value: string; label: string }[];
@@ -25,7 +28,7 @@ export function EditLinkForm({
   const fields = state && !state.ok ? state.fields : undefined;
   const values = state && !state.ok ? state.values : undefined;
   return (
-    <details className="rounded-md border border-border p-3" open={Boolean(values)}>
+    <details id="edit" className="rounded-md border border-border p-3" open={open || Boolean(values)}>
       <summary className="cursor-pointer text-sm font-medium">Edit name, type and URLs…</summary>
       <form action={formAction} className="mt-3 grid gap-3 sm:grid-cols-2" aria-label="Edit link" key={values ? JSON.stringify(values) : `saved-${link.version}`}>
         <input type="hidden" name="id" value={link.id} />

@@ -11,11 +11,22 @@ import { db } from "@/lib/db";
 import { countNeedingAttention, listLinks } from "@/lib/links/find-link";
 import { LINK_STATUSES, LINK_TYPES, linkTypeLabel, listLinksSchema } from "@/lib/links/schemas";
 import { STATUS_LABEL, StatusLozenge } from "@/components/links/status-lozenge";
-import { linkStatusView, statusRows } from "@/lib/links/status/store";
+import { linkStatusView, statusRows, type LinkStatusView } from "@/lib/links/status/store";
+import { LinkRowActions } from "@/components/links/link-row-actions";
+import { checkLinkAction, setLinkEnabledAction, setPrimaryAction } from "./actions";
 import { pagePublicBaseUrl } from "@/lib/http/page-url";
 import { linkJson } from "@/lib/links/serialize";
 
 export const metadata: Metadata = { title: "Links" };
+
+/** The status lozenge, leading to the link's diagnostics; its cause in the tooltip. */
+function StatusLink({ id, name, status }: { id: string; name: string; status: LinkStatusView }) {
+  return (
+    <Link href={`/links/${id}#diagnostics`} aria-label={`${name} status: ${STATUS_LABEL[status.status]}`} title={status.cause}>
+      <StatusLozenge status={status.status} />
+    </Link>
+  );
+}
 
 export default async function LinksPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const caller = await requirePageCaller("/links");
@@ -24,6 +35,7 @@ export default async function LinksPage({ searchParams }: { searchParams: Promis
   const [{ links, total, page, pages }, attention, base] = await Promise.all([listLinks(db, filter), countNeedingAttention(db), pagePublicBaseUrl()]);
   // Stored results only: loading the list never waits on the network.
   const rows = await statusRows(db, links.map((l) => l.id));
+  const rowsOf = links.map((row) => ({ link: linkJson(row), status: linkStatusView(row, rows.get(row.id) ?? null, base) }));
   const isAdmin = caller.role === "ADMIN";
   const query = (p: number) =>
     new URLSearchParams({ ...(filter.q ? { q: filter.q } : {}), ...(filter.type ? { type: filter.type } : {}), ...(filter.status ? { status: filter.status } : {}), page: String(p) }).toString();
@@ -98,46 +110,76 @@ export default async function LinksPage({ searchParams }: { searchParams: Promis
           {links.length === 0 ? (
             <EmptyState title="No links match">Try another search or type.</EmptyState>
           ) : (
-            <Table aria-label="Application links">
-              <thead>
-                <tr>
-                  <Th>Name</Th>
-                  <Th>Status</Th>
-                  <Th>Type</Th>
-                  <Th>URLs</Th>
-                  <Th>Outgoing</Th>
-                  <Th>Incoming</Th>
-                </tr>
-              </thead>
-              <tbody>
-                {links.map((row) => {
-                  const link = linkJson(row);
-                  const status = linkStatusView(row, rows.get(row.id) ?? null, base);
-                  return (
-                    <tr key={link.id} data-testid={`link-row-${link.name}`}>
-                      <Td>
-                        <Link href={`/links/${link.id}`} className="font-medium text-accent hover:underline">
-                          {link.name}
-                        </Link>{" "}
-                        {link.primary ? <Lozenge tone="info">Primary</Lozenge> : null}
-                      </Td>
-                      <Td>
-                        <Link href={`/links/${link.id}#diagnostics`} aria-label={`${link.name} status: ${STATUS_LABEL[status.status]}`} title={status.cause}>
-                          <StatusLozenge status={status.status} />
-                        </Link>
-                      </Td>
-                      <Td>{linkTypeLabel(link.type)}</Td>
-                      <Td className="font-mono text-xs">
-                        <div>{link.rpcUrl}</div>
-                        {link.displayUrl !== link.rpcUrl ? <div className="text-muted">{link.displayUrl}</div> : null}
-                      </Td>
-                      <Td>{authSummary(link.outgoing)}</Td>
-                      <Td>{authSummary(link.incoming)}</Td>
+            <>
+              {/* Wide screens: a table; phones: one card per link (same content, same actions). */}
+              <div className="hidden md:block">
+                <Table aria-label="Application links">
+                  <thead>
+                    <tr>
+                      <Th>Name</Th>
+                      <Th>Status</Th>
+                      <Th>Type</Th>
+                      <Th>URLs</Th>
+                      <Th>Outgoing</Th>
+                      <Th>Incoming</Th>
+                      {isAdmin ? <Th>Actions</Th> : null}
                     </tr>
-                  );
-                })}
-              </tbody>
-            </Table>
+                  </thead>
+                  <tbody>
+                    {rowsOf.map(({ link, status }) => (
+                      <tr key={link.id} data-testid={`link-row-${link.name}`}>
+                        <Td>
+                          <Link href={`/links/${link.id}`} className="font-medium text-accent hover:underline">
+                            {link.name}
+                          </Link>{" "}
+                          {link.primary ? <Lozenge tone="info">Primary</Lozenge> : null}
+                        </Td>
+                        <Td>
+                          <StatusLink id={link.id} name={link.name} status={status} />
+                        </Td>
+                        <Td>{linkTypeLabel(link.type)}</Td>
+                        <Td className="font-mono text-xs">
+                          <div>{link.rpcUrl}</div>
+                          {link.displayUrl !== link.rpcUrl ? <div className="text-muted">{link.displayUrl}</div> : null}
+                        </Td>
+                        <Td>{authSummary(link.outgoing)}</Td>
+                        <Td>{authSummary(link.incoming)}</Td>
+                        {isAdmin ? (
+                          <Td>
+                            <LinkRowActions link={link} setPrimary={setPrimaryAction} setEnabled={setLinkEnabledAction} check={checkLinkAction} />
+                          </Td>
+                        ) : null}
+                      </tr>
+                    ))}
+                  </tbody>
+                </Table>
+              </div>
+              <ul className="flex flex-col gap-3 md:hidden" aria-label="Application links">
+                {rowsOf.map(({ link, status }) => (
+                  <li key={link.id} data-testid={`link-card-${link.name}`} className="rounded-lg border border-border bg-surface p-4">
+                    <div className="flex flex-wrap items-center justify-between gap-2">
+                      <Link href={`/links/${link.id}`} className="font-medium text-accent hover:underline">
+                        {link.name}
+                      </Link>
+                      <StatusLink id={link.id} name={link.name} status={status} />
+                    </div>
+                    <p className="mt-1 text-sm text-muted">
+                      {linkTypeLabel(link.type)}
+                      {link.primary ? " · primary" : ""}
+                    </p>
+                    <p className="mt-1 break-all font-mono text-xs">{link.rpcUrl}</p>
+                    <p className="mt-2 text-sm">
+                      Outgoing: {authSummary(link.outgoing)} · Incoming: {authSummary(link.incoming)}
+                    </p>
+                    {isAdmin ? (
+                      <div className="mt-2">
+                        <LinkRowActions link={link} setPrimary={setPrimaryAction} setEnabled={setLinkEnabledAction} check={checkLinkAction} />
+                      </div>
+                    ) : null}
+                  </li>
+                ))}
+              </ul>
+            </>
           )}
           <nav aria-label="Pages" className="mt-4 flex items-center gap-3 text-sm">
             <span className="text-muted">

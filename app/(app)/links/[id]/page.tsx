@@ -126,7 +126,7 @@ export default async function LinkPage({ params, searchParams }: Props) {
       ) : null}
       {isAdmin ? (
         <div className="mb-6">
-          <EditLinkForm action={editLinkAction} link={link} types={LINK_TYPES.map((t) => ({ value: t, label: linkTypeLabel(t) }))} />
+          <EditLinkForm action={editLinkAction} link={link} types={LINK_TYPES.map((t) => ({ value: t, label: linkTypeLabel(t) }))} open={query.edit === "1"} />
         </div>
       ) : null}
       <DiagnosticsPanel linkId={link.id} view={statusView} isAdmin={isAdmin} checkAction={checkLinkAction} fixAction={applyFixAction} />
@@ -247,7 +247,7 @@ export default async function LinkPage({ params, searchParams }: Props) {
         </Card>
       </div>
       {isAdmin ? (
-        <Card className="mt-8 border-danger/40">
+        <Card id="delete" className="mt-8 border-danger/40">
           <h2 className="mb-2 text-lg font-semibold">Delete this link</h2>
           <p className="mb-4 text-sm text-muted">Deletes the link and revokes what was issued through it. The remote keeps its side until its admin removes it.</p>
           <DeleteLink action={deleteLinkAction} id={link.id} name={link.name} />

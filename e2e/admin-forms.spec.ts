@@ -152,3 +152,27 @@ test("from the list: a keyboard menu per link edits, disables, enables and makes
   await expect(card.getByRole("button", { name: `Actions for Menu Bamboo renamed ${run}` })).toBeVisible();
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
 });
+
+test("the request console sends any method with headers and a body, signed, and shows the answer", async ({ page, baseURL }) => {
+  const admin = await apiAs(cliToken(E2E_DATA, ADMIN.username));
+  const link = await api(admin, "POST", `${baseURL}/api/v1/links`, { name: `Console POST ${run}`, type: "jira", rpcUrl: `${remote.url}/console-post-${run}` });
+  await api(admin, "PUT", `${baseURL}/api/v1/links/${link.id}/outgoing`, { threeLegged: false, twoLegged: true, impersonation: false });
+  await signInOk(page, ADMIN.username, ADMIN.password);
+  await page.goto(`/links/${link.id}/request`);
+  const form = page.getByRole("form", { name: "Send a request" });
+  await form.getByLabel("Method").selectOption("PUT");
+  await form.getByLabel("Path").fill("rest/api/2/issue/ABC-1");
+  await form.getByLabel(/^Headers/).fill("Content-Type: application/json\nX-Trace: console");
+  await form.getByLabel(/^Body/).fill('{"fields":{"summary":"From the console"}}');
+  await form.getByRole("button", { name: "Send request" }).click();
+  await expect(page.getByTestId("console-status")).toHaveText("404");
+  const arrived = remote.seen.find((r) => r.path === `/console-post-${run}/rest/api/2/issue/ABC-1`);
+  expect(arrived).toMatchObject({ method: "PUT", signed: true, contentType: "application/json", body: '{"fields":{"summary":"From the console"}}' });
+
+  // A header line that is not one is refused, with the error on the field; nothing is sent.
+  const before = remote.seen.length;
+  await form.getByLabel(/^Headers/).fill("not a header");
+  await form.getByRole("button", { name: "Send request" }).click();
+  await expect(page.getByRole("form", { name: "Send a request" }).getByLabel(/^Headers/)).toHaveAccessibleDescription('Line 1 is not a header ("Name: value").');
+  expect(remote.seen.length).toBe(before);
+});

@@ -49,6 +49,9 @@ export function LinkRowActions({
             <DropdownMenu.Item className={item} onSelect={() => router.push(`/links/${link.id}?edit=1#edit`)}>
               Edit
             </DropdownMenu.Item>
+            <DropdownMenu.Item className={item} onSelect={() => router.push(`/links/${link.id}/request`)}>
+              Try a request
+            </DropdownMenu.Item>
             <DropdownMenu.Item className={item} onSelect={() => run(check, {})}>
               Check now
             </DropdownMenu.Item>

@@ -16,16 +16,42 @@ export type TryOutcome =
 
 const MAX_SHOWN = 20_000;
 
+/** What the console sends besides the path: a method, headers (filtered as the proxy filters them) and a text body. */
+export interface ConsoleRequest {
+  method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  headers?: [string, string][];
+  body?: string;
+}
+
+/**
+ * `Name: value` per line → header pairs; a line that is not one is an error naming it (never a
+ * header sent half-parsed).
+ */
+export function parseHeaderLines(text: string): [string, string][] {
+  const out: [string, string][] = [];
+  for (const [i, line] of text.split(/\r?\n/).entries()) {
+    if (!line.trim()) continue;
+    const m = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+):[ \t]*(.*?)[ \t]*$/.exec(line);
+    if (!m || /[\0\r\n]/.test(m[2]!)) throw new AppError("validation_failed", `Line ${i + 1} is not a header ("Name: value").`, { fields: { headers: `Line ${i + 1} is not a header ("Name: value").` } });
+    out.push([m[1]!, m[2]!]);
+  }
+  return out;
+}
+
 /**
  * GETs a path through a link as the caller, for a page to show: the answer (first 20 kB), or what
  * the person must do (authorize), or a classified error. Used by the request console.
  */
-export async function tryLinkRequest(db: Db, caller: Caller, linkId: string, path: string): Promise<TryOutcome> {
+export async function tryLinkRequest(db: Db, caller: Caller, linkId: string, path: string, request: ConsoleRequest = {}): Promise<TryOutcome> {
   try {
     const link = await findLinkOrThrow(db, linkId);
     const [rawPath, rawQuery = ""] = path.replace(/^\/+/, "").split(/\?(.*)/s, 2);
     const url = proxyTarget(link.rpcUrl, rawPath ?? "", rawQuery);
-    const response = await linkFetch(db, link, { method: "GET", url, headers: new Headers({ accept: "application/json, application/xml;q=0.9, */*;q=0.5" }) }, { as: caller, retry: { delaysMs: [] } });
+    const headers = new Headers({ accept: "application/json, application/xml;q=0.9, */*;q=0.5" });
+    for (const [name, value] of request.headers ?? []) headers.set(name, value);
+    const method = request.method ?? "GET";
+    const body = request.body && method !== "GET" && method !== "DELETE" ? Buffer.from(request.body, "utf8") : null;
+    const response = await linkFetch(db, link, { method, url, headers, body }, { as: caller, retry: { delaysMs: [] } });
     const contentType = response.headers.get("content-type") ?? "";
     const problem = response.headers.get("x-applink-oauth-problem");
     if (problem) {

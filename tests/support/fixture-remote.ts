@@ -22,8 +22,15 @@ export async function startFixtureRemote(initial: Partial<FixtureBehaviour> = {}
     ...initial,
   };
   const hanging = new Set<http.ServerResponse>();
-  const server = http.createServer((req, res) => {
+  /** Every request outside applinks, as it arrived (method, path, signed or not, body). */
+  const seen: { method: string; path: string; signed: boolean; contentType: string | undefined; body: string }[] = [];
+  const server = http.createServer(async (req, res) => {
     const path = new URL(req.url ?? "/", "http://x").pathname.replace(/^\/[^/]*(?=\/rest|\/plugins)/, "");
+    if (!path.endsWith("/rest/applinks/1.0/manifest") && !path.endsWith("/plugins/servlet/oauth/consumer-info") && behaviour.mode === "ok") {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      seen.push({ method: req.method ?? "", path: new URL(req.url ?? "/", "http://x").pathname, signed: /^OAuth /.test(req.headers.authorization ?? ""), contentType: req.headers["content-type"], body: Buffer.concat(chunks).toString("utf8") });
+    }
     if (behaviour.mode === "hang") {
       hanging.add(res);
       return;
@@ -59,6 +66,7 @@ export async function startFixtureRemote(initial: Partial<FixtureBehaviour> = {}
   return {
     url: base,
     behaviour,
+    seen,
     async close() {
       for (const res of hanging) res.destroy();
       server.closeAllConnections();

@@ -15,6 +15,7 @@ import { revokeAllIssuedTokens } from "@/lib/oauth-provider/issued-tokens";
 import { applyFix, LOCAL_FIXES, setLevels } from "@/lib/links/status/apply-fix";
 import { checkLinkNow } from "@/lib/links/status/store";
 import { linkTypeLabel } from "@/lib/links/schemas";
+import { parseHeaderLines, tryLinkRequest } from "@/lib/links/try-request";
 import { parseLevels } from "@/lib/links/status/proposal";
 
 const checkbox = z.preprocess((v) => v === "on" || v === "true", z.boolean());
@@ -233,5 +234,21 @@ export const editLinkAction = defineAction(
     revalidatePath("/links");
     const relocated = link.rpcUrl !== before.rpcUrl ? ` It now calls ${link.rpcUrl}${link.remoteAppId ? `, where application ${link.remoteAppId} answered` : ""}.` : "";
     return { ok: true, message: `Saved "${link.name}".${relocated}` };
+  },
+);
+
+// The request console: any method, headers and a text body through a link, signed as the caller.
+export const sendLinkRequestAction = defineAction(
+  "user",
+  z.object({
+    id: idField,
+    method: z.enum(["GET", "POST", "PUT", "PATCH", "DELETE"]),
+    path: z.string().max(4000),
+    headers: z.string().max(16_000).optional(),
+    body: z.string().max(1_000_000, "At most 1 MB.").optional(),
+  }),
+  async ({ id, method, path, headers, body }, caller) => {
+    const outcome = await tryLinkRequest(db, caller, id, path, { method, headers: parseHeaderLines(headers ?? ""), body });
+    return { ok: true, data: outcome };
   },
 );

@@ -8,6 +8,8 @@ import { requirePageCaller } from "@/lib/auth/server-caller";
 import { db } from "@/lib/db";
 import { tryLinkRequest } from "@/lib/links/try-request";
 import { findLink } from "@/lib/links/find-link";
+import { RequestConsole } from "@/components/links/request-console";
+import { sendLinkRequestAction } from "../../actions";
 
 export const metadata: Metadata = { title: "Request through a link" };
 
@@ -90,6 +92,7 @@ export default async function LinkRequestPage({ params, searchParams }: Props) {
           </pre>
         </Card>
       ) : null}
+      <RequestConsole action={sendLinkRequestAction} linkId={link.id} linkName={link.name} returnTo={`/links/${encodeURIComponent(id)}/request`} />
     </>
   );
 }

@@ -176,3 +176,20 @@ test("the request console sends any method with headers and a body, signed, and 
   await expect(page.getByRole("form", { name: "Send a request" }).getByLabel(/^Headers/)).toHaveAccessibleDescription('Line 1 is not a header ("Name: value").');
   expect(remote.seen.length).toBe(before);
 });
+
+test("the audit log reads in words, a creation is one line that expands, and it filters by target", async ({ page, baseURL }) => {
+  const admin = await apiAs(cliToken(E2E_DATA, ADMIN.username));
+  const link = await api(admin, "POST", `${baseURL}/api/v1/links`, { name: `Audit Jira ${run}`, type: "jira", rpcUrl: `http://audit-${run}.example.test` });
+  await api(admin, "PUT", `${baseURL}/api/v1/links/${link.id}/outgoing`, { threeLegged: true, twoLegged: false, impersonation: false });
+  await signInOk(page, ADMIN.username, ADMIN.password);
+  await page.goto("/audit");
+  await page.getByRole("form", { name: "Filter audit log" }).getByLabel("Target").fill(link.id);
+  await page.getByRole("button", { name: "Filter" }).click();
+  const table = page.getByRole("table", { name: "Audit events" });
+  await expect(table.getByRole("row")).toHaveCount(3); // the header, the creation, the outgoing change
+  await expect(table).toContainText("Outgoing 3LO: off → on");
+  await expect(table).not.toContainText("out3lo");
+  const created = table.getByText(/^Created with \d+ values set$/);
+  await created.click();
+  await expect(table).toContainText(`Name: Audit Jira ${run}`);
+});

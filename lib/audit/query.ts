@@ -4,6 +4,8 @@ import type { Db } from "@/lib/db";
 export const auditFilterSchema = z.object({
   actor: z.string().trim().max(64).optional().catch(undefined),
   action: z.string().trim().max(64).optional().catch(undefined),
+  /** A target's id, or words in its label (a link's or user's name). */
+  target: z.string().trim().max(200).optional().catch(undefined),
   from: z.iso.date().optional().catch(undefined),
   to: z.iso.date().optional().catch(undefined),
   page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1),
@@ -21,6 +23,7 @@ export async function listAuditEvents(db: Db, filter: AuditFilter) {
     ...(filter.actor ? { actorUsername: filter.actor.toLowerCase() } : {}),
     ...(filter.action ? { action: { startsWith: filter.action } } : {}),
     ...(filter.from || filter.to ? { createdAt } : {}),
+    ...(filter.target ? { OR: [{ targetId: filter.target }, { targetLabel: { contains: filter.target } }] } : {}),
   };
   const [events, total] = await Promise.all([
     db.auditEvent.findMany({

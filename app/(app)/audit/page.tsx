@@ -8,6 +8,7 @@ import { Table, Td, Th } from "@/components/ui/table";
 import { Time } from "@/components/ui/time";
 import { auditActions, auditFilterSchema, listAuditEvents } from "@/lib/audit/query";
 import { requirePageCaller } from "@/lib/auth/server-caller";
+import { auditFieldLabel, auditValue } from "@/lib/audit/labels";
 import { db } from "@/lib/db";
 
 export const metadata: Metadata = { title: "Audit log" };
@@ -39,6 +40,10 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
               </option>
             ))}
           </select>
+        </label>
+        <label className="flex flex-col gap-1 text-sm font-medium">
+          Target
+          <input name="target" defaultValue={filter.target} placeholder="link, user or id" className={inputClass} />
         </label>
         <label className="flex flex-col gap-1 text-sm font-medium">
           From
@@ -80,7 +85,14 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
                   </Td>
                   <Td className="font-mono">{event.action}</Td>
                   <Td>
-                    {event.targetType}: {event.targetLabel ?? event.targetId}
+                    {event.targetType}:{" "}
+                    {event.targetId ? (
+                      <Link href={`/audit?${new URLSearchParams({ target: event.targetId })}`} className="text-accent hover:underline" title="Only this target's events">
+                        {event.targetLabel ?? event.targetId}
+                      </Link>
+                    ) : (
+                      (event.targetLabel ?? "—")
+                    )}
                   </Td>
                   <Td>
                     <Change before={event.before} after={event.after} />
@@ -106,17 +118,35 @@ function stringEntries(filter: Record<string, unknown>): Record<string, string> 
   return Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined && v !== "").map(([k, v]) => [k, String(v)]));
 }
 
-/** The fields that changed, as `field: before → after`; a creation shows its values. */
+/**
+ * The fields that changed, in words (`Outgoing 3LO: off → on`). A creation is one summary line
+ * that expands to the values it was created with.
+ */
 function Change({ before, after }: { before: string | null; after: string | null }) {
   const b = before ? (JSON.parse(before) as Record<string, unknown>) : {};
   const a = after ? (JSON.parse(after) as Record<string, unknown>) : {};
   const keys = [...new Set([...Object.keys(b), ...Object.keys(a)])].filter((k) => JSON.stringify(b[k]) !== JSON.stringify(a[k]));
   if (keys.length === 0) return <span className="text-muted">—</span>;
+  if (!before) {
+    const set = keys.filter((k) => a[k] !== null && a[k] !== false && a[k] !== "");
+    return (
+      <details>
+        <summary className="cursor-pointer text-xs">Created with {set.length} values set</summary>
+        <ul className="mt-1 text-xs">
+          {set.map((k) => (
+            <li key={k}>
+              {auditFieldLabel(k)}: <span className="font-mono">{auditValue(a[k])}</span>
+            </li>
+          ))}
+        </ul>
+      </details>
+    );
+  }
   return (
-    <ul className="font-mono text-xs">
+    <ul className="text-xs">
       {keys.map((k) => (
         <li key={k}>
-          {k}: {k in b ? JSON.stringify(b[k]) : "∅"} → {k in a ? JSON.stringify(a[k]) : "∅"}
+          {auditFieldLabel(k)}: <span className="font-mono">{k in b ? auditValue(b[k]) : "none"}</span> → <span className="font-mono">{k in a ? auditValue(a[k]) : "none"}</span>
         </li>
       ))}
     </ul>

@@ -62,6 +62,12 @@ describe("creating links", () => {
     expect(json.warnings[0]).toMatch(/reports its base URL as https:\/\/wiki\.example\.com/);
     expect(json.incoming).toMatchObject({ enabled: true, consumerKey: "jira:fixture-consumer", consumerName: "Fixture Jira", threeLegged: true });
     expect(json.incoming.publicKeyFingerprint).toMatch(/^SHA256:/);
+    // An OAuth-capable remote (manifest and consumer): OAuth both ways, as Atlassian's wizard sets it up.
+    expect(json.outgoing).toMatchObject({ enabled: true, threeLegged: true, twoLegged: true, impersonation: false, twoLeggedForUsers: false });
+    expect(json.incoming).toMatchObject({ twoLegged: false, impersonation: false });
+    // Without its consumer, nothing is switched on.
+    const manual = await post({ rpcUrl: `${remote.url}/wiki-no-consumer`, name: "Wiki by hand", type: "confluence" });
+    expect(manual.json.outgoing).toMatchObject({ enabled: false, threeLegged: false, twoLegged: false });
   });
 
   it("explains a remote with no manifest: garbage, an error page, a redirect elsewhere, a huge answer", async () => {

@@ -76,8 +76,11 @@ export async function createLink(db: Db, actor: Actor, input: CreateLinkInput): 
         displayUrl: parsed.displayUrl ?? parsed.rpcUrl,
         remoteAppId,
         primary,
+        // Discovery found an OAuth-capable remote (a manifest and its consumer): OAuth both ways,
+        // as Atlassian's wizard sets it up: 3LO and 2LO out, 3LO in (incoming 2LO waits for the
+        // local user it runs as), impersonation off (it needs a shared user base, confirmed).
         ...(consumer
-          ? { inEnabled: true, inConsumerKey: consumer.key, inConsumerName: consumer.name, inPublicKeyPem: consumer.publicKeyPem, in3lo: true }
+          ? { inEnabled: true, inConsumerKey: consumer.key, inConsumerName: consumer.name, inPublicKeyPem: consumer.publicKeyPem, in3lo: true, ...(remoteAppId ? { outEnabled: true, out3lo: true, out2lo: true } : {}) }
           : {}),
       },
     });

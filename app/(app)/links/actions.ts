@@ -53,6 +53,7 @@ export const createLinkAction = defineAction(
       ...(input.displayUrl ? { displayUrl: input.displayUrl } : {}),
       fetchConsumer: input.fetchConsumer ?? false,
     });
+    // What remains (here or on the remote) is the diagnosis' fix, shown on the link's page at once.
     const outgoing = input.proposeOut ? parseLevels(input.proposeOut) : undefined;
     const incoming = input.proposeIn && link.inConsumerKey ? parseLevels(input.proposeIn) : undefined;
     if (outgoing || incoming) {
@@ -63,6 +64,7 @@ export const createLinkAction = defineAction(
         warnings.push(`The proposed levels were not applied: ${error.message}`);
       }
     }
+    await checkLinkNow(db, link.id, { admin: caller });
     revalidatePath("/links");
     return { ok: true, message: `Created "${link.name}".`, data: { id: link.id, warnings } };
   },

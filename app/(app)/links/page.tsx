@@ -71,7 +71,7 @@ export default async function LinksPage({ searchParams }: { searchParams: Promis
       {total === 0 && !filtered ? (
         <EmptyState title="No application links yet">
           {isAdmin
-            ? "Link a remote application by its URL; this app reads its manifest and sets up OAuth in both directions."
+            ? "Enter a remote application's URL: this app reads its applinks manifest (name, type, application id) and its OAuth consumer, turns on 3LO and 2LO toward it and 3LO from it, and checks the link at once. What remains on either side is the diagnosis' next step."
             : "An administrator has not linked any application yet."}
         </EmptyState>
       ) : (

@@ -95,7 +95,8 @@ export default async function LinkPage({ params, searchParams }: Props) {
       <ClearQueryParams names={ONE_TIME_PARAMS} />
       {query.created === "1" ? (
         <p role="status" className="mb-6 rounded-md bg-success/10 px-3 py-2 text-sm text-success">
-          Created “{link.name}”{link.remoteAppId ? ` from its manifest (application ${link.remoteAppId})` : ""}.
+          Created “{link.name}”{link.remoteAppId ? ` from its manifest (application ${link.remoteAppId})` : ""}. Its diagnosis is below: what remains to do, here or on{" "}
+          {link.name}, is its fix.
         </p>
       ) : null}
       {typeof warning === "string" ? (

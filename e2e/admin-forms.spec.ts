@@ -9,7 +9,7 @@
 import crypto from "node:crypto";
 import { expect, test } from "@playwright/test";
 import { startFixtureRemote } from "../tests/support/fixture-remote";
-import { ADMIN, api, apiAs, cliToken, E2E_DATA, signIn, signInOk } from "./helpers";
+import { ADMIN, api, apiAs, cliToken, E2E_DATA, expectAccessible, signIn, signInOk } from "./helpers";
 
 let remote: Awaited<ReturnType<typeof startFixtureRemote>>;
 const run = Date.now().toString(36);
@@ -62,6 +62,7 @@ test("the link page's forms keep what was saved and say what happened", async ({
   await expect(key).toHaveValue("not a public key");
   await expect(key).toHaveAttribute("aria-invalid", "true");
   await expect(key).toHaveAccessibleDescription(/./);
+  await expectAccessible(page, "the incoming form with a refused key");
 
   // Reset says what it did in plain words.
   await page.reload();
@@ -98,6 +99,7 @@ test("the request console turns a remote's refusal into words and offers Authori
     await expect(refusal).toContainText("refused the signed request (user_refused)");
     await expect(refusal.getByRole("link", { name: "Authorize, to make it as yourself" })).toHaveAttribute("href", new RegExp(`^/api/v1/links/${link.id}/authorize\\?returnTo=`));
     await expect(page.getByText("oauth_problem=")).toHaveCount(0);
+    await expectAccessible(page, "the request console with a refusal");
   } finally {
     remote.behaviour.refuseWith = undefined;
   }
@@ -120,6 +122,7 @@ test("from the list: a keyboard menu per link edits, disables, enables and makes
   await page.keyboard.press("Enter");
   const menu = page.getByRole("menu");
   await expect(menu.getByRole("menuitem", { name: "Disable" })).toBeVisible();
+  await expectAccessible(page, "the links list with a row's menu open");
   await menu.getByRole("menuitem", { name: "Disable" }).focus();
   await page.keyboard.press("Enter");
   await expect(row.getByRole("status")).toContainText("is disabled");
@@ -150,6 +153,7 @@ test("from the list: a keyboard menu per link edits, disables, enables and makes
   await expect(card).toBeVisible();
   await expect(page.getByTestId(`link-row-Menu Bamboo renamed ${run}`)).toBeHidden();
   await expect(card.getByRole("button", { name: `Actions for Menu Bamboo renamed ${run}` })).toBeVisible();
+  await expectAccessible(page, "the links list as cards on a phone");
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
 });
 
@@ -166,6 +170,7 @@ test("the request console sends any method with headers and a body, signed, and 
   await form.getByLabel(/^Body/).fill('{"fields":{"summary":"From the console"}}');
   await form.getByRole("button", { name: "Send request" }).click();
   await expect(page.getByTestId("console-status")).toHaveText("404");
+  await expectAccessible(page, "the request console with an answer");
   const arrived = remote.seen.find((r) => r.path === `/console-post-${run}/rest/api/2/issue/ABC-1`);
   expect(arrived).toMatchObject({ method: "PUT", signed: true, contentType: "application/json", body: '{"fields":{"summary":"From the console"}}' });
 
@@ -192,4 +197,5 @@ test("the audit log reads in words, a creation is one line that expands, and it 
   const created = table.getByText(/^Created with \d+ values set$/);
   await created.click();
   await expect(table).toContainText(`Name: Audit Jira ${run}`);
+  await expectAccessible(page, "the audit log filtered, a creation expanded");
 });

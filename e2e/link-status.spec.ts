@@ -9,7 +9,7 @@ import type { ChildProcess } from "node:child_process";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { expect, test, type Page } from "@playwright/test";
-import { ADMIN, api, apiAs, cliToken, E2E_DATA, screenshot, signInOk, startInstance } from "./helpers";
+import { ADMIN, api, apiAs, cliToken, E2E_DATA, expectAccessible, screenshot, signInOk, startInstance } from "./helpers";
 
 const C_URL = "http://127.0.0.3:3102";
 const C_DATA = path.resolve(".tmp/e2e-data-c");
@@ -45,6 +45,7 @@ test("a lozenge's cause, and both fixes made on the remote's own pages, through 
   let diagnostics = await checkNow(page, /Config error/);
   await expect(diagnostics.getByTestId("status-cause")).toContainText("does not know this app's consumer");
   await screenshot(page, "status-config-error-no-link-back");
+  await expectAccessible(page, "a link's diagnosis with a fix on the remote");
 
   // "Set up this app on C": C's create page, after signing in there, with A's URL and the matching levels.
   await diagnostics.getByRole("link", { name: `Set up this app on ${aToC.name}` }).click();
@@ -55,6 +56,7 @@ test("a lozenge's cause, and both fixes made on the remote's own pages, through 
   await expect(page).toHaveURL(/^http:\/\/127\.0\.0\.3:3102\/links\/new\?/);
   await expect(page.getByLabel("Application URL")).toHaveValue(A_URL);
   await expect(page.getByRole("status").filter({ hasText: "Creating the link back" })).toContainText("incoming (that application → this one): 3LO, 2LO with impersonation");
+  await expectAccessible(page, "the create page with the link back proposed");
   await page.getByRole("button", { name: "Discover and create" }).click();
   await expect(page).toHaveURL(/^http:\/\/127\.0\.0\.3:3102\/links\/(?!new)[^/?#]+/);
   const cToA = (await api(adminC, "GET", `${C_URL}/api/v1/links`)).links.find((l: { rpcUrl: string }) => l.rpcUrl === A_URL);
@@ -79,6 +81,7 @@ test("a lozenge's cause, and both fixes made on the remote's own pages, through 
   await expect(page).toHaveURL(new RegExp(`^http://127\\.0\\.0\\.3:3102/links/${cToA.id}\\?`));
   const proposal = page.getByRole("region", { name: `A change proposed by ${A_URL}` });
   await expect(proposal).toContainText("Outgoing (this app → ");
+  await expectAccessible(page, "a link page with a proposed change");
   await proposal.getByRole("button", { name: "Apply the proposed change" }).click();
   await expect(proposal.getByRole("status")).toContainText("Applied: set the levels the remote proposed");
   await proposal.getByRole("link", { name: `Back to ${A_URL}` }).click();

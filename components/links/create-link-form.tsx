@@ -8,7 +8,14 @@ import { SubmitButton } from "@/components/ui/submit-button";
 import type { ActionResult } from "@/lib/actions/define-action";
 
 type Result = ActionResult<{ id: string; warnings: string[] }>;
-const TYPES = ["generic", "jira", "confluence", "bitbucket", "bamboo", "applink-admin"];
+const TYPES = [
+  ["generic", "Generic"],
+  ["jira", "Jira"],
+  ["confluence", "Confluence"],
+  ["bitbucket", "Bitbucket"],
+  ["bamboo", "Bamboo"],
+  ["applink-admin", "Applink Admin"],
+] as const;
 
 /**
  * The create wizard: enter a URL and the server reads the remote's manifest; when none answers,
@@ -69,9 +76,9 @@ export function CreateLinkForm({
           <legend className="px-1 text-sm font-medium">Manual creation</legend>
           <TextField id="name" label="Name" defaultValue={values?.name} error={failed?.fields?.name} />
           <SelectField key={values?.type ?? "generic"} id="type" label="Type" defaultValue={values?.type ?? "generic"} error={failed?.fields?.type}>
-            {TYPES.map((t) => (
-              <option key={t} value={t}>
-                {t}
+            {TYPES.map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
               </option>
             ))}
           </SelectField>

@@ -40,7 +40,7 @@ export function LinkRowActions({
     });
   return (
     <div className="flex flex-col items-start gap-1">
-      <DropdownMenu.Root>
+      <DropdownMenu.Root modal={false}>
         <DropdownMenu.Trigger className={buttonVariants({ variant: "secondary", size: "sm" })} aria-label={`Actions for ${link.name}`} aria-busy={pending}>
           {pending ? "Working…" : "Actions ▾"}
         </DropdownMenu.Trigger>

@@ -70,7 +70,7 @@ export function RequestConsole({ action, linkId, linkName, returnTo }: { action:
           <p className="mb-2 text-sm">
             HTTP <strong data-testid="console-status">{outcome.status}</strong> · {outcome.contentType || "no content type"}
           </p>
-          <pre tabIndex={0} aria-label="Console response body" className="max-h-[32rem] overflow-auto whitespace-pre-wrap break-all rounded bg-surface-2 p-3 font-mono text-xs">
+          <pre tabIndex={0} role="region" aria-label="Console response body" className="max-h-[32rem] overflow-auto whitespace-pre-wrap break-all rounded bg-surface-2 p-3 font-mono text-xs">
             {outcome.body}
             {outcome.truncated ? "\n…" : ""}
           </pre>

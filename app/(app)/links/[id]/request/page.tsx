@@ -86,7 +86,7 @@ export default async function LinkRequestPage({ params, searchParams }: Props) {
             HTTP <strong data-testid="response-status">{outcome.status}</strong> · {outcome.contentType || "no content type"}
             {outcome.oauthProblem ? <> · oauth_problem <strong>{outcome.oauthProblem}</strong></> : null}
           </p>
-          <pre data-testid="response-body" tabIndex={0} aria-label="Response body" className="max-h-[32rem] overflow-auto whitespace-pre-wrap break-all rounded bg-surface-2 p-3 font-mono text-xs">
+          <pre data-testid="response-body" tabIndex={0} role="region" aria-label="Response body" className="max-h-[32rem] overflow-auto whitespace-pre-wrap break-all rounded bg-surface-2 p-3 font-mono text-xs">
             {outcome.body}
             {outcome.truncated ? "\n…" : ""}
           </pre>

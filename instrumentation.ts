@@ -10,5 +10,10 @@ export async function register() {
   (globalThis as Record<symbol, unknown>)[DIRECT_ROUTES_KEY] = directRouteFor;
   const { db } = await import("@/lib/db");
   const { startBackgroundChecks } = await import("@/lib/links/status/background");
-  startBackgroundChecks(db);
+  const stopChecks = startBackgroundChecks(db);
+  // scripts/serve.mjs calls this last when it stops, after the requests in flight.
+  (globalThis as Record<symbol, unknown>)[Symbol.for("applink-admin.shutdown")] = async () => {
+    stopChecks();
+    await db.$disconnect();
+  };
 }

@@ -69,7 +69,7 @@ export function rawRequest(base: string, method: string, target: string, headers
  * (emptied first) and its own first admin; on its own loopback address, so the browser keeps the
  * two instances' cookies apart. Resolves once it serves.
  */
-export async function startInstance(options: { port: number; host: string; dataDir: string; admin: { username: string; password: string } }): Promise<ChildProcess> {
+export async function startInstance(options: { port: number; host: string; dataDir: string; admin: { username: string; password: string }; env?: Record<string, string> }): Promise<ChildProcess> {
   fs.rmSync(options.dataDir, { recursive: true, force: true });
   const child = spawn("node", ["scripts/start.mjs"], {
     env: {
@@ -84,6 +84,7 @@ export async function startInstance(options: { port: number; host: string; dataD
       NEXTAUTH_SECRET: "",
       TRUST_PROXY: "",
       LINK_CHECK_INTERVAL_MINUTES: "0",
+      ...options.env,
     },
     stdio: ["ignore", "pipe", "pipe"],
   });

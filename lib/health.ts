@@ -2,8 +2,13 @@ import { db, type Db } from "@/lib/db";
 import { log } from "@/lib/log";
 
 export interface Health {
-  status: "ok" | "degraded";
+  status: "ok" | "degraded" | "draining";
   db: "ok" | "unreachable";
+}
+
+/** Whether the server is stopping (scripts/serve.mjs sets it on SIGTERM): not ready for new work. */
+export function isDraining(): boolean {
+  return (globalThis as Record<symbol, unknown>)[Symbol.for("applink-admin.draining")] === true;
 }
 
 /** Answers whether the database takes a query, within 2 seconds. */
@@ -13,7 +18,7 @@ export async function checkHealth(client: Db = db, timeoutMs = 2000): Promise<He
       client.$queryRawUnsafe("SELECT 1"),
       new Promise((_, reject) => setTimeout(() => reject(new Error("database health check timed out")), timeoutMs).unref()),
     ]);
-    return { status: "ok", db: "ok" };
+    return { status: isDraining() ? "draining" : "ok", db: "ok" };
   } catch (error) {
     log.error({ err: error }, "health check: database unreachable");
     return { status: "degraded", db: "unreachable" };

@@ -20,6 +20,10 @@ export function normaliseForwardedHeaders(req, trustProxy) {
 }
 
 const DIRECT_ROUTES_KEY = Symbol.for("applink-admin.directRouteFor");
+/** Set while the server drains before it stops (lib/health.ts reads it: readiness answers 503). */
+const DRAINING_KEY = Symbol.for("applink-admin.draining");
+/** What the app closes last, after the requests in flight (instrumentation.ts installs it: background work, the database). */
+const SHUTDOWN_KEY = Symbol.for("applink-admin.shutdown");
 
 /** Where a path that cannot be decoded is sent instead: no page has this path, so Next.js answers its not-found page. */
 export const UNREADABLE_PATH = "/_unreadable-path";
@@ -78,6 +82,8 @@ export async function serve({ dev = false, dir = process.cwd() } = {}) {
   const handle = app.getRequestHandler();
   await app.prepare();
   const server = http.createServer((req, res) => {
+    // Draining: answer what still arrives on an open connection, and close that connection after it.
+    if (globalThis[DRAINING_KEY]) res.setHeader("connection", "close");
     normaliseForwardedHeaders(req, trustProxy);
     if (hasUnreadablePath(req.url)) return answerUnreadablePath(req, res, handle);
     // Hot paths the app answers without Next.js routing (lib/api/direct-routes.ts, installed by instrumentation.ts).
@@ -93,11 +99,42 @@ export async function serve({ dev = false, dir = process.cwd() } = {}) {
     server.listen(port, host, resolve);
   });
   console.log(`Applink Admin ${dev ? "(development) " : ""}is serving on http://${host.includes(":") ? `[${host}]` : host}:${port}`);
-  const stop = () => {
-    server.close(() => process.exit(0));
-    setTimeout(() => process.exit(0), 5000).unref();
+  // Graceful stop (SIGTERM, SIGINT): readiness answers 503 at once, while requests are still taken
+  // for SHUTDOWN_UNREADY_SECONDS (2: a load balancer's health check sees it and sends no more);
+  // then no new connection is taken, requests in flight (proxied ones included) finish, for at most
+  // SHUTDOWN_GRACE_SECONDS (25); the rest are cut, background work stops, the database closes.
+  const seconds = (name, fallback) => {
+    const n = Number(process.env[name] ?? fallback);
+    return (Number.isFinite(n) && n >= 0 ? n : fallback) * 1000;
   };
-  process.once("SIGTERM", stop);
-  process.once("SIGINT", stop);
+  const unreadyMs = seconds("SHUTDOWN_UNREADY_SECONDS", dev ? 0 : 2);
+  const graceMs = seconds("SHUTDOWN_GRACE_SECONDS", 25);
+  let stopping = false;
+  const stop = (signal) => {
+    if (stopping) return;
+    stopping = true;
+    globalThis[DRAINING_KEY] = true;
+    console.log(`Applink Admin: ${signal}: not ready; finishing the requests in flight (at most ${(unreadyMs + graceMs) / 1000} s), then stopping.`);
+    const finish = async (cut) => {
+      if (cut) server.closeAllConnections();
+      try {
+        await globalThis[SHUTDOWN_KEY]?.();
+      } catch (error) {
+        console.error("shutdown:", error?.message);
+      }
+      process.exit(0);
+    };
+    setTimeout(() => {
+      const deadline = setTimeout(() => void finish(true), graceMs);
+      deadline.unref();
+      server.close(() => {
+        clearTimeout(deadline);
+        void finish(false);
+      });
+      server.closeIdleConnections();
+    }, unreadyMs).unref();
+  };
+  process.once("SIGTERM", () => stop("SIGTERM"));
+  process.once("SIGINT", () => stop("SIGINT"));
   return server;
 }

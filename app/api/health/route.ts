@@ -1,6 +1,6 @@
 import { checkHealth } from "@/lib/health";
 
-// GET /api/health – liveness and database reachability (unauthenticated, reveals nothing else)
+// GET /api/health – readiness, as /api/health/ready (kept for the tools that call it); liveness is /api/health/live
 export async function GET() {
   const health = await checkHealth();
   return Response.json(health, { status: health.status === "ok" ? 200 : 503, headers: { "Cache-Control": "no-store" } });

@@ -1,0 +1,71 @@
+/**
+ * Graceful stop (issue 14, operating it): on SIGTERM readiness answers 503 at once (requests are
+ * still taken for SHUTDOWN_UNREADY_SECONDS, so a load balancer sees it), then no new connection is
+ * taken, a proxied request in flight still gets its full answer, and the process exits 0 within its
+ * grace period. Liveness and readiness are separate routes.
+ */
+import { once } from "node:events";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { expect, test } from "@playwright/test";
+import { api, apiAs, cliToken, startInstance } from "./helpers";
+
+const D_URL = "http://127.0.0.4:3104";
+const D_DATA = path.resolve(".tmp/e2e-data-d");
+
+/** GET over one kept-alive socket (the agent has one), so a request can arrive on a connection opened before the stop. */
+function get(agent: http.Agent, url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; connection: string | undefined }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { agent, headers }, (res) => {
+        let body = "";
+        res.setEncoding("utf8");
+        res.on("data", (c: string) => (body += c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body, connection: res.headers.connection }));
+      })
+      .on("error", reject);
+  });
+}
+
+test("SIGTERM: not ready at once, the request in flight completes, then a clean exit", async () => {
+  test.setTimeout(180_000);
+  // A remote that takes 3 s to answer.
+  const slow = http.createServer((_req, res) => void setTimeout(() => res.writeHead(200, { "content-type": "application/json" }).end('{"slow":true}'), 3000));
+  slow.listen(0, "127.0.0.1");
+  await once(slow, "listening");
+  const instance = await startInstance({ port: 3104, host: "127.0.0.4", dataDir: D_DATA, admin: { username: "admin", password: "e2e admin password d" }, env: { SHUTDOWN_UNREADY_SECONDS: "1.5", SHUTDOWN_GRACE_SECONDS: "20" } });
+  try {
+    const token = cliToken(D_DATA, "admin");
+    const admin = await apiAs(token);
+    const link = await api(admin, "POST", `${D_URL}/api/v1/links`, { name: "Slow remote", type: "generic", rpcUrl: `http://127.0.0.1:${(slow.address() as AddressInfo).port}` });
+    await api(admin, "PUT", `${D_URL}/api/v1/links/${link.id}/outgoing`, { threeLegged: false, twoLegged: true, impersonation: false });
+
+    const keepAlive = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    expect((await get(keepAlive, `${D_URL}/api/health/live`)).status).toBe(200);
+    expect(await get(keepAlive, `${D_URL}/api/health/ready`)).toMatchObject({ status: 200, body: '{"status":"ok","db":"ok"}' });
+
+    // A proxied request in flight, on its own connection; then the stop.
+    const inFlight = get(new http.Agent(), `${D_URL}/api/v1/links/${link.id}/proxy/slow`, { authorization: `Bearer ${token}` });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const exited = once(instance, "exit");
+    const stoppedAt = Date.now();
+    instance.kill("SIGTERM");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+
+    // Not ready at once (still answering, each connection closed after its answer)…
+    expect(await get(keepAlive, `${D_URL}/api/health/ready`)).toMatchObject({ status: 503, body: '{"status":"draining","db":"ok"}', connection: "close" });
+    expect((await get(new http.Agent(), `${D_URL}/api/health/live`)).status).toBe(200);
+    // …then no new connection is taken.
+    await new Promise((resolve) => setTimeout(resolve, 1700));
+    await expect(get(new http.Agent(), `${D_URL}/api/health/live`)).rejects.toMatchObject({ code: "ECONNREFUSED" });
+    // The request in flight gets its whole answer.
+    expect(await inFlight).toMatchObject({ status: 200, body: '{"slow":true}' });
+    const [code] = await exited;
+    expect(code).toBe(0);
+    expect(Date.now() - stoppedAt).toBeLessThan(15_000);
+  } finally {
+    instance.kill("SIGKILL");
+    slow.close();
+  }
+});

@@ -2,6 +2,8 @@
 import fs from "node:fs";
 import http from "node:http";
 import next from "next";
+import client from "prom-client";
+import { routePattern } from "../lib/http/route-pattern.mjs";
 import { trustProxy as trustsProxy } from "../lib/http/trust-proxy.mjs";
 
 const securityHeaders = JSON.parse(fs.readFileSync(new URL("../lib/http/security-headers.json", import.meta.url), "utf8"));
@@ -68,6 +70,27 @@ function fail(res, error) {
   }
 }
 
+/** Every answer, by method, route pattern and status, and its duration (GET /api/metrics). */
+function httpMetrics() {
+  client.collectDefaultMetrics(); // the process: CPU, memory, event-loop lag, handles
+  const requests = new client.Counter({ name: "applink_http_requests_total", help: "HTTP requests answered, by method, route and status.", labelNames: ["method", "route", "status"] });
+  const duration = new client.Histogram({
+    name: "applink_http_request_duration_seconds",
+    help: "Time to answer an HTTP request, by route.",
+    labelNames: ["route"],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+  });
+  const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
+  return (req, res) => {
+    const started = process.hrtime.bigint();
+    res.once("finish", () => {
+      const route = routePattern(req.url);
+      requests.inc({ method: METHODS.has(req.method) ? req.method : "other", route, status: String(res.statusCode) });
+      duration.observe({ route }, Number(process.hrtime.bigint() - started) / 1e9);
+    });
+  };
+}
+
 export async function serve({ dev = false, dir = process.cwd() } = {}) {
   process.env.NEXT_TELEMETRY_DISABLED = "1";
   const port = Number(process.env.PORT || 3000);
@@ -81,7 +104,9 @@ export async function serve({ dev = false, dir = process.cwd() } = {}) {
   const app = next({ dev, dir, hostname: host, port });
   const handle = app.getRequestHandler();
   await app.prepare();
+  const measure = httpMetrics();
   const server = http.createServer((req, res) => {
+    measure(req, res);
     // Draining: answer what still arrives on an open connection, and close that connection after it.
     if (globalThis[DRAINING_KEY]) res.setHeader("connection", "close");
     normaliseForwardedHeaders(req, trustProxy);

@@ -102,6 +102,9 @@ let seq = 0;
 const ROUTES: RouteCase[] = [
   { file: "app/api/health/route.ts", method: "GET", expect: { anonymous: 200, user: 200, admin: 200, delegated: 200 } },
   { file: "app/api/health/live/route.ts", method: "GET", expect: { anonymous: 200, user: 200, admin: 200, delegated: 200 } },
+  // Metrics are for a scraper with METRICS_TOKEN, never for a session, an API token or a linked
+  // application; with no METRICS_TOKEN set (as here) they do not exist (tests/metrics.test.ts).
+  { file: "app/api/metrics/route.ts", method: "GET", expect: { anonymous: 404, user: 404, admin: 404, delegated: 404 } },
   { file: "app/api/health/ready/route.ts", method: "GET", expect: { anonymous: 200, user: 200, admin: 200, delegated: 200 } },
   { file: "app/api/v1/myself/route.ts", method: "GET", expect: { anonymous: 401, user: 200, admin: 200, delegated: 200 } },
   { file: "app/api/v1/consumer/route.ts", method: "GET", expect: { anonymous: 401, user: 200, admin: 200, delegated: 200 } },

@@ -8,6 +8,7 @@ import { authorizationRequired, isServer, type AuthLevel, type LinkCaller } from
 import { classifyNetworkError } from "@/lib/links/remote-fetch";
 import { parseProblemReport, signRequest } from "@/lib/oauth1";
 import { recordTrafficProblem, recordTrafficSuccess } from "@/lib/links/status/traffic";
+import { proxyLatency, proxyRequests } from "@/lib/metrics";
 import { dropAccessToken } from "@/lib/links/three-legged";
 import { isRelayedHeader } from "@/lib/links/relayed-headers";
 import { cancelled, ConcurrencyLimiter, isRetryableError, isRetryableMethod, isRetryableStatus, linkLimiter, retryDelay, retryPolicy, type RetryPolicy } from "@/lib/links/resilience";
@@ -152,8 +153,12 @@ async function fetchWithRetries(db: Db, link: Link, req: LinkRequest, credential
     let response;
     try {
       // Only the exchange holds one of the link's slots: not the signing, not a retry's wait.
+      const sentAt = performance.now();
       response = await limiter.run(link.id, `"${link.name}"`, () => send(req, prepared, options), slot);
+      proxyLatency.observe({ link: link.id }, (performance.now() - sentAt) / 1000);
+      proxyRequests.inc({ link: link.id, outcome: `${Math.floor(response.statusCode / 100)}xx` });
     } catch (error) {
+      proxyRequests.inc({ link: link.id, outcome: error instanceof AppError ? error.code : "network_error" });
       if (error instanceof AppError) throw error;
       if (options.signal?.aborted) throw cancelled();
       if (!last && isRetryableError(error)) {

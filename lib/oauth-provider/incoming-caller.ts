@@ -7,6 +7,7 @@ import { incomingNonces, verifyIncoming } from "@/lib/oauth-provider/verify-inco
 import { cachedReads, type UserRow } from "@/lib/db/cached-reads";
 import { issuedTokenStore, touchAccessToken } from "@/lib/oauth-provider/issued-tokens";
 import { recordIncomingRefusal, recordIncomingSuccess } from "@/lib/links/status/traffic";
+import { incomingVerifications } from "@/lib/metrics";
 
 /** A linked application's consumer, as the verifier sees it, with the link it belongs to. */
 export interface LinkedConsumer extends Consumer {
@@ -87,9 +88,11 @@ export async function authenticateOAuth(db: Db, call: SignedCall): Promise<OAuth
   let linkId: string | null = null;
   try {
     const identity = await identify(db, call, linkedConsumers(db, (link) => (linkId = link.id)));
+    incomingVerifications.inc({ result: "ok" });
     await recordIncomingSuccess(db, identity.linkId);
     return identity;
   } catch (error) {
+    if (error instanceof OAuthProblemError) incomingVerifications.inc({ result: error.problem });
     if (linkId && error instanceof OAuthProblemError) await recordIncomingRefusal(db, linkId, error.problem);
     throw error;
   }

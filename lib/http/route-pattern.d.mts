@@ -1,0 +1,1 @@
+export function routePattern(url: string | undefined): string;

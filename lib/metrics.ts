@@ -1,0 +1,29 @@
+import client from "prom-client";
+
+/**
+ * The app's Prometheus metrics, on prom-client's default registry: one registry per process,
+ * shared by scripts/serve.mjs (HTTP requests, the process's default metrics such as event-loop lag)
+ * and the app's modules (prom-client is outside the server bundle: next.config.js). Labels never
+ * hold an id a caller chooses: routes are patterns, links are this app's own link ids.
+ */
+function counter(name: string, help: string, labelNames: string[]) {
+  return (client.register.getSingleMetric(name) as client.Counter<string> | undefined) ?? new client.Counter({ name, help, labelNames });
+}
+function histogram(name: string, help: string, labelNames: string[], buckets: number[]) {
+  return (client.register.getSingleMetric(name) as client.Histogram<string> | undefined) ?? new client.Histogram({ name, help, labelNames, buckets });
+}
+
+const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+/** Signed requests through a link: outcome (the remote's status class, or the error code) and time to the remote's headers. */
+export const proxyRequests = counter("applink_proxy_requests_total", "Requests made through a link, by link and outcome.", ["link", "outcome"]);
+export const proxyLatency = histogram("applink_proxy_latency_seconds", "Time from a request through a link to the remote's answer headers, with any wait for one of the link's slots.", ["link"], SECONDS);
+/** oauth_problems remotes answered our signed requests with. */
+export const outgoingProblems = counter("applink_outgoing_oauth_problems_total", "OAuth problems remotes answered, by problem.", ["problem"]);
+/** Incoming OAuth verifications, by result (`ok` or the problem). */
+export const incomingVerifications = counter("applink_incoming_oauth_total", "Incoming OAuth-signed requests, by result.", ["result"]);
+
+/** The registry's text exposition and its content type. */
+export async function metricsText(): Promise<{ body: string; contentType: string }> {
+  return { body: await client.register.metrics(), contentType: client.register.contentType };
+}

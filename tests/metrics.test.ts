@@ -1,0 +1,73 @@
+/**
+ * GET /api/metrics: off without METRICS_TOKEN, refused without it, and what it reports moves with
+ * real events (a request through a link, an incoming OAuth refusal). Route labels are patterns.
+ */
+import crypto from "node:crypto";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { db } from "@/lib/db";
+import { createLink } from "@/lib/links/create-link";
+import { setIncoming, setOutgoing } from "@/lib/links/update-link";
+import { linkFetch } from "@/lib/links/link-fetch";
+import { authenticateOAuth } from "@/lib/oauth-provider/incoming-caller";
+import { signRequest } from "@/lib/oauth1";
+import { routePattern } from "@/lib/http/route-pattern.mjs";
+import { GET } from "@/app/api/metrics/route";
+import { SYSTEM } from "@/tests/support/factories";
+
+const upstream = http.createServer((_req, res) => res.writeHead(200).end("{}"));
+afterAll(() => upstream.close());
+afterEach(() => delete process.env.METRICS_TOKEN);
+
+const scrape = (authorization?: string) => GET(new Request("http://localhost/api/metrics", { headers: authorization ? { authorization } : {} }));
+
+/** The value of one series in the exposition text (0 when absent). */
+function value(text: string, series: string): number {
+  const line = text.split("\n").find((l) => l.startsWith(`${series} `));
+  return line ? Number(line.slice(series.length + 1)) : 0;
+}
+
+describe("/api/metrics", () => {
+  it("does not exist without METRICS_TOKEN, and refuses any other token", async () => {
+    expect((await scrape("Bearer anything")).status).toBe(404);
+    process.env.METRICS_TOKEN = "scrape-secret";
+    expect((await scrape()).status).toBe(401);
+    expect((await scrape("Bearer wrong")).status).toBe(401);
+    const ok = await scrape("Bearer scrape-secret");
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
+  });
+
+  it("counts requests through a link by link and outcome, and incoming verifications by result", async () => {
+    process.env.METRICS_TOKEN = "scrape-secret";
+    await new Promise<void>((resolve) => upstream.listen(0, "127.0.0.1", resolve));
+    const { link } = await createLink(db, SYSTEM, { name: "Metrics remote", type: "generic", rpcUrl: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}` });
+    const configured = await setOutgoing(db, SYSTEM, link.id, { threeLegged: false, twoLegged: true, impersonation: false });
+    const before = await (await scrape("Bearer scrape-secret")).text();
+    const proxied = `applink_proxy_requests_total{link="${link.id}",outcome="2xx"}`;
+    await (await linkFetch(db, configured, { method: "GET", url: `${configured.rpcUrl}/x` }, { as: { server: true } })).text();
+    await (await linkFetch(db, configured, { method: "GET", url: `${configured.rpcUrl}/y` }, { as: { server: true } })).text();
+
+    const keys = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 });
+    await setIncoming(db, SYSTEM, link.id, { consumerKey: "metrics-peer", publicKey: keys.publicKey.export({ type: "spki", format: "pem" }) as string, threeLegged: true, twoLegged: false, impersonation: false });
+    const signed = await signRequest({ method: "GET", url: "http://localhost/api/v1/myself" }, { key: "metrics-peer", privateKey: crypto.generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey });
+    await expect(authenticateOAuth(db, { method: "GET", url: signed.url, headers: new Headers({ authorization: signed.authorization, host: "localhost" }), body: null })).rejects.toMatchObject({ problem: "signature_invalid" });
+
+    const after = await (await scrape("Bearer scrape-secret")).text();
+    expect(value(after, proxied) - value(before, proxied)).toBe(2);
+    expect(after).toMatch(new RegExp(`applink_proxy_latency_seconds_count\\{link="${link.id}"\\} 2`));
+    const refused = 'applink_incoming_oauth_total{result="signature_invalid"}';
+    expect(value(after, refused) - value(before, refused)).toBe(1);
+  });
+
+  it("labels routes by pattern: no id, username or proxied path becomes a series", () => {
+    expect(routePattern("/api/v1/links/cm123/proxy/rest/api/2/search?jql=x")).toBe("/api/v1/links/:id/proxy/*");
+    expect(routePattern("/api/v1/links/cm123/status")).toBe("/api/v1/links/:id/status");
+    expect(routePattern("/api/v1/users/alice")).toBe("/api/v1/users/:username");
+    expect(routePattern("/links/cm123")).toBe("/links/:id");
+    expect(routePattern("/links/new")).toBe("/links/new");
+    expect(routePattern("/api/v1/anything/a-caller/chose")).toBe("other");
+    expect(routePattern("/wp-admin.php")).toBe("other");
+  });
+});

@@ -2,6 +2,7 @@ import type { Db } from "@/lib/db";
 import type { UserRow } from "@/lib/db/cached-reads";
 import type { Link } from "@/lib/generated/prisma/client";
 import { toCaller } from "@/lib/auth/caller";
+import { log } from "@/lib/log";
 import { AppError } from "@/lib/errors";
 import { ensureAppIdentity } from "@/lib/identity/app-identity";
 import { MANIFEST_MAX_BYTES, manifestUrl, parseManifest, type RemoteManifest } from "@/lib/links/discover";
@@ -146,7 +147,9 @@ async function timed(name: CheckName, step: () => Promise<Omit<Check, "name" | "
     const check = await step();
     return { name, ms: Math.round(performance.now() - started), ...check };
   } catch (error) {
-    const message = error instanceof AppError || error instanceof RemoteFetchError ? error.message : "the check itself failed (see the server log)";
+    const expected = error instanceof AppError || error instanceof RemoteFetchError;
+    if (!expected) log.warn({ err: error, check: name }, "a link check failed unexpectedly");
+    const message = expected ? error.message : "the check itself failed (see the server log)";
     return { name, ms: Math.round(performance.now() - started), result: "fail", message, status: "NETWORK_ERROR", type: "UNKNOWN" };
   }
 }

@@ -20,24 +20,39 @@ async function audited(db: Db, actor: Actor, action: string, id: string, change:
 }
 
 /**
- * A new RPC URL is a relocation: the application there must be the one the link names (its
- * manifest's id), or the link would sign requests for another application with this one's trust.
+ * Refuses unless the application answering at `rpcUrl` (its manifest's id) is `expectedId`:
+ * `advice` ends the refusal. Used where a link would otherwise trust another application: a
+ * relocation, or adopting the id a reinstalled remote now has.
  */
-async function assertSameApplication(link: Link, rpcUrl: string): Promise<void> {
-  if (!link.remoteAppId || rpcUrl === link.rpcUrl) return;
+export async function assertApplicationAt(rpcUrl: string, expectedId: string, advice = ""): Promise<void> {
   let id: string;
   try {
     id = (await discoverManifest(rpcUrl)).id;
   } catch (error) {
     if (error instanceof RemoteFetchError) {
-      throw new AppError("discovery_failed", `${rpcUrl} could not be confirmed as application ${link.remoteAppId}: ${error.message}`, { fields: { rpcUrl: error.message } });
+      throw new AppError("discovery_failed", `${rpcUrl} could not be confirmed as application ${expectedId}: ${error.message}`, { fields: { rpcUrl: error.message } });
     }
     throw error;
   }
-  if (id !== link.remoteAppId) {
-    const message = `${rpcUrl} is application ${id}, not ${link.remoteAppId} (this link's): to link another application, create a new link.`;
+  if (id !== expectedId) {
+    const message = `${rpcUrl} is application ${id}, not ${expectedId}${advice}.`;
     throw new AppError("conflict", message, { fields: { rpcUrl: message } });
   }
+}
+
+/**
+ * A new RPC URL is a relocation: the application there must be the one the link names, or the
+ * link would sign requests for another application with this one's trust.
+ */
+async function assertSameApplication(link: Link, rpcUrl: string): Promise<void> {
+  if (!link.remoteAppId || rpcUrl === link.rpcUrl) return;
+  await assertApplicationAt(rpcUrl, link.remoteAppId, " (this link's): to link another application, create a new link");
+}
+
+/** Fetches the remote's consumer info into the incoming direction again, keeping its levels and execute-as user. */
+export async function refetchConsumer(db: Db, actor: Actor, id: string): Promise<Link> {
+  const link = await findLinkOrThrow(db, id);
+  return setIncoming(db, actor, id, { fetchConsumer: true, threeLegged: link.in3lo, twoLegged: link.in2lo, impersonation: link.inImpersonation, executeAs: link.inExecuteAs });
 }
 
 /** PATCH: name, type, URLs, primary (true only), legacy auth (false only), enabled; needs the version read. */

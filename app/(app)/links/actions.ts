@@ -4,19 +4,33 @@ import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { db } from "@/lib/db";
+import type { Caller } from "@/lib/auth/caller";
 import { AppError } from "@/lib/errors";
 import { defineAction } from "@/lib/actions/define-action";
 import { createLink } from "@/lib/links/create-link";
 import { deleteLink } from "@/lib/links/delete-link";
 import { findLinkOrThrow } from "@/lib/links/find-link";
 import { resetDirection } from "@/lib/links/reset-direction";
-import { patchLink, setIncoming, setOutgoing } from "@/lib/links/update-link";
+import { patchLink, refetchConsumer, setIncoming, setOutgoing } from "@/lib/links/update-link";
 import { revokeAllIssuedTokens } from "@/lib/oauth-provider/issued-tokens";
 import { applyFix, LOCAL_FIXES, setLevels } from "@/lib/links/status/apply-fix";
 import { checkLinkNow } from "@/lib/links/status/store";
 import { linkTypeLabel } from "@/lib/links/schemas";
 import { parseHeaderLines, tryLinkRequest } from "@/lib/links/try-request";
 import { parseLevels } from "@/lib/links/status/proposal";
+
+/** A link changed: its page and the list show it anew. */
+function refreshLinkPages(id: string) {
+  revalidatePath(`/links/${id}`);
+  revalidatePath("/links");
+}
+
+/** Checks a link again with this admin's authorization, refreshes its pages, answers the new status. */
+async function recheck(id: string, caller: Caller): Promise<string> {
+  const { row } = await checkLinkNow(db, id, { admin: caller });
+  refreshLinkPages(id);
+  return row?.status ?? "UNCHECKED";
+}
 
 const checkbox = z.preprocess((v) => v === "on" || v === "true", z.boolean());
 const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
@@ -73,8 +87,7 @@ export const createLinkAction = defineAction(
 // Make a link the primary one of its type.
 export const setPrimaryAction = defineAction("admin", z.object({ id: idField, version: versionField }), async ({ id, version }, caller) => {
   const link = await patchLink(db, caller, id, { version, primary: true });
-  revalidatePath(`/links/${id}`);
-  revalidatePath("/links");
+  refreshLinkPages(id);
   return { ok: true, message: `"${link.name}" is now the primary ${linkTypeLabel(link.type)} link.` };
 });
 
@@ -175,26 +188,21 @@ export const revokeIssuedTokensAction = defineAction("admin", z.object({ id: idF
 
 // Check a link now (the admin's own authorization reads the remote's side).
 export const checkLinkAction = defineAction("admin", z.object({ id: idField }), async ({ id }, caller) => {
-  const { row } = await checkLinkNow(db, id, { admin: caller });
-  revalidatePath(`/links/${id}`);
-  revalidatePath("/links");
-  return { ok: true, message: `Checked: ${row?.status ?? "UNCHECKED"}.` };
+  const status = await recheck(id, caller);
+  return { ok: true, message: `Checked: ${status}.` };
 });
 
 // Apply a fix the last check offered on this side, then check again.
 export const applyFixAction = defineAction("admin", z.object({ id: idField, fix: z.enum(LOCAL_FIXES) }), async ({ id, fix }, caller) => {
   const applied = await applyFix(db, caller, id, fix);
-  const { row } = await checkLinkNow(db, id, { admin: caller });
-  revalidatePath(`/links/${id}`);
-  revalidatePath("/links");
-  return { ok: true, message: `${applied} Checked again: ${row?.status ?? "UNCHECKED"}.` };
+  const status = await recheck(id, caller);
+  return { ok: true, message: `${applied} Checked again: ${status}.` };
 });
 
 // Disable or enable a link: both directions stop or resume; settings are kept.
 export const setLinkEnabledAction = defineAction("admin", z.object({ id: idField, version: versionField, enabled: checkbox }), async ({ id, version, enabled }, caller) => {
   const link = await patchLink(db, caller, id, { version, enabled });
-  revalidatePath(`/links/${id}`);
-  revalidatePath("/links");
+  refreshLinkPages(id);
   return { ok: true, message: enabled ? `"${link.name}" is enabled.` : `"${link.name}" is disabled: nothing goes through it until it is enabled.` };
 });
 
@@ -205,7 +213,7 @@ export const applyProposalAction = defineAction(
   async ({ id, out, in: incoming, refetch }, caller) => {
     const done: string[] = [];
     if (refetch) {
-      await applyFixRefetch(id, caller);
+      await refetchConsumer(db, caller, id);
       done.push("fetched the remote's consumer again");
     }
     const outgoingLevels = out ? parseLevels(out) : undefined;
@@ -213,17 +221,10 @@ export const applyProposalAction = defineAction(
     if (outgoingLevels || incomingLevels) {
       done.push("set the levels the remote proposed", ...(await setLevels(db, caller, id, { outgoing: outgoingLevels, incoming: incomingLevels })));
     }
-    const { row } = await checkLinkNow(db, id, { admin: caller });
-    revalidatePath(`/links/${id}`);
-    revalidatePath("/links");
-    return { ok: true, message: `Applied: ${done.join(", ") || "nothing"}. Checked again: ${row?.status ?? "UNCHECKED"}.` };
+    const status = await recheck(id, caller);
+    return { ok: true, message: `Applied: ${done.join(", ") || "nothing"}. Checked again: ${status}.` };
   },
 );
-
-async function applyFixRefetch(id: string, caller: Parameters<typeof setIncoming>[1]) {
-  const link = await findLinkOrThrow(db, id);
-  await setIncoming(db, caller, id, { fetchConsumer: true, threeLegged: link.in3lo, twoLegged: link.in2lo, impersonation: link.inImpersonation, executeAs: link.inExecuteAs });
-}
 
 // Edit a link's name, type and URLs; a new RPC URL must lead to the same application (relocation).
 export const editLinkAction = defineAction(
@@ -232,8 +233,7 @@ export const editLinkAction = defineAction(
   async ({ id, version, ...fields }, caller) => {
     const before = await findLinkOrThrow(db, id);
     const link = await patchLink(db, caller, id, { version, name: fields.name, type: fields.type as never, rpcUrl: fields.rpcUrl, displayUrl: fields.displayUrl });
-    revalidatePath(`/links/${id}`);
-    revalidatePath("/links");
+    refreshLinkPages(id);
     const relocated = link.rpcUrl !== before.rpcUrl ? ` It now calls ${link.rpcUrl}${link.remoteAppId ? `, where application ${link.remoteAppId} answered` : ""}.` : "";
     return { ok: true, message: `Saved "${link.name}".${relocated}` };
   },

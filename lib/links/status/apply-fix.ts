@@ -2,12 +2,10 @@ import type { Db } from "@/lib/db";
 import type { Actor } from "@/lib/audit/record";
 import { recordAudit } from "@/lib/audit/record";
 import { AppError } from "@/lib/errors";
-import { discoverManifest } from "@/lib/links/discover";
 import { findLinkOrThrow } from "@/lib/links/find-link";
-import { RemoteFetchError } from "@/lib/links/remote-fetch";
 import { linkAuditView } from "@/lib/links/serialize";
 import { discardOutgoingTokens } from "@/lib/links/three-legged";
-import { patchLink, setIncoming, setOutgoing } from "@/lib/links/update-link";
+import { assertApplicationAt, patchLink, refetchConsumer, setIncoming, setOutgoing } from "@/lib/links/update-link";
 import { versionedUpdate } from "@/lib/links/versioned-update";
 import type { FixAction, Levels } from "@/lib/links/status/derive";
 import { statusRow } from "@/lib/links/status/store";
@@ -57,7 +55,7 @@ export async function applyFix(db: Db, actor: Actor, linkId: string, kind: Local
       await setLevels(db, actor, linkId, { outgoing: action.outgoing, incoming: action.incoming });
       return `This side of "${link.name}" now matches the remote.`;
     case "refetch-consumer":
-      await setIncoming(db, actor, linkId, { fetchConsumer: true, threeLegged: link.in3lo, twoLegged: link.in2lo, impersonation: link.inImpersonation, executeAs: link.inExecuteAs });
+      await refetchConsumer(db, actor, linkId);
       return `The consumer of "${link.name}" was fetched again.`;
     case "disable-legacy":
       await patchLink(db, actor, linkId, { version: link.version, ...(link.trustedApps ? { trustedApps: false } : {}), ...(link.basicAccess ? { basicAccess: false } : {}) });
@@ -68,7 +66,7 @@ export async function applyFix(db: Db, actor: Actor, linkId: string, kind: Local
       return `"${link.name}" now calls ${action.rpcUrl}.`;
     }
     case "adopt-identity": {
-      await sameApplication(link.rpcUrl, action.remoteAppId);
+      await assertApplicationAt(link.rpcUrl, action.remoteAppId);
       await db.$transaction(async (tx) => {
         const before = await findLinkOrThrow(tx, linkId);
         const after = await versionedUpdate(tx, before, before.version, { remoteAppId: action.remoteAppId });
@@ -76,25 +74,10 @@ export async function applyFix(db: Db, actor: Actor, linkId: string, kind: Local
         const discarded = await discardOutgoingTokens(tx, linkId);
         await recordAudit(tx, actor, { action: "link.adopt-identity", targetType: "link", targetId: linkId, targetLabel: after.name, before: linkAuditView(before), after: { ...linkAuditView(after), discardedAccessTokens: discarded } });
       });
-      if (link.inConsumerKey) {
-        const fresh = await findLinkOrThrow(db, linkId);
-        await setIncoming(db, actor, linkId, { fetchConsumer: true, threeLegged: fresh.in3lo, twoLegged: fresh.in2lo, impersonation: fresh.inImpersonation, executeAs: fresh.inExecuteAs });
-      }
+      if (link.inConsumerKey) await refetchConsumer(db, actor, linkId);
       return `"${link.name}" now names application ${action.remoteAppId}.`;
     }
     default:
       throw new AppError("bad_request", "This fix is made on the remote, or by authorizing.");
   }
-}
-
-/** Refuses to adopt an id the application at the link's URL does not have. */
-async function sameApplication(rpcUrl: string, expectedId: string | null) {
-  let manifest;
-  try {
-    manifest = await discoverManifest(rpcUrl);
-  } catch (error) {
-    if (error instanceof RemoteFetchError) throw new AppError("discovery_failed", `${new URL(rpcUrl).host} could not be read: ${error.message}`);
-    throw error;
-  }
-  if (expectedId && manifest.id !== expectedId) throw new AppError("conflict", `${rpcUrl} is application ${manifest.id}, not ${expectedId}.`);
 }

@@ -180,19 +180,22 @@ export async function diagnoseLink(db: Db, link: Link, options: DiagnoseOptions 
 
   // 2.–6. What needs the remote to answer.
   const remoteChecks = async (got: RemoteText | null) => {
-    // 2. Identity: the manifest still names the application this link was made with.
+    // 2. Identity: the manifest still names the application this link was made with. Atlassian
+    // products and this app serve one; a generic OAuth peer need not.
     let manifest: RemoteManifest | null = null;
+    const expectsManifest = ATLASSIAN.has(link.type) || link.type === "applink-admin";
+    const noManifest = { result: "skipped" as const, message: `${remote} serves no applinks manifest: a generic OAuth peer, checked by the other steps.` };
     checks.push(
       await timed("identity", async () => {
         if (!got || got.status !== 200) {
-          if (!ATLASSIAN.has(link.type) && link.type !== "applink-admin") return { result: "skipped", message: `${remote} serves no applinks manifest: a generic OAuth peer, checked by the other steps.` };
+          if (!expectsManifest) return noManifest;
           return { result: "fail", status: "INCOMPATIBLE", type: "MANIFEST_NOT_FOUND", message: `${remote} serves no applinks manifest (HTTP ${got?.status ?? "?"}): its applinks is absent or too old.`, fix: `Upgrade ${remote}'s application links, or check that the RPC URL is the application's base URL.` };
         }
         try {
           manifest = parseManifest(got.text, new URL(link.rpcUrl).host);
         } catch (error) {
           if (!(error instanceof RemoteFetchError)) throw error;
-          if (!ATLASSIAN.has(link.type) && link.type !== "applink-admin") return { result: "skipped", message: `${remote} serves no applinks manifest: a generic OAuth peer, checked by the other steps.` };
+          if (!expectsManifest) return noManifest;
           return { result: "fail", status: "INCOMPATIBLE", type: "MANIFEST_NOT_FOUND", message: error.message, fix: "Check that the RPC URL is the application's base URL." };
         }
         const m = manifest as RemoteManifest;

@@ -7,7 +7,7 @@ import { findLinkOrThrow } from "@/lib/links/find-link";
 import { problemAdvice } from "@/lib/links/problem-advice";
 import type { LinkStatusCode } from "@/lib/links/schemas";
 import { diagnoseLink } from "@/lib/links/status/diagnose";
-import { errorCategory, type Check, type FixAction } from "@/lib/links/status/derive";
+import type { Check, FixAction } from "@/lib/links/status/derive";
 import { levelsParam } from "@/lib/links/status/proposal";
 
 /** A fix as the API and the page show it: applied here (`apply`: POST it back), or a page to open (`href`, on the remote). */
@@ -29,6 +29,11 @@ export interface LinkStatusView {
   incoming: { okAt: Date | null; problem: string | null; problemAt: Date | null };
 }
 
+/** What incoming traffic recorded on a link's status row. */
+function incomingSeen(row: LinkStatus | null) {
+  return { okAt: row?.incomingOkAt ?? null, problem: row?.incomingProblem ?? null, problemAt: row?.incomingProblemAt ?? null };
+}
+
 function parseJson<T>(text: string | null | undefined, fallback: T): T {
   if (!text) return fallback;
   try {
@@ -37,7 +42,6 @@ function parseJson<T>(text: string | null | undefined, fallback: T): T {
     return fallback;
   }
 }
-
 
 /** Where a fix is done: here (applied by kind) or on the remote's own page, in the admin's browser. */
 function actionView(link: Link, action: FixAction, ourUrl: string): ActionView {
@@ -81,7 +85,7 @@ export function linkStatusView(link: Link, row: LinkStatus | null, ourUrl: strin
     actions: actions.map((a) => actionView(link, a, ourUrl)),
     errorType: worst?.type ?? null,
     traffic: { lastProblem: link.lastProblem, lastProblemAt: link.lastProblemAt, okAt: row?.trafficOkAt ?? null },
-    incoming: { okAt: row?.incomingOkAt ?? null, problem: row?.incomingProblem ?? null, problemAt: row?.incomingProblemAt ?? null },
+    incoming: incomingSeen(row),
   };
   if (link.disabled) {
     return { ...base, status: "DISABLED", cause: "The link is disabled: nothing goes through it, either way.", fix: "Enable the link.", problem: null, errorType: "DISABLED", actions: [actionView(link, { kind: "enable", label: "Enable the link" }, ourUrl)] };
@@ -123,7 +127,7 @@ export async function checkLinkNow(db: Db, linkId: string, options: { admin?: { 
   const diagnosis = await diagnoseLink(db, link, {
     admin,
     timeoutMs: options.timeoutMs,
-    incoming: { okAt: row?.incomingOkAt ?? null, problem: row?.incomingProblem ?? null, problemAt: row?.incomingProblemAt ?? null },
+    incoming: incomingSeen(row),
   });
   const data = {
     status: diagnosis.status,
@@ -154,5 +158,3 @@ export async function statusRows(db: Db, linkIds: string[]): Promise<Map<string,
   const rows = linkIds.length ? await db.linkStatus.findMany({ where: { linkId: { in: linkIds } } }) : [];
   return new Map(rows.map((r) => [r.linkId, r]));
 }
-
-export { errorCategory };

@@ -3,7 +3,8 @@ import { withCaller } from "@/lib/api/with-caller";
 import { AppError } from "@/lib/errors";
 import { publicBaseUrl } from "@/lib/http/public-url";
 import { applinkStatusJson } from "@/lib/links/status/remote-view";
-import { errorCategory, linkStatusView, statusRow } from "@/lib/links/status/store";
+import { errorCategory } from "@/lib/links/status/derive";
+import { linkStatusView, statusRow } from "@/lib/links/status/store";
 
 // GET /rest/applinks/3.0/status/{applicationId} – how this app sees its link to that application
 // (Atlassian's path and field names): for admins, signed in or calling through a link as one.

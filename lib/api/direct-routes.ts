@@ -46,11 +46,13 @@ async function serveProxy(req: IncomingMessage, res: ServerResponse): Promise<vo
   const rawTarget = req.url ?? "/";
   const headers = headersOf(req);
   let relayed: RelayedResponse;
+  // A caller that goes away takes its request with it: out of the link's queue, or cut off in flight.
+  // Listened for before anything is awaited: a caller gone while its credentials were read (a
+  // database round trip) must not leave a request holding a slot until the remote answers.
+  const gone = new AbortController();
+  res.once("close", () => res.writableFinished || gone.abort());
   try {
     const caller = await callerFor("user", headers);
-    // A caller that goes away takes its request with it: out of the link's queue, or cut off in flight.
-    const gone = new AbortController();
-    res.once("close", () => res.writableFinished || gone.abort());
     relayed = await proxyThroughLink(db, proxyRequestOf(rawTarget, req.method ?? "GET", headers, req, gone.signal), caller);
   } catch (error) {
     if (res.destroyed) return;

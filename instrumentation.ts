@@ -8,12 +8,12 @@ export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { directRouteFor, DIRECT_ROUTES_KEY } = await import("@/lib/api/direct-routes");
   (globalThis as Record<symbol, unknown>)[DIRECT_ROUTES_KEY] = directRouteFor;
-  const { db } = await import("@/lib/db");
+  const { closeDatabase, db } = await import("@/lib/db");
   const { startBackgroundChecks } = await import("@/lib/links/status/background");
   const stopChecks = startBackgroundChecks(db);
   // scripts/serve.mjs calls this last when it stops, after the requests in flight.
   (globalThis as Record<symbol, unknown>)[Symbol.for("applink-admin.shutdown")] = async () => {
     stopChecks();
-    await db.$disconnect();
+    await closeDatabase();
   };
 }

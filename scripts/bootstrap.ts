@@ -3,7 +3,7 @@
  * administrator. Idempotent: on an existing installation it changes nothing.
  */
 import { ZodError } from "zod";
-import { db } from "@/lib/db";
+import { closeDatabase, db } from "@/lib/db";
 import { databaseKind } from "@/lib/env/paths";
 import { restrictDataDir } from "@/lib/env/data-dir";
 import { sessionSecret } from "@/lib/env/secret-file";
@@ -45,4 +45,4 @@ main()
     }
     process.exitCode = 1;
   })
-  .finally(() => db.$disconnect());
+  .finally(() => closeDatabase());

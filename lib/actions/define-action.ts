@@ -38,6 +38,9 @@ export function defineAction<S extends z.ZodType, T = unknown>(
     const raw: Record<string, FormDataEntryValue> = {};
     for (const [key, value] of formData.entries()) if (!key.startsWith("$ACTION")) raw[key] = value;
     const values = echoValues(raw);
+    // No form field has a use for a NUL character, and PostgreSQL cannot store one.
+    const withNul = Object.entries(raw).filter(([, v]) => typeof v === "string" && v.includes("\0")).map(([k]) => k);
+    if (withNul.length) return { ok: false, message: "Check the highlighted fields.", fields: Object.fromEntries(withNul.map((k) => [k, "Must not contain a NUL character."])), values };
     const parsed = schema.safeParse(raw);
     if (!parsed.success) return { ok: false, message: "Check the highlighted fields.", fields: fieldErrors(parsed.error), values };
     try {

@@ -2,6 +2,7 @@ import { ZodError } from "zod";
 import { AppError } from "@/lib/errors";
 import { fieldErrors } from "@/lib/validation/fields";
 import { log } from "@/lib/log";
+import { isUnstorableText } from "@/lib/db/dialect";
 import { OAuthProblemError } from "@/lib/oauth1";
 
 export function jsonError(status: number, code: string, message: string, extra: Record<string, unknown> = {}, headers?: HeadersInit, topLevel: Record<string, unknown> = {}) {
@@ -35,6 +36,7 @@ export function handleApiError(error: unknown): Response {
   const code = prismaCode(error);
   if (code === "P2025") return jsonError(404, "not_found", "Not found.");
   if (code === "P2002") return jsonError(409, "conflict", "That would duplicate an existing record.");
+  if (isUnstorableText(error)) return jsonError(400, "bad_request", "Text must not contain NUL characters.");
   const id = crypto.randomUUID();
   log.error({ err: error, errorId: id }, "unhandled API error");
   return jsonError(500, "internal_error", `Something went wrong on our side (error id ${id}).`);

@@ -1,3 +1,4 @@
+import { containsText } from "@/lib/db/dialect";
 import { z } from "zod";
 import type { Db } from "@/lib/db";
 
@@ -23,7 +24,7 @@ export async function listAuditEvents(db: Db, filter: AuditFilter) {
     ...(filter.actor ? { actorUsername: filter.actor.toLowerCase() } : {}),
     ...(filter.action ? { action: { startsWith: filter.action } } : {}),
     ...(filter.from || filter.to ? { createdAt } : {}),
-    ...(filter.target ? { OR: [{ targetId: filter.target }, { targetLabel: { contains: filter.target } }] } : {}),
+    ...(filter.target ? { OR: [{ targetId: filter.target }, { targetLabel: containsText(filter.target) }] } : {}),
   };
   const [events, total] = await Promise.all([
     db.auditEvent.findMany({

@@ -36,7 +36,8 @@ export async function signInWithPassword(
   db: Db,
   input: { username: string; password: string; ip: string },
 ): Promise<SignedInUser> {
-  const username = input.username.trim().toLowerCase();
+  // A NUL can be in no username (and PostgreSQL stores none): it is kept out of the lookups and the throttle keys.
+  const username = input.username.trim().toLowerCase().replaceAll("\0", "\uFFFD");
   const keys = { username, ip: input.ip };
   const verdict = await checkThrottle(db, keys);
   if (verdict.blocked) {

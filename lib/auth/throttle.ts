@@ -37,9 +37,12 @@ export type ThrottleVerdict = { blocked: false } | { blocked: true; retryAfterSe
 
 type Scope = "user" | "ip" | "pair";
 
+/** Between the username and the address in a pair key: never in an address, and storable in PostgreSQL (NUL is not). */
+const PAIR_SEPARATOR = "\n";
+
 function keysOf(keys: ThrottleKeys): Record<Scope, string> {
   const username = keys.username.trim().toLowerCase();
-  return { user: username, ip: keys.ip, pair: `${username}\u0000${keys.ip}` };
+  return { user: username, ip: keys.ip, pair: `${username}${PAIR_SEPARATOR}${keys.ip}` };
 }
 
 /** The wait after `beyond` failures past the free ones: 1 s, doubling, at most the window. */
@@ -100,5 +103,5 @@ export async function recordSuccess(db: Db, keys: ThrottleKeys, now = new Date()
 /** A password reset by an administrator forgives every failure of the username. */
 export async function clearUserFailures(db: Db, username: string): Promise<void> {
   const user = username.trim().toLowerCase();
-  await db.loginFailure.deleteMany({ where: { OR: [{ scope: "user", key: user }, { scope: "pair", key: { startsWith: `${user}\u0000` } }] } });
+  await db.loginFailure.deleteMany({ where: { OR: [{ scope: "user", key: user }, { scope: "pair", key: { startsWith: `${user}${PAIR_SEPARATOR}` } }] } });
 }

@@ -7,7 +7,7 @@ import { storeSecret } from "@/lib/vault/vault";
 import { makeUser, SYSTEM } from "@/tests/support/factories";
 
 describe("cached reads", () => {
-  const { prisma, sqlite } = cachedReadsForTest(db);
+  const { prisma, fast } = cachedReadsForTest(db);
 
   it("answer exactly what Prisma answers, for every row shape on the hot path", async () => {
     await ensureAppIdentity(db);
@@ -71,33 +71,33 @@ describe("cached reads", () => {
       ["unknown issued token", (r) => r.issuedToken("nope")],
     ];
     for (const [name, call] of calls) {
-      expect({ name, value: await call(sqlite) }).toEqual({ name, value: await call(prisma) });
+      expect({ name, value: await call(fast) }).toEqual({ name, value: await call(prisma) });
     }
-    expect(await sqlite.linkById(full.id)).toMatchObject({ primary: true, inImpersonation: true, lastProblemAt: new Date("2026-01-02T03:04:05.678Z") });
+    expect(await fast.linkById(full.id)).toMatchObject({ primary: true, inImpersonation: true, lastProblemAt: new Date("2026-01-02T03:04:05.678Z") });
   });
 
   it("are kept until anything is committed, then see the write at once (a revoked token, a disabled user)", async () => {
     const user = await makeUser("USER");
     const { token, view } = await createApiToken(db, SYSTEM, user, "revoke me");
-    const first = await sqlite.apiTokenByHash(hashToken(token));
+    const first = await fast.apiTokenByHash(hashToken(token));
     expect(first?.revokedAt).toBeNull();
     // Unchanged database: the same answer from memory, frozen so no caller can change it for the next.
-    expect(await sqlite.apiTokenByHash(hashToken(token))).toBe(first);
+    expect(await fast.apiTokenByHash(hashToken(token))).toBe(first);
     expect(Object.isFrozen(first)).toBe(true);
     await revokeApiToken(db, SYSTEM, user.id, view.id);
-    expect((await sqlite.apiTokenByHash(hashToken(token)))?.revokedAt).toBeInstanceOf(Date);
+    expect((await fast.apiTokenByHash(hashToken(token)))?.revokedAt).toBeInstanceOf(Date);
     await db.user.update({ where: { id: user.id }, data: { disabled: true } });
-    expect((await sqlite.userById(user.id))?.disabled).toBe(true);
+    expect((await fast.userById(user.id))?.disabled).toBe(true);
   });
 
   // Issue 13: every incoming OAuth request writes a nonce; that write must not empty the cache.
   it("are kept across writes to tables they do not read (nonces), and dropped on a change to one they do", async () => {
     const user = await makeUser("USER");
-    const first = await sqlite.userById(user.id);
+    const first = await fast.userById(user.id);
     await db.oAuthNonce.create({ data: { consumerKey: "cache-test", nonce: "n1", timestamp: Math.floor(Date.now() / 1000) } });
-    expect(await sqlite.userById(user.id)).toBe(first);
+    expect(await fast.userById(user.id)).toBe(first);
     await db.link.create({ data: { name: "Bump", type: "generic", rpcUrl: "https://bump.example.test", displayUrl: "https://bump.example.test" } });
-    const after = await sqlite.userById(user.id);
+    const after = await fast.userById(user.id);
     expect(after).not.toBe(first);
     expect(after).toEqual(first);
   });

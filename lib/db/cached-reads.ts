@@ -1,5 +1,7 @@
 import Database from "better-sqlite3";
+import type pg from "pg";
 import { db as processDb, type Db, type Tx } from "@/lib/db";
+import { postgresqlPool, UTC_TIMESTAMPS } from "@/lib/db/postgresql-pool";
 import type { Link } from "@/lib/generated/prisma/client";
 import { databaseKind, databaseUrl, sqliteFile } from "@/lib/env/paths";
 
@@ -11,9 +13,12 @@ import { databaseKind, databaseUrl, sqliteFile } from "@/lib/env/paths";
  * instead, and their answers are kept until a table they read changes: triggers bump the
  * `CacheVersion` row on every change to those tables, by any connection (this process's Prisma
  * client, another process, the admin CLI), so a token revoked or a user disabled a moment ago is
- * seen at once, while the nonce every incoming OAuth request writes empties nothing. Other
- * databases, and clients other than the process-wide one (a test's transaction), use Prisma with
- * the same shapes. `cached-reads.test.ts` holds both implementations equal on the same rows.
+ * seen at once, while the nonce every incoming OAuth request writes empties nothing. On
+ * PostgreSQL the same triggers bump the same row in the writer's transaction, and every cached read
+ * first reads the counter (one round trip, no Prisma): an answer is reused only while no instance
+ * has committed a change since, so a revocation at one instance holds at every other on its next
+ * request, with no window. Clients other than the process-wide one (a test's transaction) use
+ * Prisma with the same shapes. `cached-reads.test.ts` holds the implementations equal on the same rows.
  * Answers are shared between callers: never modify one.
  */
 export interface CachedReads {
@@ -83,9 +88,10 @@ function prismaReads(client: Db | Tx): CachedReads {
   };
 }
 
-/** Prisma keeps DateTime as ISO text in SQLite; rows written by SQL defaults have "YYYY-MM-DD HH:MM:SS" (UTC). */
+/** Prisma keeps DateTime as ISO text in SQLite; rows written by SQL defaults have "YYYY-MM-DD HH:MM:SS" (UTC). PostgreSQL's rows come as Dates already. */
 export function sqliteDate(value: unknown): Date | null {
   if (value === null || value === undefined) return null;
+  if (value instanceof Date) return value;
   if (typeof value === "number" || typeof value === "bigint") return new Date(Number(value));
   const text = String(value);
   return new Date(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?$/.test(text) ? `${text.replace(" ", "T")}Z` : text);
@@ -96,6 +102,9 @@ const LINK_DATES = ["lastProblemAt", "createdAt", "updatedAt"] as const;
 
 type SqlRow = Record<string, unknown>;
 
+/** SQLite keeps booleans as 0 and 1; PostgreSQL as booleans. */
+const bool = (value: unknown) => value === 1 || value === true;
+
 function toUser(row: SqlRow, prefix = ""): UserRow {
   return {
     id: row[`${prefix}id`] as string,
@@ -103,131 +112,152 @@ function toUser(row: SqlRow, prefix = ""): UserRow {
     email: row[`${prefix}email`] as string,
     displayName: row[`${prefix}displayName`] as string,
     role: row[`${prefix}role`] as string,
-    disabled: row[`${prefix}disabled`] === 1,
+    disabled: bool(row[`${prefix}disabled`]),
     sessionsValidAfter: sqliteDate(row[`${prefix}sessionsValidAfter`])!,
   };
 }
 
 function toLink(row: SqlRow | undefined): Link | null {
   if (!row) return null;
-  for (const name of LINK_BOOLEANS) row[name] = row[name] === 1;
+  for (const name of LINK_BOOLEANS) row[name] = bool(row[name]);
   for (const name of LINK_DATES) row[name] = sqliteDate(row[name]);
   return Object.freeze(row) as unknown as Link;
 }
 
-/** Answers kept while the tables they come from are unchanged (the CacheVersion counter), and bounded. */
+/**
+ * Answers kept while the tables they come from are unchanged (the CacheVersion counter), and
+ * bounded. The counter is read before the row, and an answer is kept only under the counter value
+ * read before it: with reads in flight at once (PostgreSQL), one that began before a change never
+ * files its older answer under the newer value.
+ */
 class UntilChanged {
-  private version: unknown = undefined;
+  private version = -1;
   private readonly answers = new Map<string, unknown>();
 
-  constructor(private readonly cacheVersion: () => unknown) {}
+  constructor(private readonly cacheVersion: () => number | Promise<number>) {}
 
-  get<T>(key: string, read: () => T): T {
-    const version = this.cacheVersion();
-    if (version !== this.version || this.answers.size > 5000) {
+  async get<T>(key: string, read: () => T | Promise<T>): Promise<T> {
+    const version = await this.cacheVersion();
+    if (version > this.version || this.answers.size > 5000) {
       this.answers.clear();
       this.version = version;
     }
+    // An older value than the newest seen: a read that overtook this one already saw a change.
+    if (version < this.version) return read();
     if (this.answers.has(key)) return this.answers.get(key) as T;
-    const answer = read();
-    this.answers.set(key, answer);
+    const answer = await read();
+    if (this.version === version) this.answers.set(key, answer);
     return answer;
   }
 }
 
-function sqliteReads(file: string): CachedReads {
-  const connection = new Database(file, { readonly: true, fileMustExist: true, timeout: 5000 });
-  const cacheVersion = connection.prepare(`SELECT "version" FROM "CacheVersion" WHERE "id" = 1`).pluck();
-  const kept = new UntilChanged(() => cacheVersion.get());
-  const statements = {
-    token: connection.prepare(
-      `SELECT t."id" AS "id", t."revokedAt" AS "revokedAt", t."lastUsedAt" AS "lastUsedAt",
+/** The statements behind the cached reads, the same on both databases (`?` parameters). */
+const SQL = {
+  version: `SELECT "version" FROM "CacheVersion" WHERE "id" = 1`,
+  token: `SELECT t."id" AS "id", t."revokedAt" AS "revokedAt", t."lastUsedAt" AS "lastUsedAt",
               u."id" AS "u_id", u."username" AS "u_username", u."email" AS "u_email", u."displayName" AS "u_displayName",
               u."role" AS "u_role", u."disabled" AS "u_disabled", u."sessionsValidAfter" AS "u_sessionsValidAfter"
          FROM "ApiToken" t JOIN "User" u ON u."id" = t."userId" WHERE t."tokenHash" = ?`,
-    ),
-    user: connection.prepare(`SELECT "id", "username", "email", "displayName", "role", "disabled", "sessionsValidAfter" FROM "User" WHERE "id" = ?`),
-    userByUsername: connection.prepare(`SELECT "id", "username", "email", "displayName", "role", "disabled", "sessionsValidAfter" FROM "User" WHERE "username" = ?`),
-    link: connection.prepare(`SELECT * FROM "Link" WHERE "id" = ?`),
-    linkByConsumerKey: connection.prepare(`SELECT * FROM "Link" WHERE "inConsumerKey" = ?`),
-    issued: connection.prepare(
-      `SELECT "id", "linkId", "kind", "userId", "callback", "verifierHash", "secretId", "expiresAt", "lastUsedAt" FROM "OAuthIssuedToken" WHERE "tokenHash" = ?`,
-    ),
-    signer: connection.prepare(`SELECT "consumerKey", "privateKeySecretId" FROM "AppIdentity" WHERE "id" = 1`),
-    accessToken: connection.prepare(`SELECT "id", "token", "secretId", "lastUsedAt" FROM "OAuthAccessToken" WHERE "userId" = ? AND "linkId" = ?`),
-    secret: connection.prepare(`SELECT "id", "purpose", "sealed" FROM "VaultSecret" WHERE "id" = ?`),
-  };
+  user: `SELECT "id", "username", "email", "displayName", "role", "disabled", "sessionsValidAfter" FROM "User" WHERE "id" = ?`,
+  userByUsername: `SELECT "id", "username", "email", "displayName", "role", "disabled", "sessionsValidAfter" FROM "User" WHERE "username" = ?`,
+  link: `SELECT * FROM "Link" WHERE "id" = ?`,
+  linkByConsumerKey: `SELECT * FROM "Link" WHERE "inConsumerKey" = ?`,
+  issued: `SELECT "id", "linkId", "kind", "userId", "callback", "verifierHash", "secretId", "expiresAt", "lastUsedAt" FROM "OAuthIssuedToken" WHERE "tokenHash" = ?`,
+  signer: `SELECT "consumerKey", "privateKeySecretId" FROM "AppIdentity" WHERE "id" = 1`,
+  accessToken: `SELECT "id", "token", "secretId", "lastUsedAt" FROM "OAuthAccessToken" WHERE "userId" = ? AND "linkId" = ?`,
+  secret: `SELECT "id", "purpose", "sealed" FROM "VaultSecret" WHERE "id" = ?`,
+} as const;
+
+type Statement = Exclude<keyof typeof SQL, "version">;
+/** One row of a statement, or undefined. */
+type RowOf = (statement: Statement, ...params: string[]) => SqlRow | undefined | Promise<SqlRow | undefined>;
+
+/** The cached reads over any database that answers the statements above. */
+function fastReads(cacheVersion: () => number | Promise<number>, row: RowOf): CachedReads {
+  const kept = new UntilChanged(cacheVersion);
   return {
-    async apiTokenByHash(tokenHash) {
-      return kept.get(`token:${tokenHash}`, () => {
-        const row = statements.token.get(tokenHash) as SqlRow | undefined;
-        return row ? Object.freeze({ id: row.id as string, revokedAt: sqliteDate(row.revokedAt), lastUsedAt: sqliteDate(row.lastUsedAt), user: Object.freeze(toUser(row, "u_")) }) : null;
-      });
-    },
-    async userById(id) {
-      return kept.get(`user:${id}`, () => {
-        const row = statements.user.get(id) as SqlRow | undefined;
-        return row ? Object.freeze(toUser(row)) : null;
-      });
-    },
-    async linkById(id) {
-      return kept.get(`link:${id}`, () => toLink(statements.link.get(id) as SqlRow | undefined));
-    },
-    async linkByConsumerKey(consumerKey) {
-      return kept.get(`link-consumer:${consumerKey}`, () => toLink(statements.linkByConsumerKey.get(consumerKey) as SqlRow | undefined));
-    },
-    async userByUsername(username) {
-      return kept.get(`username:${username}`, () => {
-        const row = statements.userByUsername.get(username) as SqlRow | undefined;
-        return row ? Object.freeze(toUser(row)) : null;
-      });
-    },
-    async issuedToken(tokenHash) {
-      return kept.get(`issued:${tokenHash}`, () => {
-        const row = statements.issued.get(tokenHash) as SqlRow | undefined;
-        if (!row) return null;
+    apiTokenByHash: (tokenHash) =>
+      kept.get(`token:${tokenHash}`, async () => {
+        const r = await row("token", tokenHash);
+        return r ? Object.freeze({ id: r.id as string, revokedAt: sqliteDate(r.revokedAt), lastUsedAt: sqliteDate(r.lastUsedAt), user: Object.freeze(toUser(r, "u_")) }) : null;
+      }),
+    userById: (id) => kept.get(`user:${id}`, async () => {
+      const r = await row("user", id);
+      return r ? Object.freeze(toUser(r)) : null;
+    }),
+    linkById: (id) => kept.get(`link:${id}`, async () => toLink(await row("link", id))),
+    linkByConsumerKey: (consumerKey) => kept.get(`link-consumer:${consumerKey}`, async () => toLink(await row("linkByConsumerKey", consumerKey))),
+    userByUsername: (username) =>
+      kept.get(`username:${username}`, async () => {
+        const r = await row("userByUsername", username);
+        return r ? Object.freeze(toUser(r)) : null;
+      }),
+    issuedToken: (tokenHash) =>
+      kept.get(`issued:${tokenHash}`, async () => {
+        const r = await row("issued", tokenHash);
+        if (!r) return null;
         return Object.freeze({
-          id: row.id as string,
-          linkId: row.linkId as string,
-          kind: row.kind as string,
-          userId: (row.userId as string | null) ?? null,
-          callback: (row.callback as string | null) ?? null,
-          verifierHash: (row.verifierHash as string | null) ?? null,
-          secretId: row.secretId as string,
-          expiresAt: sqliteDate(row.expiresAt)!,
-          lastUsedAt: sqliteDate(row.lastUsedAt),
+          id: r.id as string,
+          linkId: r.linkId as string,
+          kind: r.kind as string,
+          userId: (r.userId as string | null) ?? null,
+          callback: (r.callback as string | null) ?? null,
+          verifierHash: (r.verifierHash as string | null) ?? null,
+          secretId: r.secretId as string,
+          expiresAt: sqliteDate(r.expiresAt)!,
+          lastUsedAt: sqliteDate(r.lastUsedAt),
         });
-      });
-    },
-    async appSignerRow() {
-      return kept.get("signer", () => Object.freeze((statements.signer.get() as { consumerKey: string; privateKeySecretId: string } | undefined) ?? null));
-    },
-    async accessToken(userId, linkId) {
-      return kept.get(`access:${userId}:${linkId}`, () => {
-        const row = statements.accessToken.get(userId, linkId) as SqlRow | undefined;
-        return row ? Object.freeze({ id: row.id as string, token: row.token as string, secretId: row.secretId as string, lastUsedAt: sqliteDate(row.lastUsedAt) }) : null;
-      });
-    },
-    async vaultSecret(id) {
-      return kept.get(`secret:${id}`, () => Object.freeze((statements.secret.get(id) as { id: string; purpose: string; sealed: string } | undefined) ?? null));
-    },
+      }),
+    appSignerRow: () => kept.get("signer", async () => Object.freeze(((await row("signer")) as { consumerKey: string; privateKeySecretId: string } | undefined) ?? null)),
+    accessToken: (userId, linkId) =>
+      kept.get(`access:${userId}:${linkId}`, async () => {
+        const r = await row("accessToken", userId, linkId);
+        return r ? Object.freeze({ id: r.id as string, token: r.token as string, secretId: r.secretId as string, lastUsedAt: sqliteDate(r.lastUsedAt) }) : null;
+      }),
+    vaultSecret: (id) => kept.get(`secret:${id}`, async () => Object.freeze(((await row("secret", id)) as { id: string; purpose: string; sealed: string } | undefined) ?? null)),
   };
+}
+
+/** SQLite: prepared statements on a read-only connection of their own (no round trip at all). */
+function sqliteReads(file: string): CachedReads {
+  const connection = new Database(file, { readonly: true, fileMustExist: true, timeout: 5000 });
+  const version = connection.prepare(SQL.version).pluck();
+  const statements = new Map(Object.entries(SQL).map(([name, text]) => [name, connection.prepare(text)]));
+  return fastReads(
+    () => version.get() as number,
+    (statement, ...params) => statements.get(statement)!.get(...params) as SqlRow | undefined,
+  );
+}
+
+/** PostgreSQL: named prepared statements on the process's pool; the counter is read before every answer. */
+function postgresqlReads(pool: pg.Pool): CachedReads {
+  const numbered = (text: string) => {
+    let n = 0;
+    return text.replace(/\?/g, () => `$${++n}`);
+  };
+  const queries = new Map(Object.entries(SQL).map(([name, text]) => [name, { name: `applink_${name}`, text: numbered(text), types: UTC_TIMESTAMPS }]));
+  return fastReads(
+    async () => Number((await pool.query(queries.get("version")!)).rows[0]?.version ?? 0),
+    async (statement, ...values) => (await pool.query<SqlRow>({ ...queries.get(statement)!, values })).rows[0],
+  );
 }
 
 const byClient = new WeakMap<object, CachedReads>();
 
-/** The cached reads for `client`: prepared statements for the process-wide client on SQLite, else Prisma. */
+/** The cached reads for `client`: prepared statements for the process-wide client, Prisma for any other (a transaction). */
 export function cachedReads(client: Db | Tx): CachedReads {
   let reads = byClient.get(client);
   if (!reads) {
     const url = databaseUrl();
-    reads = client === processDb && databaseKind(url) === "sqlite" ? sqliteReads(sqliteFile(url)) : prismaReads(client);
+    const kind = databaseKind(url);
+    reads = client !== processDb ? prismaReads(client) : kind === "sqlite" ? sqliteReads(sqliteFile(url)) : postgresqlReads(postgresqlPool(url));
     byClient.set(client, reads);
   }
   return reads;
 }
 
-/** Both implementations over one database, for the test that holds them equal. */
+/** Prisma's and the fast implementation over this process's database, for the test that holds them equal. */
 export function cachedReadsForTest(client: Db) {
-  return { prisma: prismaReads(client), sqlite: sqliteReads(sqliteFile(databaseUrl())) };
+  const url = databaseUrl();
+  return { prisma: prismaReads(client), fast: databaseKind(url) === "sqlite" ? sqliteReads(sqliteFile(url)) : postgresqlReads(postgresqlPool(url)) };
 }

@@ -1,7 +1,6 @@
 import { execFileSync } from "node:child_process";
 import crypto from "node:crypto";
-import fs from "node:fs";
-import path from "node:path";
+import { databaseBytes } from "@/tests/support/database-contents";
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { appSigner, ensureAppIdentity } from "@/lib/identity/app-identity";
@@ -24,8 +23,7 @@ describe("this app's identity", () => {
     const key = (await appSigner(db)).privateKey;
     const sig = crypto.sign("sha1", Buffer.from("base string"), key);
     expect(crypto.verify("sha1", Buffer.from("base string"), crypto.createPublicKey(a.publicKeyPem), sig)).toBe(true);
-    await db.$queryRawUnsafe("PRAGMA wal_checkpoint(TRUNCATE)").catch(() => undefined);
-    const file = fs.readFileSync(path.join(process.env.DATA_DIR!, "applink.db"));
+    const file = await databaseBytes();
     const pkcs8 = key.export({ type: "pkcs8", format: "der" }) as Buffer;
     expect(file.includes(pkcs8.subarray(40, 80))).toBe(false);
     expect(file.includes(Buffer.from(pkcs8.subarray(40, 80).toString("base64").slice(0, 40)))).toBe(false);

@@ -1,3 +1,4 @@
+import { containsText } from "@/lib/db/dialect";
 import type { Db, Tx } from "@/lib/db";
 import type { Link, Prisma } from "@/lib/generated/prisma/client";
 import { AppError } from "@/lib/errors";
@@ -29,7 +30,7 @@ export async function listLinks(db: Db, filter: z.output<typeof listLinksSchema>
   const where: Prisma.LinkWhereInput = {
     AND: [
       filter.type ? { type: filter.type } : {},
-      q ? { OR: [{ name: { contains: q } }, { rpcUrl: { contains: q } }, { displayUrl: { contains: q } }] } : {},
+      q ? { OR: [{ name: containsText(q) }, { rpcUrl: containsText(q) }, { displayUrl: containsText(q) }] } : {},
       statusWhere(filter.status),
     ],
   };

@@ -1,8 +1,9 @@
 import crypto from "node:crypto";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, onTestFinished, vi } from "vitest";
 import { db } from "@/lib/db";
-import { prismaNonceStore, sqliteNonceStore } from "@/lib/oauth-provider/nonce-store";
-import { databaseUrl, sqliteFile } from "@/lib/env/paths";
+import { postgresqlNonceStore, prismaNonceStore, sqliteNonceStore } from "@/lib/oauth-provider/nonce-store";
+import { databaseKind, databaseUrl, sqliteFile } from "@/lib/env/paths";
+import pg from "pg";
 import { OAuthProblemError, signRequest, verifyRequest } from "@/lib/oauth1";
 
 describe("database nonce store", () => {
@@ -18,10 +19,13 @@ describe("database nonce store", () => {
     expect(await db.oAuthNonce.count({ where: { consumerKey: "race-consumer" } })).toBe(1);
   });
 
-  it("over SQLite's own statements, from two connections (two processes), still accepts exactly one copy", async () => {
+  it("over the database's own statements, from two connections (two processes, or two instances), still accepts exactly one copy", async () => {
     const { publicKey, privateKey } = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 });
     const consumer = { key: "race-consumer-sqlite", publicKey };
-    const stores = [sqliteNonceStore(sqliteFile(databaseUrl())), sqliteNonceStore(sqliteFile(databaseUrl()))];
+    const url = databaseUrl();
+    const pools = databaseKind(url) === "postgresql" ? [new pg.Pool({ connectionString: url }), new pg.Pool({ connectionString: url })] : [];
+    onTestFinished(() => Promise.all(pools.map((p) => p.end())).then(() => undefined));
+    const stores = pools.length ? pools.map((p) => postgresqlNonceStore(p)) : [sqliteNonceStore(sqliteFile(url)), sqliteNonceStore(sqliteFile(url))];
     const s = await signRequest({ method: "GET", url: "http://example.com/race" }, { key: consumer.key, privateKey });
     const request = { method: "GET", url: s.url, headers: new Headers({ authorization: s.authorization }) };
     const outcomes = await Promise.all(

@@ -1,5 +1,7 @@
 import Database from "better-sqlite3";
+import type pg from "pg";
 import { db as processDb, type Db } from "@/lib/db";
+import { postgresqlPool } from "@/lib/db/postgresql-pool";
 import { databaseKind, databaseUrl, sqliteFile } from "@/lib/env/paths";
 import type { NonceStore } from "@/lib/oauth1";
 
@@ -65,16 +67,45 @@ export function sqliteNonceStore(file: string, windowSeconds = 300): NonceStore 
   };
 }
 
+/**
+ * The same store on PostgreSQL, one statement per request on the shared pool: the primary key
+ * (consumer, nonce) refuses the second copy whichever instance it reaches, since every instance
+ * inserts into the same table, and the insert is committed before the request is answered.
+ */
+export function postgresqlNonceStore(pool: pg.Pool, windowSeconds = 300): NonceStore {
+  let lastPurge = 0;
+  return {
+    async isUsed(consumerKey, nonce) {
+      return (await pool.query({ name: "applink_nonce_seen", text: `SELECT 1 FROM "OAuthNonce" WHERE "consumerKey" = $1 AND "nonce" = $2`, values: [consumerKey, nonce] })).rowCount === 1;
+    },
+    async use(consumerKey, nonce, timestamp) {
+      const inserted = await pool.query({
+        name: "applink_nonce_use",
+        text: `INSERT INTO "OAuthNonce" ("consumerKey", "nonce", "timestamp", "createdAt") VALUES ($1, $2, $3, now() AT TIME ZONE 'UTC') ON CONFLICT DO NOTHING`,
+        values: [consumerKey, nonce, timestamp],
+      });
+      if (inserted.rowCount !== 1) return false;
+      const at = Date.now();
+      if (at - lastPurge > PURGE_EVERY_MS) {
+        lastPurge = at;
+        await pool.query(`DELETE FROM "OAuthNonce" WHERE "timestamp" < $1`, [Math.floor(at / 1000) - windowSeconds - 1]);
+      }
+      return true;
+    },
+  };
+}
+
 const stores = new WeakMap<object, Map<number, NonceStore>>();
 
-/** The nonce store for `db` (one per client and window): prepared statements for the process-wide client on SQLite, else Prisma. */
+/** The nonce store for `db` (one per client and window): prepared statements for the process-wide client, else Prisma. */
 export function nonceStoreFor(db: Db, windowSeconds: number): NonceStore {
   let byWindow = stores.get(db);
   if (!byWindow) stores.set(db, (byWindow = new Map()));
   let store = byWindow.get(windowSeconds);
   if (!store) {
     const url = databaseUrl();
-    store = db === processDb && databaseKind(url) === "sqlite" ? sqliteNonceStore(sqliteFile(url), windowSeconds) : prismaNonceStore(db, windowSeconds);
+    const kind = databaseKind(url);
+    store = db !== processDb ? prismaNonceStore(db, windowSeconds) : kind === "sqlite" ? sqliteNonceStore(sqliteFile(url), windowSeconds) : postgresqlNonceStore(postgresqlPool(url), windowSeconds);
     byWindow.set(windowSeconds, store);
   }
   return store;

@@ -1,5 +1,4 @@
-import fs from "node:fs";
-import path from "node:path";
+import { databaseBytes } from "@/tests/support/database-contents";
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { authenticateApiToken, createApiToken, hashToken, listApiTokens, revokeApiToken } from "@/lib/tokens/api-tokens";
@@ -15,8 +14,7 @@ describe("API tokens", () => {
     const row = await db.apiToken.findUniqueOrThrow({ where: { id: view.id }, select: { tokenHash: true } });
     expect(row.tokenHash).toBe(hashToken(token));
     expect(row.tokenHash).not.toContain(token.slice(4, 20));
-    await db.$queryRawUnsafe("PRAGMA wal_checkpoint(FULL)").catch(() => undefined);
-    const file = fs.readFileSync(path.join(process.env.DATA_DIR!, "applink.db"));
+    const file = await databaseBytes();
     expect(file.includes(Buffer.from(token))).toBe(false);
   });
 

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import crypto from "node:crypto";
+import { databaseBytes } from "@/tests/support/database-contents";
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { readSecret, resetKeyringCache, rotateMasterKey, storeSecret } from "@/lib/vault/vault";
@@ -8,13 +9,6 @@ import { loadKeyring } from "@/lib/vault/master-keys";
 import { VaultError } from "@/lib/crypto/envelope";
 
 const dir = () => process.env.DATA_DIR!;
-
-async function databaseBytes(): Promise<Buffer> {
-  await db.$queryRawUnsafe("PRAGMA wal_checkpoint(TRUNCATE)").catch(() => undefined);
-  const file = path.join(dir(), "applink.db");
-  const wal = `${file}-wal`;
-  return Buffer.concat([fs.readFileSync(file), fs.existsSync(wal) ? fs.readFileSync(wal) : Buffer.alloc(0)]);
-}
 
 describe("vault", () => {
   it("generates the master key in the data folder, mode 0600", () => {

@@ -1,0 +1,39 @@
+import pg from "pg";
+
+/**
+ * Per-query type parsers: `timestamp(3)` without a time zone holds UTC (as Prisma writes it), which
+ * pg would otherwise read as local time. Everything else as pg reads it.
+ */
+export const UTC_TIMESTAMPS: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: "text" | "binary") =>
+    oid === pg.types.builtins.TIMESTAMP ? (text: string) => new Date(`${text.replace(" ", "T")}Z`) : pg.types.getTypeParser(oid, format as "text")) as pg.CustomTypesConfig["getTypeParser"],
+};
+
+const globalForPool = globalThis as unknown as { applinkPgPools?: Map<string, pg.Pool> };
+
+/**
+ * The one connection pool of this process per PostgreSQL URL, shared by Prisma (through
+ * `@prisma/adapter-pg`), the hot-read cache and the nonce store, so `/api/metrics` sees every
+ * connection. `DATABASE_POOL_SIZE` (default 10) bounds it; several instances multiply it.
+ */
+export function postgresqlPool(url: string): pg.Pool {
+  const pools = (globalForPool.applinkPgPools ??= new Map());
+  let pool = pools.get(url);
+  if (!pool) {
+    const size = Number(process.env.DATABASE_POOL_SIZE ?? 10);
+    pool = new pg.Pool({ connectionString: url, max: Number.isInteger(size) && size > 0 ? size : 10, idleTimeoutMillis: 30_000 });
+    // An idle connection the server dropped (a restart, a failover) must not crash the process: the pool replaces it.
+    pool.on("error", () => undefined);
+    pools.set(url, pool);
+  }
+  return pool;
+}
+
+/** Closes every pool this process opened (the last step of a graceful shutdown, and of a test file). */
+export async function closePostgresqlPools(): Promise<void> {
+  const pools = globalForPool.applinkPgPools;
+  if (!pools) return;
+  const all = [...pools.values()];
+  pools.clear();
+  await Promise.all(all.map((pool) => pool.end().catch(() => undefined)));
+}

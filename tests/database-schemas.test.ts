@@ -29,7 +29,7 @@ interface Shape {
   cacheTriggers: string[];
 }
 
-function schemaSql(schema: string, env: NodeJS.ProcessEnv): string {
+function schemaSql(schema: string, env: Record<string, string>): string {
   return execFileSync(prisma, ["migrate", "diff", "--from-empty", "--to-schema-datamodel", schema, "--script"], { env: { ...process.env, ...env, CHECKPOINT_DISABLE: "1" }, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
 }
 

@@ -5,17 +5,11 @@ import { postgresqlPool } from "@/lib/db/postgresql-pool";
 import { databaseKind, databaseUrl, sqliteFile } from "@/lib/env/paths";
 import type { NonceStore } from "@/lib/oauth1";
 
-const PURGE_EVERY_MS = 60_000;
-
 /**
  * Nonces in the database: a unique (consumer, nonce) key makes `use` atomic, so of two identical
- * requests at once exactly one passes. A nonce is forgotten only once its request's own
- * timestamp has left the window (with a second of margin), when the timestamp check already
- * refuses every replay of it; purged at most once a minute. Purging by when it was stored instead
- * would free a nonce sent with a timestamp from the future while its replays are still accepted.
+ * requests at once exactly one passes. Old ones are forgotten by `purgeNonces`.
  */
-export function prismaNonceStore(db: Db, windowSeconds = 300): NonceStore {
-  let lastPurge = 0;
+export function prismaNonceStore(db: Db): NonceStore {
   return {
     async isUsed(consumerKey, nonce) {
       return (await db.oAuthNonce.count({ where: { consumerKey, nonce } })) > 0;
@@ -27,14 +21,19 @@ export function prismaNonceStore(db: Db, windowSeconds = 300): NonceStore {
         if ((error as { code?: string }).code === "P2002") return false;
         throw error;
       }
-      const at = Date.now();
-      if (at - lastPurge > PURGE_EVERY_MS) {
-        lastPurge = at;
-        await db.oAuthNonce.deleteMany({ where: { timestamp: { lt: Math.floor(at / 1000) - windowSeconds - 1 } } });
-      }
       return true;
     },
   };
+}
+
+/**
+ * Forgets the nonces whose request's own timestamp has left the window (with a second of margin),
+ * when the timestamp check already refuses every replay of them. Purging by when a nonce was stored
+ * instead would free a nonce sent with a timestamp from the future while its replays are still
+ * accepted. Run once a minute by the one instance holding the background lease (lib/background).
+ */
+export async function purgeNonces(db: Db, windowSeconds: number, now = Date.now()): Promise<number> {
+  return (await db.oAuthNonce.deleteMany({ where: { timestamp: { lt: Math.floor(now / 1000) - windowSeconds - 1 } } })).count;
 }
 
 /**
@@ -44,25 +43,17 @@ export function prismaNonceStore(db: Db, windowSeconds = 300): NonceStore {
  * one (synchronous=NORMAL in WAL mode): a power cut may forget the last moments' nonces, whose
  * requests could then be replayed once within their window.
  */
-export function sqliteNonceStore(file: string, windowSeconds = 300): NonceStore {
+export function sqliteNonceStore(file: string): NonceStore {
   const connection = new Database(file, { fileMustExist: true, timeout: 5000 });
   connection.pragma("synchronous = NORMAL");
   const seen = connection.prepare(`SELECT 1 FROM "OAuthNonce" WHERE "consumerKey" = ? AND "nonce" = ?`).pluck();
   const insert = connection.prepare(`INSERT OR IGNORE INTO "OAuthNonce" ("consumerKey", "nonce", "timestamp", "createdAt") VALUES (?, ?, ?, ?)`);
-  const purge = connection.prepare(`DELETE FROM "OAuthNonce" WHERE "timestamp" < ?`);
-  let lastPurge = 0;
   return {
     async isUsed(consumerKey, nonce) {
       return seen.get(consumerKey, nonce) !== undefined;
     },
     async use(consumerKey, nonce, timestamp) {
-      const at = Date.now();
-      if (insert.run(consumerKey, nonce, timestamp, new Date(at).toISOString()).changes !== 1) return false;
-      if (at - lastPurge > PURGE_EVERY_MS) {
-        lastPurge = at;
-        purge.run(Math.floor(at / 1000) - windowSeconds - 1);
-      }
-      return true;
+      return insert.run(consumerKey, nonce, timestamp, new Date().toISOString()).changes === 1;
     },
   };
 }
@@ -72,8 +63,7 @@ export function sqliteNonceStore(file: string, windowSeconds = 300): NonceStore 
  * (consumer, nonce) refuses the second copy whichever instance it reaches, since every instance
  * inserts into the same table, and the insert is committed before the request is answered.
  */
-export function postgresqlNonceStore(pool: pg.Pool, windowSeconds = 300): NonceStore {
-  let lastPurge = 0;
+export function postgresqlNonceStore(pool: pg.Pool): NonceStore {
   return {
     async isUsed(consumerKey, nonce) {
       return (await pool.query({ name: "applink_nonce_seen", text: `SELECT 1 FROM "OAuthNonce" WHERE "consumerKey" = $1 AND "nonce" = $2`, values: [consumerKey, nonce] })).rowCount === 1;
@@ -84,29 +74,21 @@ export function postgresqlNonceStore(pool: pg.Pool, windowSeconds = 300): NonceS
         text: `INSERT INTO "OAuthNonce" ("consumerKey", "nonce", "timestamp", "createdAt") VALUES ($1, $2, $3, now() AT TIME ZONE 'UTC') ON CONFLICT DO NOTHING`,
         values: [consumerKey, nonce, timestamp],
       });
-      if (inserted.rowCount !== 1) return false;
-      const at = Date.now();
-      if (at - lastPurge > PURGE_EVERY_MS) {
-        lastPurge = at;
-        await pool.query(`DELETE FROM "OAuthNonce" WHERE "timestamp" < $1`, [Math.floor(at / 1000) - windowSeconds - 1]);
-      }
-      return true;
+      return inserted.rowCount === 1;
     },
   };
 }
 
-const stores = new WeakMap<object, Map<number, NonceStore>>();
+const stores = new WeakMap<object, NonceStore>();
 
-/** The nonce store for `db` (one per client and window): prepared statements for the process-wide client, else Prisma. */
-export function nonceStoreFor(db: Db, windowSeconds: number): NonceStore {
-  let byWindow = stores.get(db);
-  if (!byWindow) stores.set(db, (byWindow = new Map()));
-  let store = byWindow.get(windowSeconds);
+/** The nonce store for `db`: prepared statements for the process-wide client, else Prisma. */
+export function nonceStoreFor(db: Db): NonceStore {
+  let store = stores.get(db);
   if (!store) {
     const url = databaseUrl();
     const kind = databaseKind(url);
-    store = db !== processDb ? prismaNonceStore(db, windowSeconds) : kind === "sqlite" ? sqliteNonceStore(sqliteFile(url), windowSeconds) : postgresqlNonceStore(postgresqlPool(url), windowSeconds);
-    byWindow.set(windowSeconds, store);
+    store = db !== processDb ? prismaNonceStore(db) : kind === "sqlite" ? sqliteNonceStore(sqliteFile(url)) : postgresqlNonceStore(postgresqlPool(url));
+    stores.set(db, store);
   }
   return store;
 }

@@ -16,9 +16,9 @@ export interface IncomingStores<C extends Consumer, T extends StoredToken> {
   nonces: NonceStore;
 }
 
-/** This app's nonce store for `db`, with the configured window. */
+/** This app's nonce store for `db` (old nonces are purged by the background work, lib/background). */
 export function incomingNonces(db: Db): NonceStore {
-  return nonceStoreFor(db, timestampWindowSeconds());
+  return nonceStoreFor(db);
 }
 
 /**

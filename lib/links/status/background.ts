@@ -41,9 +41,11 @@ function jitter(linkId: string): number {
  * diagnosis is older than the interval (jittered per link), and those a request met a problem on
  * since their last check, and checks them with at most `concurrency` at once. A slow or hanging
  * remote holds one slot for at most its checks' time limits, never the others; a link already
- * being checked is not started twice; starts are paced (see `minRatePerSecond`). Returns a stop function.
+ * being checked is not started twice; starts are paced (see `minRatePerSecond`). Ticks find
+ * nothing to do while `mayRun` says no (another instance holds the background lease). Returns a
+ * stop function.
  */
-export function startBackgroundChecks(db: Db, options: BackgroundOptions = backgroundOptions()): () => void {
+export function startBackgroundChecks(db: Db, options: BackgroundOptions = backgroundOptions(), mayRun: () => boolean = () => true): () => void {
   if (options.intervalMs <= 0) return () => undefined;
   const running = new Set<string>();
   let stopped = false;
@@ -51,7 +53,8 @@ export function startBackgroundChecks(db: Db, options: BackgroundOptions = backg
 
   const tick = async () => {
     const free = options.concurrency - running.size;
-    if (stopped || free <= 0) return;
+    // Another instance on the same database does this work (lib/background).
+    if (stopped || free <= 0 || !mayRun()) return;
     const now = Date.now();
     const candidates = await db.link.findMany({
       where: { disabled: false, id: { notIn: [...running] } },

@@ -1,0 +1,62 @@
+import type { Db } from "@/lib/db";
+import { log } from "@/lib/log";
+import { acquireLease, releaseLease, THIS_PROCESS } from "@/lib/background/lease";
+import { startBackgroundChecks } from "@/lib/links/status/background";
+import { purgeNonces } from "@/lib/oauth-provider/nonce-store";
+import { timestampWindowSeconds } from "@/lib/oauth-provider/verify-incoming";
+
+export const BACKGROUND_LEASE = "background";
+
+export interface BackgroundWorkOptions {
+  /** How long the lease lasts without a renewal: how soon another instance takes over from a dead one. */
+  leaseMs: number;
+  /** How often the holder renews it (and another instance tries to take it). */
+  renewMs: number;
+  purgeEveryMs: number;
+  holder: string;
+}
+
+const DEFAULTS: BackgroundWorkOptions = { leaseMs: 45_000, renewMs: 15_000, purgeEveryMs: 60_000, holder: THIS_PROCESS };
+
+/**
+ * The work no request waits for, run by one instance at a time however many share the database:
+ * the nonce purge and the link checks (lib/links/status/background.ts). The instance holding the
+ * `background` lease does it; every instance tries to take or renew the lease every `renewMs`, so
+ * when the holder dies another takes over once the lease has expired (at most `leaseMs` +
+ * `renewMs`), and a holder that stops gracefully gives it up at once. Both jobs are idempotent, so
+ * the moment two holders could overlap (a holder frozen past its lease) costs a repeated check, no
+ * harm. Returns a stop function.
+ */
+export function startBackgroundWork(db: Db, options: Partial<BackgroundWorkOptions> = {}): () => Promise<void> {
+  const settings = { ...DEFAULTS, ...options };
+  let held = false;
+  let stopped = false;
+  const renew = async () => {
+    if (stopped) return;
+    const was = held;
+    held = await acquireLease(db, BACKGROUND_LEASE, settings.holder, settings.leaseMs).catch((error: unknown) => {
+      log.warn({ err: error }, "background lease: could not renew");
+      return false;
+    });
+    if (held !== was) log.info({ holder: settings.holder }, held ? "background work: this instance runs it" : "background work: another instance runs it");
+  };
+  const purge = async () => {
+    if (!held || stopped) return;
+    const purged = await purgeNonces(db, timestampWindowSeconds());
+    if (purged) log.debug({ purged }, "purged old OAuth nonces");
+  };
+  void renew();
+  const renewTimer = setInterval(() => void renew(), settings.renewMs);
+  const purgeTimer = setInterval(() => void purge().catch((error: unknown) => log.warn({ err: error }, "nonce purge failed")), settings.purgeEveryMs);
+  renewTimer.unref();
+  purgeTimer.unref();
+  const stopChecks = startBackgroundChecks(db, undefined, () => held && !stopped);
+  return async () => {
+    stopped = true;
+    clearInterval(renewTimer);
+    clearInterval(purgeTimer);
+    stopChecks();
+    if (held) await releaseLease(db, BACKGROUND_LEASE, settings.holder).catch(() => undefined);
+    held = false;
+  };
+}

@@ -1,4 +1,5 @@
 import client from "prom-client";
+import { postgresqlPoolStats } from "@/lib/db/postgresql-pool";
 
 /**
  * The app's Prometheus metrics, on prom-client's default registry: one registry per process,
@@ -22,6 +23,23 @@ export const proxyLatency = histogram("applink_proxy_latency_seconds", "Time fro
 export const outgoingProblems = counter("applink_outgoing_oauth_problems_total", "OAuth problems remotes answered, by problem.", ["problem"]);
 /** Incoming OAuth verifications, by result (`ok` or the problem). */
 export const incomingVerifications = counter("applink_incoming_oauth_total", "Incoming OAuth-signed requests, by result.", ["result"]);
+
+/** PostgreSQL pool use (absent on SQLite, which has no pool): connections open, idle, queries waiting for one, and the cap. */
+if (!client.register.getSingleMetric("applink_db_pool_connections")) {
+  new client.Gauge({
+    name: "applink_db_pool_connections",
+    help: "Database pool connections by state (open, idle, waiting queries, max); PostgreSQL only.",
+    labelNames: ["state"],
+    collect() {
+      const stats = postgresqlPoolStats();
+      if (!stats) return;
+      this.set({ state: "open" }, stats.total);
+      this.set({ state: "idle" }, stats.idle);
+      this.set({ state: "waiting" }, stats.waiting);
+      this.set({ state: "max" }, stats.max);
+    },
+  });
+}
 
 /** The registry's text exposition and its content type. */
 export async function metricsText(): Promise<{ body: string; contentType: string }> {

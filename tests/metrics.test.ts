@@ -7,6 +7,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
+import { databaseKind } from "@/lib/env/paths";
 import { createLink } from "@/lib/links/create-link";
 import { setIncoming, setOutgoing } from "@/lib/links/update-link";
 import { linkFetch } from "@/lib/links/link-fetch";
@@ -59,6 +60,18 @@ describe("/api/metrics", () => {
     expect(after).toMatch(new RegExp(`applink_proxy_latency_seconds_count\\{link="${link.id}"\\} 2`));
     const refused = 'applink_incoming_oauth_total{result="signature_invalid"}';
     expect(value(after, refused) - value(before, refused)).toBe(1);
+  });
+
+  it("reports the PostgreSQL pool's connections on PostgreSQL, and no pool on SQLite", async () => {
+    process.env.METRICS_TOKEN = "scrape-secret";
+    await db.user.count();
+    const text = await (await scrape("Bearer scrape-secret")).text();
+    if (databaseKind() === "postgresql") {
+      expect(value(text, 'applink_db_pool_connections{state="open"}')).toBeGreaterThanOrEqual(1);
+      expect(value(text, 'applink_db_pool_connections{state="max"}')).toBe(10);
+    } else {
+      expect(text).not.toMatch(/^applink_db_pool_connections\{/m);
+    }
   });
 
   it("labels routes by pattern: no id, username or proxied path becomes a series", () => {

@@ -37,3 +37,10 @@ export async function closePostgresqlPools(): Promise<void> {
   pools.clear();
   await Promise.all(all.map((pool) => pool.end().catch(() => undefined)));
 }
+
+/** Connections of this process's PostgreSQL pools (none on SQLite): for /api/metrics. */
+export function postgresqlPoolStats(): { total: number; idle: number; waiting: number; max: number } | null {
+  const pools = [...(globalForPool.applinkPgPools?.values() ?? [])];
+  if (!pools.length) return null;
+  return pools.reduce((sum, pool) => ({ total: sum.total + pool.totalCount, idle: sum.idle + pool.idleCount, waiting: sum.waiting + pool.waitingCount, max: sum.max + (pool.options.max ?? 10) }), { total: 0, idle: 0, waiting: 0, max: 0 });
+}

@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import fs from "node:fs";
 import os from "node:os";
 import { ZodError } from "zod";
 import type { Db } from "@/lib/db";
@@ -12,6 +13,8 @@ import { fieldErrors, roleSchema } from "@/lib/validation/fields";
 import { rotateMasterKey } from "@/lib/vault/vault";
 import { recordAudit } from "@/lib/audit/record";
 import { VaultError } from "@/lib/crypto/envelope";
+import { exportData, importData, parseExport } from "@/lib/transfer/export-import";
+import { loadKeyring } from "@/lib/vault/master-keys";
 
 /** Exit codes a script can rely on. */
 export const EXIT = { ok: 0, refused: 1, usage: 2, internal: 70 } as const;
@@ -31,6 +34,13 @@ export const USAGE = `Usage: npm run admin -- <command> [options]
       Re-wraps every stored secret's data key under a new master key, in one transaction.
       With a generated key file nothing else is needed; with APP_MASTER_KEY, give --new-key
       (or let one be generated) and set it as it says before restarting.
+  export [--out FILE]
+      Writes everything the installation holds (users, tokens, links, the vault, the audit log) as
+      one JSON file (mode 0600), secrets still sealed: the master key moves separately.
+  import --file FILE [--replace]
+      Replaces this database's contents with an export's, in one transaction (SQLite to
+      PostgreSQL, test to production). Needs the exporting installation's master key
+      (APP_MASTER_KEY) and the same app version; --replace to overwrite a database in use.
 
 Exit codes: 0 done; 1 refused (invalid input, conflict, unknown user, last administrator); 2 usage; 70 internal error.`;
 
@@ -63,6 +73,9 @@ export async function runAdminCli(db: Db, argv: string[], io: CliIo): Promise<nu
         "display-name": { type: "string" },
         name: { type: "string" },
         "new-key": { type: "string" },
+        out: { type: "string" },
+        file: { type: "string" },
+        replace: { type: "boolean" },
         json: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
@@ -136,6 +149,30 @@ export async function runAdminCli(db: Db, argv: string[], io: CliIo): Promise<nu
         });
         io.err(`Re-wrapped ${result.rewrapped} secret${result.rewrapped === 1 ? "" : "s"}: master key ${result.previousKeyId} → ${result.newKeyId}.`);
         if (result.instructions) io.out(result.instructions);
+        return EXIT.ok;
+      }
+      case "export": {
+        const data = await exportData(db);
+        const text = `${JSON.stringify(data)}\n`;
+        if (values.out) fs.writeFileSync(values.out, text, { mode: 0o600, flag: "w" });
+        else io.out(text.trimEnd());
+        await recordAudit(db, actor, { action: "data.export", targetType: "installation", targetLabel: values.out ?? "stdout", after: { links: data.tables.link.length, users: data.tables.user.length } });
+        const counts = `${data.tables.user.length} users, ${data.tables.link.length} links, ${data.tables.vaultSecret.length} sealed secrets, ${data.tables.auditEvent.length} audit events`;
+        io.err(`Exported ${counts}${values.out ? ` to ${values.out}` : ""}. Secrets are sealed with master key ${data.masterKeyIds.join(", ") || "(none)"}: move that key separately.`);
+        return EXIT.ok;
+      }
+      case "import": {
+        const file = required(values, "file");
+        let text: string;
+        try {
+          text = fs.readFileSync(file, "utf8");
+        } catch (error) {
+          throw new AppError("bad_request", `Cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`);
+        }
+        const data = parseExport(text, loadKeyring());
+        const result = await importData(db, data, { replace: values.replace === true });
+        await recordAudit(db, actor, { action: "data.import", targetType: "installation", targetLabel: file, after: result.rows });
+        io.err(`Imported ${Object.entries(result.rows).map(([table, n]) => `${n} ${table}`).join(", ")} from ${file} (exported ${data.exportedAt}).`);
         return EXIT.ok;
       }
       default:

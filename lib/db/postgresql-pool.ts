@@ -13,18 +13,36 @@ const globalForPool = globalThis as unknown as { applinkPgPools?: Map<string, pg
 
 /**
  * The one connection pool of this process per PostgreSQL URL, shared by Prisma (through
- * `@prisma/adapter-pg`), the hot-read cache and the nonce store, so `/api/metrics` sees every
- * connection. `DATABASE_POOL_SIZE` (default 10) bounds it; several instances multiply it.
+ * `@prisma/adapter-pg`) and the hot-read cache, so `/api/metrics` sees every connection.
+ * `DATABASE_POOL_SIZE` (default 10) bounds it; several instances multiply it.
  */
 export function postgresqlPool(url: string): pg.Pool {
-  const pools = (globalForPool.applinkPgPools ??= new Map());
-  let pool = pools.get(url);
-  if (!pool) {
+  return pooled(url, "main", () => {
     const size = Number(process.env.DATABASE_POOL_SIZE ?? 10);
-    pool = new pg.Pool({ connectionString: url, max: Number.isInteger(size) && size > 0 ? size : 10, idleTimeoutMillis: 30_000 });
+    return { max: Number.isInteger(size) && size > 0 ? size : 10 };
+  });
+}
+
+/**
+ * A small pool of its own for the nonce every incoming OAuth request stores, whose commits do not
+ * wait for the disk (`synchronous_commit=off`): the same trade as the SQLite nonce store's
+ * `synchronous=NORMAL`. A committed nonce is visible to every instance at once, as any commit; only
+ * a crash of the PostgreSQL server itself may forget the last moments' nonces (their requests could
+ * then be replayed once within their window). Everything else commits durably on the main pool.
+ */
+export function postgresqlNoncePool(url: string): pg.Pool {
+  return pooled(url, "nonces", () => ({ max: 4, options: "-c synchronous_commit=off" }));
+}
+
+function pooled(url: string, purpose: string, config: () => pg.PoolConfig): pg.Pool {
+  const pools = (globalForPool.applinkPgPools ??= new Map());
+  const key = `${purpose} ${url}`;
+  let pool = pools.get(key);
+  if (!pool) {
+    pool = new pg.Pool({ connectionString: url, idleTimeoutMillis: 30_000, ...config() });
     // An idle connection the server dropped (a restart, a failover) must not crash the process: the pool replaces it.
     pool.on("error", () => undefined);
-    pools.set(url, pool);
+    pools.set(key, pool);
   }
   return pool;
 }

@@ -1,7 +1,7 @@
 import Database from "better-sqlite3";
 import type pg from "pg";
 import { db as processDb, type Db } from "@/lib/db";
-import { postgresqlPool } from "@/lib/db/postgresql-pool";
+import { postgresqlNoncePool } from "@/lib/db/postgresql-pool";
 import { databaseKind, databaseUrl, sqliteFile } from "@/lib/env/paths";
 import type { NonceStore } from "@/lib/oauth1";
 
@@ -61,7 +61,9 @@ export function sqliteNonceStore(file: string): NonceStore {
 /**
  * The same store on PostgreSQL, one statement per request on the shared pool: the primary key
  * (consumer, nonce) refuses the second copy whichever instance it reaches, since every instance
- * inserts into the same table, and the insert is committed before the request is answered.
+ * inserts into the same table, and the insert is committed (visible to all) before the request is
+ * answered. The app gives it the nonce pool (lib/db/postgresql-pool.ts: commits that do not wait
+ * for the disk).
  */
 export function postgresqlNonceStore(pool: pg.Pool): NonceStore {
   return {
@@ -87,7 +89,7 @@ export function nonceStoreFor(db: Db): NonceStore {
   if (!store) {
     const url = databaseUrl();
     const kind = databaseKind(url);
-    store = db !== processDb ? prismaNonceStore(db) : kind === "sqlite" ? sqliteNonceStore(sqliteFile(url)) : postgresqlNonceStore(postgresqlPool(url));
+    store = db !== processDb ? prismaNonceStore(db) : kind === "sqlite" ? sqliteNonceStore(sqliteFile(url)) : postgresqlNonceStore(postgresqlNoncePool(url));
     stores.set(db, store);
   }
   return store;

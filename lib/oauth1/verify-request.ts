@@ -41,8 +41,12 @@ export interface TokenStore<T extends StoredToken = StoredToken> {
 }
 
 export interface NonceStore {
-  /** Cheap early check: has this consumer used this nonce within the window? */
-  isUsed(consumerKey: string, nonce: string): Promise<boolean>;
+  /**
+   * Cheap early check: has this consumer used this nonce within the window? Refuses a replay
+   * before its signature is checked. Optional: a store whose every look-up is a network round trip
+   * leaves it out, and a replay is refused by `use` after the signature check instead.
+   */
+  isUsed?(consumerKey: string, nonce: string): Promise<boolean>;
   /** Records the nonce atomically; false when it was already there (a concurrent replay). */
   use(consumerKey: string, nonce: string, timestamp: number): Promise<boolean>;
 }
@@ -136,7 +140,7 @@ export async function verifyRequest<C extends Consumer, T extends StoredToken>(
   }
 
   const nonce = oauth.oauth_nonce!;
-  if (await options.nonces.isUsed(consumerKey, nonce)) throw new OAuthProblemError("nonce_used");
+  if (await options.nonces.isUsed?.(consumerKey, nonce)) throw new OAuthProblemError("nonce_used");
 
   let token: T | null = null;
   if (oauth.oauth_token) {

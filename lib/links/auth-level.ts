@@ -1,9 +1,13 @@
 import type { Link } from "@/lib/generated/prisma/client";
 import { AppError } from "@/lib/errors";
 import type { Caller } from "@/lib/auth/caller";
+import { isFixedScheme } from "@/lib/links/schemes";
 
-/** How a request through a link is authenticated. `none`: the link's outgoing OAuth is off. */
-export type AuthLevel = "3lo" | "2loi" | "2lo" | "none";
+/**
+ * How a request through a link is authenticated. `none`: the link's outgoing authentication is
+ * off; `fixed`: the link's one fixed credential (Basic, a personal access token, an API key).
+ */
+export type AuthLevel = "3lo" | "2loi" | "2lo" | "fixed" | "none";
 
 /** Who a request is made for: a person, or server-side code (optionally acting for a username). */
 export type LinkCaller = Caller | { server: true; username?: string };
@@ -27,9 +31,16 @@ export function authorizationRequired(link: Link, why = "needs you to authorize 
  */
 export function chooseAuthLevel(link: Link, as: LinkCaller, demand?: Exclude<AuthLevel, "none">, has3loToken = false): AuthLevel {
   if (!link.outEnabled) {
-    if (demand) throw new AppError("forbidden", `Outgoing OAuth is off for "${link.name}".`);
+    if (demand) throw new AppError("forbidden", `Outgoing authentication is off for "${link.name}".`);
     return "none";
   }
+  if (isFixedScheme(link.outScheme)) {
+    if (demand && demand !== "fixed") throw new AppError("forbidden", `"${link.name}" authenticates with ${link.outScheme}, not OAuth (${demand.toUpperCase()}).`);
+    // One credential for everyone is one remote user for everyone: as plain 2LO, admins and server code only unless the link opens it.
+    if (isServer(as) || as.role === "ADMIN" || link.out2loUsers) return "fixed";
+    throw new AppError("forbidden", `"${link.name}" sends one fixed credential (${link.outScheme}), the same remote user for every caller: administrators and server code only, unless an administrator opens it to users.`);
+  }
+  if (demand === "fixed") throw new AppError("forbidden", `"${link.name}" authenticates with OAuth 1.0a, not a fixed credential.`);
   const username = as.username;
   const may = {
     "3lo": link.out3lo && has3loToken,

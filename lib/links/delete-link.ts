@@ -8,7 +8,8 @@ import { discardOutgoingTokens } from "@/lib/links/three-legged";
 
 /**
  * Deletes a link with what belongs to it (its consumer's nonces, the access and request tokens this
- * app holds for it, those it issued to the link's consumer, and their sealed secrets), in one
+ * app holds for it, those it issued to the link's consumer, its outgoing credential and client
+ * certificate, and their sealed secrets), in one
  * transaction, audited. A primary link's role passes to the oldest remaining link of its type.
  */
 export async function deleteLink(db: Db, actor: Actor, id: string): Promise<{ noncesDeleted: number; accessTokensDiscarded: number; tokensRevoked: number }> {
@@ -17,6 +18,9 @@ export async function deleteLink(db: Db, actor: Actor, id: string): Promise<{ no
     const noncesDeleted = link.inConsumerKey ? (await tx.oAuthNonce.deleteMany({ where: { consumerKey: link.inConsumerKey } })).count : 0;
     const accessTokensDiscarded = await discardOutgoingTokens(tx, id);
     const tokensRevoked = await revokeIssuedTokensOfLink(tx, id);
+    // The fixed credential and the client certificate (lib/links/schemes.ts) go with the link.
+    const ownSecrets = [link.outSchemeSecretId, link.outClientCertSecretId].filter((s): s is string => !!s);
+    if (ownSecrets.length) await tx.vaultSecret.deleteMany({ where: { id: { in: ownSecrets } } });
     await tx.link.delete({ where: { id } });
     if (link.primary) await promoteNextPrimary(tx, link.type);
     await recordAudit(tx, actor, { action: "link.delete", targetType: "link", targetId: id, targetLabel: link.name, before: linkAuditView(link) });

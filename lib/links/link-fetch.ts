@@ -1,15 +1,18 @@
 import { Readable } from "node:stream";
+import tls from "node:tls";
 import { Agent, request } from "undici";
 import type { Db } from "@/lib/db";
 import type { Link } from "@/lib/generated/prisma/client";
 import { AppError } from "@/lib/errors";
 import { outgoingCredentials, type OutgoingCredentials } from "@/lib/links/outgoing-credentials";
 import { authorizationRequired, isServer, type AuthLevel, type LinkCaller } from "@/lib/links/auth-level";
-import { classifyNetworkError } from "@/lib/links/remote-fetch";
+import { classifyNetworkError, type RemoteFetchError } from "@/lib/links/remote-fetch";
+import { probeTlsRefusal, type TlsClientOptions } from "@/lib/links/tls-probe";
 import { parseProblemReport, signRequest } from "@/lib/oauth1";
 import { recordTrafficProblem, recordTrafficSuccess } from "@/lib/links/status/traffic";
 import { proxyLatency, proxyRequests } from "@/lib/metrics";
 import { dropAccessToken } from "@/lib/links/three-legged";
+import { readSecret } from "@/lib/vault/vault";
 import { isRelayedHeader } from "@/lib/links/relayed-headers";
 import { cancelled, ConcurrencyLimiter, isRetryableError, isRetryableMethod, isRetryableStatus, linkLimiter, retryDelay, retryPolicy, type RetryPolicy } from "@/lib/links/resilience";
 
@@ -96,7 +99,7 @@ export function linkDisabled(link: Link): AppError {
 const dispatchers = new Map<number, Agent>();
 
 /** Keep-alive connection pools to the remotes, one per connect timeout in use (usually one). */
-function dispatcherFor(connectMs: number): Agent {
+function sharedDispatcher(connectMs: number): Agent {
   let agent = dispatchers.get(connectMs);
   if (!agent) {
     agent = new Agent({ connect: { timeout: connectMs } });
@@ -105,11 +108,53 @@ function dispatcherFor(connectMs: number): Agent {
   return agent;
 }
 
+/** Links with TLS settings of their own: one pool each, for the link's version (a change makes a new one and closes the old). */
+const linkDispatchers = new Map<string, { key: string; agent: Agent }>();
+
+/** A link's own TLS settings (client certificate, authorities, minimum version), or null for the defaults. */
+async function linkTlsOptions(db: Db, link: Link): Promise<TlsClientOptions | null> {
+  if (!link.outClientCertSecretId && !link.outCaCertificatesPem && link.outMinTlsVersion === "TLSv1.2") return null;
+  const certificate = link.outClientCertSecretId ? (JSON.parse((await readSecret(db, link.outClientCertSecretId)).toString("utf8")) as { certificatePem: string; privateKeyPem: string }) : null;
+  return {
+    minVersion: link.outMinTlsVersion === "TLSv1.3" ? "TLSv1.3" : "TLSv1.2",
+    ...(certificate ? { cert: certificate.certificatePem, key: certificate.privateKeyPem } : {}),
+    ...(link.outCaCertificatesPem ? { ca: [...tls.rootCertificates, link.outCaCertificatesPem] } : {}),
+  };
+}
+
+/**
+ * The connection pool for a request through `link`: the shared one, or, when the link has a client
+ * certificate, certificate authorities of its own or a minimum TLS version above 1.2, a pool whose
+ * TLS presents that certificate (mutual TLS), trusts those authorities beside the system's, and
+ * refuses older versions.
+ */
+export async function dispatcherFor(db: Db, link: Link, connectMs: number): Promise<Agent> {
+  if (!link.outClientCertSecretId && !link.outCaCertificatesPem && link.outMinTlsVersion === "TLSv1.2") return sharedDispatcher(connectMs);
+  const key = `${link.version}:${connectMs}`;
+  const existing = linkDispatchers.get(link.id);
+  if (existing?.key === key) return existing.agent;
+  const agent = new Agent({ connect: { timeout: connectMs, ...(await linkTlsOptions(db, link)) } });
+  linkDispatchers.set(link.id, { key, agent });
+  if (existing) void existing.agent.close().catch(() => undefined);
+  return agent;
+}
+
+/**
+ * A connection an https remote closed before answering is probed once more (lib/links/tls-probe.ts)
+ * to tell a refused client certificate, which TLS 1.3 reports only as a closed connection, from any
+ * other reset.
+ */
+export async function explainClosedConnection(db: Db, link: Link, url: string, classified: RemoteFetchError): Promise<RemoteFetchError> {
+  if (classified.problem !== "network" || !url.startsWith("https:")) return classified;
+  return (await probeTlsRefusal(url, (await linkTlsOptions(db, link)) ?? {}).catch(() => null)) ?? classified;
+}
+
 /** What one attempt sends: signed anew (fresh nonce and timestamp) every time it is tried. */
 async function prepareAttempt(req: LinkRequest, credentials: OutgoingCredentials, options: LinkFetchOptions) {
   const headers = forwardable(req.headers);
   let url = req.url;
   const { level, signer, token } = credentials;
+  if (credentials.headers) Object.assign(headers, credentials.headers);
   if (signer) {
     const signed = await signRequest(
       { method: req.method, url, contentType: req.headers?.get("content-type"), body: req.body && req.body.length ? req.body : null },
@@ -125,13 +170,13 @@ async function prepareAttempt(req: LinkRequest, credentials: OutgoingCredentials
 const connectTimeoutMs = (options: LinkFetchOptions) => options.timeouts?.connectMs ?? 10_000;
 
 /** One exchange with the remote, up to its answer's headers (the body then streams on). */
-function send(req: LinkRequest, prepared: { url: string; headers: Record<string, string> }, options: LinkFetchOptions) {
+function send(req: LinkRequest, prepared: { url: string; headers: Record<string, string> }, options: LinkFetchOptions, dispatcher: Agent) {
   const responseMs = options.timeouts?.responseMs ?? 30_000;
   return request(prepared.url, {
     method: req.method as never,
     headers: prepared.headers,
     body: req.body && req.body.length ? req.body : undefined,
-    dispatcher: dispatcherFor(connectTimeoutMs(options)),
+    dispatcher,
     signal: options.signal,
     // Time to the remote's headers, then the longest silence while its body streams (no limit on
     // the whole transfer: a large download relayed at a steady pace is not a timeout).
@@ -147,6 +192,7 @@ async function fetchWithRetries(db: Db, link: Link, req: LinkRequest, credential
   // A caller holds at most its share of the link's slots, and waits for one no longer than a connection may take.
   const slot = { owner: isServer(options.as) ? "server" : options.as.id, signal: options.signal, maxWaitMs: connectTimeoutMs(options) };
   const pause = (ms: number) => untilAborted(policy.sleep(ms), options.signal);
+  const dispatcher = await dispatcherFor(db, link, connectTimeoutMs(options));
   for (let attempt = 0; ; attempt++) {
     const last = !retryable || attempt >= policy.delaysMs.length;
     const prepared = await prepareAttempt(req, credentials, options);
@@ -154,7 +200,7 @@ async function fetchWithRetries(db: Db, link: Link, req: LinkRequest, credential
     try {
       // Only the exchange holds one of the link's slots: not the signing, not a retry's wait.
       const sentAt = performance.now();
-      response = await limiter.run(link.id, `"${link.name}"`, () => send(req, prepared, options), slot);
+      response = await limiter.run(link.id, `"${link.name}"`, () => send(req, prepared, options, dispatcher), slot);
       proxyLatency.observe({ link: link.id }, (performance.now() - sentAt) / 1000);
       proxyRequests.inc({ link: link.id, outcome: `${Math.floor(response.statusCode / 100)}xx` });
     } catch (error) {
@@ -166,7 +212,7 @@ async function fetchWithRetries(db: Db, link: Link, req: LinkRequest, credential
         continue;
       }
       const responseMs = options.timeouts?.responseMs ?? 30_000;
-      const classified = classifyNetworkError(error, req.url, responseMs);
+      const classified = await explainClosedConnection(db, link, req.url, classifyNetworkError(error, req.url, responseMs));
       if (classified.problem === "timeout") throw new AppError("gateway_timeout", `NETWORK_ERROR: ${classified.message}`);
       throw new AppError("network_error", `NETWORK_ERROR: ${classified.message}`);
     }

@@ -3,14 +3,19 @@ import type { Link } from "@/lib/generated/prisma/client";
 import { appSigner, type AppSigner } from "@/lib/identity/app-identity";
 import { chooseAuthLevel, isServer, type AuthLevel, type LinkCaller } from "@/lib/links/auth-level";
 import { accessTokenFor } from "@/lib/links/three-legged";
+import { AppError } from "@/lib/errors";
+import { isFixedScheme, schemeHeaders, schemeInfoOf } from "@/lib/links/schemes";
+import { readSecret } from "@/lib/vault/vault";
 
-/** How a request through a link will be signed: the level, this app's signer, and the person's 3LO token. */
+/** How a request through a link will be authenticated: the level, this app's signer, the person's 3LO token, or a fixed credential's headers. */
 export interface OutgoingCredentials {
   level: AuthLevel;
   /** Null when the link's outgoing OAuth is off (nothing is signed). */
   signer: AppSigner | null;
   /** The caller's own access token, for 3LO. */
   token: { key: string; secret: string } | null;
+  /** The headers of a fixed credential (level `fixed`). */
+  headers?: Record<string, string>;
 }
 
 /**
@@ -21,5 +26,11 @@ export interface OutgoingCredentials {
 export async function outgoingCredentials(db: Db, link: Link, as: LinkCaller, demand?: Exclude<AuthLevel, "none">): Promise<OutgoingCredentials> {
   const token = !isServer(as) && link.outEnabled && link.out3lo ? await accessTokenFor(db, as.id, link.id) : null;
   const level = chooseAuthLevel(link, as, demand, !!token);
+  if (level === "fixed") {
+    const info = schemeInfoOf(link);
+    if (!info || !link.outSchemeSecretId || !isFixedScheme(link.outScheme)) throw new AppError("conflict", `"${link.name}" has no ${link.outScheme} credential stored: enter it under Outgoing.`);
+    const secret = (await readSecret(db, link.outSchemeSecretId)).toString("utf8");
+    return { level, signer: null, token: null, headers: schemeHeaders(link.outScheme, info, secret) };
+  }
   return { level, signer: level === "none" ? null : await appSigner(db), token: level === "3lo" ? token : null };
 }

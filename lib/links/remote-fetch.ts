@@ -1,6 +1,6 @@
-import { request } from "undici";
+import { request, type Dispatcher } from "undici";
 
-export type RemoteProblem = "refused" | "unknown_host" | "timeout" | "tls_untrusted" | "tls_hostname" | "tls_version" | "too_large" | "redirect" | "http" | "network";
+export type RemoteProblem = "refused" | "unknown_host" | "timeout" | "tls_untrusted" | "tls_hostname" | "tls_version" | "tls_client_certificate" | "too_large" | "redirect" | "http" | "network";
 
 /** A remote that could not be read, with a sentence a person can act on. */
 export class RemoteFetchError extends Error {
@@ -32,6 +32,19 @@ const TLS_UNTRUSTED_WHY: Record<string, string> = {
 };
 const TLS_UNTRUSTED = new Set(Object.keys(TLS_UNTRUSTED_WHY));
 
+/** TLS alerts a server sends when it wants a client certificate and refuses ours (or none). */
+const CLIENT_CERTIFICATE_WHY: Record<string, string> = {
+  ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED: "it requires a client certificate and none was sent",
+  ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE: "it ended the handshake (with TLS 1.2 servers, usually: a client certificate is required and none was sent)",
+  ERR_SSL_TLSV1_ALERT_UNKNOWN_CA: "it does not trust the authority that issued our client certificate",
+  ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE: "it found our client certificate bad",
+  ERR_SSL_SSLV3_ALERT_CERTIFICATE_EXPIRED: "our client certificate has expired",
+  ERR_SSL_SSLV3_ALERT_CERTIFICATE_UNKNOWN: "it could not accept our client certificate",
+  ERR_SSL_SSLV3_ALERT_CERTIFICATE_REVOKED: "our client certificate was revoked",
+  ERR_SSL_TLSV1_ALERT_ACCESS_DENIED: "it denied access to our client certificate",
+  ERR_SSL_TLSV1_ALERT_DECRYPT_ERROR: "our client certificate's signature did not verify",
+};
+
 /**
  * Turns a network failure into a classified error that says what happened (first, in a few words
  * a person recognises: "connection refused", "certificate not trusted") and what to check.
@@ -47,6 +60,9 @@ export function classifyNetworkError(error: unknown, url: string, timeoutMs: num
   if (code === "ENOTFOUND" || code === "EAI_AGAIN") return new RemoteFetchError("unknown_host", `unknown host: ${new URL(url).hostname} is not in DNS; check the URL.`);
   if (code === "ERR_TLS_CERT_ALTNAME_INVALID") return new RemoteFetchError("tls_hostname", `certificate for another host: ${host} presented a certificate that does not name it.`);
   if (TLS_UNTRUSTED.has(code)) return new RemoteFetchError("tls_untrusted", `certificate not trusted: ${host}'s certificate is refused because ${TLS_UNTRUSTED_WHY[code]} (${code}).`);
+  if (CLIENT_CERTIFICATE_WHY[code]) {
+    return new RemoteFetchError("tls_client_certificate", `client certificate refused: ${host} refused our client certificate: ${CLIENT_CERTIFICATE_WHY[code]} (${code}).`);
+  }
   if (code === "ERR_SSL_UNSUPPORTED_PROTOCOL" || code === "ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION" || code === "ERR_SSL_WRONG_VERSION_NUMBER" || code === "ERR_SSL_NO_PROTOCOLS_AVAILABLE") {
     return new RemoteFetchError("tls_version", `no common TLS version: ${host} and this server share no TLS version (or it does not speak TLS on this port) (${code}).`);
   }
@@ -57,17 +73,18 @@ export function classifyNetworkError(error: unknown, url: string, timeoutMs: num
 /**
  * GETs a small text document from a remote application: a time limit for the whole exchange, a
  * size cap, and redirects followed only within the same host (a redirect elsewhere is an error).
+ * `dispatcher`: a link's own TLS settings (client certificate, authorities), when it has them.
  */
 export async function fetchRemoteText(
   url: string,
-  { timeoutMs = 5000, maxBytes = 512 * 1024, maxRedirects = 3, accept = "application/xml, text/xml;q=0.9, */*;q=0.1" } = {},
+  { timeoutMs = 5000, maxBytes = 512 * 1024, maxRedirects = 3, accept = "application/xml, text/xml;q=0.9, */*;q=0.1", dispatcher }: { timeoutMs?: number; maxBytes?: number; maxRedirects?: number; accept?: string; dispatcher?: Dispatcher } = {},
 ): Promise<RemoteText> {
   const signal = AbortSignal.timeout(timeoutMs);
   let current = url;
   for (let hop = 0; ; hop++) {
     let response;
     try {
-      response = await request(current, { method: "GET", headers: { accept, "user-agent": "applink-admin" }, signal, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+      response = await request(current, { method: "GET", headers: { accept, "user-agent": "applink-admin" }, signal, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, ...(dispatcher ? { dispatcher } : {}) });
     } catch (error) {
       throw classifyNetworkError(error, current, timeoutMs);
     }

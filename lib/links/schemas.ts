@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { SCHEMES, validKeyHeader } from "@/lib/links/schemes";
 import { usernameSchema } from "@/lib/validation/fields";
 
 export const LINK_TYPES = ["jira", "confluence", "bitbucket", "bamboo", "generic", "applink-admin"] as const;
@@ -113,21 +114,51 @@ function appUrlLike() {
     }, "Enter an http or https URL without credentials.");
 }
 
-/** PUT /api/v1/links/{id}/outgoing. */
+const secretText = (what: string) => z.string().min(1, `Enter the ${what}.`).max(8192).refine((v) => !/[\r\n\0]/.test(v), `The ${what} cannot contain line breaks.`);
+
+/**
+ * PUT /api/v1/links/{id}/outgoing. `scheme` (default "oauth1") with its fields beside it:
+ * "oauth1" {threeLegged, twoLegged, impersonation, …}; "basic" {username, password}; "bearer"
+ * {token}; "api-key" {header, value}. Secrets are write-only: left out, the stored one is kept (same
+ * scheme). Under any scheme: `clientCertificate` {certificatePem, privateKeyPem} or null,
+ * `caCertificatesPem` (or null), `minTlsVersion`.
+ */
 export const outgoingSchema = z
   .object({
     version: version.optional(),
+    scheme: z.enum(SCHEMES).optional(),
     enabled: z.boolean().optional(),
-    threeLegged: z.boolean(),
-    twoLegged: z.boolean(),
+    threeLegged: z.boolean().optional(),
+    twoLegged: z.boolean().optional(),
     /** Plain 2LO for every signed-in user (default: admins and server code only). */
     twoLeggedForUsers: z.boolean().optional(),
-    impersonation: z.boolean(),
+    impersonation: z.boolean().optional(),
     requestTokenUrl: optionalUrl,
     authorizeUrl: optionalUrl,
     accessTokenUrl: optionalUrl,
+    username: z.string().trim().min(1, "Enter the username.").max(255).refine((v) => !v.includes(":"), "A Basic username cannot contain a colon.").optional(),
+    password: secretText("password or API token").optional(),
+    token: secretText("token").optional(),
+    header: z.string().trim().refine(validKeyHeader, "Enter a header name (letters, digits, dashes), not a transport header such as Host or Cookie.").optional(),
+    value: secretText("key").optional(),
+    /** A fixed credential for every signed-in user (default: admins and server code only, as plain 2LO). */
+    forUsers: z.boolean().optional(),
+    clientCertificate: z.union([z.null(), z.object({ certificatePem: z.string().max(100_000), privateKeyPem: z.string().max(100_000) }).strict()]).optional(),
+    caCertificatesPem: z.union([z.null(), z.string().max(200_000)]).optional(),
+    minTlsVersion: z.enum(["TLSv1.2", "TLSv1.3"]).optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((o, ctx) => {
+    const scheme = o.scheme ?? "oauth1";
+    const oauthFields = ["threeLegged", "twoLegged", "impersonation"] as const;
+    if (scheme === "oauth1") {
+      for (const field of oauthFields) if (o[field] === undefined) ctx.addIssue({ code: "custom", path: [field], message: "Required for OAuth 1.0a (true or false)." });
+    }
+    const allowed: Record<string, readonly string[]> = { oauth1: [], basic: ["username", "password"], bearer: ["token"], "api-key": ["header", "value"] };
+    for (const field of ["username", "password", "token", "header", "value"] as const) {
+      if (o[field] !== undefined && !allowed[scheme]!.includes(field)) ctx.addIssue({ code: "custom", path: [field], message: `Not a field of the "${scheme}" scheme.` });
+    }
+  });
 export type OutgoingInput = z.input<typeof outgoingSchema>;
 
 /** PUT /api/v1/links/{id}/incoming; `fetchConsumer: true` fills the consumer from the remote. */

@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
 import type { Link } from "@/lib/generated/prisma/client";
 import { publicKeyFingerprint } from "@/lib/crypto/rsa-keys";
+import { certificateState, clientCertificateInfoOf, isFixedScheme, parseCaCertificates, schemeInfoOf } from "@/lib/links/schemes";
 
 /** Where a direction's OAuth endpoints are when not set: Atlassian's paths under the RPC URL. */
 export function defaultOAuthUrls(rpcUrl: string) {
@@ -11,9 +12,33 @@ export function defaultOAuthUrls(rpcUrl: string) {
   };
 }
 
+/** The outgoing scheme as the API shows it: public fields, a masked preview and certificate details, never a secret. */
+function schemeJson(link: Link) {
+  const info = schemeInfoOf(link);
+  const certificate = clientCertificateInfoOf(link);
+  return {
+    scheme: link.outScheme,
+    ...(isFixedScheme(link.outScheme)
+      ? { credential: { ...(info?.username ? { username: info.username } : {}), ...(info?.header ? { header: info.header } : {}), preview: info?.preview ?? null, set: !!link.outSchemeSecretId }, forUsers: link.out2loUsers }
+      : {}),
+    clientCertificate: certificate ? { ...certificate, state: certificateState(certificate) } : null,
+    caCertificates: link.outCaCertificatesPem ? caSummary(link.outCaCertificatesPem) : null,
+    minTlsVersion: link.outMinTlsVersion,
+  };
+}
+
+function caSummary(pem: string) {
+  try {
+    return parseCaCertificates(pem).certificates;
+  } catch {
+    return [];
+  }
+}
+
 export function outgoingJson(link: Link) {
   const defaults = defaultOAuthUrls(link.rpcUrl);
   return {
+    ...schemeJson(link),
     enabled: link.outEnabled,
     threeLegged: link.out3lo,
     twoLegged: link.out2lo,
@@ -63,6 +88,10 @@ export type LinkJson = ReturnType<typeof linkJson>;
 
 /** What the audit log keeps of a link (public fields only). */
 export function linkAuditView(link: Link) {
-  const { id: _id, createdAt: _c, updatedAt: _u, lastProblem: _p, lastProblemAt: _a, inPublicKeyPem, ...rest } = link;
-  return { ...rest, inPublicKeyFingerprint: inPublicKeyPem ? publicKeyFingerprint(crypto.createPublicKey(inPublicKeyPem)) : null };
+  const { id: _id, createdAt: _c, updatedAt: _u, lastProblem: _p, lastProblemAt: _a, inPublicKeyPem, outCaCertificatesPem, ...rest } = link;
+  return {
+    ...rest,
+    inPublicKeyFingerprint: inPublicKeyPem ? publicKeyFingerprint(crypto.createPublicKey(inPublicKeyPem)) : null,
+    outCaCertificates: outCaCertificatesPem ? caSummary(outCaCertificatesPem).map((c) => c.subject).join("; ") : null,
+  };
 }

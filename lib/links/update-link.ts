@@ -1,5 +1,5 @@
 import type { Db, Tx } from "@/lib/db";
-import type { Link } from "@/lib/generated/prisma/client";
+import type { Link, Prisma } from "@/lib/generated/prisma/client";
 import { AppError } from "@/lib/errors";
 import { recordAudit, type Actor } from "@/lib/audit/record";
 import { KeyFormatError, parsePublicKey, publicKeyPem } from "@/lib/crypto/rsa-keys";
@@ -8,6 +8,8 @@ import { discoverManifest, fetchConsumerInfo } from "@/lib/links/discover";
 import { RemoteFetchError } from "@/lib/links/remote-fetch";
 import { incomingSchema, outgoingSchema, patchLinkSchema, type IncomingInput, type OutgoingInput, type PatchLinkInput } from "@/lib/links/schemas";
 import { linkAuditView } from "@/lib/links/serialize";
+import { maskedPreview, parseCaCertificates, parseClientCertificate, schemeInfoOf, type SchemeInfo } from "@/lib/links/schemes";
+import { deleteSecret, storeSecret } from "@/lib/vault/vault";
 import { makePrimary, promoteNextPrimary, versionedUpdate } from "@/lib/links/versioned-update";
 
 async function audited(db: Db, actor: Actor, action: string, id: string, change: (link: Link, tx: Tx) => Promise<Link>) {
@@ -83,21 +85,67 @@ export async function patchLink(db: Db, actor: Actor, id: string, input: PatchLi
   });
 }
 
-/** PUT outgoing: this app as the consumer of the remote. */
+/**
+ * PUT outgoing: this app as the consumer of the remote. OAuth 1.0a with its levels, or one fixed
+ * credential (lib/links/schemes.ts) whose secret goes to the vault (a secret left out is kept when
+ * the scheme stays the same); a client certificate, certificate authorities and a minimum TLS version
+ * under either. A secret replaced or no longer used is deleted from the vault in the same transaction.
+ */
 export async function setOutgoing(db: Db, actor: Actor, id: string, input: OutgoingInput): Promise<Link> {
   const o = outgoingSchema.parse(input);
-  return audited(db, actor, "link.outgoing", id, (link, tx) =>
-    versionedUpdate(tx, link, o.version, {
-      outEnabled: o.enabled ?? (o.threeLegged || o.twoLegged || o.impersonation),
-      out3lo: o.threeLegged,
-      out2lo: o.twoLegged,
-      out2loUsers: o.twoLegged && (o.twoLeggedForUsers ?? false),
-      outImpersonation: o.impersonation,
-      ...(o.requestTokenUrl !== undefined ? { outRequestTokenUrl: o.requestTokenUrl } : {}),
-      ...(o.authorizeUrl !== undefined ? { outAuthorizeUrl: o.authorizeUrl } : {}),
-      ...(o.accessTokenUrl !== undefined ? { outAccessTokenUrl: o.accessTokenUrl } : {}),
-    }),
-  );
+  const scheme = o.scheme ?? "oauth1";
+  const certificate = o.clientCertificate ? parseClientCertificate(o.clientCertificate) : o.clientCertificate;
+  const ca = o.caCertificatesPem === undefined ? undefined : o.caCertificatesPem === null || !o.caCertificatesPem.trim() ? null : parseCaCertificates(o.caCertificatesPem).pem;
+  return audited(db, actor, "link.outgoing", id, async (link, tx) => {
+    const data: Prisma.LinkUpdateManyMutationInput = { outScheme: scheme };
+    if (scheme === "oauth1") {
+      Object.assign(data, {
+        outEnabled: o.enabled ?? (o.threeLegged! || o.twoLegged! || o.impersonation!),
+        out3lo: o.threeLegged,
+        out2lo: o.twoLegged,
+        out2loUsers: o.twoLegged! && (o.twoLeggedForUsers ?? false),
+        outImpersonation: o.impersonation,
+        outSchemeInfo: null,
+        outSchemeSecretId: null,
+        ...(o.requestTokenUrl !== undefined ? { outRequestTokenUrl: o.requestTokenUrl } : {}),
+        ...(o.authorizeUrl !== undefined ? { outAuthorizeUrl: o.authorizeUrl } : {}),
+        ...(o.accessTokenUrl !== undefined ? { outAccessTokenUrl: o.accessTokenUrl } : {}),
+      });
+      if (link.outSchemeSecretId) await deleteSecret(tx, link.outSchemeSecretId);
+    } else {
+      const same = link.outScheme === scheme;
+      const current = same ? schemeInfoOf(link) : null;
+      const secretField = ({ basic: "password", bearer: "token", "api-key": "value" } as const)[scheme];
+      const secret = o[secretField];
+      const missing = (field: string, message: string) => new AppError("validation_failed", message, { fields: { [field]: message } });
+      if (secret === undefined && !(same && link.outSchemeSecretId)) throw missing(secretField, `Enter the ${secretField === "value" ? "key" : secretField === "password" ? "password or API token" : "token"}.`);
+      const info: SchemeInfo = { preview: secret !== undefined ? maskedPreview(secret) : current?.preview ?? "••••" };
+      if (scheme === "basic") info.username = o.username ?? current?.username;
+      if (scheme === "basic" && !info.username) throw missing("username", "Enter the username.");
+      if (scheme === "api-key") info.header = o.header ?? current?.header;
+      if (scheme === "api-key" && !info.header) throw missing("header", "Enter the header the key goes in.");
+      let secretId = same ? link.outSchemeSecretId : null;
+      if (secret !== undefined) secretId = await storeSecret(tx, `link-outgoing-${scheme}`, secret);
+      if (link.outSchemeSecretId && link.outSchemeSecretId !== secretId) await deleteSecret(tx, link.outSchemeSecretId);
+      Object.assign(data, {
+        outEnabled: o.enabled ?? true,
+        out3lo: false,
+        out2lo: false,
+        outImpersonation: false,
+        out2loUsers: o.forUsers ?? (same ? link.out2loUsers : false),
+        outSchemeInfo: JSON.stringify(info),
+        outSchemeSecretId: secretId,
+      });
+    }
+    if (certificate !== undefined) {
+      if (link.outClientCertSecretId) await deleteSecret(tx, link.outClientCertSecretId);
+      data.outClientCertSecretId = certificate ? await storeSecret(tx, "link-client-certificate", JSON.stringify({ certificatePem: certificate.certificatePem, privateKeyPem: certificate.privateKeyPem })) : null;
+      data.outClientCertInfo = certificate ? JSON.stringify(certificate.info) : null;
+    }
+    if (ca !== undefined) data.outCaCertificatesPem = ca;
+    if (o.minTlsVersion) data.outMinTlsVersion = o.minTlsVersion;
+    return versionedUpdate(tx, link, o.version, data);
+  });
 }
 
 /**

@@ -1,5 +1,7 @@
-"""Test certificates made with python3-cryptography: a CA, a leaf for 127.0.0.1 signed by it, and a
-self-signed leaf. Prints them as JSON (PEM strings). Only for tests: the keys are thrown away."""
+"""Test certificates made with python3-cryptography: a CA, a leaf for 127.0.0.1 signed by it, a
+self-signed leaf, and client certificates for mutual TLS (one from the CA valid for a year, one
+from the CA that expired yesterday, one self-signed). Prints them as JSON (PEM strings). Only for
+tests: the keys are thrown away."""
 import datetime, ipaddress, json
 from cryptography import x509
 from cryptography.x509.oid import NameOID
@@ -12,22 +14,31 @@ def key():
 def pem_key(k):
     return k.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()).decode()
 
-def cert(subject_cn, subject_key, issuer_cn, issuer_key, ca=False):
+def cert(subject_cn, subject_key, issuer_cn, issuer_key, ca=False, client=False, days=(-1, 30)):
     now = datetime.datetime.now(datetime.timezone.utc)
     b = (x509.CertificateBuilder()
          .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject_cn)]))
          .issuer_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, issuer_cn)]))
          .public_key(subject_key.public_key())
          .serial_number(x509.random_serial_number())
-         .not_valid_before(now - datetime.timedelta(days=1))
-         .not_valid_after(now + datetime.timedelta(days=30))
+         .not_valid_before(now + datetime.timedelta(days=days[0]))
+         .not_valid_after(now + datetime.timedelta(days=days[1]))
          .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True))
-    if not ca:
+    if client:
+        b = b.add_extension(x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.CLIENT_AUTH]), critical=False)
+    elif not ca:
         b = b.add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
     return b.sign(issuer_key, hashes.SHA256()).public_bytes(serialization.Encoding.PEM).decode()
 
 ca_key, leaf_key, self_key = key(), key(), key()
+client_key, expired_key, stranger_key = key(), key(), key()
 print(json.dumps({
+    "client": cert("applink-admin client", client_key, "Applink test CA", ca_key, client=True, days=(-1, 365)),
+    "clientKey": pem_key(client_key),
+    "expiredClient": cert("applink-admin expired client", expired_key, "Applink test CA", ca_key, client=True, days=(-30, -1)),
+    "expiredClientKey": pem_key(expired_key),
+    "strangerClient": cert("stranger", stranger_key, "stranger", stranger_key, client=True, days=(-1, 365)),
+    "strangerClientKey": pem_key(stranger_key),
     "ca": cert("Applink test CA", ca_key, "Applink test CA", ca_key, ca=True),
     "leaf": cert("127.0.0.1", leaf_key, "Applink test CA", ca_key),
     "leafKey": pem_key(leaf_key),

@@ -6,7 +6,8 @@ import { log } from "@/lib/log";
 import { AppError } from "@/lib/errors";
 import { ensureAppIdentity } from "@/lib/identity/app-identity";
 import { MANIFEST_MAX_BYTES, manifestUrl, parseManifest, type RemoteManifest } from "@/lib/links/discover";
-import { linkRelay } from "@/lib/links/link-fetch";
+import { dispatcherFor, explainClosedConnection, linkRelay } from "@/lib/links/link-fetch";
+import { certificateState, clientCertificateInfoOf, isFixedScheme, schemeInfoOf, schemeRefusal } from "@/lib/links/schemes";
 import { fetchRemoteText, RemoteFetchError, type RemoteProblem, type RemoteText } from "@/lib/links/remote-fetch";
 import { accessTokenFor } from "@/lib/links/three-legged";
 import { timestampWindowSeconds } from "@/lib/oauth-provider/verify-incoming";
@@ -61,6 +62,7 @@ const NETWORK_TYPES: Record<RemoteProblem, string> = {
   tls_untrusted: "SSL_UNTRUSTED",
   tls_hostname: "SSL_HOSTNAME_UNMATCHED",
   tls_version: "SSL_UNMATCHED",
+  tls_client_certificate: "SSL_CLIENT_CERTIFICATE",
   too_large: "UNEXPECTED_RESPONSE",
   redirect: "UNEXPECTED_RESPONSE",
   http: "UNEXPECTED_RESPONSE",
@@ -73,7 +75,8 @@ const NETWORK_FIXES: Partial<Record<RemoteProblem, string>> = {
   timeout: "Check that the remote is up and that no firewall drops this server's connections.",
   tls_untrusted: "Give the remote a certificate from a trusted CA, or trust its CA here (NODE_EXTRA_CA_CERTS).",
   tls_hostname: "Use the host name the remote's certificate names in the RPC URL, or fix the certificate.",
-  tls_version: "Enable TLS 1.2 or 1.3 on the remote (or correct the port: it may not speak TLS).",
+  tls_version: "Enable TLS 1.2 or 1.3 on the remote (or correct the port: it may not speak TLS), or lower this link's minimum TLS version.",
+  tls_client_certificate: "Upload the client certificate the remote expects (Outgoing: client certificate), from an authority it trusts and still valid.",
 };
 
 /** An oauth_problem a remote answered to our signed call: what it means and the fix, in a person's words. */
@@ -242,6 +245,7 @@ export async function diagnoseLink(db: Db, link: Link, options: DiagnoseOptions 
     const remoteSide = await timed("remote-view", async () => {
       if (!manifest) return { result: "skipped", message: `${remote} serves no status resource (no applinks): its side is not read.` };
       if (!link.outEnabled) return { result: "skipped", message: "Outgoing OAuth is off: this app cannot read the remote's side." };
+      if (isFixedScheme(link.outScheme)) return { result: "skipped", message: `This link authenticates with ${link.outScheme}, not OAuth: the remote's view of this app is not read.` };
       if (!as) {
         return { result: "warn", status: "AUTHENTICATE", type: "REMOTE_AUTH_TOKEN_REQUIRED", message: `An administrator must check this link once to read ${remote}'s side.`, fix: "Press Check now on the link's page." };
       }
@@ -336,6 +340,16 @@ export async function diagnoseLink(db: Db, link: Link, options: DiagnoseOptions 
       await timed("signed-call", async () => {
         if (!link.outEnabled) return { result: "skipped", message: "Outgoing OAuth is off: no signed call to make." };
         const path = whoAmIPath(link.type);
+        if (isFixedScheme(link.outScheme)) {
+          // One call with the link's fixed credential; a 401 or 403 says which part to check, in a person's words.
+          const relayed = await linkRelay(db, link, { method: "GET", url: `${link.rpcUrl}${path}`, headers: new Headers({ accept: "application/json" }) }, { as: { server: true }, level: "fixed", timeouts: { connectMs: timeoutMs, responseMs: timeoutMs }, retry: { delaysMs: [] } });
+          await readSmall(relayed.body);
+          if (relayed.status === 401 || relayed.status === 403) {
+            const refusal = schemeRefusal(link.outScheme, relayed.status, remote, schemeInfoOf(link));
+            return { result: "fail", status: relayed.status === 401 ? "CONFIG_ERROR" : "ACCESS_DENIED", type: "CREDENTIAL_REFUSED", message: refusal.message, fix: refusal.fix };
+          }
+          return { result: "pass", message: `${link.outScheme} accepted (HTTP ${relayed.status}) at ${path}.` };
+        }
         const tries: { level: "2lo" | "2loi" | "3lo"; name: string; as: Parameters<typeof linkRelay>[3]["as"] }[] = [];
         if (link.out2lo) tries.push({ level: "2lo", name: "2LO", as: { server: true } });
         if (link.outImpersonation && as) tries.push({ level: "2loi", name: "2LO with impersonation", as });
@@ -367,11 +381,21 @@ export async function diagnoseLink(db: Db, link: Link, options: DiagnoseOptions 
   const reach = await timed("reach", async () => {
     try {
       const sentAt = Date.now();
-      answer = await fetchRemoteText(manifestUrl(link.rpcUrl), { timeoutMs, maxBytes: MANIFEST_MAX_BYTES });
+      // With the link's own TLS settings: a remote that wants our client certificate wants it here too.
+      answer = await fetchRemoteText(manifestUrl(link.rpcUrl), { timeoutMs, maxBytes: MANIFEST_MAX_BYTES, dispatcher: await dispatcherFor(db, link, timeoutMs) });
       answeredAt = (sentAt + Date.now()) / 2;
-      return { result: "pass", message: `${new URL(link.rpcUrl).host} answered (HTTP ${answer.status}).` };
-    } catch (error) {
-      if (!(error instanceof RemoteFetchError)) throw error;
+      const reached = `${new URL(link.rpcUrl).host} answered (HTTP ${answer.status})`;
+      const certificate = clientCertificateInfoOf(link);
+      if (certificate) {
+        const state = certificateState(certificate);
+        const until = certificate.validTo.slice(0, 10);
+        if (state === "expired") return { result: "fail", status: "NETWORK_ERROR", type: "SSL_CLIENT_CERTIFICATE", message: `${reached}, but our client certificate (${certificate.subject}) expired on ${until}.`, fix: "Upload a renewed client certificate (Outgoing: client certificate)." };
+        if (state === "expires-soon") return { result: "warn", message: `${reached}; our client certificate (${certificate.subject}) expires on ${until}.`, fix: "Renew the client certificate before then and upload it (Outgoing: client certificate)." };
+      }
+      return { result: "pass", message: `${reached}.` };
+    } catch (caught) {
+      if (!(caught instanceof RemoteFetchError)) throw caught;
+      const error = await explainClosedConnection(db, link, manifestUrl(link.rpcUrl), caught);
       if (error.problem === "too_large" || error.problem === "redirect") return { result: "warn", message: error.message };
       return { result: "fail", status: "NETWORK_ERROR", type: NETWORK_TYPES[error.problem], message: error.message, fix: NETWORK_FIXES[error.problem] ?? "Check the RPC URL and the network between the two servers." };
     }

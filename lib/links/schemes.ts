@@ -1,0 +1,146 @@
+import crypto from "node:crypto";
+import type { Link } from "@/lib/generated/prisma/client";
+import { AppError } from "@/lib/errors";
+
+/**
+ * How a link's outgoing requests authenticate. `oauth1`: this app's consumer key and the levels
+ * (3LO, 2LO, 2LO with impersonation). The others send one fixed credential, the same for every
+ * caller, so the remote sees one user: `basic` (a username and a password or an Atlassian API
+ * token), `bearer` (a Jira or Confluence personal access token), `api-key` (a gateway's key in a
+ * header of its choosing). A client certificate (mutual TLS) can be added under any of them.
+ */
+export const SCHEMES = ["oauth1", "basic", "bearer", "api-key"] as const;
+export type Scheme = (typeof SCHEMES)[number];
+export type FixedScheme = Exclude<Scheme, "oauth1">;
+
+export const isFixedScheme = (scheme: string): scheme is FixedScheme => scheme !== "oauth1" && (SCHEMES as readonly string[]).includes(scheme);
+
+/** The public half of a fixed credential, stored beside the link (the secret is in the vault). */
+export interface SchemeInfo {
+  username?: string;
+  header?: string;
+  /** The secret's last four characters, for recognising it ("••••abcd"); nothing for a short one. */
+  preview: string;
+}
+
+export function schemeInfoOf(link: Pick<Link, "outSchemeInfo">): SchemeInfo | null {
+  if (!link.outSchemeInfo) return null;
+  try {
+    return JSON.parse(link.outSchemeInfo) as SchemeInfo;
+  } catch {
+    return null;
+  }
+}
+
+/** "••••abcd": enough to tell two secrets apart, never enough to use one (nothing of a secret under 12 characters). */
+export function maskedPreview(secret: string): string {
+  return secret.length >= 12 ? `••••${secret.slice(-4)}` : "••••";
+}
+
+/** The headers a fixed credential adds to every request through the link. */
+export function schemeHeaders(scheme: FixedScheme, info: SchemeInfo, secret: string): Record<string, string> {
+  switch (scheme) {
+    case "basic":
+      return { authorization: `Basic ${Buffer.from(`${info.username ?? ""}:${secret}`, "utf8").toString("base64")}` };
+    case "bearer":
+      return { authorization: `Bearer ${secret}` };
+    case "api-key":
+      return { [info.header ?? "x-api-key"]: secret };
+  }
+}
+
+/** Headers a gateway key may not travel in: the transport's own, and what the proxy never forwards. */
+const NOT_A_KEY_HEADER = new Set(["host", "content-length", "content-type", "transfer-encoding", "connection", "keep-alive", "upgrade", "te", "trailer", "cookie", "proxy-authorization", "expect"]);
+
+export function validKeyHeader(name: string): boolean {
+  return /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$/.test(name) && !NOT_A_KEY_HEADER.has(name.toLowerCase());
+}
+
+/** What a person is told when the remote refuses a fixed credential with 401 or 403. */
+export function schemeRefusal(scheme: FixedScheme, status: number, remote: string, info: SchemeInfo | null): { message: string; fix: string } {
+  const which = {
+    basic: `the username${info?.username ? ` "${info.username}"` : ""} or its password (or API token)`,
+    bearer: "the personal access token",
+    "api-key": `the API key in ${info?.header ?? "its header"}`,
+  }[scheme];
+  if (status === 403) return { message: `${remote} accepted ${which} but refuses this request to that user (403).`, fix: `Give the remote user more permissions on ${remote}, or use another credential.` };
+  return { message: `${remote} refused ${which} (401).`, fix: `Check ${which} on ${remote} (revoked, expired, mistyped?) and enter it again under Outgoing.` };
+}
+
+/** A client certificate as the link page and the API show it (never the key). */
+export interface ClientCertificateInfo {
+  subject: string;
+  issuer: string;
+  validFrom: string;
+  validTo: string;
+  fingerprint256: string;
+  serialNumber: string;
+}
+
+export function clientCertificateInfoOf(link: Pick<Link, "outClientCertInfo">): ClientCertificateInfo | null {
+  if (!link.outClientCertInfo) return null;
+  try {
+    return JSON.parse(link.outClientCertInfo) as ClientCertificateInfo;
+  } catch {
+    return null;
+  }
+}
+
+const DAY_MS = 86_400_000;
+
+/** "expired", "expires-soon" (within 30 days) or "valid". */
+export function certificateState(info: Pick<ClientCertificateInfo, "validTo">, now = Date.now()): "expired" | "expires-soon" | "valid" {
+  const until = Date.parse(info.validTo);
+  if (until <= now) return "expired";
+  return until - now <= 30 * DAY_MS ? "expires-soon" : "valid";
+}
+
+function pemBlocks(text: string, label: string): string[] {
+  return text.match(new RegExp(`-----BEGIN ${label}-----[\\s\\S]+?-----END ${label}-----`, "g")) ?? [];
+}
+
+/**
+ * Checks a pasted client certificate (PEM, leaf first, then any intermediates) and its private key
+ * (PEM, PKCS#8 or PKCS#1, unencrypted): each parses, the key belongs to the certificate, and the
+ * certificate has not expired. Returns what is stored (normalised PEM) and what is shown.
+ */
+export function parseClientCertificate(input: { certificatePem: string; privateKeyPem: string }, now = Date.now()): { certificatePem: string; privateKeyPem: string; info: ClientCertificateInfo } {
+  const blocks = pemBlocks(input.certificatePem, "CERTIFICATE");
+  if (!blocks.length) throw new AppError("validation_failed", "Paste the certificate in PEM form (-----BEGIN CERTIFICATE-----).", { fields: { certificatePem: "Not a PEM certificate." } });
+  let leaf: crypto.X509Certificate;
+  try {
+    leaf = new crypto.X509Certificate(blocks[0]!);
+    for (const block of blocks.slice(1)) new crypto.X509Certificate(block);
+  } catch {
+    throw new AppError("validation_failed", "The certificate could not be read.", { fields: { certificatePem: "The certificate could not be read (damaged or not X.509)." } });
+  }
+  let key: crypto.KeyObject;
+  try {
+    key = crypto.createPrivateKey(input.privateKeyPem);
+  } catch {
+    throw new AppError("validation_failed", "The private key could not be read.", { fields: { privateKeyPem: "Paste an unencrypted private key in PEM form (-----BEGIN PRIVATE KEY-----)." } });
+  }
+  if (!leaf.checkPrivateKey(key)) throw new AppError("validation_failed", "The private key does not belong to the certificate.", { fields: { privateKeyPem: "This key does not belong to the certificate." } });
+  const info: ClientCertificateInfo = {
+    subject: leaf.subject.replaceAll("\n", ", "),
+    issuer: leaf.issuer.replaceAll("\n", ", "),
+    validFrom: new Date(leaf.validFrom).toISOString(),
+    validTo: new Date(leaf.validTo).toISOString(),
+    fingerprint256: leaf.fingerprint256,
+    serialNumber: leaf.serialNumber,
+  };
+  if (certificateState(info, now) === "expired") throw new AppError("validation_failed", `The certificate expired on ${info.validTo.slice(0, 10)}.`, { fields: { certificatePem: `Expired on ${info.validTo.slice(0, 10)}: ask for a new one.` } });
+  return { certificatePem: blocks.join("\n") + "\n", privateKeyPem: key.export({ type: "pkcs8", format: "pem" }) as string, info };
+}
+
+/** Certificate authorities trusted for one link: every block must be a certificate; returns the normalised bundle and what is shown. */
+export function parseCaCertificates(pem: string): { pem: string; certificates: { subject: string; validTo: string }[] } {
+  const blocks = pemBlocks(pem, "CERTIFICATE");
+  if (!blocks.length) throw new AppError("validation_failed", "Paste the certificate authorities in PEM form.", { fields: { caCertificatesPem: "No PEM certificate found." } });
+  try {
+    const certificates = blocks.map((block) => new crypto.X509Certificate(block)).map((c) => ({ subject: c.subject.replaceAll("\n", ", "), validTo: new Date(c.validTo).toISOString() }));
+    return { pem: blocks.join("\n") + "\n", certificates };
+  } catch {
+    throw new AppError("validation_failed", "A certificate authority could not be read.", { fields: { caCertificatesPem: "A certificate could not be read (damaged or not X.509)." } });
+  }
+}

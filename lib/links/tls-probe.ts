@@ -1,0 +1,64 @@
+import net from "node:net";
+import tls from "node:tls";
+import { RemoteFetchError } from "@/lib/links/remote-fetch";
+
+export interface TlsClientOptions {
+  cert?: string;
+  key?: string;
+  ca?: string[];
+  minVersion?: tls.SecureVersion;
+}
+
+/**
+ * Why a TLS server closed the connection before answering. With TLS 1.3 a server checks the client
+ * certificate after the handshake has completed on our side, so its refusal (an alert, or a plain
+ * close) arrives while the request is already on its way and an HTTP client reports only "other
+ * side closed". This probe opens one connection of its own with the same TLS settings, sends a
+ * bare request and watches the socket: the alert the server sent, or that it closed right after the
+ * handshake without a byte of answer. Only run after such a failure, never on the request path.
+ */
+export async function probeTlsRefusal(url: string, options: TlsClientOptions, timeoutMs = 5000): Promise<RemoteFetchError | null> {
+  const target = new URL(url);
+  if (target.protocol !== "https:") return null;
+  const host = target.host;
+  return new Promise((resolve) => {
+    let answered = false;
+    let handshaken = false;
+    let settled = false;
+    const done = (result: RemoteFetchError | null) => {
+      if (settled) return;
+      settled = true;
+      socket.destroy();
+      resolve(result);
+    };
+    const socket = tls.connect({ host: target.hostname, port: Number(target.port || 443), servername: net.isIP(target.hostname) ? undefined : target.hostname, ...options, timeout: timeoutMs }, () => {
+      handshaken = true;
+      socket.write(`HEAD ${target.pathname || "/"} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`);
+    });
+    socket.setTimeout(timeoutMs, () => done(null));
+    socket.on("data", () => {
+      answered = true;
+      done(null);
+    });
+    socket.on("error", (error: NodeJS.ErrnoException) => {
+      const code = error.code ?? "";
+      if (/ALERT_(CERTIFICATE_REQUIRED|HANDSHAKE_FAILURE|UNKNOWN_CA|BAD_CERTIFICATE|CERTIFICATE_EXPIRED|CERTIFICATE_UNKNOWN|CERTIFICATE_REVOKED|ACCESS_DENIED|DECRYPT_ERROR)$/.test(code)) {
+        return done(new RemoteFetchError("tls_client_certificate", `client certificate refused: ${host} refused ${options.cert ? "our client certificate" : "the connection without a client certificate"} (TLS alert ${code.replace(/^ERR_SSL_(SSLV3|TLSV1|TLSV13)_ALERT_/, "").toLowerCase()}).`));
+      }
+      done(null);
+    });
+    socket.on("close", () => {
+      if (handshaken && !answered) {
+        return done(
+          new RemoteFetchError(
+            "tls_client_certificate",
+            options.cert
+              ? `client certificate refused: ${host} closed the connection right after the TLS handshake without answering: most likely it does not accept our client certificate (issued by an authority it does not trust, or unknown to it).`
+              : `client certificate refused: ${host} closed the connection right after the TLS handshake without answering: it wants a client certificate, and this link has none.`,
+          ),
+        );
+      }
+      done(null);
+    });
+  });
+}

@@ -1,0 +1,278 @@
+/**
+ * Issue 15, outgoing: a link authenticates with one fixed credential (Basic, a personal access
+ * token, a gateway API key) instead of OAuth 1.0a, alone or with a client certificate (mutual TLS),
+ * through the request factory (linkFetch) and the proxy. The remotes are independent: a plain
+ * node:http server that decodes and checks the header itself, Node's https server with
+ * `requestCert`, and `openssl s_server -Verify 1` for mutual TLS, with certificates made by
+ * python3-cryptography. Secrets are write-only and sealed; refusals are named.
+ */
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import http from "node:http";
+import https from "node:https";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import tls from "node:tls";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { db } from "@/lib/db";
+import * as outgoingRoute from "@/app/api/v1/links/[id]/outgoing/route";
+import { toCaller } from "@/lib/auth/caller";
+import { USER_SELECT } from "@/lib/db/cached-reads";
+import { createLink } from "@/lib/links/create-link";
+import { linkFetch, type RelayedResponse } from "@/lib/links/link-fetch";
+import { diagnoseLink } from "@/lib/links/status/diagnose";
+import { proxyThroughLink } from "@/lib/links/proxy-request";
+import { proxyRequestOf } from "@/lib/api/proxy-route";
+import { findLinkOrThrow } from "@/lib/links/find-link";
+import { databaseBytes } from "@/tests/support/database-contents";
+import { makeUser, sessionCookie, SYSTEM } from "@/tests/support/factories";
+
+type Certs = Record<"ca" | "leaf" | "leafKey" | "client" | "clientKey" | "expiredClient" | "expiredClientKey" | "strangerClient" | "strangerClientKey", string>;
+const certs = JSON.parse(execFileSync("/usr/bin/python3", [path.resolve("tests/support/make_certs.py")], { encoding: "utf8" })) as Certs;
+
+const PASSWORD = "jira api token 7f3c9e1d2b";
+const PAT = "NjQ1MjM0OTk0ODk2OmPAT-personal-access-token";
+const KEY = "gateway-key-0123456789abcdef";
+
+/** The remote: checks the credential itself (its own base64 decoding), 401 when it does not match. */
+const plain = http.createServer((req, res) => {
+  const auth = req.headers.authorization ?? "";
+  let who: string | null = null;
+  if (auth.startsWith("Basic ")) {
+    const [user, ...rest] = Buffer.from(auth.slice(6), "base64").toString("utf8").split(":");
+    if (rest.join(":") === PASSWORD) who = `basic:${user}`;
+  } else if (auth === `Bearer ${PAT}`) who = "bearer";
+  else if (req.headers["x-gateway-key"] === KEY) who = "api-key";
+  res.writeHead(who ? 200 : 401, { "content-type": "application/json" }).end(JSON.stringify({ who, sawAuthorization: !!auth, path: req.url }));
+});
+
+let admin: string;
+/** A person as a link sees them (the caller shape the proxy receives). */
+const callerOf = async (user: { id: string }) => toCaller((await db.user.findUniqueOrThrow({ where: { id: user.id }, select: USER_SELECT })), "session");
+let adminCaller: Awaited<ReturnType<typeof makeUser>>;
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "applink-mtls-"));
+const children: ChildProcess[] = [];
+
+beforeAll(async () => {
+  await new Promise<void>((resolve) => plain.listen(0, "127.0.0.1", resolve));
+  adminCaller = await makeUser("ADMIN");
+  admin = await sessionCookie(adminCaller.id);
+});
+afterAll(() => {
+  plain.close();
+  for (const child of children) child.kill();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
+async function putOutgoing(id: string, body: unknown) {
+  const res = await (outgoingRoute.PUT as Handler)(new Request(`http://localhost/api/v1/links/${id}/outgoing`, { method: "PUT", headers: { cookie: admin, "content-type": "application/json" }, body: JSON.stringify(body) }), { params: Promise.resolve({ id }) });
+  return { status: res.status, json: (await res.json()) as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+let n = 0;
+async function newLink(rpcUrl: string) {
+  return (await createLink(db, SYSTEM, { name: `Schemes ${++n}`, type: "generic", rpcUrl: `${rpcUrl}/s${n}` })).link;
+}
+
+async function text(relayed: Response | RelayedResponse): Promise<string> {
+  if (relayed instanceof Response) return relayed.text();
+  const chunks: Buffer[] = [];
+  for await (const chunk of relayed.body ?? []) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString();
+}
+
+describe("fixed credentials: Basic, a personal access token, an API key", () => {
+  const base = () => `http://127.0.0.1:${(plain.address() as AddressInfo).port}`;
+
+  it("each reaches the remote through the request factory and the proxy; the caller's own Authorization never does", async () => {
+    const cases = [
+      [{ scheme: "basic", username: "svc-jira", password: PASSWORD }, "basic:svc-jira"],
+      [{ scheme: "bearer", token: PAT }, "bearer"],
+      [{ scheme: "api-key", header: "X-Gateway-Key", value: KEY }, "api-key"],
+    ] as const;
+    for (const [body, who] of cases) {
+      const link = await newLink(base());
+      const put = await putOutgoing(link.id, body);
+      expect({ scheme: body.scheme, status: put.status }).toEqual({ scheme: body.scheme, status: 200 });
+      const stored = await findLinkOrThrow(db, link.id);
+      const factory = await linkFetch(db, stored, { method: "GET", url: `${stored.rpcUrl}/rest/api/2/myself` }, { as: { server: true } });
+      expect({ scheme: body.scheme, status: factory.status, body: JSON.parse(await factory.text()) }).toMatchObject({ status: 200, body: { who } });
+      const viaProxy = await proxyThroughLink(db, proxyRequestOf(`/api/v1/links/${link.id}/proxy/rest/api/2/myself`, "GET", new Headers({ authorization: "Bearer ala_the-callers-own-token" }), null), await callerOf(adminCaller));
+      expect({ scheme: body.scheme, status: viaProxy.status, body: JSON.parse(await text(viaProxy)) }).toMatchObject({ status: 200, body: { who, path: `/s${n}/rest/api/2/myself` } });
+    }
+  });
+
+  it("are write-only: the answer shows the scheme, the username or header and a masked preview, never the secret; the vault holds it sealed", async () => {
+    const link = await newLink(base());
+    const put = await putOutgoing(link.id, { scheme: "basic", username: "svc-jira", password: PASSWORD });
+    expect(put.json).toMatchObject({ scheme: "basic", credential: { username: "svc-jira", preview: `••••${PASSWORD.slice(-4)}`, set: true }, forUsers: false, clientCertificate: null, minTlsVersion: "TLSv1.2" });
+    expect(JSON.stringify(put.json)).not.toContain(PASSWORD);
+    const events = await db.auditEvent.findMany({ where: { targetId: link.id } });
+    expect(JSON.stringify(events)).not.toContain(PASSWORD);
+    expect((await databaseBytes()).includes(Buffer.from(PASSWORD))).toBe(false);
+    // Left out with the same scheme: kept. A new username alone keeps the password.
+    expect((await putOutgoing(link.id, { scheme: "basic", username: "svc-other" })).status).toBe(200);
+    const kept = await linkFetch(db, await findLinkOrThrow(db, link.id), { method: "GET", url: `${link.rpcUrl}/x` }, { as: { server: true } });
+    expect(JSON.parse(await kept.text())).toMatchObject({ who: "basic:svc-other" });
+    // Back to OAuth: the credential leaves the vault.
+    const secretId = (await findLinkOrThrow(db, link.id)).outSchemeSecretId!;
+    expect((await putOutgoing(link.id, { threeLegged: false, twoLegged: true, impersonation: false })).json).toMatchObject({ scheme: "oauth1", twoLegged: true });
+    expect(await db.vaultSecret.count({ where: { id: secretId } })).toBe(0);
+  });
+
+  it("act as one remote user: admins and server code only, unless the link opens them to users", async () => {
+    const link = await newLink(base());
+    await putOutgoing(link.id, { scheme: "bearer", token: PAT });
+    const user = await callerOf(await makeUser("USER"));
+    await expect(linkFetch(db, await findLinkOrThrow(db, link.id), { method: "GET", url: `${link.rpcUrl}/x` }, { as: user })).rejects.toMatchObject({ code: "forbidden", message: expect.stringMatching(/one fixed credential \(bearer\).*administrators and server code only/) });
+    await putOutgoing(link.id, { scheme: "bearer", forUsers: true });
+    const opened = await linkFetch(db, await findLinkOrThrow(db, link.id), { method: "GET", url: `${link.rpcUrl}/x` }, { as: user });
+    expect(JSON.parse(await opened.text())).toMatchObject({ who: "bearer" });
+  });
+
+  it("refuses bad settings field by field, and changes nothing", async () => {
+    const link = await newLink(base());
+    const cases: Array<[unknown, string, RegExp]> = [
+      [{ scheme: "basic", password: PASSWORD }, "username", /Enter the username/],
+      [{ scheme: "basic", username: "a:b", password: PASSWORD }, "username", /colon/],
+      [{ scheme: "bearer" }, "token", /Enter the token/],
+      [{ scheme: "bearer", token: "line\nbreak" }, "token", /line breaks/],
+      [{ scheme: "api-key", header: "Host", value: KEY }, "header", /not a transport header/],
+      [{ scheme: "api-key", header: "X-Key", value: "" }, "value", /Enter the key/],
+      [{ scheme: "bearer", token: PAT, username: "x" }, "username", /Not a field of the "bearer" scheme/],
+      [{ scheme: "saml" }, "scheme", /./],
+      [{ threeLegged: true }, "twoLegged", /Required for OAuth/],
+    ];
+    for (const [body, field, message] of cases) {
+      const res = await putOutgoing(link.id, body);
+      expect({ body, status: res.status, field: res.json.error?.fields?.[field] }).toMatchObject({ body, status: 400, field: expect.stringMatching(message) });
+    }
+    expect((await findLinkOrThrow(db, link.id)).version).toBe(link.version);
+  });
+
+  it("diagnostics name a refused credential in a person's words", async () => {
+    const link = await newLink(base());
+    await putOutgoing(link.id, { scheme: "basic", username: "svc-jira", password: "not the password at all" });
+    const diagnosis = await diagnoseLink(db, await findLinkOrThrow(db, link.id), { timeoutMs: 2000 });
+    const signed = diagnosis.checks.find((c) => c.name === "signed-call");
+    expect(signed).toMatchObject({ result: "fail", message: expect.stringContaining('refused the username "svc-jira" or its password (or API token) (401)') });
+  });
+});
+
+/** A port nobody listens on yet. */
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, "127.0.0.1", () => {
+      const { port } = s.address() as AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+describe("client certificates (mutual TLS) under any scheme", () => {
+  let node: https.Server;
+  let nodeUrl: string;
+  let tls12Only: https.Server;
+  let tls12Url: string;
+
+  beforeAll(async () => {
+    // Node's https server: wants a client certificate from the test CA; answers who presented it.
+    const options = { key: certs.leafKey, cert: certs.leaf, ca: certs.ca, requestCert: true, rejectUnauthorized: true };
+    const handler = (req: http.IncomingMessage, res: http.ServerResponse) => {
+      const peer = (req.socket as tls.TLSSocket).getPeerCertificate();
+      res.writeHead(req.headers.authorization === `Bearer ${PAT}` ? 200 : 401, { "content-type": "application/json" }).end(JSON.stringify({ client: peer.subject?.CN ?? null, tls: (req.socket as tls.TLSSocket).getProtocol() }));
+    };
+    node = https.createServer(options, handler);
+    tls12Only = https.createServer({ ...options, maxVersion: "TLSv1.2" }, handler);
+    await new Promise<void>((resolve) => node.listen(0, "127.0.0.1", resolve));
+    await new Promise<void>((resolve) => tls12Only.listen(0, "127.0.0.1", resolve));
+    nodeUrl = `https://127.0.0.1:${(node.address() as AddressInfo).port}`;
+    tls12Url = `https://127.0.0.1:${(tls12Only.address() as AddressInfo).port}`;
+  });
+  afterAll(() => {
+    node.close();
+    tls12Only.close();
+  });
+
+  const withCertificate = (certificatePem: string, privateKeyPem: string) => ({ scheme: "bearer", token: PAT, clientCertificate: { certificatePem, privateKeyPem }, caCertificatesPem: certs.ca });
+
+  it("a personal access token with a certificate: accepted with the right one; refused without one and with an untrusted one, each named", async () => {
+    const link = await newLink(nodeUrl);
+    const put = await putOutgoing(link.id, withCertificate(certs.client, certs.clientKey));
+    expect(put.status).toBe(200);
+    expect(put.json.clientCertificate).toMatchObject({ subject: "CN=applink-admin client", issuer: "CN=Applink test CA", state: "valid", fingerprint256: expect.stringMatching(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/) });
+    expect(JSON.stringify(put.json)).not.toContain("PRIVATE KEY");
+    expect(put.json.caCertificates).toEqual([expect.objectContaining({ subject: "CN=Applink test CA" })]);
+    const ok = await linkFetch(db, await findLinkOrThrow(db, link.id), { method: "GET", url: `${link.rpcUrl}/x` }, { as: { server: true } });
+    expect(JSON.parse(await ok.text())).toEqual({ client: "applink-admin client", tls: "TLSv1.3" });
+
+    // No certificate (the CA still trusted for this link only): the server's alert, named.
+    await putOutgoing(link.id, { scheme: "bearer", clientCertificate: null });
+    await expect(linkFetch(db, await findLinkOrThrow(db, link.id), { method: "GET", url: `${link.rpcUrl}/x` }, { as: { server: true }, retry: { delaysMs: [] } })).rejects.toMatchObject({
+      code: "network_error",
+      message: expect.stringMatching(/client certificate refused: .* refused the connection without a client certificate \(TLS alert certificate_required\)/),
+    });
+    // One the server does not trust.
+    await putOutgoing(link.id, { scheme: "bearer", clientCertificate: { certificatePem: certs.strangerClient, privateKeyPem: certs.strangerClientKey } });
+    await expect(linkFetch(db, await findLinkOrThrow(db, link.id), { method: "GET", url: `${link.rpcUrl}/x` }, { as: { server: true }, retry: { delaysMs: [] } })).rejects.toMatchObject({
+      message: expect.stringMatching(/client certificate refused: .*(does not accept our client certificate|refused our client certificate \(TLS alert unknown_ca\))/),
+    });
+  });
+
+  it("diagnostics name a missing client certificate, and warn of one that expires within 30 days", async () => {
+    const link = await newLink(nodeUrl);
+    await putOutgoing(link.id, { scheme: "bearer", token: PAT, caCertificatesPem: certs.ca });
+    const refused = await diagnoseLink(db, await findLinkOrThrow(db, link.id), { timeoutMs: 2000 });
+    expect(refused.checks.find((c) => c.name === "reach")).toMatchObject({ result: "fail", type: "SSL_CLIENT_CERTIFICATE", message: expect.stringContaining("client certificate refused"), fix: expect.stringContaining("Upload the client certificate") });
+    expect(refused.status).toBe("NETWORK_ERROR");
+    // make_certs.py's server leaf lasts 30 days: as a client certificate, it expires soon.
+    const soon = await putOutgoing(link.id, { scheme: "bearer", clientCertificate: { certificatePem: certs.leaf, privateKeyPem: certs.leafKey } });
+    expect(soon.json.clientCertificate.state).toBe("expires-soon");
+    const warned = await diagnoseLink(db, await findLinkOrThrow(db, link.id), { timeoutMs: 2000 });
+    expect(warned.checks.find((c) => c.name === "reach")).toMatchObject({ result: "warn", message: expect.stringMatching(/our client certificate \(CN=127\.0\.0\.1\) expires on \d{4}-\d\d-\d\d/) });
+  });
+
+  it("the link's minimum TLS version holds: a TLS 1.2-only server is refused under TLSv1.3, named", async () => {
+    const link = await newLink(tls12Url);
+    await putOutgoing(link.id, withCertificate(certs.client, certs.clientKey));
+    const ok = await linkFetch(db, await findLinkOrThrow(db, link.id), { method: "GET", url: `${link.rpcUrl}/x` }, { as: { server: true } });
+    expect(JSON.parse(await ok.text())).toEqual({ client: "applink-admin client", tls: "TLSv1.2" });
+    await putOutgoing(link.id, { scheme: "bearer", minTlsVersion: "TLSv1.3" });
+    await expect(linkFetch(db, await findLinkOrThrow(db, link.id), { method: "GET", url: `${link.rpcUrl}/x` }, { as: { server: true }, retry: { delaysMs: [] } })).rejects.toMatchObject({ message: expect.stringMatching(/no common TLS version/) });
+  });
+
+  it("Basic with a certificate against openssl s_server -Verify 1: accepted with it, refused without", async () => {
+    const port = await freePort();
+    for (const [name, pem] of [["server.pem", certs.leaf], ["server.key", certs.leafKey], ["ca.pem", certs.ca]] as const) fs.writeFileSync(path.join(dir, name), pem);
+    const server = spawn("openssl", ["s_server", "-accept", `127.0.0.1:${port}`, "-cert", path.join(dir, "server.pem"), "-key", path.join(dir, "server.key"), "-CAfile", path.join(dir, "ca.pem"), "-Verify", "1", "-verify_return_error", "-www"], { stdio: ["ignore", "pipe", "pipe"] });
+    children.push(server);
+    await new Promise<void>((resolve) => server.stdout!.on("data", (c: Buffer) => c.toString().includes("ACCEPT") && resolve()));
+    const link = await newLink(`https://127.0.0.1:${port}`);
+    await putOutgoing(link.id, { scheme: "basic", username: "svc", password: PASSWORD, clientCertificate: { certificatePem: certs.client, privateKeyPem: certs.clientKey }, caCertificatesPem: certs.ca });
+    // s_server -www answers any GET with a page describing the session, the client certificate included.
+    const ok = await linkFetch(db, await findLinkOrThrow(db, link.id), { method: "GET", url: `${link.rpcUrl}/` }, { as: { server: true } });
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toMatch(/applink-admin client/);
+    await putOutgoing(link.id, { scheme: "basic", clientCertificate: null });
+    await expect(linkFetch(db, await findLinkOrThrow(db, link.id), { method: "GET", url: `${link.rpcUrl}/` }, { as: { server: true }, retry: { delaysMs: [] } })).rejects.toMatchObject({ code: "network_error", message: expect.stringMatching(/client certificate refused: .*without a client certificate/) });
+  });
+
+  it("refuses an expired certificate, a key of another certificate and something that is no certificate, field by field", async () => {
+    const link = await newLink(nodeUrl);
+    const cases: Array<[unknown, string, RegExp]> = [
+      [{ certificatePem: certs.expiredClient, privateKeyPem: certs.expiredClientKey }, "certificatePem", /Expired on \d{4}-\d\d-\d\d/],
+      [{ certificatePem: certs.client, privateKeyPem: certs.strangerClientKey }, "privateKeyPem", /does not belong to the certificate/],
+      [{ certificatePem: "hello", privateKeyPem: certs.clientKey }, "certificatePem", /Not a PEM certificate/],
+      [{ certificatePem: "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----", privateKeyPem: certs.clientKey }, "certificatePem", /could not be read/],
+      [{ certificatePem: certs.client, privateKeyPem: "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----" }, "privateKeyPem", /unencrypted private key/],
+    ];
+    for (const [clientCertificate, field, message] of cases) {
+      const res = await putOutgoing(link.id, { scheme: "bearer", token: PAT, clientCertificate });
+      expect({ field, status: res.status, message: res.json.error?.fields?.[field] }).toMatchObject({ field, status: 400, message: expect.stringMatching(message) });
+    }
+    expect((await putOutgoing(link.id, { scheme: "bearer", token: PAT, caCertificatesPem: "no pem here" })).json.error.fields.caCertificatesPem).toMatch(/No PEM certificate/);
+  });
+});

@@ -4,3 +4,18 @@ export function authSummary(d: { enabled: boolean; threeLegged: boolean; twoLegg
   const parts = [d.threeLegged && "3LO", d.twoLegged && (d.twoLeggedForUsers ? "2LO (all users)" : "2LO"), d.impersonation && "impersonation"].filter(Boolean);
   return parts.length ? parts.join(", ") : "on, no flow chosen";
 }
+
+/** The outgoing direction in one line: the OAuth levels, or the fixed credential, and a client certificate. */
+export function outgoingSummary(o: { scheme?: string; credential?: { username?: string; header?: string }; clientCertificate?: { state: string } | null; enabled: boolean; threeLegged: boolean; twoLegged: boolean; twoLeggedForUsers?: boolean; impersonation: boolean }): string {
+  const base =
+    !o.scheme || o.scheme === "oauth1"
+      ? authSummary(o)
+      : !o.enabled
+        ? "off"
+        : o.scheme === "basic"
+          ? `Basic as ${o.credential?.username ?? "?"}`
+          : o.scheme === "bearer"
+            ? "a personal access token"
+            : `an API key in ${o.credential?.header ?? "a header"}`;
+  return o.clientCertificate ? `${base}, with a client certificate${o.clientCertificate.state === "valid" ? "" : ` (${o.clientCertificate.state === "expired" ? "expired" : "expires within 30 days"})`}` : base;
+}

@@ -1,4 +1,4 @@
-import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes } from "react";
+import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes, TextareaHTMLAttributes } from "react";
 import { cn } from "@/lib/ui/cn";
 
 export const inputClass =
@@ -62,6 +62,16 @@ export function SelectField({ id, label, error, hint, className, children, ...pr
       <select {...controlProps(id, props.name, error, hint)} className={cn(inputClass, className)} {...props}>
         {children}
       </select>
+    </FieldShell>
+  );
+}
+
+type TextAreaFieldProps = TextareaHTMLAttributes<HTMLTextAreaElement> & { id: string; label: string; error?: string; hint?: ReactNode };
+
+export function TextAreaField({ id, label, error, hint, className, ...props }: TextAreaFieldProps) {
+  return (
+    <FieldShell id={id} label={label} error={error} hint={hint}>
+      <textarea {...controlProps(id, props.name, error, hint)} className={cn("w-full rounded-md border border-border bg-surface p-2 font-mono text-xs text-fg aria-[invalid=true]:border-danger", className)} {...props} />
     </FieldShell>
   );
 }

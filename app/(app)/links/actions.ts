@@ -120,6 +120,57 @@ export const saveOutgoingAction = defineAction(
   },
 );
 
+// Save how outgoing requests authenticate (a scheme and its credential) and the link's TLS: a client
+// certificate, certificate authorities, a minimum version. Secrets left blank are kept.
+export const saveCredentialAction = defineAction(
+  "admin",
+  z.object({
+    id: idField,
+    version: versionField,
+    scheme: z.string(),
+    username: z.preprocess(blankToUndefined, z.string().optional()),
+    password: z.preprocess(blankToUndefined, z.string().optional()),
+    token: z.preprocess(blankToUndefined, z.string().optional()),
+    header: z.preprocess(blankToUndefined, z.string().optional()),
+    // Named so a refused form never echoes it back (lib/actions/define-action.ts).
+    keySecret: z.preprocess(blankToUndefined, z.string().optional()),
+    forUsers: checkbox,
+    certificatePem: z.preprocess(blankToUndefined, z.string().optional()),
+    privateKeyPem: z.preprocess(blankToUndefined, z.string().optional()),
+    removeCertificate: checkbox,
+    caCertificatesPem: z.preprocess(blankToUndefined, z.string().optional()),
+    removeCa: checkbox,
+    minTlsVersion: z.string(),
+  }),
+  async (f, caller) => {
+    const link = await findLinkOrThrow(db, f.id);
+    if ((f.certificatePem === undefined) !== (f.privateKeyPem === undefined) && !f.removeCertificate) {
+      const which = f.certificatePem === undefined ? "certificatePem" : "privateKeyPem";
+      throw new AppError("validation_failed", "Paste both the certificate and its private key.", { fields: { [which]: "Paste both the certificate and its private key." } });
+    }
+    const scheme = f.scheme as "oauth1" | "basic" | "bearer" | "api-key";
+    const credential =
+      scheme === "oauth1"
+        ? // The levels stay as the OAuth form set them.
+          { threeLegged: link.out3lo, twoLegged: link.out2lo, twoLeggedForUsers: link.out2loUsers, impersonation: link.outImpersonation }
+        : scheme === "basic"
+          ? { username: f.username, password: f.password, forUsers: f.forUsers }
+          : scheme === "bearer"
+            ? { token: f.token, forUsers: f.forUsers }
+            : { header: f.header, value: f.keySecret, forUsers: f.forUsers };
+    await setOutgoing(db, caller, f.id, {
+      version: f.version,
+      scheme,
+      ...credential,
+      ...(f.removeCertificate ? { clientCertificate: null } : f.certificatePem && f.privateKeyPem ? { clientCertificate: { certificatePem: f.certificatePem, privateKeyPem: f.privateKeyPem } } : {}),
+      ...(f.removeCa ? { caCertificatesPem: null } : f.caCertificatesPem ? { caCertificatesPem: f.caCertificatesPem } : {}),
+      minTlsVersion: f.minTlsVersion as "TLSv1.2" | "TLSv1.3",
+    } as Parameters<typeof setOutgoing>[3]);
+    refreshLinkPages(f.id);
+    return { ok: true, message: "Credential and TLS saved." };
+  },
+);
+
 // Save the incoming direction (remote → this app); `fetchConsumer` reads the remote's consumer info.
 export const saveIncomingAction = defineAction(
   "admin",

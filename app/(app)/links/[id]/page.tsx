@@ -3,7 +3,8 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { DeleteLink, LegacyOffButton, ResetDirection, SetPrimaryButton } from "@/components/links/link-admin-actions";
 import { IncomingForm, OutgoingForm } from "@/components/links/direction-forms";
-import { authSummary } from "@/components/links/auth-summary";
+import { CredentialForm } from "@/components/links/credential-form";
+import { authSummary, outgoingSummary } from "@/components/links/auth-summary";
 import { buttonVariants } from "@/components/ui/button";
 import { Card, PageHeader } from "@/components/ui/card";
 import { authorizePath } from "@/lib/links/auth-level";
@@ -40,6 +41,7 @@ import {
   revokeIssuedTokensAction,
   saveIncomingAction,
   saveOutgoingAction,
+  saveCredentialAction,
   setLinkEnabledAction,
   setPrimaryAction,
 } from "../actions";
@@ -172,8 +174,21 @@ export default async function LinkPage({ params, searchParams }: Props) {
           <h2 id="outgoing-heading" className="text-lg font-semibold">
             Outgoing
           </h2>
-          <p className="mb-4 text-sm text-muted">This app → {link.name}: we are the OAuth consumer. Now: {authSummary(link.outgoing)}.</p>
-          {isAdmin ? <OutgoingForm action={saveOutgoingAction} link={link} /> : null}
+          <p className="mb-4 text-sm text-muted">
+            This app → {link.name}: we are the client. Now: {outgoingSummary(link.outgoing)}.
+          </p>
+          {isAdmin && link.outgoing.scheme === "oauth1" ? <OutgoingForm action={saveOutgoingAction} link={link} /> : null}
+          {isAdmin && link.outgoing.scheme !== "oauth1" ? (
+            <p className="text-sm">This link sends one fixed credential instead of OAuth; choose OAuth 1.0a below to set OAuth levels again.</p>
+          ) : null}
+          {isAdmin ? (
+            <section aria-labelledby="credential-heading" className="mt-6 border-t border-border pt-4">
+              <h3 id="credential-heading" className="mb-3 text-base font-semibold">
+                Credential and TLS
+              </h3>
+              <CredentialForm action={saveCredentialAction} link={link} />
+            </section>
+          ) : null}
           <details className="mt-6 border-t border-border pt-4">
             <summary className="cursor-pointer text-sm font-semibold">What the remote admin enters for this app (incoming, on their side)</summary>
             <div className="mt-3 flex flex-col gap-3">

@@ -1,0 +1,114 @@
+"use client";
+
+import { useActionState, useState } from "react";
+import { SelectField, TextAreaField, TextField } from "@/components/ui/field";
+import { FormMessage } from "@/components/ui/form-message";
+import { SubmitButton } from "@/components/ui/submit-button";
+import type { ActionResult } from "@/lib/actions/define-action";
+
+type Action = (s: ActionResult | null, f: FormData) => Promise<ActionResult>;
+
+export interface CredentialView {
+  scheme: string;
+  credential?: { username?: string; header?: string; preview: string | null; set: boolean };
+  forUsers?: boolean;
+  clientCertificate: { subject: string; issuer: string; validTo: string; fingerprint256: string; state: "valid" | "expires-soon" | "expired" } | null;
+  caCertificates: { subject: string; validTo: string }[] | null;
+  minTlsVersion: string;
+}
+
+const SCHEME_LABEL: Record<string, string> = {
+  oauth1: "OAuth 1.0a (the levels above)",
+  basic: "Basic: a username and a password or API token",
+  bearer: "Personal access token (Bearer)",
+  "api-key": "API key in a header (a gateway's)",
+};
+
+/**
+ * How this app authenticates to the remote, and the link's TLS: OAuth 1.0a (set above) or one fixed
+ * credential, a client certificate under either, certificate authorities and a minimum TLS version.
+ * Secrets are write-only: the form shows a masked preview and certificate details, and a secret field
+ * left blank keeps what is stored.
+ */
+export function CredentialForm({ action, link }: { action: Action; link: { id: string; version: number; outgoing: CredentialView } }) {
+  const [state, formAction] = useActionState(action, null);
+  const fields = state && !state.ok ? state.fields : undefined;
+  const values = state && !state.ok ? state.values : undefined;
+  const out = link.outgoing;
+  const [scheme, setScheme] = useState(values?.scheme ?? out.scheme);
+  const same = scheme === out.scheme;
+  const keep = (what: string) => (same && out.credential?.set ? `Leave blank to keep the stored ${what} (${out.credential.preview ?? "set"}).` : undefined);
+  const certificate = out.clientCertificate;
+  return (
+    <form action={formAction} className="flex flex-col gap-4" aria-label="Credential and TLS" key={values ? JSON.stringify(values) : `saved-${link.version}`}>
+      <input type="hidden" name="id" value={link.id} />
+      <input type="hidden" name="version" value={link.version} />
+      <SelectField id="scheme" label="Authentication" value={scheme} onChange={(e) => setScheme(e.currentTarget.value)} error={fields?.scheme}>
+        {Object.entries(SCHEME_LABEL).map(([value, label]) => (
+          <option key={value} value={value}>
+            {label}
+          </option>
+        ))}
+      </SelectField>
+      {scheme === "basic" ? (
+        <>
+          <TextField id="username" label="Username" autoComplete="off" defaultValue={values?.username ?? (same ? out.credential?.username : "") ?? ""} error={fields?.username} />
+          <TextField id="password" label="Password or API token" type="password" autoComplete="new-password" error={fields?.password} hint={keep("password")} />
+        </>
+      ) : null}
+      {scheme === "bearer" ? <TextField id="token" label="Personal access token" type="password" autoComplete="off" error={fields?.token} hint={keep("token")} /> : null}
+      {scheme === "api-key" ? (
+        <>
+          <TextField id="header" label="Header" placeholder="X-API-Key" defaultValue={values?.header ?? (same ? out.credential?.header : "") ?? ""} error={fields?.header} />
+          <TextField id="keySecret" label="Key" type="password" autoComplete="off" error={fields?.value ?? fields?.keySecret} hint={keep("key")} />
+        </>
+      ) : null}
+      {scheme !== "oauth1" ? (
+        <label className="flex items-center gap-2 text-sm">
+          <input type="checkbox" name="forUsers" defaultChecked={values ? values.forUsers === "on" : (out.forUsers ?? false)} /> For every signed-in user, not only administrators and server
+          code (they all act as this one remote user)
+        </label>
+      ) : null}
+      <fieldset className="flex flex-col gap-3 border-t border-border pt-4">
+        <legend className="text-sm font-medium">Client certificate (mutual TLS)</legend>
+        {certificate ? (
+          <div className="rounded-md bg-surface-2 p-3 text-sm" data-testid="client-certificate">
+            <p>
+              {certificate.subject}, issued by {certificate.issuer}, valid until {certificate.validTo.slice(0, 10)}
+              {certificate.state !== "valid" ? <strong className="ml-2 text-danger">{certificate.state === "expired" ? "expired" : "expires within 30 days"}</strong> : null}
+            </p>
+            <p className="break-all font-mono text-xs text-muted">SHA-256 {certificate.fingerprint256}</p>
+            <label className="mt-2 flex items-center gap-2">
+              <input type="checkbox" name="removeCertificate" /> Remove the client certificate
+            </label>
+          </div>
+        ) : (
+          <p className="text-sm text-muted">None: the remote sees no client certificate.</p>
+        )}
+        <TextAreaField id="certificatePem" label={certificate ? "New certificate (PEM)" : "Certificate (PEM)"} rows={4} placeholder="-----BEGIN CERTIFICATE-----" error={fields?.certificatePem} />
+        <TextAreaField id="privateKeyPem" label="Its private key (PEM, unencrypted)" rows={4} placeholder="-----BEGIN PRIVATE KEY-----" error={fields?.privateKeyPem} hint="Stored sealed in the vault; never shown again." />
+        <TextAreaField
+          id="caCertificatesPem"
+          label="Certificate authorities to trust for this link (PEM)"
+          rows={3}
+          placeholder="-----BEGIN CERTIFICATE-----"
+          error={fields?.caCertificatesPem}
+          hint={out.caCertificates?.length ? `Now: ${out.caCertificates.map((c) => c.subject).join("; ")}. Leave blank to keep.` : "Beside the system's; for a remote whose certificate a private CA issued."}
+        />
+        {out.caCertificates?.length ? (
+          <label className="flex items-center gap-2 text-sm">
+            <input type="checkbox" name="removeCa" /> Trust only the system&apos;s authorities again
+          </label>
+        ) : null}
+        <SelectField id="minTlsVersion" label="Minimum TLS version" defaultValue={values?.minTlsVersion ?? out.minTlsVersion} error={fields?.minTlsVersion}>
+          <option value="TLSv1.2">TLS 1.2</option>
+          <option value="TLSv1.3">TLS 1.3</option>
+        </SelectField>
+      </fieldset>
+      <FormMessage result={state} />
+      <div>
+        <SubmitButton pendingLabel="Saving…">Save credential and TLS</SubmitButton>
+      </div>
+    </form>
+  );
+}

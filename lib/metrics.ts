@@ -28,15 +28,15 @@ export const incomingVerifications = counter("applink_incoming_oauth_total", "In
 if (!client.register.getSingleMetric("applink_db_pool_connections")) {
   new client.Gauge({
     name: "applink_db_pool_connections",
-    help: "Database pool connections by state (open, idle, waiting queries, max); PostgreSQL only.",
-    labelNames: ["state"],
+    help: "Database pool connections by pool (main, nonces) and state (open, idle, waiting queries, max); PostgreSQL only.",
+    labelNames: ["pool", "state"],
     collect() {
-      const stats = postgresqlPoolStats();
-      if (!stats) return;
-      this.set({ state: "open" }, stats.total);
-      this.set({ state: "idle" }, stats.idle);
-      this.set({ state: "waiting" }, stats.waiting);
-      this.set({ state: "max" }, stats.max);
+      for (const stats of postgresqlPoolStats()) {
+        this.set({ pool: stats.pool, state: "open" }, stats.total);
+        this.set({ pool: stats.pool, state: "idle" }, stats.idle);
+        this.set({ pool: stats.pool, state: "waiting" }, stats.waiting);
+        this.set({ pool: stats.pool, state: "max" }, stats.max);
+      }
     },
   });
 }

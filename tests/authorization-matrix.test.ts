@@ -390,6 +390,7 @@ ACTIONS.push(
   { file: L, name: "setPrimaryAction", access: "admin", form: async () => linkForm() },
   { file: L, name: "disableLegacyAuthAction", access: "admin", form: async () => ({ ...(await linkForm()), which: "trustedApps" }) },
   { file: L, name: "saveOutgoingAction", access: "admin", form: async () => ({ ...(await linkForm()), threeLegged: "on", requestTokenUrl: "", authorizeUrl: "", accessTokenUrl: "" }) },
+  { file: L, name: "saveCredentialAction", access: "admin", form: async () => ({ ...(await linkForm()), scheme: "bearer", token: "a personal access token", minTlsVersion: "TLSv1.2" }) },
   { file: L, name: "saveIncomingAction", access: "admin", form: async () => linkForm() },
   { file: L, name: "resetLinkAction", access: "admin", form: async () => ({ id: (await linkForm()).id, direction: "outgoing" }) },
   { file: L, name: "revokeIssuedTokensAction", access: "admin", form: async () => ({ id: (await linkForm()).id }) },

@@ -67,8 +67,8 @@ describe("/api/metrics", () => {
     await db.user.count();
     const text = await (await scrape("Bearer scrape-secret")).text();
     if (databaseKind() === "postgresql") {
-      expect(value(text, 'applink_db_pool_connections{state="open"}')).toBeGreaterThanOrEqual(1);
-      expect(value(text, 'applink_db_pool_connections{state="max"}')).toBe(10);
+      expect(value(text, 'applink_db_pool_connections{pool="main",state="open"}')).toBeGreaterThanOrEqual(1);
+      expect(value(text, 'applink_db_pool_connections{pool="main",state="max"}')).toBe(10);
     } else {
       expect(text).not.toMatch(/^applink_db_pool_connections\{/m);
     }

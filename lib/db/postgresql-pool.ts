@@ -56,9 +56,7 @@ export async function closePostgresqlPools(): Promise<void> {
   await Promise.all(all.map((pool) => pool.end().catch(() => undefined)));
 }
 
-/** Connections of this process's PostgreSQL pools (none on SQLite): for /api/metrics. */
-export function postgresqlPoolStats(): { total: number; idle: number; waiting: number; max: number } | null {
-  const pools = [...(globalForPool.applinkPgPools?.values() ?? [])];
-  if (!pools.length) return null;
-  return pools.reduce((sum, pool) => ({ total: sum.total + pool.totalCount, idle: sum.idle + pool.idleCount, waiting: sum.waiting + pool.waitingCount, max: sum.max + (pool.options.max ?? 10) }), { total: 0, idle: 0, waiting: 0, max: 0 });
+/** Connections of this process's PostgreSQL pools by purpose ("main", "nonces"; none on SQLite): for /api/metrics. */
+export function postgresqlPoolStats(): { pool: string; total: number; idle: number; waiting: number; max: number }[] {
+  return [...(globalForPool.applinkPgPools?.entries() ?? [])].map(([key, pool]) => ({ pool: key.split(" ")[0]!, total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: pool.options.max ?? 10 }));
 }

@@ -15,6 +15,7 @@ import os from "node:os";
 import path from "node:path";
 import tls from "node:tls";
 import type { AddressInfo } from "node:net";
+import * as reference from "atlassian-jwt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import * as outgoingRoute from "@/app/api/v1/links/[id]/outgoing/route";
@@ -35,6 +36,7 @@ const certs = JSON.parse(execFileSync("/usr/bin/python3", [path.resolve("tests/s
 const PASSWORD = "jira api token 7f3c9e1d2b";
 const PAT = "NjQ1MjM0OTk0ODk2OmPAT-personal-access-token";
 const KEY = "gateway-key-0123456789abcdef";
+const CONNECT_SECRET = "connect shared secret 0123456789";
 
 /** The remote: checks the credential itself (its own base64 decoding), 401 when it does not match. */
 const plain = http.createServer((req, res) => {
@@ -45,6 +47,17 @@ const plain = http.createServer((req, res) => {
     if (rest.join(":") === PASSWORD) who = `basic:${user}`;
   } else if (auth === `Bearer ${PAT}`) who = "bearer";
   else if (req.headers["x-gateway-key"] === KEY) who = "api-key";
+  else if (auth.startsWith("JWT ")) {
+    // Atlassian's reference library checks the signature, and the qsh against this very request.
+    try {
+      const claims = reference.decodeSymmetric(auth.slice(4), CONNECT_SECRET, reference.SymmetricAlgorithm.HS256);
+      const base = `http://127.0.0.1:${(plain.address() as AddressInfo).port}${req.url!.split("/").slice(0, 2).join("/")}`;
+      const qsh = reference.createQueryStringHash(reference.fromMethodAndUrl(req.method!, `http://127.0.0.1${req.url}`), false, base);
+      if (claims.qsh === qsh && claims.iss === "com.example.connector") who = "connect-jwt";
+    } catch {
+      who = null;
+    }
+  }
   res.writeHead(who ? 200 : 401, { "content-type": "application/json" }).end(JSON.stringify({ who, sawAuthorization: !!auth, path: req.url }));
 });
 
@@ -92,16 +105,17 @@ describe("fixed credentials: Basic, a personal access token, an API key", () => 
       [{ scheme: "basic", username: "svc-jira", password: PASSWORD }, "basic:svc-jira"],
       [{ scheme: "bearer", token: PAT }, "bearer"],
       [{ scheme: "api-key", header: "X-Gateway-Key", value: KEY }, "api-key"],
+      [{ scheme: "connect-jwt", issuer: "com.example.connector", sharedSecret: CONNECT_SECRET }, "connect-jwt"],
     ] as const;
     for (const [body, who] of cases) {
       const link = await newLink(base());
       const put = await putOutgoing(link.id, body);
       expect({ scheme: body.scheme, status: put.status }).toEqual({ scheme: body.scheme, status: 200 });
       const stored = await findLinkOrThrow(db, link.id);
-      const factory = await linkFetch(db, stored, { method: "GET", url: `${stored.rpcUrl}/rest/api/2/myself` }, { as: { server: true } });
+      const factory = await linkFetch(db, stored, { method: "GET", url: `${stored.rpcUrl}/rest/api/2/search?jql=project%20%3D%20ABC&b=2&b=1` }, { as: { server: true } });
       expect({ scheme: body.scheme, status: factory.status, body: JSON.parse(await factory.text()) }).toMatchObject({ status: 200, body: { who } });
-      const viaProxy = await proxyThroughLink(db, proxyRequestOf(`/api/v1/links/${link.id}/proxy/rest/api/2/myself`, "GET", new Headers({ authorization: "Bearer ala_the-callers-own-token" }), null), await callerOf(adminCaller));
-      expect({ scheme: body.scheme, status: viaProxy.status, body: JSON.parse(await text(viaProxy)) }).toMatchObject({ status: 200, body: { who, path: `/s${n}/rest/api/2/myself` } });
+      const viaProxy = await proxyThroughLink(db, proxyRequestOf(`/api/v1/links/${link.id}/proxy/rest/api/2/myself?expand=groups+x`, "GET", new Headers({ authorization: "Bearer ala_the-callers-own-token" }), null), await callerOf(adminCaller));
+      expect({ scheme: body.scheme, status: viaProxy.status, body: JSON.parse(await text(viaProxy)) }).toMatchObject({ status: 200, body: { who, path: `/s${n}/rest/api/2/myself?expand=groups+x` } });
     }
   });
 
@@ -144,6 +158,7 @@ describe("fixed credentials: Basic, a personal access token, an API key", () => 
       [{ scheme: "api-key", header: "X-Key", value: "" }, "value", /Enter the key/],
       [{ scheme: "bearer", token: PAT, username: "x" }, "username", /Not a field of the "bearer" scheme/],
       [{ scheme: "saml" }, "scheme", /./],
+      [{ scheme: "connect-jwt", sharedSecret: CONNECT_SECRET }, "issuer", /Enter the issuer/],
       [{ threeLegged: true }, "twoLegged", /Required for OAuth/],
     ];
     for (const [body, field, message] of cases) {

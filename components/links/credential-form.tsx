@@ -10,7 +10,7 @@ type Action = (s: ActionResult | null, f: FormData) => Promise<ActionResult>;
 
 export interface CredentialView {
   scheme: string;
-  credential?: { username?: string; header?: string; preview: string | null; set: boolean };
+  credential?: { username?: string; header?: string; issuer?: string; preview: string | null; set: boolean };
   forUsers?: boolean;
   clientCertificate: { subject: string; issuer: string; validTo: string; fingerprint256: string; state: "valid" | "expires-soon" | "expired" } | null;
   caCertificates: { subject: string; validTo: string }[] | null;
@@ -22,6 +22,7 @@ const SCHEME_LABEL: Record<string, string> = {
   basic: "Basic: a username and a password or API token",
   bearer: "Personal access token (Bearer)",
   "api-key": "API key in a header (a gateway's)",
+  "connect-jwt": "Atlassian Connect JWT (an app key and shared secret)",
 };
 
 /**
@@ -61,6 +62,12 @@ export function CredentialForm({ action, link }: { action: Action; link: { id: s
         <>
           <TextField id="header" label="Header" placeholder="X-API-Key" defaultValue={values?.header ?? (same ? out.credential?.header : "") ?? ""} error={fields?.header} />
           <TextField id="keySecret" label="Key" type="password" autoComplete="off" error={fields?.value ?? fields?.keySecret} hint={keep("key")} />
+        </>
+      ) : null}
+      {scheme === "connect-jwt" ? (
+        <>
+          <TextField id="issuer" label="Issuer (app key)" defaultValue={values?.issuer ?? (same ? out.credential?.issuer : "") ?? ""} error={fields?.issuer} />
+          <TextField id="sharedSecret" label="Shared secret" type="password" autoComplete="off" error={fields?.sharedSecret} hint={keep("shared secret")} />
         </>
       ) : null}
       {scheme !== "oauth1" ? (

@@ -154,7 +154,7 @@ async function prepareAttempt(req: LinkRequest, credentials: OutgoingCredentials
   const headers = forwardable(req.headers);
   let url = req.url;
   const { level, signer, token } = credentials;
-  if (credentials.headers) Object.assign(headers, credentials.headers);
+  if (credentials.headersFor) Object.assign(headers, await credentials.headersFor(req.method, url));
   if (signer) {
     const signed = await signRequest(
       { method: req.method, url, contentType: req.headers?.get("content-type"), body: req.body && req.body.length ? req.body : null },

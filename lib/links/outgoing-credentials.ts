@@ -4,7 +4,7 @@ import { appSigner, type AppSigner } from "@/lib/identity/app-identity";
 import { chooseAuthLevel, isServer, type AuthLevel, type LinkCaller } from "@/lib/links/auth-level";
 import { accessTokenFor } from "@/lib/links/three-legged";
 import { AppError } from "@/lib/errors";
-import { isFixedScheme, schemeHeaders, schemeInfoOf } from "@/lib/links/schemes";
+import { isFixedScheme, schemeHeaders, schemeInfoOf, type CredentialHeaders } from "@/lib/links/schemes";
 import { readSecret } from "@/lib/vault/vault";
 
 /** How a request through a link will be authenticated: the level, this app's signer, the person's 3LO token, or a fixed credential's headers. */
@@ -14,8 +14,8 @@ export interface OutgoingCredentials {
   signer: AppSigner | null;
   /** The caller's own access token, for 3LO. */
   token: { key: string; secret: string } | null;
-  /** The headers of a fixed credential (level `fixed`). */
-  headers?: Record<string, string>;
+  /** The headers of a fixed credential (level `fixed`), for one attempt's method and URL. */
+  headersFor?: CredentialHeaders;
 }
 
 /**
@@ -30,7 +30,7 @@ export async function outgoingCredentials(db: Db, link: Link, as: LinkCaller, de
     const info = schemeInfoOf(link);
     if (!info || !link.outSchemeSecretId || !isFixedScheme(link.outScheme)) throw new AppError("conflict", `"${link.name}" has no ${link.outScheme} credential stored: enter it under Outgoing.`);
     const secret = (await readSecret(db, link.outSchemeSecretId)).toString("utf8");
-    return { level, signer: null, token: null, headers: schemeHeaders(link.outScheme, info, secret) };
+    return { level, signer: null, token: null, headersFor: schemeHeaders(link.outScheme, info, secret, link.rpcUrl) };
   }
   return { level, signer: level === "none" ? null : await appSigner(db), token: level === "3lo" ? token : null };
 }

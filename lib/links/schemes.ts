@@ -1,15 +1,18 @@
 import crypto from "node:crypto";
 import type { Link } from "@/lib/generated/prisma/client";
 import { AppError } from "@/lib/errors";
+import { signConnectJwt } from "@/lib/connect-jwt";
 
 /**
  * How a link's outgoing requests authenticate. `oauth1`: this app's consumer key and the levels
  * (3LO, 2LO, 2LO with impersonation). The others send one fixed credential, the same for every
  * caller, so the remote sees one user: `basic` (a username and a password or an Atlassian API
  * token), `bearer` (a Jira or Confluence personal access token), `api-key` (a gateway's key in a
- * header of its choosing). A client certificate (mutual TLS) can be added under any of them.
+ * header of its choosing), `connect-jwt` (an Atlassian Connect app's issuer and shared secret: a fresh
+ * HS256 token with the request's query string hash on every request, lib/connect-jwt). A client
+ * certificate (mutual TLS) can be added under any of them.
  */
-export const SCHEMES = ["oauth1", "basic", "bearer", "api-key"] as const;
+export const SCHEMES = ["oauth1", "basic", "bearer", "api-key", "connect-jwt"] as const;
 export type Scheme = (typeof SCHEMES)[number];
 export type FixedScheme = Exclude<Scheme, "oauth1">;
 
@@ -19,6 +22,8 @@ export const isFixedScheme = (scheme: string): scheme is FixedScheme => scheme !
 export interface SchemeInfo {
   username?: string;
   header?: string;
+  /** connect-jwt: the `iss` of our tokens (the app key the remote knows us by). */
+  issuer?: string;
   /** The secret's last four characters, for recognising it ("••••abcd"); nothing for a short one. */
   preview: string;
 }
@@ -37,15 +42,21 @@ export function maskedPreview(secret: string): string {
   return secret.length >= 12 ? `••••${secret.slice(-4)}` : "••••";
 }
 
-/** The headers a fixed credential adds to every request through the link. */
-export function schemeHeaders(scheme: FixedScheme, info: SchemeInfo, secret: string): Record<string, string> {
+/** What a fixed credential adds to a request through the link (Connect JWT: a new token for each request, bound to its method and URL). */
+export type CredentialHeaders = (method: string, url: string) => Promise<Record<string, string>>;
+
+export function schemeHeaders(scheme: FixedScheme, info: SchemeInfo, secret: string, baseUrl: string): CredentialHeaders {
   switch (scheme) {
-    case "basic":
-      return { authorization: `Basic ${Buffer.from(`${info.username ?? ""}:${secret}`, "utf8").toString("base64")}` };
+    case "basic": {
+      const headers = { authorization: `Basic ${Buffer.from(`${info.username ?? ""}:${secret}`, "utf8").toString("base64")}` };
+      return async () => headers;
+    }
     case "bearer":
-      return { authorization: `Bearer ${secret}` };
+      return async () => ({ authorization: `Bearer ${secret}` });
     case "api-key":
-      return { [info.header ?? "x-api-key"]: secret };
+      return async () => ({ [info.header ?? "x-api-key"]: secret });
+    case "connect-jwt":
+      return async (method, url) => ({ authorization: `JWT ${await signConnectJwt({ issuer: info.issuer ?? "", sharedSecret: secret, method, url, baseUrl })}` });
   }
 }
 
@@ -62,6 +73,7 @@ export function schemeRefusal(scheme: FixedScheme, status: number, remote: strin
     basic: `the username${info?.username ? ` "${info.username}"` : ""} or its password (or API token)`,
     bearer: "the personal access token",
     "api-key": `the API key in ${info?.header ?? "its header"}`,
+    "connect-jwt": `the Connect JWT of issuer${info?.issuer ? ` "${info.issuer}"` : ""} (its shared secret, or a clock out of step)`,
   }[scheme];
   if (status === 403) return { message: `${remote} accepted ${which} but refuses this request to that user (403).`, fix: `Give the remote user more permissions on ${remote}, or use another credential.` };
   return { message: `${remote} refused ${which} (401).`, fix: `Check ${which} on ${remote} (revoked, expired, mistyped?) and enter it again under Outgoing.` };

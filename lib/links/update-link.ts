@@ -115,15 +115,18 @@ export async function setOutgoing(db: Db, actor: Actor, id: string, input: Outgo
     } else {
       const same = link.outScheme === scheme;
       const current = same ? schemeInfoOf(link) : null;
-      const secretField = ({ basic: "password", bearer: "token", "api-key": "value" } as const)[scheme];
+      const secretField = ({ basic: "password", bearer: "token", "api-key": "value", "connect-jwt": "sharedSecret" } as const)[scheme];
       const secret = o[secretField];
       const missing = (field: string, message: string) => new AppError("validation_failed", message, { fields: { [field]: message } });
-      if (secret === undefined && !(same && link.outSchemeSecretId)) throw missing(secretField, `Enter the ${secretField === "value" ? "key" : secretField === "password" ? "password or API token" : "token"}.`);
+      const secretName = { password: "password or API token", token: "token", value: "key", sharedSecret: "shared secret" }[secretField];
+      if (secret === undefined && !(same && link.outSchemeSecretId)) throw missing(secretField, `Enter the ${secretName}.`);
       const info: SchemeInfo = { preview: secret !== undefined ? maskedPreview(secret) : current?.preview ?? "••••" };
       if (scheme === "basic") info.username = o.username ?? current?.username;
       if (scheme === "basic" && !info.username) throw missing("username", "Enter the username.");
       if (scheme === "api-key") info.header = o.header ?? current?.header;
       if (scheme === "api-key" && !info.header) throw missing("header", "Enter the header the key goes in.");
+      if (scheme === "connect-jwt") info.issuer = o.issuer ?? current?.issuer;
+      if (scheme === "connect-jwt" && !info.issuer) throw missing("issuer", "Enter the issuer (the app key the remote knows this app by).");
       let secretId = same ? link.outSchemeSecretId : null;
       if (secret !== undefined) secretId = await storeSecret(tx, `link-outgoing-${scheme}`, secret);
       if (link.outSchemeSecretId && link.outSchemeSecretId !== secretId) await deleteSecret(tx, link.outSchemeSecretId);

@@ -134,6 +134,8 @@ export const saveCredentialAction = defineAction(
     header: z.preprocess(blankToUndefined, z.string().optional()),
     // Named so a refused form never echoes it back (lib/actions/define-action.ts).
     keySecret: z.preprocess(blankToUndefined, z.string().optional()),
+    issuer: z.preprocess(blankToUndefined, z.string().optional()),
+    sharedSecret: z.preprocess(blankToUndefined, z.string().optional()),
     forUsers: checkbox,
     certificatePem: z.preprocess(blankToUndefined, z.string().optional()),
     privateKeyPem: z.preprocess(blankToUndefined, z.string().optional()),
@@ -148,7 +150,7 @@ export const saveCredentialAction = defineAction(
       const which = f.certificatePem === undefined ? "certificatePem" : "privateKeyPem";
       throw new AppError("validation_failed", "Paste both the certificate and its private key.", { fields: { [which]: "Paste both the certificate and its private key." } });
     }
-    const scheme = f.scheme as "oauth1" | "basic" | "bearer" | "api-key";
+    const scheme = f.scheme as "oauth1" | "basic" | "bearer" | "api-key" | "connect-jwt";
     const credential =
       scheme === "oauth1"
         ? // The levels stay as the OAuth form set them.
@@ -157,7 +159,9 @@ export const saveCredentialAction = defineAction(
           ? { username: f.username, password: f.password, forUsers: f.forUsers }
           : scheme === "bearer"
             ? { token: f.token, forUsers: f.forUsers }
-            : { header: f.header, value: f.keySecret, forUsers: f.forUsers };
+            : scheme === "api-key"
+              ? { header: f.header, value: f.keySecret, forUsers: f.forUsers }
+              : { issuer: f.issuer, sharedSecret: f.sharedSecret, forUsers: f.forUsers };
     await setOutgoing(db, caller, f.id, {
       version: f.version,
       scheme,

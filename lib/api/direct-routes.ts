@@ -8,6 +8,7 @@ import type { RelayedResponse } from "@/lib/links/link-fetch";
 import { PROXY_PATH, sandboxProxied, servedOverHttps, STATIC_SECURITY_HEADERS, STRICT_TRANSPORT_SECURITY } from "@/lib/http/security-headers";
 import { log } from "@/lib/log";
 import { isOAuthSigned } from "@/lib/oauth-provider/incoming-caller";
+import { isConnectJwt } from "@/lib/oauth-provider/incoming-jwt";
 
 // Routes the server (scripts/serve.mjs) answers itself, before Next.js: the signed proxy, whose
 // every request would otherwise pay about a millisecond of Next.js routing on top of the RSA
@@ -26,7 +27,7 @@ export type DirectRoute = (req: IncomingMessage, res: ServerResponse) => Promise
  */
 export function directRouteFor(req: { url?: string; headers: IncomingMessage["headers"] }): DirectRoute | null {
   if (!req.url || !PROXY_PATH.test(req.url)) return null;
-  return isOAuthSigned(req.headers.authorization, req.url) ? null : serveProxy;
+  return isOAuthSigned(req.headers.authorization, req.url) || isConnectJwt(req.headers.authorization, req.url) ? null : serveProxy;
 }
 
 function headersOf(req: IncomingMessage): Headers {

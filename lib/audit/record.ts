@@ -4,7 +4,7 @@ import type { Db, Tx } from "@/lib/db";
 export interface Actor {
   id: string | null;
   username: string;
-  via: "session" | "token" | "cli" | "system" | "oauth-2lo" | "oauth-2loi" | "oauth-3lo";
+  via: "session" | "token" | "cli" | "system" | "oauth-2lo" | "oauth-2loi" | "oauth-3lo" | "connect-jwt";
 }
 
 export interface AuditInput {

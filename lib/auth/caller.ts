@@ -6,6 +6,7 @@ import type { Actor } from "@/lib/audit/record";
 import { authenticateApiToken } from "@/lib/tokens/api-tokens";
 import { cachedReads, type UserRow } from "@/lib/db/cached-reads";
 import { authenticateOAuth, isOAuthSigned } from "@/lib/oauth-provider/incoming-caller";
+import { authenticateConnectJwt, isConnectJwt } from "@/lib/oauth-provider/incoming-jwt";
 import { sessionCookieName, secureCookies } from "@/lib/auth/session-cookie";
 import { sessionSecret } from "@/lib/env/secret-file";
 import type { Role } from "@/lib/validation/fields";
@@ -14,7 +15,7 @@ import type { Role } from "@/lib/validation/fields";
 export interface Caller extends Actor, Pick<UserRow, "id" | "username" | "email" | "displayName"> {
   id: string;
   role: Role;
-  via: "session" | "token" | "oauth-2lo" | "oauth-2loi" | "oauth-3lo";
+  via: "session" | "token" | "oauth-2lo" | "oauth-2loi" | "oauth-3lo" | "connect-jwt";
   /** For OAuth callers: the linked application's consumer key. */
   consumerKey?: string;
 }
@@ -39,14 +40,19 @@ export function toCaller(user: UserRow, via: Caller["via"], consumerKey?: string
 }
 
 /**
- * Resolves the caller of a request: an OAuth 1.0a signature from a linked application (when the
- * request is given: see lib/oauth-provider/incoming-caller.ts), else `Authorization: Bearer <api
+ * Resolves the caller of a request: an OAuth 1.0a signature or an Atlassian Connect JWT from a
+ * linked application (when the request is given: see lib/oauth-provider/incoming-caller.ts and
+ * incoming-jwt.ts), else `Authorization: Bearer <api
  * token>` (a bad token is an error, never a silent fall-back to the cookie), else the session
  * cookie. A session of a disabled user, or one issued before their last password reset, is no session.
  */
 export async function resolveCaller(db: Db, headers: Headers, request?: CallerRequest): Promise<Caller | null> {
   if (request && isOAuthSigned(headers.get("authorization"), request.url)) {
     const identity = await authenticateOAuth(db, { method: request.method, url: request.url, headers, body: await request.body() });
+    return toCaller(identity.user, identity.via, identity.consumerKey);
+  }
+  if (request && isConnectJwt(headers.get("authorization"), request.url)) {
+    const identity = await authenticateConnectJwt(db, { method: request.method, url: request.url, headers, body: null });
     return toCaller(identity.user, identity.via, identity.consumerKey);
   }
   const authorization = headers.get("authorization");
@@ -83,7 +89,7 @@ async function sessionCaller(db: Db, headers: Headers): Promise<Caller | null> {
 
 /** Callers authenticated by delegation: a linked application acting for a person (see lib/api/with-caller.ts `Delegation`). */
 export function isDelegated(caller: Caller): boolean {
-  return caller.via === "oauth-2lo" || caller.via === "oauth-2loi" || caller.via === "oauth-3lo";
+  return caller.via === "oauth-2lo" || caller.via === "oauth-2loi" || caller.via === "oauth-3lo" || caller.via === "connect-jwt";
 }
 
 export function isAdmin(caller: Caller | null): caller is Caller & { role: "ADMIN" } {

@@ -30,6 +30,8 @@ export interface CachedReads {
   vaultSecret(id: string): Promise<{ id: string; purpose: string; sealed: string } | null>;
   /** The link whose incoming consumer has this key (incoming OAuth). */
   linkByConsumerKey(consumerKey: string): Promise<Link | null>;
+  /** The link that accepts Connect JWTs from this issuer (incoming Connect JWT). */
+  linkByJwtIssuer(issuer: string): Promise<Link | null>;
   userByUsername(username: string): Promise<UserRow | null>;
   /** A token this app issued to a linked consumer, by the SHA-256 of its value. */
   issuedToken(tokenHash: string): Promise<IssuedTokenRow | null>;
@@ -83,6 +85,7 @@ function prismaReads(client: Db | Tx): CachedReads {
     accessToken: (userId, linkId) => client.oAuthAccessToken.findUnique({ where: { userId_linkId: { userId, linkId } }, select: { id: true, token: true, secretId: true, lastUsedAt: true } }),
     vaultSecret: (id) => client.vaultSecret.findUnique({ where: { id }, select: { id: true, purpose: true, sealed: true } }),
     linkByConsumerKey: (consumerKey) => client.link.findUnique({ where: { inConsumerKey: consumerKey } }),
+    linkByJwtIssuer: (issuer) => client.link.findUnique({ where: { inJwtIssuer: issuer } }),
     userByUsername: (username) => client.user.findUnique({ where: { username }, select: USER_SELECT }),
     issuedToken: (tokenHash) => client.oAuthIssuedToken.findUnique({ where: { tokenHash }, select: ISSUED_SELECT }),
   };
@@ -162,6 +165,7 @@ const SQL = {
   userByUsername: `SELECT "id", "username", "email", "displayName", "role", "disabled", "sessionsValidAfter" FROM "User" WHERE "username" = ?`,
   link: `SELECT * FROM "Link" WHERE "id" = ?`,
   linkByConsumerKey: `SELECT * FROM "Link" WHERE "inConsumerKey" = ?`,
+  linkByJwtIssuer: `SELECT * FROM "Link" WHERE "inJwtIssuer" = ?`,
   issued: `SELECT "id", "linkId", "kind", "userId", "callback", "verifierHash", "secretId", "expiresAt", "lastUsedAt" FROM "OAuthIssuedToken" WHERE "tokenHash" = ?`,
   signer: `SELECT "consumerKey", "privateKeySecretId" FROM "AppIdentity" WHERE "id" = 1`,
   accessToken: `SELECT "id", "token", "secretId", "lastUsedAt" FROM "OAuthAccessToken" WHERE "userId" = ? AND "linkId" = ?`,
@@ -187,6 +191,7 @@ function fastReads(cacheVersion: () => number | Promise<number>, row: RowOf): Ca
     }),
     linkById: (id) => kept.get(`link:${id}`, async () => toLink(await row("link", id))),
     linkByConsumerKey: (consumerKey) => kept.get(`link-consumer:${consumerKey}`, async () => toLink(await row("linkByConsumerKey", consumerKey))),
+    linkByJwtIssuer: (issuer) => kept.get(`link-jwt:${issuer}`, async () => toLink(await row("linkByJwtIssuer", issuer))),
     userByUsername: (username) =>
       kept.get(`username:${username}`, async () => {
         const r = await row("userByUsername", username);

@@ -176,6 +176,22 @@ export const incomingSchema = z
     twoLegged: z.boolean(),
     executeAs: usernameSchema.optional().nullable(),
     impersonation: z.boolean(),
+    /**
+     * Atlassian Connect JWTs from the remote: the issuer its tokens carry and the shared secret they
+     * are signed with (write-only: left out, the stored one is kept for the same issuer); null stops
+     * accepting them. They run as `executeAs`, or as their `sub` where impersonation is on.
+     */
+    connectJwt: z
+      .union([
+        z.null(),
+        z
+          .object({
+            issuer: z.string().trim().min(1, "Enter the issuer (iss) of the remote's tokens.").max(255),
+            sharedSecret: z.string().min(16, "A shared secret has at least 16 characters.").max(8192).optional(),
+          })
+          .strict(),
+      ])
+      .optional(),
   })
   .strict();
 export type IncomingInput = z.input<typeof incomingSchema>;

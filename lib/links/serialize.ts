@@ -61,6 +61,8 @@ export function incomingJson(link: Link) {
     twoLegged: link.in2lo,
     executeAs: link.inExecuteAs,
     impersonation: link.inImpersonation,
+    /** Atlassian Connect JWTs accepted from this issuer (the shared secret never shown). */
+    connectJwt: link.inJwtIssuer ? { issuer: link.inJwtIssuer, sharedSecretSet: !!link.inJwtSecretId } : null,
   };
 }
 

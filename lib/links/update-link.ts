@@ -179,8 +179,13 @@ export async function setIncoming(db: Db, actor: Actor, id: string, input: Incom
       throw error;
     }
   }
-  const enabled = i.enabled ?? (i.threeLegged || i.twoLegged || i.impersonation);
+  const jwt = i.connectJwt === undefined ? (current.inJwtIssuer ? { issuer: current.inJwtIssuer } : null) : i.connectJwt;
+  // Impersonation alone turns incoming OAuth on only where it can work (a consumer), or where no Connect JWT needs it.
+  const enabled = i.enabled ?? (i.threeLegged || i.twoLegged || (i.impersonation && (!jwt || !!consumer.key)));
   const fields: Record<string, string> = {};
+  if (jwt && !i.executeAs && !i.impersonation) fields.executeAs = "Connect JWT requests run as a local user: choose one (or allow impersonation, to run as their sub).";
+  if (jwt && jwt.sharedSecret === undefined && !(jwt.issuer === current.inJwtIssuer && current.inJwtSecretId)) fields.connectJwt = "Enter the shared secret the remote's tokens are signed with.";
+  if (jwt && jwt.issuer !== current.inJwtIssuer && (await db.link.count({ where: { inJwtIssuer: jwt.issuer, id: { not: id } } }))) fields.connectJwt = "Another link already accepts tokens from this issuer.";
   if (enabled && (!consumer.key || !consumer.publicKeyPem)) fields.consumerKey = "Set the remote consumer (fetch it or paste its key and public key) before enabling incoming OAuth.";
   if (i.twoLegged && !i.executeAs) fields.executeAs = "2-legged requests run as a local user: choose one.";
   if (i.executeAs) {
@@ -192,8 +197,13 @@ export async function setIncoming(db: Db, actor: Actor, id: string, input: Incom
   if (consumer.key && consumer.key !== current.inConsumerKey && (await db.link.count({ where: { inConsumerKey: consumer.key, id: { not: id } } }))) {
     throw new AppError("conflict", "Another link already uses this consumer key.", { fields: { consumerKey: "Another link already uses this consumer key." } });
   }
-  return audited(db, actor, "link.incoming", id, (link, tx) =>
-    versionedUpdate(tx, link, i.version, {
+  return audited(db, actor, "link.incoming", id, async (link, tx) => {
+    let jwtSecretId = jwt ? link.inJwtSecretId : null;
+    if (jwt?.sharedSecret !== undefined) jwtSecretId = await storeSecret(tx, "link-incoming-connect-jwt", jwt.sharedSecret);
+    if (link.inJwtSecretId && link.inJwtSecretId !== jwtSecretId) await deleteSecret(tx, link.inJwtSecretId);
+    return versionedUpdate(tx, link, i.version, {
+      inJwtIssuer: jwt ? jwt.issuer : null,
+      inJwtSecretId: jwtSecretId,
       inEnabled: enabled,
       inConsumerKey: consumer.key,
       inConsumerName: consumer.name ?? consumer.key,
@@ -202,6 +212,6 @@ export async function setIncoming(db: Db, actor: Actor, id: string, input: Incom
       in2lo: i.twoLegged,
       inExecuteAs: i.executeAs ? i.executeAs.toLowerCase() : null,
       inImpersonation: i.impersonation,
-    }),
-  );
+    });
+  });
 }

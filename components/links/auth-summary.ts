@@ -6,7 +6,7 @@ export function authSummary(d: { enabled: boolean; threeLegged: boolean; twoLegg
 }
 
 /** The outgoing direction in one line: the OAuth levels, or the fixed credential, and a client certificate. */
-export function outgoingSummary(o: { scheme?: string; credential?: { username?: string; header?: string; issuer?: string }; clientCertificate?: { state: string } | null; enabled: boolean; threeLegged: boolean; twoLegged: boolean; twoLeggedForUsers?: boolean; impersonation: boolean }): string {
+export function outgoingSummary(o: { scheme?: string; credential?: { username?: string; header?: string; issuer?: string; clientId?: string }; clientCertificate?: { state: string } | null; enabled: boolean; threeLegged: boolean; twoLegged: boolean; twoLeggedForUsers?: boolean; impersonation: boolean }): string {
   const base =
     !o.scheme || o.scheme === "oauth1"
       ? authSummary(o)
@@ -18,6 +18,8 @@ export function outgoingSummary(o: { scheme?: string; credential?: { username?: 
             ? "a personal access token"
             : o.scheme === "connect-jwt"
               ? `a Connect JWT as ${o.credential?.issuer ?? "?"}`
-              : `an API key in ${o.credential?.header ?? "a header"}`;
+              : o.scheme === "oauth2-client-credentials"
+                ? `OAuth 2.0 client credentials as ${o.credential?.clientId ?? "?"}`
+                : `an API key in ${o.credential?.header ?? "a header"}`;
   return o.clientCertificate ? `${base}, with a client certificate${o.clientCertificate.state === "valid" ? "" : ` (${o.clientCertificate.state === "expired" ? "expired" : "expires within 30 days"})`}` : base;
 }

@@ -10,7 +10,7 @@ type Action = (s: ActionResult | null, f: FormData) => Promise<ActionResult>;
 
 export interface CredentialView {
   scheme: string;
-  credential?: { username?: string; header?: string; issuer?: string; preview: string | null; set: boolean };
+  credential?: { username?: string; header?: string; issuer?: string; tokenUrl?: string; clientId?: string; scope?: string | null; preview: string | null; set: boolean };
   forUsers?: boolean;
   clientCertificate: { subject: string; issuer: string; validTo: string; fingerprint256: string; state: "valid" | "expires-soon" | "expired" } | null;
   caCertificates: { subject: string; validTo: string }[] | null;
@@ -23,6 +23,7 @@ const SCHEME_LABEL: Record<string, string> = {
   bearer: "Personal access token (Bearer)",
   "api-key": "API key in a header (a gateway's)",
   "connect-jwt": "Atlassian Connect JWT (an app key and shared secret)",
+  "oauth2-client-credentials": "OAuth 2.0 client credentials (a token endpoint)",
 };
 
 /**
@@ -68,6 +69,14 @@ export function CredentialForm({ action, link }: { action: Action; link: { id: s
         <>
           <TextField id="issuer" label="Issuer (app key)" defaultValue={values?.issuer ?? (same ? out.credential?.issuer : "") ?? ""} error={fields?.issuer} />
           <TextField id="sharedSecret" label="Shared secret" type="password" autoComplete="off" error={fields?.sharedSecret} hint={keep("shared secret")} />
+        </>
+      ) : null}
+      {scheme === "oauth2-client-credentials" ? (
+        <>
+          <TextField id="tokenUrl" label="Token endpoint URL" type="url" defaultValue={values?.tokenUrl ?? (same ? out.credential?.tokenUrl : "") ?? ""} error={fields?.tokenUrl} />
+          <TextField id="clientId" label="Client id" defaultValue={values?.clientId ?? (same ? out.credential?.clientId : "") ?? ""} error={fields?.clientId} />
+          <TextField id="clientSecret" label="Client secret" type="password" autoComplete="off" error={fields?.clientSecret} hint={keep("client secret")} />
+          <TextField id="scope" label="Scope (optional)" defaultValue={values?.scope ?? (same ? (out.credential?.scope ?? "") : "")} error={fields?.scope} />
         </>
       ) : null}
       {scheme !== "oauth1" ? (

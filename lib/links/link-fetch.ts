@@ -77,8 +77,9 @@ export function toWebResponse(relayed: RelayedResponse): Response {
 export async function linkRelay(db: Db, link: Link, req: LinkRequest, options: LinkFetchOptions): Promise<RelayedResponse> {
   if (link.disabled) throw linkDisabled(link);
   // Resolved once per request: a retry only signs again.
-  const credentials = await outgoingCredentials(db, link, options.as, options.level);
-  const response = await fetchWithRetries(db, link, req, credentials, options);
+  const dispatcher = await dispatcherFor(db, link, connectTimeoutMs(options));
+  const credentials = await outgoingCredentials(db, link, options.as, options.level, dispatcher);
+  const response = await fetchWithRetries(db, link, req, credentials, options, dispatcher);
   // A refused access token is dropped: the person is asked to authorize again.
   const problem = response.headers.get("x-applink-oauth-problem");
   const person = isServer(options.as) ? null : options.as;
@@ -185,14 +186,14 @@ function send(req: LinkRequest, prepared: { url: string; headers: Record<string,
   });
 }
 
-async function fetchWithRetries(db: Db, link: Link, req: LinkRequest, credentials: OutgoingCredentials, options: LinkFetchOptions): Promise<RelayedResponse> {
+async function fetchWithRetries(db: Db, link: Link, req: LinkRequest, credentials: OutgoingCredentials, options: LinkFetchOptions, dispatcher: Agent): Promise<RelayedResponse> {
   const policy = retryPolicy(options.retry);
   const retryable = isRetryableMethod(req.method, policy);
   const limiter = options.limiter ?? linkLimiter;
   // A caller holds at most its share of the link's slots, and waits for one no longer than a connection may take.
   const slot = { owner: isServer(options.as) ? "server" : options.as.id, signal: options.signal, maxWaitMs: connectTimeoutMs(options) };
   const pause = (ms: number) => untilAborted(policy.sleep(ms), options.signal);
-  const dispatcher = await dispatcherFor(db, link, connectTimeoutMs(options));
+  let renewed = false;
   for (let attempt = 0; ; attempt++) {
     const last = !retryable || attempt >= policy.delaysMs.length;
     const prepared = await prepareAttempt(req, credentials, options);
@@ -215,6 +216,15 @@ async function fetchWithRetries(db: Db, link: Link, req: LinkRequest, credential
       const classified = await explainClosedConnection(db, link, req.url, classifyNetworkError(error, req.url, responseMs));
       if (classified.problem === "timeout") throw new AppError("gateway_timeout", `NETWORK_ERROR: ${classified.message}`);
       throw new AppError("network_error", `NETWORK_ERROR: ${classified.message}`);
+    }
+    // A token the remote refused (revoked before it expired) is renewed and the request sent once more
+    // (a 401 means the remote did not act on it, so even a POST may go again).
+    if (response.statusCode === 401 && credentials.onUnauthorized && !renewed) {
+      renewed = true;
+      credentials.onUnauthorized();
+      await response.body.dump().catch(() => undefined);
+      attempt--;
+      continue;
     }
     if (!last && isRetryableStatus(response.statusCode)) {
       const retryAfter = response.headers["retry-after"];

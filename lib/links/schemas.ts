@@ -119,7 +119,8 @@ const secretText = (what: string) => z.string().min(1, `Enter the ${what}.`).max
 /**
  * PUT /api/v1/links/{id}/outgoing. `scheme` (default "oauth1") with its fields beside it:
  * "oauth1" {threeLegged, twoLegged, impersonation, …}; "basic" {username, password}; "bearer"
- * {token}; "api-key" {header, value}; "connect-jwt" {issuer, sharedSecret}. Secrets are write-only: left out, the stored one is kept (same
+ * {token}; "api-key" {header, value}; "connect-jwt" {issuer, sharedSecret}; "oauth2-client-credentials"
+ * {tokenUrl, clientId, clientSecret, scope?}. Secrets are write-only: left out, the stored one is kept (same
  * scheme). Under any scheme: `clientCertificate` {certificatePem, privateKeyPem} or null,
  * `caCertificatesPem` (or null), `minTlsVersion`.
  */
@@ -143,6 +144,10 @@ export const outgoingSchema = z
     value: secretText("key").optional(),
     issuer: z.string().trim().min(1, "Enter the issuer (the app key the remote knows this app by).").max(255).optional(),
     sharedSecret: secretText("shared secret").optional(),
+    tokenUrl: appUrlLike().optional(),
+    clientId: z.string().trim().min(1, "Enter the client id.").max(255).optional(),
+    clientSecret: secretText("client secret").optional(),
+    scope: z.string().trim().max(1000).optional(),
     /** A fixed credential for every signed-in user (default: admins and server code only, as plain 2LO). */
     forUsers: z.boolean().optional(),
     clientCertificate: z.union([z.null(), z.object({ certificatePem: z.string().max(100_000), privateKeyPem: z.string().max(100_000) }).strict()]).optional(),
@@ -156,8 +161,8 @@ export const outgoingSchema = z
     if (scheme === "oauth1") {
       for (const field of oauthFields) if (o[field] === undefined) ctx.addIssue({ code: "custom", path: [field], message: "Required for OAuth 1.0a (true or false)." });
     }
-    const allowed: Record<string, readonly string[]> = { oauth1: [], basic: ["username", "password"], bearer: ["token"], "api-key": ["header", "value"], "connect-jwt": ["issuer", "sharedSecret"] };
-    for (const field of ["username", "password", "token", "header", "value", "issuer", "sharedSecret"] as const) {
+    const allowed: Record<string, readonly string[]> = { oauth1: [], basic: ["username", "password"], bearer: ["token"], "api-key": ["header", "value"], "connect-jwt": ["issuer", "sharedSecret"], "oauth2-client-credentials": ["tokenUrl", "clientId", "clientSecret", "scope"] };
+    for (const field of ["username", "password", "token", "header", "value", "issuer", "sharedSecret", "tokenUrl", "clientId", "clientSecret", "scope"] as const) {
       if (o[field] !== undefined && !allowed[scheme]!.includes(field)) ctx.addIssue({ code: "custom", path: [field], message: `Not a field of the "${scheme}" scheme.` });
     }
   });

@@ -1,7 +1,9 @@
 import crypto from "node:crypto";
 import type { Link } from "@/lib/generated/prisma/client";
 import { AppError } from "@/lib/errors";
+import type { Dispatcher } from "undici";
 import { signConnectJwt } from "@/lib/connect-jwt";
+import { clientCredentialsToken, forgetClientCredentialsToken } from "@/lib/links/oauth2-client-credentials";
 
 /**
  * How a link's outgoing requests authenticate. `oauth1`: this app's consumer key and the levels
@@ -9,10 +11,12 @@ import { signConnectJwt } from "@/lib/connect-jwt";
  * caller, so the remote sees one user: `basic` (a username and a password or an Atlassian API
  * token), `bearer` (a Jira or Confluence personal access token), `api-key` (a gateway's key in a
  * header of its choosing), `connect-jwt` (an Atlassian Connect app's issuer and shared secret: a fresh
- * HS256 token with the request's query string hash on every request, lib/connect-jwt). A client
+ * HS256 token with the request's query string hash on every request, lib/connect-jwt),
+ * `oauth2-client-credentials` (a token from the remote's token endpoint, kept until shortly before it
+ * expires: lib/links/oauth2-client-credentials.ts). A client
  * certificate (mutual TLS) can be added under any of them.
  */
-export const SCHEMES = ["oauth1", "basic", "bearer", "api-key", "connect-jwt"] as const;
+export const SCHEMES = ["oauth1", "basic", "bearer", "api-key", "connect-jwt", "oauth2-client-credentials"] as const;
 export type Scheme = (typeof SCHEMES)[number];
 export type FixedScheme = Exclude<Scheme, "oauth1">;
 
@@ -24,6 +28,10 @@ export interface SchemeInfo {
   header?: string;
   /** connect-jwt: the `iss` of our tokens (the app key the remote knows us by). */
   issuer?: string;
+  /** oauth2-client-credentials: where tokens come from, for which client, with what scope. */
+  tokenUrl?: string;
+  clientId?: string;
+  scope?: string;
   /** The secret's last four characters, for recognising it ("••••abcd"); nothing for a short one. */
   preview: string;
 }
@@ -45,7 +53,25 @@ export function maskedPreview(secret: string): string {
 /** What a fixed credential adds to a request through the link (Connect JWT: a new token for each request, bound to its method and URL). */
 export type CredentialHeaders = (method: string, url: string) => Promise<Record<string, string>>;
 
-export function schemeHeaders(scheme: FixedScheme, info: SchemeInfo, secret: string, baseUrl: string): CredentialHeaders {
+/** How a fixed credential authenticates one request, and what to do when the remote answers 401 (fetch a new token, once). */
+export interface SchemeCredential {
+  headersFor: CredentialHeaders;
+  onUnauthorized?: () => void;
+}
+
+/** `cacheKey`: the link and its settings' version (a token fetched for old settings is never used); `dispatcher`: the link's TLS. */
+export function schemeCredential(scheme: FixedScheme, info: SchemeInfo, secret: string, context: { baseUrl: string; cacheKey: string; dispatcher?: Dispatcher }): SchemeCredential {
+  if (scheme === "oauth2-client-credentials") {
+    const credentials = { tokenUrl: info.tokenUrl ?? "", clientId: info.clientId ?? "", clientSecret: secret, ...(info.scope ? { scope: info.scope } : {}) };
+    return {
+      headersFor: async () => ({ authorization: `Bearer ${await clientCredentialsToken(context.cacheKey, credentials, context.dispatcher)}` }),
+      onUnauthorized: () => forgetClientCredentialsToken(context.cacheKey),
+    };
+  }
+  return { headersFor: schemeHeaders(scheme, info, secret, context.baseUrl) };
+}
+
+function schemeHeaders(scheme: Exclude<FixedScheme, "oauth2-client-credentials">, info: SchemeInfo, secret: string, baseUrl: string): CredentialHeaders {
   switch (scheme) {
     case "basic": {
       const headers = { authorization: `Basic ${Buffer.from(`${info.username ?? ""}:${secret}`, "utf8").toString("base64")}` };
@@ -74,6 +100,7 @@ export function schemeRefusal(scheme: FixedScheme, status: number, remote: strin
     bearer: "the personal access token",
     "api-key": `the API key in ${info?.header ?? "its header"}`,
     "connect-jwt": `the Connect JWT of issuer${info?.issuer ? ` "${info.issuer}"` : ""} (its shared secret, or a clock out of step)`,
+    "oauth2-client-credentials": `the OAuth 2.0 access token of client${info?.clientId ? ` "${info.clientId}"` : ""} (even a fresh one)`,
   }[scheme];
   if (status === 403) return { message: `${remote} accepted ${which} but refuses this request to that user (403).`, fix: `Give the remote user more permissions on ${remote}, or use another credential.` };
   return { message: `${remote} refused ${which} (401).`, fix: `Check ${which} on ${remote} (revoked, expired, mistyped?) and enter it again under Outgoing.` };

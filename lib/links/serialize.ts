@@ -19,7 +19,7 @@ function schemeJson(link: Link) {
   return {
     scheme: link.outScheme,
     ...(isFixedScheme(link.outScheme)
-      ? { credential: { ...(info?.username ? { username: info.username } : {}), ...(info?.header ? { header: info.header } : {}), ...(info?.issuer ? { issuer: info.issuer } : {}), preview: info?.preview ?? null, set: !!link.outSchemeSecretId }, forUsers: link.out2loUsers }
+      ? { credential: { ...(info?.username ? { username: info.username } : {}), ...(info?.header ? { header: info.header } : {}), ...(info?.issuer ? { issuer: info.issuer } : {}), ...(info?.tokenUrl ? { tokenUrl: info.tokenUrl, clientId: info.clientId, scope: info.scope ?? null } : {}), preview: info?.preview ?? null, set: !!link.outSchemeSecretId }, forUsers: link.out2loUsers }
       : {}),
     clientCertificate: certificate ? { ...certificate, state: certificateState(certificate) } : null,
     caCertificates: link.outCaCertificatesPem ? caSummary(link.outCaCertificatesPem) : null,

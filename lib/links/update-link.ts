@@ -115,10 +115,10 @@ export async function setOutgoing(db: Db, actor: Actor, id: string, input: Outgo
     } else {
       const same = link.outScheme === scheme;
       const current = same ? schemeInfoOf(link) : null;
-      const secretField = ({ basic: "password", bearer: "token", "api-key": "value", "connect-jwt": "sharedSecret" } as const)[scheme];
+      const secretField = ({ basic: "password", bearer: "token", "api-key": "value", "connect-jwt": "sharedSecret", "oauth2-client-credentials": "clientSecret" } as const)[scheme];
       const secret = o[secretField];
       const missing = (field: string, message: string) => new AppError("validation_failed", message, { fields: { [field]: message } });
-      const secretName = { password: "password or API token", token: "token", value: "key", sharedSecret: "shared secret" }[secretField];
+      const secretName = { password: "password or API token", token: "token", value: "key", sharedSecret: "shared secret", clientSecret: "client secret" }[secretField];
       if (secret === undefined && !(same && link.outSchemeSecretId)) throw missing(secretField, `Enter the ${secretName}.`);
       const info: SchemeInfo = { preview: secret !== undefined ? maskedPreview(secret) : current?.preview ?? "••••" };
       if (scheme === "basic") info.username = o.username ?? current?.username;
@@ -127,6 +127,14 @@ export async function setOutgoing(db: Db, actor: Actor, id: string, input: Outgo
       if (scheme === "api-key" && !info.header) throw missing("header", "Enter the header the key goes in.");
       if (scheme === "connect-jwt") info.issuer = o.issuer ?? current?.issuer;
       if (scheme === "connect-jwt" && !info.issuer) throw missing("issuer", "Enter the issuer (the app key the remote knows this app by).");
+      if (scheme === "oauth2-client-credentials") {
+        info.tokenUrl = o.tokenUrl ?? current?.tokenUrl;
+        info.clientId = o.clientId ?? current?.clientId;
+        const scope = o.scope ?? current?.scope;
+        if (scope) info.scope = scope;
+        if (!info.tokenUrl) throw missing("tokenUrl", "Enter the token endpoint's URL.");
+        if (!info.clientId) throw missing("clientId", "Enter the client id.");
+      }
       let secretId = same ? link.outSchemeSecretId : null;
       if (secret !== undefined) secretId = await storeSecret(tx, `link-outgoing-${scheme}`, secret);
       if (link.outSchemeSecretId && link.outSchemeSecretId !== secretId) await deleteSecret(tx, link.outSchemeSecretId);

@@ -136,6 +136,10 @@ export const saveCredentialAction = defineAction(
     keySecret: z.preprocess(blankToUndefined, z.string().optional()),
     issuer: z.preprocess(blankToUndefined, z.string().optional()),
     sharedSecret: z.preprocess(blankToUndefined, z.string().optional()),
+    tokenUrl: z.preprocess(blankToUndefined, z.string().optional()),
+    clientId: z.preprocess(blankToUndefined, z.string().optional()),
+    clientSecret: z.preprocess(blankToUndefined, z.string().optional()),
+    scope: z.preprocess(blankToUndefined, z.string().optional()),
     forUsers: checkbox,
     certificatePem: z.preprocess(blankToUndefined, z.string().optional()),
     privateKeyPem: z.preprocess(blankToUndefined, z.string().optional()),
@@ -150,7 +154,7 @@ export const saveCredentialAction = defineAction(
       const which = f.certificatePem === undefined ? "certificatePem" : "privateKeyPem";
       throw new AppError("validation_failed", "Paste both the certificate and its private key.", { fields: { [which]: "Paste both the certificate and its private key." } });
     }
-    const scheme = f.scheme as "oauth1" | "basic" | "bearer" | "api-key" | "connect-jwt";
+    const scheme = f.scheme as "oauth1" | "basic" | "bearer" | "api-key" | "connect-jwt" | "oauth2-client-credentials";
     const credential =
       scheme === "oauth1"
         ? // The levels stay as the OAuth form set them.
@@ -161,7 +165,9 @@ export const saveCredentialAction = defineAction(
             ? { token: f.token, forUsers: f.forUsers }
             : scheme === "api-key"
               ? { header: f.header, value: f.keySecret, forUsers: f.forUsers }
-              : { issuer: f.issuer, sharedSecret: f.sharedSecret, forUsers: f.forUsers };
+              : scheme === "connect-jwt"
+                ? { issuer: f.issuer, sharedSecret: f.sharedSecret, forUsers: f.forUsers }
+                : { tokenUrl: f.tokenUrl, clientId: f.clientId, clientSecret: f.clientSecret, scope: f.scope, forUsers: f.forUsers };
     await setOutgoing(db, caller, f.id, {
       version: f.version,
       scheme,

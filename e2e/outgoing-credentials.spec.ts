@@ -59,4 +59,13 @@ test("a link switched to a personal access token with a client certificate works
   await expect(diagnostics.getByTestId("status-cause")).toContainText("client certificate refused");
   await expect(diagnostics).toContainText("Upload the client certificate the remote expects");
   await screenshot(page, "link-client-certificate-refused");
+
+  // Seed 002's way to a certificate: this app makes the key and a request for the customer's domain.
+  const request = page.getByRole("form", { name: "Certificate request" });
+  await request.getByLabel("Common name (the domain)").fill("jira-connector.example.com");
+  await request.getByLabel("Country code (optional)").fill("US");
+  await request.getByRole("button", { name: "Make a key and certificate request" }).click();
+  await expect(request.getByRole("status")).toContainText("Certificate request made for CN=jira-connector.example.com, C=US");
+  await expect(page.getByLabel("Certificate request waiting for its certificate")).toHaveValue(/-----BEGIN CERTIFICATE REQUEST-----/);
+  await expectAccessible(page, "the link page with a certificate request waiting");
 });

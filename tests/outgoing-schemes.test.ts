@@ -19,6 +19,7 @@ import * as reference from "atlassian-jwt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import * as outgoingRoute from "@/app/api/v1/links/[id]/outgoing/route";
+import * as csrRoute from "@/app/api/v1/links/[id]/outgoing/csr/route";
 import { toCaller } from "@/lib/auth/caller";
 import { USER_SELECT } from "@/lib/db/cached-reads";
 import { createLink } from "@/lib/links/create-link";
@@ -273,6 +274,38 @@ describe("client certificates (mutual TLS) under any scheme", () => {
     expect(await ok.text()).toMatch(/applink-admin client/);
     await putOutgoing(link.id, { scheme: "basic", clientCertificate: null });
     await expect(linkFetch(db, await findLinkOrThrow(db, link.id), { method: "GET", url: `${link.rpcUrl}/` }, { as: { server: true }, retry: { delaysMs: [] } })).rejects.toMatchObject({ code: "network_error", message: expect.stringMatching(/client certificate refused: .*without a client certificate/) });
+  });
+
+  it("makes a key and a CSR for a subject; the certificate openssl signs from it, pasted back alone, is used with that key", async () => {
+    // The customer's authority: a CA of openssl's own, which the remote trusts.
+    const ca = (name: string) => path.join(dir, name);
+    execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", ca("csr-ca.key"), "-out", ca("csr-ca.pem"), "-subj", "/CN=Customer CA", "-days", "2"], { stdio: "pipe" });
+    const customerCa = fs.readFileSync(ca("csr-ca.pem"), "utf8");
+    const remote = https.createServer({ key: certs.leafKey, cert: certs.leaf, ca: customerCa, requestCert: true, rejectUnauthorized: true }, (req, res) => res.end(JSON.stringify({ client: (req.socket as tls.TLSSocket).getPeerCertificate().subject?.CN })));
+    await new Promise<void>((resolve) => remote.listen(0, "127.0.0.1", resolve));
+    try {
+      const link = await newLink(`https://127.0.0.1:${(remote.address() as AddressInfo).port}`);
+      // No request made yet: a certificate alone is refused.
+      expect((await putOutgoing(link.id, { scheme: "bearer", token: PAT, clientCertificate: { certificatePem: certs.client } })).json.error.fields.privateKeyPem).toMatch(/no certificate request was made here/);
+      const made = await (csrRoute.POST as Handler)(new Request(`http://localhost/api/v1/links/${link.id}/outgoing/csr`, { method: "POST", headers: { cookie: admin, "content-type": "application/json" }, body: JSON.stringify({ commonName: "jira-connector.example.com", organization: "Example Ltd", country: "US" }) }), { params: Promise.resolve({ id: link.id }) });
+      expect(made.status).toBe(201);
+      const { csrPem, subject } = (await made.json()) as { csrPem: string; subject: string };
+      expect(subject).toBe("CN=jira-connector.example.com, O=Example Ltd, C=US");
+      expect(csrPem).not.toContain("PRIVATE KEY");
+      fs.writeFileSync(ca("req.csr"), csrPem);
+      // openssl checks the request's own signature, then signs it as the customer's CA would.
+      execFileSync("openssl", ["req", "-in", ca("req.csr"), "-noout", "-verify"], { stdio: "pipe" });
+      execFileSync("openssl", ["x509", "-req", "-in", ca("req.csr"), "-CA", ca("csr-ca.pem"), "-CAkey", ca("csr-ca.key"), "-CAcreateserial", "-out", ca("signed.pem"), "-days", "90", "-copy_extensions", "copy"], { stdio: "pipe" });
+      const put = await putOutgoing(link.id, { scheme: "bearer", token: PAT, clientCertificate: { certificatePem: fs.readFileSync(ca("signed.pem"), "utf8") }, caCertificatesPem: certs.ca });
+      expect({ status: put.status, error: put.json.error }).toEqual({ status: 200, error: undefined });
+      expect(put.json).toMatchObject({ clientCertificate: { subject: "C=US, O=Example Ltd, CN=jira-connector.example.com", issuer: "CN=Customer CA" }, certificateRequest: null });
+      const ok = await linkFetch(db, await findLinkOrThrow(db, link.id), { method: "GET", url: `${link.rpcUrl}/x` }, { as: { server: true } });
+      expect(JSON.parse(await ok.text())).toEqual({ client: "jira-connector.example.com" });
+      // The request's key now lives with the certificate: nothing pending is left in the vault.
+      expect((await findLinkOrThrow(db, link.id)).outCsrKeySecretId).toBeNull();
+    } finally {
+      remote.close();
+    }
   });
 
   it("refuses an expired certificate, a key of another certificate and something that is no certificate, field by field", async () => {

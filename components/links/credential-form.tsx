@@ -15,6 +15,7 @@ export interface CredentialView {
   clientCertificate: { subject: string; issuer: string; validTo: string; fingerprint256: string; state: "valid" | "expires-soon" | "expired" } | null;
   caCertificates: { subject: string; validTo: string }[] | null;
   minTlsVersion: string;
+  certificateRequest: { csrPem: string } | null;
 }
 
 const SCHEME_LABEL: Record<string, string> = {
@@ -102,7 +103,14 @@ export function CredentialForm({ action, link }: { action: Action; link: { id: s
           <p className="text-sm text-muted">None: the remote sees no client certificate.</p>
         )}
         <TextAreaField id="certificatePem" label={certificate ? "New certificate (PEM)" : "Certificate (PEM)"} rows={4} placeholder="-----BEGIN CERTIFICATE-----" error={fields?.certificatePem} />
-        <TextAreaField id="privateKeyPem" label="Its private key (PEM, unencrypted)" rows={4} placeholder="-----BEGIN PRIVATE KEY-----" error={fields?.privateKeyPem} hint="Stored sealed in the vault; never shown again." />
+        <TextAreaField
+          id="privateKeyPem"
+          label="Its private key (PEM, unencrypted)"
+          rows={4}
+          placeholder="-----BEGIN PRIVATE KEY-----"
+          error={fields?.privateKeyPem}
+          hint={out.certificateRequest ? "Leave blank for the certificate signed from the request below: its key is already here." : "Stored sealed in the vault; never shown again."}
+        />
         <TextAreaField
           id="caCertificatesPem"
           label="Certificate authorities to trust for this link (PEM)"
@@ -124,6 +132,39 @@ export function CredentialForm({ action, link }: { action: Action; link: { id: s
       <FormMessage result={state} />
       <div>
         <SubmitButton pendingLabel="Saving…">Save credential and TLS</SubmitButton>
+      </div>
+    </form>
+  );
+}
+
+/**
+ * Seed 002's flow: this app makes the key (it never leaves the vault) and a certificate signing
+ * request for a subject the admin types; the admin sends the request to their authority and pastes
+ * the signed certificate into the form above, without a key.
+ */
+export function CertificateRequestForm({ action, link }: { action: Action; link: { id: string; version: number; outgoing: Pick<CredentialView, "certificateRequest"> } }) {
+  const [state, formAction] = useActionState(action, null);
+  const fields = state && !state.ok ? state.fields : undefined;
+  const values = state && !state.ok ? state.values : undefined;
+  const pending = link.outgoing.certificateRequest;
+  return (
+    <form action={formAction} className="flex flex-col gap-3" aria-label="Certificate request" key={values ? JSON.stringify(values) : `saved-${link.version}`}>
+      <input type="hidden" name="id" value={link.id} />
+      {pending ? (
+        <div className="flex flex-col gap-1">
+          <label htmlFor="csr-pem" className="text-sm font-medium">
+            Certificate request waiting for its certificate
+          </label>
+          <textarea id="csr-pem" readOnly rows={6} value={pending.csrPem} className="w-full rounded-md border border-border bg-surface-2 p-2 font-mono text-xs" />
+        </div>
+      ) : null}
+      <p className="text-sm text-muted">Or let this app make the key: it stays here, and your certificate authority signs a request for it.</p>
+      <TextField id="commonName" label="Common name (the domain)" defaultValue={values?.commonName ?? ""} error={fields?.commonName} />
+      <TextField id="organization" label="Organization (optional)" defaultValue={values?.organization ?? ""} error={fields?.organization} />
+      <TextField id="country" label="Country code (optional)" maxLength={2} defaultValue={values?.country ?? ""} error={fields?.country} />
+      <FormMessage result={state} />
+      <div>
+        <SubmitButton pendingLabel="Making the key…">{pending ? "Make a new key and request" : "Make a key and certificate request"}</SubmitButton>
       </div>
     </form>
   );

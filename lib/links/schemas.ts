@@ -150,7 +150,8 @@ export const outgoingSchema = z
     scope: z.string().trim().max(1000).optional(),
     /** A fixed credential for every signed-in user (default: admins and server code only, as plain 2LO). */
     forUsers: z.boolean().optional(),
-    clientCertificate: z.union([z.null(), z.object({ certificatePem: z.string().max(100_000), privateKeyPem: z.string().max(100_000) }).strict()]).optional(),
+    /** privateKeyPem left out: the certificate is for the key of the CSR this app made for the link. */
+    clientCertificate: z.union([z.null(), z.object({ certificatePem: z.string().max(100_000), privateKeyPem: z.string().max(100_000).optional() }).strict()]).optional(),
     caCertificatesPem: z.union([z.null(), z.string().max(200_000)]).optional(),
     minTlsVersion: z.enum(["TLSv1.2", "TLSv1.3"]).optional(),
   })
@@ -216,3 +217,15 @@ export const listLinksSchema = z.object({
   page: z.coerce.number().int().min(1).max(1_000_000).catch(1).default(1),
   pageSize: z.coerce.number().int().min(1).max(200).catch(50).default(50),
 });
+
+/** POST /api/v1/links/{id}/outgoing/csr: the subject of a new key's certificate signing request. */
+export const csrSubjectSchema = z
+  .object({
+    commonName: z.string().trim().min(1, "Enter the common name (the domain the certificate is for).").max(64),
+    organization: z.string().trim().max(64).optional(),
+    organizationalUnit: z.string().trim().max(64).optional(),
+    locality: z.string().trim().max(128).optional(),
+    state: z.string().trim().max(128).optional(),
+    country: z.string().trim().regex(/^[A-Za-z]{2}$/, "A two-letter country code.").optional(),
+  })
+  .strict();

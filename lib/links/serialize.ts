@@ -24,6 +24,8 @@ function schemeJson(link: Link) {
     clientCertificate: certificate ? { ...certificate, state: certificateState(certificate) } : null,
     caCertificates: link.outCaCertificatesPem ? caSummary(link.outCaCertificatesPem) : null,
     minTlsVersion: link.outMinTlsVersion,
+    /** A request made here, waiting for its certificate (PEM, public). */
+    certificateRequest: link.outCsrPem ? { csrPem: link.outCsrPem } : null,
   };
 }
 

@@ -6,10 +6,11 @@ import { KeyFormatError, parsePublicKey, publicKeyPem } from "@/lib/crypto/rsa-k
 import { findLinkOrThrow } from "@/lib/links/find-link";
 import { discoverManifest, fetchConsumerInfo } from "@/lib/links/discover";
 import { RemoteFetchError } from "@/lib/links/remote-fetch";
-import { incomingSchema, outgoingSchema, patchLinkSchema, type IncomingInput, type OutgoingInput, type PatchLinkInput } from "@/lib/links/schemas";
+import { csrSubjectSchema, incomingSchema, outgoingSchema, patchLinkSchema, type IncomingInput, type OutgoingInput, type PatchLinkInput } from "@/lib/links/schemas";
 import { linkAuditView } from "@/lib/links/serialize";
 import { maskedPreview, parseCaCertificates, parseClientCertificate, schemeInfoOf, type SchemeInfo } from "@/lib/links/schemes";
-import { deleteSecret, storeSecret } from "@/lib/vault/vault";
+import { deleteSecret, readSecret, storeSecret } from "@/lib/vault/vault";
+import { createClientCsr, subjectText, type CsrSubject } from "@/lib/crypto/csr";
 import { makePrimary, promoteNextPrimary, versionedUpdate } from "@/lib/links/versioned-update";
 
 async function audited(db: Db, actor: Actor, action: string, id: string, change: (link: Link, tx: Tx) => Promise<Link>) {
@@ -94,7 +95,14 @@ export async function patchLink(db: Db, actor: Actor, id: string, input: PatchLi
 export async function setOutgoing(db: Db, actor: Actor, id: string, input: OutgoingInput): Promise<Link> {
   const o = outgoingSchema.parse(input);
   const scheme = o.scheme ?? "oauth1";
-  const certificate = o.clientCertificate ? parseClientCertificate(o.clientCertificate) : o.clientCertificate;
+  // A certificate without its key is for the key of the CSR this app made (which never left the vault).
+  const pendingKey = async () => {
+    const link = await findLinkOrThrow(db, id);
+    if (!link.outCsrKeySecretId) throw new AppError("validation_failed", "Paste the private key too: no certificate request was made here for this link.", { fields: { privateKeyPem: "Paste the private key too (no certificate request was made here)." } });
+    return (await readSecret(db, link.outCsrKeySecretId)).toString("utf8");
+  };
+  const fromCsr = !!o.clientCertificate && o.clientCertificate.privateKeyPem === undefined;
+  const certificate = o.clientCertificate ? parseClientCertificate({ certificatePem: o.clientCertificate.certificatePem, privateKeyPem: o.clientCertificate.privateKeyPem ?? (await pendingKey()) }) : o.clientCertificate;
   const ca = o.caCertificatesPem === undefined ? undefined : o.caCertificatesPem === null || !o.caCertificatesPem.trim() ? null : parseCaCertificates(o.caCertificatesPem).pem;
   return audited(db, actor, "link.outgoing", id, async (link, tx) => {
     const data: Prisma.LinkUpdateManyMutationInput = { outScheme: scheme };
@@ -150,6 +158,12 @@ export async function setOutgoing(db: Db, actor: Actor, id: string, input: Outgo
     }
     if (certificate !== undefined) {
       if (link.outClientCertSecretId) await deleteSecret(tx, link.outClientCertSecretId);
+      // The request is answered: its key now lives with the certificate.
+      if (fromCsr && link.outCsrKeySecretId) {
+        await deleteSecret(tx, link.outCsrKeySecretId);
+        data.outCsrKeySecretId = null;
+        data.outCsrPem = null;
+      }
       data.outClientCertSecretId = certificate ? await storeSecret(tx, "link-client-certificate", JSON.stringify({ certificatePem: certificate.certificatePem, privateKeyPem: certificate.privateKeyPem })) : null;
       data.outClientCertInfo = certificate ? JSON.stringify(certificate.info) : null;
     }
@@ -222,4 +236,22 @@ export async function setIncoming(db: Db, actor: Actor, id: string, input: Incom
       inImpersonation: i.impersonation,
     });
   });
+}
+
+/**
+ * Makes a new key pair for the link's client certificate and a certificate signing request for
+ * `subject` (seed 002: the customer's domain); the key goes to the vault and never leaves it, the
+ * CSR is kept on the link for the admin to send to their authority. Pasting the signed certificate
+ * back (PUT outgoing `clientCertificate: {certificatePem}`) pairs it with that key. A new request
+ * replaces an unanswered one.
+ */
+export async function requestClientCertificate(db: Db, actor: Actor, id: string, input: CsrSubject): Promise<{ link: Link; csrPem: string; subject: string }> {
+  const subject = csrSubjectSchema.parse(input);
+  const { csrPem, privateKeyPem } = createClientCsr(subject);
+  const link = await audited(db, actor, "link.client-certificate-request", id, async (current, tx) => {
+    if (current.outCsrKeySecretId) await deleteSecret(tx, current.outCsrKeySecretId);
+    const keyId = await storeSecret(tx, "link-client-certificate-request", privateKeyPem);
+    return versionedUpdate(tx, current, undefined, { outCsrPem: csrPem, outCsrKeySecretId: keyId });
+  });
+  return { link, csrPem, subject: subjectText(subject) };
 }

@@ -11,7 +11,7 @@ import { createLink } from "@/lib/links/create-link";
 import { deleteLink } from "@/lib/links/delete-link";
 import { findLinkOrThrow } from "@/lib/links/find-link";
 import { resetDirection } from "@/lib/links/reset-direction";
-import { patchLink, refetchConsumer, setIncoming, setOutgoing } from "@/lib/links/update-link";
+import { patchLink, refetchConsumer, requestClientCertificate, setIncoming, setOutgoing } from "@/lib/links/update-link";
 import { revokeAllIssuedTokens } from "@/lib/oauth-provider/issued-tokens";
 import { applyFix, LOCAL_FIXES, setLevels } from "@/lib/links/status/apply-fix";
 import { checkLinkNow } from "@/lib/links/status/store";
@@ -150,9 +150,9 @@ export const saveCredentialAction = defineAction(
   }),
   async (f, caller) => {
     const link = await findLinkOrThrow(db, f.id);
-    if ((f.certificatePem === undefined) !== (f.privateKeyPem === undefined) && !f.removeCertificate) {
-      const which = f.certificatePem === undefined ? "certificatePem" : "privateKeyPem";
-      throw new AppError("validation_failed", "Paste both the certificate and its private key.", { fields: { [which]: "Paste both the certificate and its private key." } });
+    // A certificate alone is for the key of the request made here (the domain says so when there is none).
+    if (f.privateKeyPem !== undefined && f.certificatePem === undefined && !f.removeCertificate) {
+      throw new AppError("validation_failed", "Paste the certificate this key belongs to.", { fields: { certificatePem: "Paste the certificate this key belongs to." } });
     }
     const scheme = f.scheme as "oauth1" | "basic" | "bearer" | "api-key" | "connect-jwt" | "oauth2-client-credentials";
     const credential =
@@ -172,12 +172,28 @@ export const saveCredentialAction = defineAction(
       version: f.version,
       scheme,
       ...credential,
-      ...(f.removeCertificate ? { clientCertificate: null } : f.certificatePem && f.privateKeyPem ? { clientCertificate: { certificatePem: f.certificatePem, privateKeyPem: f.privateKeyPem } } : {}),
+      ...(f.removeCertificate ? { clientCertificate: null } : f.certificatePem ? { clientCertificate: { certificatePem: f.certificatePem, ...(f.privateKeyPem ? { privateKeyPem: f.privateKeyPem } : {}) } } : {}),
       ...(f.removeCa ? { caCertificatesPem: null } : f.caCertificatesPem ? { caCertificatesPem: f.caCertificatesPem } : {}),
       minTlsVersion: f.minTlsVersion as "TLSv1.2" | "TLSv1.3",
     } as Parameters<typeof setOutgoing>[3]);
     refreshLinkPages(f.id);
     return { ok: true, message: "Credential and TLS saved." };
+  },
+);
+
+// A new key (kept in the vault) and a certificate signing request for the link's client certificate.
+export const requestCertificateAction = defineAction(
+  "admin",
+  z.object({
+    id: idField,
+    commonName: z.string(),
+    organization: z.preprocess(blankToUndefined, z.string().optional()),
+    country: z.preprocess(blankToUndefined, z.string().optional()),
+  }),
+  async ({ id, ...subject }, caller) => {
+    const { subject: text } = await requestClientCertificate(db, caller, id, subject);
+    refreshLinkPages(id);
+    return { ok: true, message: `Certificate request made for ${text}: send it to your certificate authority, then paste the certificate it signs.` };
   },
 );
 

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { DeleteLink, LegacyOffButton, ResetDirection, SetPrimaryButton } from "@/components/links/link-admin-actions";
 import { IncomingForm, OutgoingForm } from "@/components/links/direction-forms";
-import { CredentialForm } from "@/components/links/credential-form";
+import { CertificateRequestForm, CredentialForm } from "@/components/links/credential-form";
 import { authSummary, outgoingSummary } from "@/components/links/auth-summary";
 import { buttonVariants } from "@/components/ui/button";
 import { Card, PageHeader } from "@/components/ui/card";
@@ -42,6 +42,7 @@ import {
   saveIncomingAction,
   saveOutgoingAction,
   saveCredentialAction,
+  requestCertificateAction,
   setLinkEnabledAction,
   setPrimaryAction,
 } from "../actions";
@@ -187,6 +188,9 @@ export default async function LinkPage({ params, searchParams }: Props) {
                 Credential and TLS
               </h3>
               <CredentialForm action={saveCredentialAction} link={link} />
+              <div className="mt-6 border-t border-border pt-4">
+                <CertificateRequestForm action={requestCertificateAction} link={link} />
+              </div>
             </section>
           ) : null}
           <details className="mt-6 border-t border-border pt-4">

@@ -15,6 +15,7 @@ import { findLinkOrThrow } from "@/lib/links/find-link";
 import { linkFetch } from "@/lib/links/link-fetch";
 import { linkJson } from "@/lib/links/serialize";
 import { setOutgoing } from "@/lib/links/update-link";
+import { diagnoseLink } from "@/lib/links/status/diagnose";
 import { databaseBytes } from "@/tests/support/database-contents";
 import { SYSTEM } from "@/tests/support/factories";
 
@@ -95,6 +96,9 @@ describe("OAuth 2.0 client credentials", () => {
       code: "network_error",
       message: expect.stringMatching(/The token endpoint 127\.0\.0\.1:\d+ refused the client "applink": invalid_client/),
     });
+    // The diagnosis says which part to check.
+    const diagnosis = await diagnoseLink(db, await findLinkOrThrow(db, link.id), { timeoutMs: 2000 });
+    expect(diagnosis.checks.find((c) => c.name === "signed-call")).toMatchObject({ result: "fail", status: "CONFIG_ERROR", message: expect.stringContaining('refused the client "applink": invalid_client'), fix: expect.stringContaining('Check the client id "applink" and its secret') });
     await setOutgoing(db, SYSTEM, link.id, { scheme: "oauth2-client-credentials", tokenUrl: "http://127.0.0.1:9/token" });
     await expect(linkFetch(db, await findLinkOrThrow(db, link.id), { method: "GET", url: `${apiUrl()}/refused/x` }, { as: { server: true } })).rejects.toMatchObject({ message: expect.stringMatching(/token endpoint 127\.0\.0\.1:9 could not be reached/) });
   });

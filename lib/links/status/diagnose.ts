@@ -342,7 +342,18 @@ export async function diagnoseLink(db: Db, link: Link, options: DiagnoseOptions 
         const path = whoAmIPath(link.type);
         if (isFixedScheme(link.outScheme)) {
           // One call with the link's fixed credential; a 401 or 403 says which part to check, in a person's words.
-          const relayed = await linkRelay(db, link, { method: "GET", url: `${link.rpcUrl}${path}`, headers: new Headers({ accept: "application/json" }) }, { as: { server: true }, level: "fixed", timeouts: { connectMs: timeoutMs, responseMs: timeoutMs }, retry: { delaysMs: [] } });
+          let relayed;
+          try {
+            relayed = await linkRelay(db, link, { method: "GET", url: `${link.rpcUrl}${path}`, headers: new Headers({ accept: "application/json" }) }, { as: { server: true }, level: "fixed", timeouts: { connectMs: timeoutMs, responseMs: timeoutMs }, retry: { delaysMs: [] } });
+          } catch (error) {
+            // OAuth 2.0: the token endpoint refused our client before the remote was even called.
+            const problem = error instanceof AppError ? error.extra?.problem : undefined;
+            if (typeof problem === "string" && problem.startsWith("oauth2_")) {
+              const info = schemeInfoOf(link);
+              return { result: "fail", status: "CONFIG_ERROR", type: "CREDENTIAL_REFUSED", message: (error as AppError).message, fix: `Check the client id${info?.clientId ? ` "${info.clientId}"` : ""} and its secret with whoever runs ${info?.tokenUrl ? new URL(info.tokenUrl).host : "the token endpoint"} (revoked, or another secret?), and enter them again under Outgoing.`, problem };
+            }
+            throw error;
+          }
           await readSmall(relayed.body);
           if (relayed.status === 401 || relayed.status === 403) {
             const refusal = schemeRefusal(link.outScheme, relayed.status, remote, schemeInfoOf(link));

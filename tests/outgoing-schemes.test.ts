@@ -308,6 +308,23 @@ describe("client certificates (mutual TLS) under any scheme", () => {
     }
   });
 
+  it("takes the certificate and key as a PKCS#12 file (openssl pkcs12 -export) with its passphrase, and names a wrong passphrase", async () => {
+    const file = (name: string) => path.join(dir, name);
+    fs.writeFileSync(file("p12-cert.pem"), certs.client);
+    fs.writeFileSync(file("p12-key.pem"), certs.clientKey);
+    fs.writeFileSync(file("p12-ca.pem"), certs.ca);
+    execFileSync("openssl", ["pkcs12", "-export", "-in", file("p12-cert.pem"), "-inkey", file("p12-key.pem"), "-certfile", file("p12-ca.pem"), "-out", file("client.p12"), "-passout", "pass:p12 passphrase"], { stdio: "pipe" });
+    const pkcs12Base64 = fs.readFileSync(file("client.p12")).toString("base64");
+    const link = await newLink(nodeUrl);
+    const wrong = await putOutgoing(link.id, { scheme: "bearer", token: PAT, clientCertificate: { pkcs12Base64, passphrase: "not it" }, caCertificatesPem: certs.ca });
+    expect({ status: wrong.status, field: wrong.json.error?.fields?.pkcs12Base64 }).toEqual({ status: 400, field: "The passphrase does not open this PKCS#12 file." });
+    expect((await putOutgoing(link.id, { scheme: "bearer", token: PAT, clientCertificate: { pkcs12Base64: "bm90IGEgcDEy", passphrase: "x" } })).json.error.fields.pkcs12Base64).toMatch(/not a PKCS#12 file/);
+    const put = await putOutgoing(link.id, { scheme: "bearer", token: PAT, clientCertificate: { pkcs12Base64, passphrase: "p12 passphrase" }, caCertificatesPem: certs.ca });
+    expect(put.json.clientCertificate).toMatchObject({ subject: "CN=applink-admin client", issuer: "CN=Applink test CA" });
+    const ok = await linkFetch(db, await findLinkOrThrow(db, link.id), { method: "GET", url: `${link.rpcUrl}/x` }, { as: { server: true } });
+    expect(JSON.parse(await ok.text())).toMatchObject({ client: "applink-admin client" });
+  });
+
   it("refuses an expired certificate, a key of another certificate and something that is no certificate, field by field", async () => {
     const link = await newLink(nodeUrl);
     const cases: Array<[unknown, string, RegExp]> = [

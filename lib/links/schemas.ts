@@ -151,7 +151,14 @@ export const outgoingSchema = z
     /** A fixed credential for every signed-in user (default: admins and server code only, as plain 2LO). */
     forUsers: z.boolean().optional(),
     /** privateKeyPem left out: the certificate is for the key of the CSR this app made for the link. */
-    clientCertificate: z.union([z.null(), z.object({ certificatePem: z.string().max(100_000), privateKeyPem: z.string().max(100_000).optional() }).strict()]).optional(),
+    clientCertificate: z
+      .union([
+        z.null(),
+        z.object({ certificatePem: z.string().max(100_000), privateKeyPem: z.string().max(100_000).optional() }).strict(),
+        /** A PKCS#12 file (.p12, .pfx) in base64 with its passphrase: opened here, stored as PEM in the vault. */
+        z.object({ pkcs12Base64: z.string().max(200_000), passphrase: z.string().max(1000) }).strict(),
+      ])
+      .optional(),
     caCertificatesPem: z.union([z.null(), z.string().max(200_000)]).optional(),
     minTlsVersion: z.enum(["TLSv1.2", "TLSv1.3"]).optional(),
   })

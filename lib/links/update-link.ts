@@ -11,6 +11,17 @@ import { linkAuditView } from "@/lib/links/serialize";
 import { maskedPreview, parseCaCertificates, parseClientCertificate, schemeInfoOf, type SchemeInfo } from "@/lib/links/schemes";
 import { deleteSecret, readSecret, storeSecret } from "@/lib/vault/vault";
 import { createClientCsr, subjectText, type CsrSubject } from "@/lib/crypto/csr";
+import { pemFromPkcs12, Pkcs12Error } from "@/lib/crypto/pkcs12";
+
+/** A PKCS#12 file's certificate and key as PEM, or a refusal on its field. */
+function openPkcs12(base64: string, passphrase: string): { certificatePem: string; privateKeyPem: string } {
+  try {
+    return pemFromPkcs12(Buffer.from(base64.replace(/\s+/g, ""), "base64"), passphrase);
+  } catch (error) {
+    if (error instanceof Pkcs12Error) throw new AppError("validation_failed", error.message, { fields: { pkcs12Base64: error.message } });
+    throw error;
+  }
+}
 import { makePrimary, promoteNextPrimary, versionedUpdate } from "@/lib/links/versioned-update";
 
 async function audited(db: Db, actor: Actor, action: string, id: string, change: (link: Link, tx: Tx) => Promise<Link>) {
@@ -101,8 +112,9 @@ export async function setOutgoing(db: Db, actor: Actor, id: string, input: Outgo
     if (!link.outCsrKeySecretId) throw new AppError("validation_failed", "Paste the private key too: no certificate request was made here for this link.", { fields: { privateKeyPem: "Paste the private key too (no certificate request was made here)." } });
     return (await readSecret(db, link.outCsrKeySecretId)).toString("utf8");
   };
-  const fromCsr = !!o.clientCertificate && o.clientCertificate.privateKeyPem === undefined;
-  const certificate = o.clientCertificate ? parseClientCertificate({ certificatePem: o.clientCertificate.certificatePem, privateKeyPem: o.clientCertificate.privateKeyPem ?? (await pendingKey()) }) : o.clientCertificate;
+  const given = o.clientCertificate && "pkcs12Base64" in o.clientCertificate ? openPkcs12(o.clientCertificate.pkcs12Base64, o.clientCertificate.passphrase) : o.clientCertificate;
+  const fromCsr = !!given && given.privateKeyPem === undefined;
+  const certificate = given ? parseClientCertificate({ certificatePem: given.certificatePem, privateKeyPem: given.privateKeyPem ?? (await pendingKey()) }) : given;
   const ca = o.caCertificatesPem === undefined ? undefined : o.caCertificatesPem === null || !o.caCertificatesPem.trim() ? null : parseCaCertificates(o.caCertificatesPem).pem;
   return audited(db, actor, "link.outgoing", id, async (link, tx) => {
     const data: Prisma.LinkUpdateManyMutationInput = { outScheme: scheme };

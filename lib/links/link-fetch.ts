@@ -147,8 +147,17 @@ export async function dispatcherFor(db: Db, link: Link, connectMs: number): Prom
  */
 export async function explainClosedConnection(db: Db, link: Link, url: string, classified: RemoteFetchError): Promise<RemoteFetchError> {
   if (classified.problem !== "network" || !url.startsWith("https:")) return classified;
-  return (await probeTlsRefusal(url, (await linkTlsOptions(db, link)) ?? {}).catch(() => null)) ?? classified;
+  // One probe per link and settings every 10 s: a remote failing under load is not probed once per failure.
+  const key = `${link.id}@${link.version}`;
+  const recent = probes.get(key);
+  if (recent && Date.now() - recent.at < 10_000) return (await recent.result) ?? classified;
+  const result = probeTlsRefusal(url, (await linkTlsOptions(db, link)) ?? {}).catch(() => null);
+  if (probes.size > 1000) probes.clear();
+  probes.set(key, { at: Date.now(), result });
+  return (await result) ?? classified;
 }
+
+const probes = new Map<string, { at: number; result: Promise<RemoteFetchError | null> }>();
 
 /** What one attempt sends: signed anew (fresh nonce and timestamp) every time it is tried. */
 async function prepareAttempt(req: LinkRequest, credentials: OutgoingCredentials, options: LinkFetchOptions) {

@@ -43,7 +43,7 @@ export function CredentialForm({ action, link }: { action: Action; link: { id: s
   const keep = (what: string) => (same && out.credential?.set ? `Leave blank to keep the stored ${what} (${out.credential.preview ?? "set"}).` : undefined);
   const certificate = out.clientCertificate;
   return (
-    <form action={formAction} className="flex flex-col gap-4" aria-label="Credential and TLS" key={values ? JSON.stringify(values) : `saved-${link.version}`}>
+    <form action={formAction} className="flex flex-col gap-4" aria-label="Credential and TLS" key={values ? JSON.stringify(values) : `saved-${JSON.stringify(out)}`}>
       <input type="hidden" name="id" value={link.id} />
       <input type="hidden" name="version" value={link.version} />
       <SelectField id="scheme" label="Authentication" value={scheme} onChange={(e) => setScheme(e.currentTarget.value)} error={fields?.scheme}>
@@ -148,7 +148,7 @@ export function CertificateRequestForm({ action, link }: { action: Action; link:
   const values = state && !state.ok ? state.values : undefined;
   const pending = link.outgoing.certificateRequest;
   return (
-    <form action={formAction} className="flex flex-col gap-3" aria-label="Certificate request" key={values ? JSON.stringify(values) : `saved-${link.version}`}>
+    <form action={formAction} className="flex flex-col gap-3" aria-label="Certificate request" key={values ? JSON.stringify(values) : `saved-${pending?.csrPem.slice(-60) ?? "none"}`}>
       <input type="hidden" name="id" value={link.id} />
       {pending ? (
         <div className="flex flex-col gap-1">

@@ -73,9 +73,10 @@ export function OutgoingForm({
   const fields = state && !state.ok ? state.fields : undefined;
   const values = state && !state.ok ? state.values : undefined;
   return (
-    // Keyed by what it shows: a refused form comes back as submitted; a saved one (a new version) is
-    // drawn anew from the saved link, so no field snaps back to a stale default.
-    <form action={formAction} className="flex flex-col gap-4" aria-label="Outgoing" key={values ? JSON.stringify(values) : `saved-${link.version}`}>
+    // Keyed by what it shows: a refused form comes back as submitted; a saved one is drawn anew from
+    // what was saved, so no field snaps back to a stale default. Not by the link's version: another
+    // form's save on the same page must not wipe what is being typed here.
+    <form action={formAction} className="flex flex-col gap-4" aria-label="Outgoing" key={values ? JSON.stringify(values) : `saved-${JSON.stringify(link.outgoing)}`}>
       <input type="hidden" name="id" value={link.id} />
       <input type="hidden" name="version" value={link.version} />
       <Toggles
@@ -116,7 +117,7 @@ export function IncomingForm({
   const values = state && !state.ok ? state.values : undefined;
   const inc = link.incoming;
   return (
-    <form action={formAction} className="flex flex-col gap-4" aria-label="Incoming" key={values ? JSON.stringify(values) : `saved-${link.version}`}>
+    <form action={formAction} className="flex flex-col gap-4" aria-label="Incoming" key={values ? JSON.stringify(values) : `saved-${JSON.stringify(link.incoming)}`}>
       <input type="hidden" name="id" value={link.id} />
       <input type="hidden" name="version" value={link.version} />
       <div className="rounded-md bg-surface-2 p-3 text-sm">

@@ -30,7 +30,7 @@ export function EditLinkForm({
   return (
     <details id="edit" className="rounded-md border border-border p-3" open={open || Boolean(values)}>
       <summary className="cursor-pointer text-sm font-medium">Edit name, type and URLs…</summary>
-      <form action={formAction} className="mt-3 grid gap-3 sm:grid-cols-2" aria-label="Edit link" key={values ? JSON.stringify(values) : `saved-${link.version}`}>
+      <form action={formAction} className="mt-3 grid gap-3 sm:grid-cols-2" aria-label="Edit link" key={values ? JSON.stringify(values) : `saved-${JSON.stringify([link.name, link.type, link.rpcUrl, link.displayUrl])}`}>
         <input type="hidden" name="id" value={link.id} />
         <input type="hidden" name="version" value={link.version} />
         <TextField id="edit-name" name="name" label="Name" defaultValue={values?.name ?? link.name} error={fields?.name} />

@@ -31,14 +31,18 @@ export function startBackgroundWork(db: Db, options: Partial<BackgroundWorkOptio
   const settings = { ...DEFAULTS, ...options };
   let held = false;
   let stopped = false;
-  const renew = async () => {
-    if (stopped) return;
-    const was = held;
-    held = await acquireLease(db, BACKGROUND_LEASE, settings.holder, settings.leaseMs).catch((error: unknown) => {
-      log.warn({ err: error }, "background lease: could not renew");
-      return false;
-    });
-    if (held !== was) log.info({ holder: settings.holder }, held ? "background work: this instance runs it" : "background work: another instance runs it");
+  let renewing: Promise<void> = Promise.resolve();
+  const renew = () => {
+    if (stopped) return renewing;
+    renewing = (async () => {
+      const was = held;
+      held = await acquireLease(db, BACKGROUND_LEASE, settings.holder, settings.leaseMs).catch((error: unknown) => {
+        log.warn({ err: error }, "background lease: could not renew");
+        return false;
+      });
+      if (held !== was) log.info({ holder: settings.holder }, held ? "background work: this instance runs it" : "background work: another instance runs it");
+    })();
+    return renewing;
   };
   const purge = async () => {
     if (!held || stopped) return;
@@ -56,6 +60,8 @@ export function startBackgroundWork(db: Db, options: Partial<BackgroundWorkOptio
     clearInterval(renewTimer);
     clearInterval(purgeTimer);
     stopChecks();
+    // A renewal on its way would take the lease again after the release: let it land first.
+    await renewing;
     if (held) await releaseLease(db, BACKGROUND_LEASE, settings.holder).catch(() => undefined);
     held = false;
   };

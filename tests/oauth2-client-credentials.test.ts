@@ -5,7 +5,6 @@
  * remote's 401 makes the link fetch a new one and try once more), and a client the endpoint refuses.
  */
 import http from "node:http";
-import net from "node:net";
 import type { AddressInfo } from "node:net";
 import Provider from "oidc-provider";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -18,6 +17,7 @@ import { setOutgoing } from "@/lib/links/update-link";
 import { diagnoseLink } from "@/lib/links/status/diagnose";
 import { databaseBytes } from "@/tests/support/database-contents";
 import { SYSTEM } from "@/tests/support/factories";
+import { freePort } from "@/tests/support/free-port";
 
 const CLIENT_SECRET = "client secret of the applink client 0123456789";
 let provider: Provider;
@@ -34,12 +34,7 @@ const api = http.createServer(async (req, res) => {
 });
 
 beforeAll(async () => {
-  const port = await new Promise<number>((resolve) => {
-    const probe = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
+  const port = await freePort();
   issuer = `http://127.0.0.1:${port}`;
   provider = new Provider(issuer, {
     clients: [{ client_id: "applink", client_secret: CLIENT_SECRET, grant_types: ["client_credentials"], redirect_uris: [], response_types: [], token_endpoint_auth_method: "client_secret_basic", scope: "read:jira" }],

@@ -10,7 +10,6 @@ import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
 import https from "node:https";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import tls from "node:tls";
@@ -29,6 +28,7 @@ import { proxyThroughLink } from "@/lib/links/proxy-request";
 import { proxyRequestOf } from "@/lib/api/proxy-route";
 import { findLinkOrThrow } from "@/lib/links/find-link";
 import { databaseBytes } from "@/tests/support/database-contents";
+import { freePort } from "@/tests/support/free-port";
 import { makeUser, sessionCookie, SYSTEM } from "@/tests/support/factories";
 
 type Certs = Record<"ca" | "leaf" | "leafKey" | "client" | "clientKey" | "expiredClient" | "expiredClientKey" | "strangerClient" | "strangerClientKey", string>;
@@ -177,16 +177,6 @@ describe("fixed credentials: Basic, a personal access token, an API key", () => 
     expect(signed).toMatchObject({ result: "fail", message: expect.stringContaining('refused the username "svc-jira" or its password (or API token) (401)') });
   });
 });
-
-/** A port nobody listens on yet. */
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 describe("client certificates (mutual TLS) under any scheme", () => {
   let node: https.Server;

@@ -45,6 +45,9 @@ const CLIENT_CERTIFICATE_WHY: Record<string, string> = {
   ERR_SSL_TLSV1_ALERT_DECRYPT_ERROR: "our client certificate's signature did not verify",
 };
 
+/** Whether an error code is a TLS alert a server sends to refuse a client certificate (or its absence). */
+export const isClientCertificateAlert = (code: string): boolean => Object.hasOwn(CLIENT_CERTIFICATE_WHY, code);
+
 /**
  * Turns a network failure into a classified error that says what happened (first, in a few words
  * a person recognises: "connection refused", "certificate not trusted") and what to check.
@@ -60,7 +63,7 @@ export function classifyNetworkError(error: unknown, url: string, timeoutMs: num
   if (code === "ENOTFOUND" || code === "EAI_AGAIN") return new RemoteFetchError("unknown_host", `unknown host: ${new URL(url).hostname} is not in DNS; check the URL.`);
   if (code === "ERR_TLS_CERT_ALTNAME_INVALID") return new RemoteFetchError("tls_hostname", `certificate for another host: ${host} presented a certificate that does not name it.`);
   if (TLS_UNTRUSTED.has(code)) return new RemoteFetchError("tls_untrusted", `certificate not trusted: ${host}'s certificate is refused because ${TLS_UNTRUSTED_WHY[code]} (${code}).`);
-  if (CLIENT_CERTIFICATE_WHY[code]) {
+  if (isClientCertificateAlert(code)) {
     return new RemoteFetchError("tls_client_certificate", `client certificate refused: ${host} refused our client certificate: ${CLIENT_CERTIFICATE_WHY[code]} (${code}).`);
   }
   if (code === "ERR_SSL_UNSUPPORTED_PROTOCOL" || code === "ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION" || code === "ERR_SSL_WRONG_VERSION_NUMBER" || code === "ERR_SSL_NO_PROTOCOLS_AVAILABLE") {

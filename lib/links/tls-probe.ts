@@ -1,6 +1,6 @@
 import net from "node:net";
 import tls from "node:tls";
-import { RemoteFetchError } from "@/lib/links/remote-fetch";
+import { isClientCertificateAlert, RemoteFetchError } from "@/lib/links/remote-fetch";
 
 export interface TlsClientOptions {
   cert?: string;
@@ -42,7 +42,7 @@ export async function probeTlsRefusal(url: string, options: TlsClientOptions, ti
     });
     socket.on("error", (error: NodeJS.ErrnoException) => {
       const code = error.code ?? "";
-      if (/ALERT_(CERTIFICATE_REQUIRED|HANDSHAKE_FAILURE|UNKNOWN_CA|BAD_CERTIFICATE|CERTIFICATE_EXPIRED|CERTIFICATE_UNKNOWN|CERTIFICATE_REVOKED|ACCESS_DENIED|DECRYPT_ERROR)$/.test(code)) {
+      if (isClientCertificateAlert(code)) {
         return done(new RemoteFetchError("tls_client_certificate", `client certificate refused: ${host} refused ${options.cert ? "our client certificate" : "the connection without a client certificate"} (TLS alert ${code.replace(/^ERR_SSL_(SSLV3|TLSV1|TLSV13)_ALERT_/, "").toLowerCase()}).`));
       }
       done(null);

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { SCHEMES, validKeyHeader } from "@/lib/links/schemes";
+import { SCHEME_FIELDS, SCHEMES, validKeyHeader } from "@/lib/links/schemes";
 import { usernameSchema } from "@/lib/validation/fields";
 
 export const LINK_TYPES = ["jira", "confluence", "bitbucket", "bamboo", "generic", "applink-admin"] as const;
@@ -169,9 +169,10 @@ export const outgoingSchema = z
     if (scheme === "oauth1") {
       for (const field of oauthFields) if (o[field] === undefined) ctx.addIssue({ code: "custom", path: [field], message: "Required for OAuth 1.0a (true or false)." });
     }
-    const allowed: Record<string, readonly string[]> = { oauth1: [], basic: ["username", "password"], bearer: ["token"], "api-key": ["header", "value"], "connect-jwt": ["issuer", "sharedSecret"], "oauth2-client-credentials": ["tokenUrl", "clientId", "clientSecret", "scope"] };
-    for (const field of ["username", "password", "token", "header", "value", "issuer", "sharedSecret", "tokenUrl", "clientId", "clientSecret", "scope"] as const) {
-      if (o[field] !== undefined && !allowed[scheme]!.includes(field)) ctx.addIssue({ code: "custom", path: [field], message: `Not a field of the "${scheme}" scheme.` });
+    const fieldsOf = (s: keyof typeof SCHEME_FIELDS): string[] => [SCHEME_FIELDS[s].secret, ...SCHEME_FIELDS[s].fields];
+    const allowed = scheme === "oauth1" ? [] : fieldsOf(scheme);
+    for (const field of Object.keys(SCHEME_FIELDS).flatMap((s) => fieldsOf(s as keyof typeof SCHEME_FIELDS)) as (keyof typeof o)[]) {
+      if (o[field] !== undefined && !allowed.includes(field)) ctx.addIssue({ code: "custom", path: [field], message: `Not a field of the "${scheme}" scheme.` });
     }
   });
 export type OutgoingInput = z.input<typeof outgoingSchema>;

@@ -20,6 +20,15 @@ export const SCHEMES = ["oauth1", "basic", "bearer", "api-key", "connect-jwt", "
 export type Scheme = (typeof SCHEMES)[number];
 export type FixedScheme = Exclude<Scheme, "oauth1">;
 
+/** Each fixed credential's fields in `PUT …/outgoing`: its one secret (and how a person calls it), and the public ones beside it. */
+export const SCHEME_FIELDS = {
+  basic: { secret: "password", secretName: "password or API token", fields: ["username"] },
+  bearer: { secret: "token", secretName: "token", fields: [] },
+  "api-key": { secret: "value", secretName: "key", fields: ["header"] },
+  "connect-jwt": { secret: "sharedSecret", secretName: "shared secret", fields: ["issuer"] },
+  "oauth2-client-credentials": { secret: "clientSecret", secretName: "client secret", fields: ["tokenUrl", "clientId", "scope"] },
+} as const satisfies Record<FixedScheme, { secret: string; secretName: string; fields: readonly string[] }>;
+
 export const isFixedScheme = (scheme: string): scheme is FixedScheme => scheme !== "oauth1" && (SCHEMES as readonly string[]).includes(scheme);
 
 /** The public half of a fixed credential, stored beside the link (the secret is in the vault). */

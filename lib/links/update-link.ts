@@ -8,7 +8,7 @@ import { discoverManifest, fetchConsumerInfo } from "@/lib/links/discover";
 import { RemoteFetchError } from "@/lib/links/remote-fetch";
 import { csrSubjectSchema, incomingSchema, outgoingSchema, patchLinkSchema, type IncomingInput, type OutgoingInput, type PatchLinkInput } from "@/lib/links/schemas";
 import { linkAuditView } from "@/lib/links/serialize";
-import { maskedPreview, parseCaCertificates, parseClientCertificate, schemeInfoOf, type SchemeInfo } from "@/lib/links/schemes";
+import { maskedPreview, SCHEME_FIELDS, parseCaCertificates, parseClientCertificate, schemeInfoOf, type SchemeInfo } from "@/lib/links/schemes";
 import { deleteSecret, readSecret, storeSecret } from "@/lib/vault/vault";
 import { createClientCsr, subjectText, type CsrSubject } from "@/lib/crypto/csr";
 import { pemFromPkcs12, Pkcs12Error } from "@/lib/crypto/pkcs12";
@@ -135,10 +135,9 @@ export async function setOutgoing(db: Db, actor: Actor, id: string, input: Outgo
     } else {
       const same = link.outScheme === scheme;
       const current = same ? schemeInfoOf(link) : null;
-      const secretField = ({ basic: "password", bearer: "token", "api-key": "value", "connect-jwt": "sharedSecret", "oauth2-client-credentials": "clientSecret" } as const)[scheme];
+      const { secret: secretField, secretName } = SCHEME_FIELDS[scheme];
       const secret = o[secretField];
       const missing = (field: string, message: string) => new AppError("validation_failed", message, { fields: { [field]: message } });
-      const secretName = { password: "password or API token", token: "token", value: "key", sharedSecret: "shared secret", clientSecret: "client secret" }[secretField];
       if (secret === undefined && !(same && link.outSchemeSecretId)) throw missing(secretField, `Enter the ${secretName}.`);
       const info: SchemeInfo = { preview: secret !== undefined ? maskedPreview(secret) : current?.preview ?? "••••" };
       if (scheme === "basic") info.username = o.username ?? current?.username;

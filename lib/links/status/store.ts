@@ -7,8 +7,9 @@ import { findLinkOrThrow } from "@/lib/links/find-link";
 import { problemAdvice } from "@/lib/links/problem-advice";
 import type { LinkStatusCode } from "@/lib/links/schemas";
 import { diagnoseLink } from "@/lib/links/status/diagnose";
-import type { Check, FixAction } from "@/lib/links/status/derive";
+import { errorCategory, type Check, type FixAction } from "@/lib/links/status/derive";
 import { levelsParam } from "@/lib/links/status/proposal";
+import { applinkStatusJson } from "@/lib/links/status/remote-view";
 
 /** A fix as the API and the page show it: applied here (`apply`: POST it back), or a page to open (`href`, on the remote). */
 export type ActionView = FixAction & ({ apply: string } | { href: string });
@@ -151,6 +152,17 @@ export async function checkLinkNow(db: Db, linkId: string, options: { admin?: { 
 /** A link's stored status row (null before its first check or traffic). */
 export function statusRow(db: Db, linkId: string) {
   return db.linkStatus.findUnique({ where: { linkId } });
+}
+
+/**
+ * How this app sees its link to the application `remoteAppId`, in Atlassian's shape
+ * (`GET /rest/applinks/3.0/status/{applicationId}`); `not_found` when it has none.
+ */
+export async function applinkStatusOf(db: Db, remoteAppId: string, ourUrl: string) {
+  const link = await db.link.findUnique({ where: { remoteAppId } });
+  if (!link) throw new AppError("not_found", "This application has no link to that application id.");
+  const view = linkStatusView(link, await statusRow(db, link.id), ourUrl);
+  return applinkStatusJson(link, view, errorCategory(view.status));
 }
 
 /** Every stored status row of these links, by link id (the list: no network). */

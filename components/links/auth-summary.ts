@@ -23,3 +23,11 @@ export function outgoingSummary(o: { scheme?: string; credential?: { username?: 
                 : `an API key in ${o.credential?.header ?? "a header"}`;
   return o.clientCertificate ? `${base}, with a client certificate${o.clientCertificate.state === "valid" ? "" : ` (${o.clientCertificate.state === "expired" ? "expired" : "expires within 30 days"})`}` : base;
 }
+
+/** The incoming direction in one line: the OAuth levels the remote may use, and Connect JWTs when accepted. */
+export function incomingSummary(i: { enabled: boolean; threeLegged: boolean; twoLegged: boolean; impersonation: boolean; connectJwt?: { issuer: string } | null }): string {
+  const oauth = authSummary(i);
+  if (!i.connectJwt) return oauth;
+  const jwt = `Connect JWT from ${i.connectJwt.issuer}`;
+  return oauth === "off" ? jwt : `${oauth}, ${jwt}`;
+}

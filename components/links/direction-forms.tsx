@@ -108,7 +108,17 @@ export function IncomingForm({
   users,
 }: {
   action: Action;
-  link: { id: string; version: number; incoming: Flags & { consumerKey: string | null; consumerName: string | null; publicKeyFingerprint: string | null; executeAs: string | null } };
+  link: {
+    id: string;
+    version: number;
+    incoming: Flags & {
+      consumerKey: string | null;
+      consumerName: string | null;
+      publicKeyFingerprint: string | null;
+      executeAs: string | null;
+      connectJwt: { issuer: string; sharedSecretSet: boolean } | null;
+    };
+  };
   users: { username: string; displayName: string }[];
 }) {
   const [state, formAction] = useActionState(action, null);
@@ -166,7 +176,7 @@ export function IncomingForm({
       </details>
       <Toggles legend="What the remote may do here" flags={submitted(inc, values)} onImpersonation={(on) => setConfirming(on)} />
       <ImpersonationConfirm show={(confirming && !inc.impersonation) || Boolean(fields?.impersonationConfirmed)} error={fields?.impersonationConfirmed} />
-      <SelectField id="executeAs" label="2-legged requests run as" defaultValue={values?.executeAs ?? inc.executeAs ?? ""} error={fields?.executeAs} hint="Needed for 2-legged OAuth.">
+      <SelectField id="executeAs" label="2-legged requests run as" defaultValue={values?.executeAs ?? inc.executeAs ?? ""} error={fields?.executeAs} hint="Needed for 2-legged OAuth; Connect JWTs run as this user too, unless impersonation lets them name one.">
         <option value="">Nobody (2-legged off)</option>
         {users.map((u) => (
           <option key={u.username} value={u.username}>
@@ -174,10 +184,62 @@ export function IncomingForm({
           </option>
         ))}
       </SelectField>
+      <IncomingJwtFields saved={inc.connectJwt} values={values} fields={fields} />
       <FormMessage result={state} />
       <div>
         <SubmitButton pendingLabel="Saving…">Save incoming</SubmitButton>
       </div>
     </form>
+  );
+}
+
+/**
+ * Atlassian Connect JWTs from the remote, beside its OAuth: the issuer its tokens carry and the
+ * shared secret they are signed with. The secret is write-only: left blank, the stored one is kept.
+ * They run as the 2-legged user above, or as their `sub` where impersonation is allowed.
+ */
+function IncomingJwtFields({
+  saved,
+  values,
+  fields,
+}: {
+  saved: { issuer: string; sharedSecretSet: boolean } | null;
+  values: Record<string, string> | undefined;
+  fields: Record<string, string> | undefined;
+}) {
+  const [accept, setAccept] = useState(values ? values.acceptConnectJwt === "on" : saved !== null);
+  const secretHint = saved?.sharedSecretSet ? "A shared secret is stored; leave this blank to keep it." : "At least 16 characters, as the remote's app descriptor gave it.";
+  return (
+    <fieldset className="flex flex-col gap-3 rounded-md border border-border p-3">
+      <legend className="px-1 text-sm font-medium">Atlassian Connect JWT</legend>
+      <label className="flex items-center gap-2 text-sm">
+        <input
+          type="checkbox"
+          name="acceptConnectJwt"
+          checked={accept}
+          onChange={(e) => setAccept(e.currentTarget.checked)}
+          aria-describedby={fields?.connectJwt ? "connectJwt-error" : undefined}
+        />{" "}
+        Accept Connect JWTs from the remote
+      </label>
+      {fields?.connectJwt ? (
+        <p id="connectJwt-error" className="text-xs text-danger">
+          {fields.connectJwt}
+        </p>
+      ) : null}
+      {accept ? (
+        <>
+          <TextField id="jwtIssuer" label="Issuer of the remote's tokens (iss)" defaultValue={values?.jwtIssuer ?? saved?.issuer ?? ""} error={fields?.["connectJwt.issuer"]} />
+          <TextField
+            id="jwtSharedSecret"
+            label="Shared secret of the remote's tokens"
+            type="password"
+            autoComplete="off"
+            error={fields?.["connectJwt.sharedSecret"]}
+            hint={secretHint}
+          />
+        </>
+      ) : null}
+    </fieldset>
   );
 }

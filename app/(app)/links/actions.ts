@@ -207,10 +207,15 @@ export const saveIncomingAction = defineAction(
     consumerName: z.preprocess(blankToNull, z.string().nullable()).optional(),
     publicKey: z.preprocess(blankToUndefined, z.string().optional()),
     executeAs: z.preprocess(blankToNull, z.string().nullable()).optional(),
+    acceptConnectJwt: checkbox.optional(),
+    jwtIssuer: z.preprocess(blankToUndefined, z.string().optional()),
+    jwtSharedSecret: z.preprocess(blankToUndefined, z.string().optional()),
   }),
-  async ({ id, impersonationConfirmed, ...i }, caller) => {
+  async ({ id, impersonationConfirmed, acceptConnectJwt, jwtIssuer, jwtSharedSecret, ...i }, caller) => {
     assertImpersonationConfirmed((await findLinkOrThrow(db, id)).inImpersonation, i.impersonation, impersonationConfirmed);
-    await setIncoming(db, caller, id, i);
+    // A blank secret keeps the stored one (setIncoming), as the API's `sharedSecret` left out does.
+    const connectJwt = acceptConnectJwt ? { issuer: jwtIssuer ?? "", ...(jwtSharedSecret === undefined ? {} : { sharedSecret: jwtSharedSecret }) } : null;
+    await setIncoming(db, caller, id, { ...i, connectJwt });
     revalidatePath(`/links/${id}`);
     return { ok: true, message: i.fetchConsumer ? "Fetched the remote's consumer and saved incoming." : "Incoming saved." };
   },

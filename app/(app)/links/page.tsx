@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { authSummary } from "@/components/links/auth-summary";
+import { incomingSummary, outgoingSummary } from "@/components/links/auth-summary";
 import { buttonVariants } from "@/components/ui/button";
 import { EmptyState, PageHeader } from "@/components/ui/card";
 import { inputClass } from "@/components/ui/field";
@@ -142,8 +142,8 @@ export default async function LinksPage({ searchParams }: { searchParams: Promis
                           <div>{link.rpcUrl}</div>
                           {link.displayUrl !== link.rpcUrl ? <div className="text-muted">{link.displayUrl}</div> : null}
                         </Td>
-                        <Td>{authSummary(link.outgoing)}</Td>
-                        <Td>{authSummary(link.incoming)}</Td>
+                        <Td>{outgoingSummary(link.outgoing)}</Td>
+                        <Td>{incomingSummary(link.incoming)}</Td>
                         {isAdmin ? (
                           <Td>
                             <LinkRowActions link={link} setPrimary={setPrimaryAction} setEnabled={setLinkEnabledAction} check={checkLinkAction} />
@@ -169,7 +169,7 @@ export default async function LinksPage({ searchParams }: { searchParams: Promis
                     </p>
                     <p className="mt-1 break-all font-mono text-xs">{link.rpcUrl}</p>
                     <p className="mt-2 text-sm">
-                      Outgoing: {authSummary(link.outgoing)} · Incoming: {authSummary(link.incoming)}
+                      Outgoing: {outgoingSummary(link.outgoing)} · Incoming: {incomingSummary(link.incoming)}
                     </p>
                     {isAdmin ? (
                       <div className="mt-2">

@@ -4,7 +4,7 @@ import { notFound } from "next/navigation";
 import { DeleteLink, LegacyOffButton, ResetDirection, SetPrimaryButton } from "@/components/links/link-admin-actions";
 import { IncomingForm, OutgoingForm } from "@/components/links/direction-forms";
 import { CertificateRequestForm, CredentialForm } from "@/components/links/credential-form";
-import { authSummary, outgoingSummary } from "@/components/links/auth-summary";
+import { incomingSummary, outgoingSummary } from "@/components/links/auth-summary";
 import { buttonVariants } from "@/components/ui/button";
 import { Card, PageHeader } from "@/components/ui/card";
 import { authorizePath } from "@/lib/links/auth-level";
@@ -220,7 +220,7 @@ export default async function LinkPage({ params, searchParams }: Props) {
             Incoming
           </h2>
           <p className="mb-4 text-sm text-muted">
-            {link.name} → this app: we are the OAuth provider. Now: {authSummary(link.incoming)}.
+            {link.name} → this app: we are the OAuth provider. Now: {incomingSummary(link.incoming)}.
           </p>
           {isAdmin ? <IncomingForm action={saveIncomingAction} link={link} users={users.filter((u) => !u.disabled)} /> : null}
           {isAdmin ? (

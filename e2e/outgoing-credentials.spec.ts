@@ -1,11 +1,14 @@
 /**
  * Issue 15 in the browser: an admin switches a link to a personal access token with a client
  * certificate (a Jira Data Center behind mutual TLS, seed 004), tries a request and sees it work;
- * then breaks the certificate and sees the diagnosis name it. The remote is Node's https server
+ * then breaks the certificate and sees the diagnosis name it, and puts it back as a PKCS#12 file
+ * (a wrong passphrase named first). The remote is Node's https server
  * asking for a client certificate from a CA made by python3-cryptography for this test.
  */
 import { execFileSync } from "node:child_process";
+import fs from "node:fs";
 import https from "node:https";
+import os from "node:os";
 import path from "node:path";
 import type { AddressInfo } from "node:net";
 import type { TLSSocket } from "node:tls";
@@ -14,6 +17,19 @@ import { ADMIN, api, apiAs, cliToken, E2E_DATA, expectAccessible, screenshot, si
 
 const certs = JSON.parse(execFileSync("/usr/bin/python3", [path.resolve("tests/support/make_certs.py")], { encoding: "utf8" })) as Record<string, string>;
 const PAT = "NjQ1MjM0OTk0ODk2-e2e-personal-access-token";
+
+/** The certificate and key as one PKCS#12 file, made by openssl as a keystore export would be. */
+function pkcs12(certificatePem: string, keyPem: string, passphrase: string): Buffer {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "e2e-p12-"));
+  try {
+    fs.writeFileSync(path.join(dir, "cert.pem"), certificatePem);
+    fs.writeFileSync(path.join(dir, "key.pem"), keyPem);
+    execFileSync("openssl", ["pkcs12", "-export", "-in", path.join(dir, "cert.pem"), "-inkey", path.join(dir, "key.pem"), "-out", path.join(dir, "client.p12"), "-passout", `pass:${passphrase}`], { stdio: "pipe" });
+    return fs.readFileSync(path.join(dir, "client.p12"));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 const remote = https.createServer({ key: certs.leafKey, cert: certs.leaf, ca: certs.ca, requestCert: true, rejectUnauthorized: true }, (req, res) => {
   const client = (req.socket as TLSSocket).getPeerCertificate().subject?.CN ?? null;
@@ -59,6 +75,21 @@ test("a link switched to a personal access token with a client certificate works
   await expect(diagnostics.getByTestId("status-cause")).toContainText("client certificate refused");
   await expect(diagnostics).toContainText("Upload the client certificate the remote expects");
   await screenshot(page, "link-client-certificate-refused");
+
+  // Back as a Windows or Java keystore exports it: one PKCS#12 file and its passphrase.
+  const p12 = pkcs12(certs.client!, certs.clientKey!, "p12 passphrase");
+  await form.getByLabel("Or a PKCS#12 file (.p12, .pfx)").setInputFiles({ name: "client.p12", mimeType: "application/x-pkcs12", buffer: p12 });
+  await form.getByLabel("The file's passphrase").fill("not it");
+  await form.getByRole("button", { name: "Save credential and TLS" }).click();
+  await expect(form.getByLabel("Or a PKCS#12 file (.p12, .pfx)")).toHaveAccessibleDescription("The passphrase does not open this PKCS#12 file.");
+  await form.getByLabel("Or a PKCS#12 file (.p12, .pfx)").setInputFiles({ name: "client.p12", mimeType: "application/x-pkcs12", buffer: p12 });
+  await form.getByLabel("The file's passphrase").fill("p12 passphrase");
+  await form.getByRole("button", { name: "Save credential and TLS" }).click();
+  await expect(page.getByText("Now: a personal access token, with a client certificate.")).toBeVisible();
+  await expect(page.getByTestId("client-certificate")).toContainText("CN=applink-admin client, issued by CN=Applink test CA");
+  await page.goto(`/links/${link.id}/request?path=rest/api/2/serverInfo`);
+  await expect(page.getByTestId("response-status")).toHaveText("200");
+  await page.goto(`/links/${link.id}`);
 
   // Seed 002's way to a certificate: this app makes the key and a request for the customer's domain.
   const request = page.getByRole("form", { name: "Certificate request" });

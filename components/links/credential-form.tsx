@@ -111,6 +111,30 @@ export function CredentialForm({ action, link }: { action: Action; link: { id: s
           error={fields?.privateKeyPem}
           hint={out.certificateRequest ? "Leave blank for the certificate signed from the request below: its key is already here." : "Stored sealed in the vault; never shown again."}
         />
+        <div className="flex flex-col gap-1">
+          <label htmlFor="pkcs12File" className="text-sm font-medium">
+            Or a PKCS#12 file (.p12, .pfx)
+          </label>
+          <input
+            id="pkcs12File"
+            name="pkcs12File"
+            type="file"
+            accept=".p12,.pfx,application/x-pkcs12"
+            className="text-sm file:mr-3 file:rounded-md file:border file:border-border file:bg-surface-2 file:px-3 file:py-1.5"
+            aria-invalid={fields?.pkcs12File || fields?.pkcs12Base64 ? true : undefined}
+            aria-describedby={fields?.pkcs12File || fields?.pkcs12Base64 ? "pkcs12File-error" : "pkcs12File-hint"}
+          />
+          {fields?.pkcs12File || fields?.pkcs12Base64 ? (
+            <p id="pkcs12File-error" className="text-xs text-danger">
+              {fields.pkcs12File ?? fields.pkcs12Base64}
+            </p>
+          ) : (
+            <p id="pkcs12File-hint" className="text-xs text-muted">
+              The certificate and its key in one file, as Windows and Java keystores export them; opened here and stored as PEM.
+            </p>
+          )}
+        </div>
+        <TextField id="pkcs12Passphrase" label="The file's passphrase" type="password" autoComplete="off" error={fields?.pkcs12Passphrase ?? fields?.passphrase} />
         <TextAreaField
           id="caCertificatesPem"
           label="Certificate authorities to trust for this link (PEM)"

@@ -122,6 +122,9 @@ export const saveOutgoingAction = defineAction(
 
 // Save how outgoing requests authenticate (a scheme and its credential) and the link's TLS: a client
 // certificate, certificate authorities, a minimum version. Secrets left blank are kept.
+/** The API takes a PKCS#12 file as up to 200,000 base64 characters (lib/links/schemas.ts): 150,000 bytes. */
+const PKCS12_MAX_BYTES = 150_000;
+
 export const saveCredentialAction = defineAction(
   "admin",
   z.object({
@@ -147,9 +150,22 @@ export const saveCredentialAction = defineAction(
     caCertificatesPem: z.preprocess(blankToUndefined, z.string().optional()),
     removeCa: checkbox,
     minTlsVersion: z.string(),
+    // A file input left empty still sends an empty file (named "blob" once it reaches the action).
+    pkcs12File: z.preprocess(
+      (v) => (v instanceof File && v.size === 0 ? undefined : v),
+      z
+        .instanceof(File, { message: "Choose a PKCS#12 file (.p12 or .pfx)." })
+        .refine((file) => file.size <= PKCS12_MAX_BYTES, `A PKCS#12 file is at most ${PKCS12_MAX_BYTES / 1000} kB.`)
+        .optional(),
+    ),
+    pkcs12Passphrase: z.string().max(1000).optional(),
   }),
   async (f, caller) => {
     const link = await findLinkOrThrow(db, f.id);
+    if (f.pkcs12File && f.certificatePem !== undefined) {
+      const message = "Give the certificate either as PEM or as a PKCS#12 file, not both.";
+      throw new AppError("validation_failed", message, { fields: { pkcs12File: message } });
+    }
     // A certificate alone is for the key of the request made here (the domain says so when there is none).
     if (f.privateKeyPem !== undefined && f.certificatePem === undefined && !f.removeCertificate) {
       throw new AppError("validation_failed", "Paste the certificate this key belongs to.", { fields: { certificatePem: "Paste the certificate this key belongs to." } });
@@ -172,7 +188,13 @@ export const saveCredentialAction = defineAction(
       version: f.version,
       scheme,
       ...credential,
-      ...(f.removeCertificate ? { clientCertificate: null } : f.certificatePem ? { clientCertificate: { certificatePem: f.certificatePem, ...(f.privateKeyPem ? { privateKeyPem: f.privateKeyPem } : {}) } } : {}),
+      ...(f.removeCertificate
+        ? { clientCertificate: null }
+        : f.pkcs12File
+          ? { clientCertificate: { pkcs12Base64: Buffer.from(await f.pkcs12File.arrayBuffer()).toString("base64"), passphrase: f.pkcs12Passphrase ?? "" } }
+          : f.certificatePem
+            ? { clientCertificate: { certificatePem: f.certificatePem, ...(f.privateKeyPem ? { privateKeyPem: f.privateKeyPem } : {}) } }
+            : {}),
       ...(f.removeCa ? { caCertificatesPem: null } : f.caCertificatesPem ? { caCertificatesPem: f.caCertificatesPem } : {}),
       minTlsVersion: f.minTlsVersion as "TLSv1.2" | "TLSv1.3",
     } as Parameters<typeof setOutgoing>[3]);

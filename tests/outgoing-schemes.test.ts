@@ -31,7 +31,7 @@ import { databaseBytes } from "@/tests/support/database-contents";
 import { freePort } from "@/tests/support/free-port";
 import { makeUser, sessionCookie, SYSTEM } from "@/tests/support/factories";
 
-type Certs = Record<"ca" | "leaf" | "leafKey" | "client" | "clientKey" | "expiredClient" | "expiredClientKey" | "strangerClient" | "strangerClientKey", string>;
+type Certs = Record<"ca" | "caKey" | "leaf" | "leafKey" | "client" | "clientKey" | "expiredClient" | "expiredClientKey" | "strangerClient" | "strangerClientKey", string>;
 const certs = JSON.parse(execFileSync("/usr/bin/python3", [path.resolve("tests/support/make_certs.py")], { encoding: "utf8" })) as Certs;
 
 const PASSWORD = "jira api token 7f3c9e1d2b";
@@ -84,6 +84,11 @@ type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) 
 async function putOutgoing(id: string, body: unknown) {
   const res = await (outgoingRoute.PUT as Handler)(new Request(`http://localhost/api/v1/links/${id}/outgoing`, { method: "PUT", headers: { cookie: admin, "content-type": "application/json" }, body: JSON.stringify(body) }), { params: Promise.resolve({ id }) });
   return { status: res.status, json: (await res.json()) as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+async function getOutgoing(id: string) {
+  const res = await (outgoingRoute.GET as Handler)(new Request(`http://localhost/api/v1/links/${id}/outgoing`, { headers: { cookie: admin } }), { params: Promise.resolve({ id }) });
+  return (await res.json()) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
 let n = 0;
@@ -239,6 +244,27 @@ describe("client certificates (mutual TLS) under any scheme", () => {
     expect(soon.json.clientCertificate.state).toBe("expires-soon");
     const warned = await diagnoseLink(db, await findLinkOrThrow(db, link.id), { timeoutMs: 2000 });
     expect(warned.checks.find((c) => c.name === "reach")).toMatchObject({ result: "warn", message: expect.stringMatching(/our client certificate \(CN=127\.0\.0\.1\) expires on \d{4}-\d\d-\d\d/) });
+  });
+
+  it("a certificate that expires after it was uploaded: the server refuses it, and the request and the diagnosis say it expired", async () => {
+    const VALID_SECONDS = 5;
+    const short = JSON.parse(
+      execFileSync("/usr/bin/python3", [path.resolve("tests/support/make_certs.py"), "--client-for-seconds", String(VALID_SECONDS)], { input: JSON.stringify({ ca: certs.ca, caKey: certs.caKey }), encoding: "utf8" }),
+    ) as { client: string; clientKey: string };
+    const link = await newLink(nodeUrl);
+    const put = await putOutgoing(link.id, withCertificate(short.client, short.clientKey));
+    expect({ status: put.status, state: put.json.clientCertificate?.state }).toEqual({ status: 200, state: "expires-soon" });
+    const fetchIt = async () => linkFetch(db, await findLinkOrThrow(db, link.id), { method: "GET", url: `${link.rpcUrl}/x` }, { as: { server: true }, retry: { delaysMs: [] } });
+    expect(JSON.parse(await (await fetchIt()).text())).toMatchObject({ client: "applink-admin short-lived client" });
+
+    const expiresAt = new Date(put.json.clientCertificate.validTo as string).getTime();
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, expiresAt - Date.now()) + 1200));
+    // A certificate is checked when a connection is made: the server drops the one still open.
+    node.closeIdleConnections();
+    await expect(fetchIt()).rejects.toMatchObject({ code: "network_error", message: expect.stringMatching(/client certificate refused: .*our client certificate expired on \d{4}-\d\d-\d\d; upload a renewed one/) });
+    expect((await getOutgoing(link.id)).clientCertificate.state).toBe("expired");
+    const diagnosed = await diagnoseLink(db, await findLinkOrThrow(db, link.id), { timeoutMs: 2000 });
+    expect(diagnosed.checks.find((c) => c.name === "reach")).toMatchObject({ result: "fail", type: "SSL_CLIENT_CERTIFICATE", message: expect.stringMatching(/our client certificate expired on \d{4}-\d\d-\d\d/), fix: expect.stringContaining("Upload a renewed client certificate") });
   });
 
   it("the link's minimum TLS version holds: a TLS 1.2-only server is refused under TLSv1.3, named", async () => {

@@ -1,3 +1,4 @@
+import { X509Certificate } from "node:crypto";
 import net from "node:net";
 import tls from "node:tls";
 import { isClientCertificateAlert, RemoteFetchError } from "@/lib/links/remote-fetch";
@@ -40,10 +41,22 @@ export async function probeTlsRefusal(url: string, options: TlsClientOptions, ti
       answered = true;
       done(null);
     });
+    // A certificate that has run out since it was uploaded is the likeliest cause, and one we can see here.
+    const outOfDate = options.cert ? outOfDateNote(options.cert) : null;
     socket.on("error", (error: NodeJS.ErrnoException) => {
       const code = error.code ?? "";
       if (isClientCertificateAlert(code)) {
-        return done(new RemoteFetchError("tls_client_certificate", `client certificate refused: ${host} refused ${options.cert ? "our client certificate" : "the connection without a client certificate"} (TLS alert ${code.replace(/^ERR_SSL_(SSLV3|TLSV1|TLSV13)_ALERT_/, "").toLowerCase()}).`));
+        const alert = `TLS alert ${code.replace(/^ERR_SSL_(SSLV3|TLSV1|TLSV13)_ALERT_/, "").toLowerCase()}`;
+        return done(
+          new RemoteFetchError(
+            "tls_client_certificate",
+            !options.cert
+              ? `client certificate refused: ${host} refused the connection without a client certificate (${alert}).`
+              : outOfDate
+                ? `client certificate refused: ${host} refused our client certificate (${alert}): it ${outOfDate}.`
+                : `client certificate refused: ${host} refused our client certificate (${alert}).`,
+          ),
+        );
       }
       done(null);
     });
@@ -52,13 +65,29 @@ export async function probeTlsRefusal(url: string, options: TlsClientOptions, ti
         return done(
           new RemoteFetchError(
             "tls_client_certificate",
-            options.cert
-              ? `client certificate refused: ${host} closed the connection right after the TLS handshake without answering: most likely it does not accept our client certificate (issued by an authority it does not trust, or unknown to it).`
-              : `client certificate refused: ${host} closed the connection right after the TLS handshake without answering: it wants a client certificate, and this link has none.`,
+            !options.cert
+              ? `client certificate refused: ${host} closed the connection right after the TLS handshake without answering: it wants a client certificate, and this link has none.`
+              : outOfDate
+                ? `client certificate refused: ${host} closed the connection right after the TLS handshake without answering: our client certificate ${outOfDate}.`
+                : `client certificate refused: ${host} closed the connection right after the TLS handshake without answering: most likely it does not accept our client certificate (issued by an authority it does not trust, or unknown to it).`,
           ),
         );
       }
       done(null);
     });
   });
+}
+
+/** "expired on …; upload a renewed one" (or "is not valid before …") for a certificate out of its validity now; null within it. */
+function outOfDateNote(certificatePem: string, now = Date.now()): string | null {
+  let certificate: X509Certificate;
+  try {
+    certificate = new X509Certificate(certificatePem);
+  } catch {
+    return null;
+  }
+  const day = (text: string) => new Date(text).toISOString().slice(0, 10);
+  if (new Date(certificate.validTo).getTime() <= now) return `expired on ${day(certificate.validTo)}; upload a renewed one`;
+  if (new Date(certificate.validFrom).getTime() > now) return `is not valid before ${day(certificate.validFrom)}`;
+  return null;
 }

@@ -69,6 +69,8 @@ const NETWORK_TYPES: Record<RemoteProblem, string> = {
   network: "CONNECTION_RESET",
 };
 
+const RENEW_CERTIFICATE = "Upload a renewed client certificate (Outgoing: client certificate).";
+
 const NETWORK_FIXES: Partial<Record<RemoteProblem, string>> = {
   refused: "Start the remote application, or correct the RPC URL's port.",
   unknown_host: "Correct the RPC URL's host name (or this server's DNS).",
@@ -400,7 +402,7 @@ export async function diagnoseLink(db: Db, link: Link, options: DiagnoseOptions 
       if (certificate) {
         const state = certificateState(certificate);
         const until = certificate.validTo.slice(0, 10);
-        if (state === "expired") return { result: "fail", status: "NETWORK_ERROR", type: "SSL_CLIENT_CERTIFICATE", message: `${reached}, but our client certificate (${certificate.subject}) expired on ${until}.`, fix: "Upload a renewed client certificate (Outgoing: client certificate)." };
+        if (state === "expired") return { result: "fail", status: "NETWORK_ERROR", type: "SSL_CLIENT_CERTIFICATE", message: `${reached}, but our client certificate (${certificate.subject}) expired on ${until}.`, fix: RENEW_CERTIFICATE };
         if (state === "expires-soon") return { result: "warn", message: `${reached}; our client certificate (${certificate.subject}) expires on ${until}.`, fix: "Renew the client certificate before then and upload it (Outgoing: client certificate)." };
       }
       return { result: "pass", message: `${reached}.` };
@@ -408,7 +410,10 @@ export async function diagnoseLink(db: Db, link: Link, options: DiagnoseOptions 
       if (!(caught instanceof RemoteFetchError)) throw caught;
       const error = await explainClosedConnection(db, link, manifestUrl(link.rpcUrl), caught);
       if (error.problem === "too_large" || error.problem === "redirect") return { result: "warn", message: error.message };
-      return { result: "fail", status: "NETWORK_ERROR", type: NETWORK_TYPES[error.problem], message: error.message, fix: NETWORK_FIXES[error.problem] ?? "Check the RPC URL and the network between the two servers." };
+      const certificate = clientCertificateInfoOf(link);
+      const renew = error.problem === "tls_client_certificate" && certificate && certificateState(certificate) === "expired";
+      const fix = renew ? RENEW_CERTIFICATE : (NETWORK_FIXES[error.problem] ?? "Check the RPC URL and the network between the two servers.");
+      return { result: "fail", status: "NETWORK_ERROR", type: NETWORK_TYPES[error.problem], message: error.message, fix };
     }
   });
   checks.push(reach);

@@ -1,8 +1,8 @@
 /**
  * The authorization matrix: every API route and every server action, tried as an anonymous
  * caller, a USER and an ADMIN (by session cookie and by API token), and as a linked application
- * acting for them by OAuth (2LO as the USER, 2LO with impersonation as the ADMIN), with the
- * expected outcome. It also fails when a route or action exists that the matrix does not list.
+ * acting for them by OAuth (2LO as the USER, 2LO with impersonation as the ADMIN) and by Atlassian
+ * Connect JWT (as the execute-as USER, and with `sub` naming the ADMIN), with the expected outcome. It also fails when a route or action exists that the matrix does not list.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -11,6 +11,7 @@ import { db } from "@/lib/db";
 import crypto from "node:crypto";
 import { createApiToken } from "@/lib/tokens/api-tokens";
 import { publicKeyPem } from "@/lib/crypto/rsa-keys";
+import * as atlassianJwt from "atlassian-jwt";
 import { signRequest } from "@/lib/oauth1";
 import { DELEGATION_REFUSED } from "@/lib/api/with-caller";
 import { ADMINS_ONLY, NOT_SIGNED_IN } from "@/lib/actions/define-action";
@@ -35,6 +36,9 @@ let callers: Record<"user" | "admin", { id: string; username: string; cookie: st
 /** The linked application that calls in by OAuth: its plain 2LO runs as the USER, its impersonation may name the ADMIN. */
 const CONSUMER_KEY = "matrix:linked-application";
 const consumerKeys = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 });
+/** The same application's Connect JWTs (made by the atlassian-jwt reference): as the USER, or as the ADMIN its `sub` names. */
+const JWT_ISSUER = "com.example.matrix-connect-app";
+const JWT_SECRET = "matrix connect shared secret 0123456789";
 
 beforeAll(async () => {
   const entries = await Promise.all(
@@ -56,6 +60,7 @@ beforeAll(async () => {
     twoLegged: true,
     executeAs: callers.user.username,
     impersonation: true,
+    connectJwt: { issuer: JWT_ISSUER, sharedSecret: JWT_SECRET },
   });
 });
 
@@ -68,6 +73,15 @@ async function oauthRequest(who: "user" | "admin", method: string, url: string, 
   );
   headers.set("authorization", signed.authorization);
   return new Request(signed.url, { method, headers, body });
+}
+
+/** A request with the linked application's Connect JWT for it: no `sub` (the execute-as USER), or `sub` naming the ADMIN. */
+function jwtRequest(who: "user" | "admin", method: string, url: string, headers: Headers, body?: string): Request {
+  const now = Math.floor(Date.now() / 1000);
+  const qsh = atlassianJwt.createQueryStringHash(atlassianJwt.fromMethodAndUrl(method, url), false, new URL(url).origin);
+  const claims = { iss: JWT_ISSUER, iat: now, exp: now + 180, qsh, ...(who === "admin" ? { sub: callers.admin.username } : {}) };
+  headers.set("authorization", `JWT ${atlassianJwt.encodeSymmetric(claims, JWT_SECRET)}`);
+  return new Request(url, { method, headers, body });
 }
 
 afterEach(() => {
@@ -209,14 +223,18 @@ function listRouteFiles(dir = "app"): string[] {
   });
 }
 
-async function callRoute(c: RouteCase, headers: Headers, delegatedFor?: "user" | "admin") {
+async function callRoute(c: RouteCase, headers: Headers, delegatedFor?: "user" | "admin", by: "oauth" | "jwt" = "oauth") {
   const mod = (await import(/* @vite-ignore */ `@/${c.file}`)) as Record<string, (req: Request, ctx: unknown) => Promise<Response>>;
   const value = c.body?.();
   if (value !== undefined) headers.set("content-type", "application/json");
   const body = value === undefined ? undefined : JSON.stringify(value);
   const params = c.params ? await c.params() : {};
   const url = c.url?.(params) ?? "http://localhost/test";
-  const req = delegatedFor ? await oauthRequest(delegatedFor, c.method, url, headers, body) : new Request(url, { method: c.method, headers, body });
+  const req = !delegatedFor
+    ? new Request(url, { method: c.method, headers, body })
+    : by === "jwt"
+      ? jwtRequest(delegatedFor, c.method, url, headers, body)
+      : await oauthRequest(delegatedFor, c.method, url, headers, body);
   return mod[c.method]!(req, { params: Promise.resolve(params) });
 }
 
@@ -265,8 +283,23 @@ describe("API routes", () => {
         if (expected === 403 && c.expect[who] !== 403) expect(((await response.clone().json()) as { error: { message: string } }).error.message).toBe(DELEGATION_REFUSED);
         await expectErrorShape(response);
       });
+      // The same application by Connect JWT is as delegated as by OAuth: the same answers.
+      it(`${c.method} ${c.file.replace(/^app|\/route\.ts$/g, "")} as a linked application's Connect JWT for the ${who} → ${expected}`, async () => {
+        const response = await callRoute(c, new Headers(), who, "jwt");
+        expect(response.status).toBe(expected);
+        if (expected === 403 && c.expect[who] !== 403) expect(((await response.clone().json()) as { error: { message: string } }).error.message).toBe(DELEGATION_REFUSED);
+        await expectErrorShape(response);
+      });
     }
   }
+
+  it("a linked application's Connect JWTs are who they say (the matrix above really ran as them)", async () => {
+    const mod = await import("@/app/api/v1/myself/route");
+    for (const who of ["user", "admin"] as const) {
+      const response = await mod.GET(jwtRequest(who, "GET", "http://localhost/api/v1/myself", new Headers()), { params: Promise.resolve({}) });
+      expect(await response.json()).toMatchObject({ username: callers[who].username, via: "connect-jwt", consumerKey: JWT_ISSUER });
+    }
+  });
 
   it("a linked application's 2LO and 2LOi calls are who they say (the matrix above really ran as them)", async () => {
     const mod = await import("@/app/api/v1/myself/route");

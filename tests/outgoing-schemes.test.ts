@@ -22,7 +22,7 @@ import * as csrRoute from "@/app/api/v1/links/[id]/outgoing/csr/route";
 import { toCaller } from "@/lib/auth/caller";
 import { USER_SELECT } from "@/lib/db/cached-reads";
 import { createLink } from "@/lib/links/create-link";
-import { linkFetch, type RelayedResponse } from "@/lib/links/link-fetch";
+import { dispatcherFor, linkFetch, type RelayedResponse } from "@/lib/links/link-fetch";
 import { diagnoseLink } from "@/lib/links/status/diagnose";
 import { proxyThroughLink } from "@/lib/links/proxy-request";
 import { proxyRequestOf } from "@/lib/api/proxy-route";
@@ -265,6 +265,30 @@ describe("client certificates (mutual TLS) under any scheme", () => {
     expect((await getOutgoing(link.id)).clientCertificate.state).toBe("expired");
     const diagnosed = await diagnoseLink(db, await findLinkOrThrow(db, link.id), { timeoutMs: 2000 });
     expect(diagnosed.checks.find((c) => c.name === "reach")).toMatchObject({ result: "fail", type: "SSL_CLIENT_CERTIFICATE", message: expect.stringMatching(/our client certificate expired on \d{4}-\d\d-\d\d/), fix: expect.stringContaining("Upload a renewed client certificate") });
+  });
+
+  it("a link's own connection pool is one per settings: shared by callers that arrive together, kept across connect timeouts, replaced (and closed) by a change only", async () => {
+    const link = await newLink(nodeUrl);
+    await putOutgoing(link.id, withCertificate(certs.client, certs.clientKey));
+    const before = await findLinkOrThrow(db, link.id);
+    const [a, b] = await Promise.all([dispatcherFor(db, before, 5000), dispatcherFor(db, before, 5000)]);
+    expect(a).toBe(b);
+    // The diagnosis's shorter timeout has a pool of its own, and does not close the proxy's.
+    const short = await dispatcherFor(db, before, 2000);
+    expect(short).not.toBe(a);
+    expect(await dispatcherFor(db, before, 5000)).toBe(a);
+    expect(a.closed).toBe(false);
+
+    await putOutgoing(link.id, { scheme: "bearer", minTlsVersion: "TLSv1.3" });
+    const after = await findLinkOrThrow(db, link.id);
+    const [c, d] = await Promise.all([dispatcherFor(db, after, 5000), dispatcherFor(db, after, 5000)]);
+    expect(c).toBe(d);
+    expect(c).not.toBe(a);
+    // A request that read the link before the change gets the new settings' pool, not the old one back.
+    expect(await dispatcherFor(db, before, 5000)).toBe(c);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(a.closed).toBe(true);
+    expect(c.closed).toBe(false);
   });
 
   it("the link's minimum TLS version holds: a TLS 1.2-only server is refused under TLSv1.3, named", async () => {

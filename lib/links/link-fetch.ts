@@ -109,8 +109,15 @@ function sharedDispatcher(connectMs: number): Agent {
   return agent;
 }
 
-/** Links with TLS settings of their own: one pool each, for the link's version (a change makes a new one and closes the old). */
-const linkDispatchers = new Map<string, { key: string; agent: Agent }>();
+/**
+ * Links with TLS settings of their own: one pool per link and connect timeout, for the newest
+ * version of the link seen (a change makes a new one and closes the old once its requests end).
+ * The entry holds the pool's promise, set before the settings are read, so callers that arrive
+ * together share one pool.
+ */
+const linkDispatchers = new Map<string, { version: number; agent: Promise<Agent> }>();
+/** Beyond this many pools (deleted links leave theirs behind), the oldest are closed. */
+const MAX_LINK_DISPATCHERS = 500;
 
 /** A link's own TLS settings (client certificate, authorities, minimum version), or null for the defaults. */
 async function linkTlsOptions(db: Db, link: Link): Promise<TlsClientOptions | null> {
@@ -131,13 +138,31 @@ async function linkTlsOptions(db: Db, link: Link): Promise<TlsClientOptions | nu
  */
 export async function dispatcherFor(db: Db, link: Link, connectMs: number): Promise<Agent> {
   if (!link.outClientCertSecretId && !link.outCaCertificatesPem && link.outMinTlsVersion === "TLSv1.2") return sharedDispatcher(connectMs);
-  const key = `${link.version}:${connectMs}`;
-  const existing = linkDispatchers.get(link.id);
-  if (existing?.key === key) return existing.agent;
-  const agent = new Agent({ connect: { timeout: connectMs, ...(await linkTlsOptions(db, link)) } });
-  linkDispatchers.set(link.id, { key, agent });
-  if (existing) void existing.agent.close().catch(() => undefined);
-  return agent;
+  const key = `${link.id}:${connectMs}`;
+  const existing = linkDispatchers.get(key);
+  // A caller holding an older read of the link than the pool's gets the pool of the newer settings.
+  if (existing && existing.version >= link.version) return existing.agent;
+  const agent = linkTlsOptions(db, link).then((options) => new Agent({ connect: { timeout: connectMs, ...options } }));
+  linkDispatchers.delete(key);
+  linkDispatchers.set(key, { version: link.version, agent });
+  if (existing) void closeWhenDone(existing.agent);
+  if (linkDispatchers.size > MAX_LINK_DISPATCHERS) {
+    const [oldest, entry] = linkDispatchers.entries().next().value!;
+    linkDispatchers.delete(oldest);
+    void closeWhenDone(entry.agent);
+  }
+  try {
+    return await agent;
+  } catch (error) {
+    // Settings that could not be read (a secret gone): the next caller tries again.
+    if (linkDispatchers.get(key)?.agent === agent) linkDispatchers.delete(key);
+    throw error;
+  }
+}
+
+/** Closes a pool once the requests it carries have ended (undici's `close` lets them finish). */
+async function closeWhenDone(agent: Promise<Agent>): Promise<void> {
+  await agent.then((a) => a.close()).catch(() => undefined);
 }
 
 /**

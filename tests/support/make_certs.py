@@ -1,7 +1,7 @@
 """Test certificates made with python3-cryptography: a CA, a leaf for 127.0.0.1 signed by it, a
 self-signed leaf, and client certificates for mutual TLS (one from the CA valid for a year, one
 from the CA that expired yesterday, one self-signed). Prints them as JSON (PEM strings). Only for
-tests: the keys are thrown away.
+tests: nothing is kept.
 
 `make_certs.py --client-for-seconds N` reads {"ca", "caKey"} (JSON, as printed) on stdin and prints
 {"client", "clientKey"}: a client certificate from that CA that expires N seconds from now."""

@@ -120,11 +120,12 @@ export const saveOutgoingAction = defineAction(
   },
 );
 
-// Save how outgoing requests authenticate (a scheme and its credential) and the link's TLS: a client
-// certificate, certificate authorities, a minimum version. Secrets left blank are kept.
 /** The API takes a PKCS#12 file as up to 200,000 base64 characters (lib/links/schemas.ts): 150,000 bytes. */
 const PKCS12_MAX_BYTES = 150_000;
 
+// Save how outgoing requests authenticate (a scheme and its credential) and the link's TLS: a client
+// certificate (PEM, or a PKCS#12 file and its passphrase), certificate authorities, a minimum
+// version. Secrets left blank are kept.
 export const saveCredentialAction = defineAction(
   "admin",
   z.object({

@@ -1,5 +1,6 @@
 import crypto from "node:crypto";
 import type { Link } from "@/lib/generated/prisma/client";
+import { parseJsonText } from "@/lib/db/json-text";
 import { AppError } from "@/lib/errors";
 import type { Dispatcher } from "undici";
 import { signConnectJwt } from "@/lib/connect-jwt";
@@ -46,12 +47,7 @@ export interface SchemeInfo {
 }
 
 export function schemeInfoOf(link: Pick<Link, "outSchemeInfo">): SchemeInfo | null {
-  if (!link.outSchemeInfo) return null;
-  try {
-    return JSON.parse(link.outSchemeInfo) as SchemeInfo;
-  } catch {
-    return null;
-  }
+  return parseJsonText<SchemeInfo | null>(link.outSchemeInfo, null);
 }
 
 /** "••••abcd": enough to tell two secrets apart, never enough to use one (nothing of a secret under 12 characters). */
@@ -126,12 +122,7 @@ export interface ClientCertificateInfo {
 }
 
 export function clientCertificateInfoOf(link: Pick<Link, "outClientCertInfo">): ClientCertificateInfo | null {
-  if (!link.outClientCertInfo) return null;
-  try {
-    return JSON.parse(link.outClientCertInfo) as ClientCertificateInfo;
-  } catch {
-    return null;
-  }
+  return parseJsonText<ClientCertificateInfo | null>(link.outClientCertInfo, null);
 }
 
 const DAY_MS = 86_400_000;

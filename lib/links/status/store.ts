@@ -1,6 +1,7 @@
 import type { Db } from "@/lib/db";
 import type { Link, LinkStatus } from "@/lib/generated/prisma/client";
 import { USER_SELECT } from "@/lib/db/cached-reads";
+import { parseJsonText } from "@/lib/db/json-text";
 import { AppError } from "@/lib/errors";
 import { authorizePath } from "@/lib/links/auth-level";
 import { findLinkOrThrow } from "@/lib/links/find-link";
@@ -35,15 +36,6 @@ function incomingSeen(row: LinkStatus | null) {
   return { okAt: row?.incomingOkAt ?? null, problem: row?.incomingProblem ?? null, problemAt: row?.incomingProblemAt ?? null };
 }
 
-function parseJson<T>(text: string | null | undefined, fallback: T): T {
-  if (!text) return fallback;
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    return fallback;
-  }
-}
-
 /** Where a fix is done: here (applied by kind) or on the remote's own page, in the admin's browser. */
 function actionView(link: Link, action: FixAction, ourUrl: string): ActionView {
   switch (action.kind) {
@@ -73,8 +65,8 @@ function actionView(link: Link, action: FixAction, ourUrl: string): ActionView {
  * first), made worse by a proxied request's `oauth_problem` met since that diagnosis.
  */
 export function linkStatusView(link: Link, row: LinkStatus | null, ourUrl: string): LinkStatusView {
-  const checks = parseJson<Check[]>(row?.checks, []);
-  const actions = parseJson<FixAction[]>(row?.action, []);
+  const checks = parseJsonText<Check[]>(row?.checks, []);
+  const actions = parseJsonText<FixAction[]>(row?.action, []);
   const worst = checks.find((c) => c.status === row?.status && (c.result === "fail" || c.result === "warn"));
   const base: LinkStatusView = {
     status: (row?.status as LinkStatusCode | undefined) ?? "UNCHECKED",

@@ -8,6 +8,7 @@ import { outgoingCredentials, type OutgoingCredentials } from "@/lib/links/outgo
 import { authorizationRequired, isServer, type AuthLevel, type LinkCaller } from "@/lib/links/auth-level";
 import { classifyNetworkError, type RemoteFetchError } from "@/lib/links/remote-fetch";
 import { probeTlsRefusal, type TlsClientOptions } from "@/lib/links/tls-probe";
+import { clientCertificateInfoOf } from "@/lib/links/schemes";
 import { parseProblemReport, signRequest } from "@/lib/oauth1";
 import { recordTrafficProblem, recordTrafficSuccess } from "@/lib/links/status/traffic";
 import { proxyLatency, proxyRequests } from "@/lib/metrics";
@@ -119,9 +120,14 @@ const linkDispatchers = new Map<string, { version: number; agent: Promise<Agent>
 /** Beyond this many pools (deleted links leave theirs behind), the oldest are closed. */
 const MAX_LINK_DISPATCHERS = 500;
 
+/** Whether a link has TLS settings of its own: a client certificate, authorities, or a minimum version above 1.2. */
+function hasOwnTls(link: Link): boolean {
+  return !!link.outClientCertSecretId || !!link.outCaCertificatesPem || link.outMinTlsVersion !== "TLSv1.2";
+}
+
 /** A link's own TLS settings (client certificate, authorities, minimum version), or null for the defaults. */
 async function linkTlsOptions(db: Db, link: Link): Promise<TlsClientOptions | null> {
-  if (!link.outClientCertSecretId && !link.outCaCertificatesPem && link.outMinTlsVersion === "TLSv1.2") return null;
+  if (!hasOwnTls(link)) return null;
   const certificate = link.outClientCertSecretId ? (JSON.parse((await readSecret(db, link.outClientCertSecretId)).toString("utf8")) as { certificatePem: string; privateKeyPem: string }) : null;
   return {
     minVersion: link.outMinTlsVersion === "TLSv1.3" ? "TLSv1.3" : "TLSv1.2",
@@ -137,7 +143,7 @@ async function linkTlsOptions(db: Db, link: Link): Promise<TlsClientOptions | nu
  * refuses older versions.
  */
 export async function dispatcherFor(db: Db, link: Link, connectMs: number): Promise<Agent> {
-  if (!link.outClientCertSecretId && !link.outCaCertificatesPem && link.outMinTlsVersion === "TLSv1.2") return sharedDispatcher(connectMs);
+  if (!hasOwnTls(link)) return sharedDispatcher(connectMs);
   const key = `${link.id}:${connectMs}`;
   const existing = linkDispatchers.get(key);
   // A caller holding an older read of the link than the pool's gets the pool of the newer settings.
@@ -176,7 +182,7 @@ export async function explainClosedConnection(db: Db, link: Link, url: string, c
   const key = `${link.id}@${link.version}`;
   const recent = probes.get(key);
   if (recent && Date.now() - recent.at < 10_000) return (await recent.result) ?? classified;
-  const result = probeTlsRefusal(url, (await linkTlsOptions(db, link)) ?? {}).catch(() => null);
+  const result = probeTlsRefusal(url, (await linkTlsOptions(db, link)) ?? {}, clientCertificateInfoOf(link)).catch(() => null);
   if (probes.size > 1000) probes.clear();
   probes.set(key, { at: Date.now(), result });
   return (await result) ?? classified;

@@ -1,7 +1,7 @@
-import { X509Certificate } from "node:crypto";
 import net from "node:net";
 import tls from "node:tls";
 import { isClientCertificateAlert, RemoteFetchError } from "@/lib/links/remote-fetch";
+import { certificateState, type ClientCertificateInfo } from "@/lib/links/schemes";
 
 export interface TlsClientOptions {
   cert?: string;
@@ -17,8 +17,14 @@ export interface TlsClientOptions {
  * side closed". This probe opens one connection of its own with the same TLS settings, sends a
  * bare request and watches the socket: the alert the server sent, or that it closed right after the
  * handshake without a byte of answer. Only run after such a failure, never on the request path.
+ * `certificate`: the stored details of the client certificate in `options`, to say when it is out of date.
  */
-export async function probeTlsRefusal(url: string, options: TlsClientOptions, timeoutMs = 5000): Promise<RemoteFetchError | null> {
+export async function probeTlsRefusal(
+  url: string,
+  options: TlsClientOptions,
+  certificate: Pick<ClientCertificateInfo, "validFrom" | "validTo"> | null = null,
+  timeoutMs = 5000,
+): Promise<RemoteFetchError | null> {
   const target = new URL(url);
   if (target.protocol !== "https:") return null;
   const host = target.host;
@@ -42,7 +48,7 @@ export async function probeTlsRefusal(url: string, options: TlsClientOptions, ti
       done(null);
     });
     // A certificate that has run out since it was uploaded is the likeliest cause, and one we can see here.
-    const outOfDate = options.cert ? outOfDateNote(options.cert) : null;
+    const outOfDate = options.cert && certificate ? outOfDateNote(certificate) : null;
     socket.on("error", (error: NodeJS.ErrnoException) => {
       const code = error.code ?? "";
       if (isClientCertificateAlert(code)) {
@@ -79,15 +85,8 @@ export async function probeTlsRefusal(url: string, options: TlsClientOptions, ti
 }
 
 /** "expired on …; upload a renewed one" (or "is not valid before …") for a certificate out of its validity now; null within it. */
-function outOfDateNote(certificatePem: string, now = Date.now()): string | null {
-  let certificate: X509Certificate;
-  try {
-    certificate = new X509Certificate(certificatePem);
-  } catch {
-    return null;
-  }
-  const day = (text: string) => new Date(text).toISOString().slice(0, 10);
-  if (new Date(certificate.validTo).getTime() <= now) return `expired on ${day(certificate.validTo)}; upload a renewed one`;
-  if (new Date(certificate.validFrom).getTime() > now) return `is not valid before ${day(certificate.validFrom)}`;
+function outOfDateNote(certificate: Pick<ClientCertificateInfo, "validFrom" | "validTo">, now = Date.now()): string | null {
+  if (certificateState(certificate, now) === "expired") return `expired on ${certificate.validTo.slice(0, 10)}; upload a renewed one`;
+  if (Date.parse(certificate.validFrom) > now) return `is not valid before ${certificate.validFrom.slice(0, 10)}`;
   return null;
 }

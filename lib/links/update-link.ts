@@ -12,6 +12,7 @@ import { maskedPreview, SCHEME_FIELDS, parseCaCertificates, parseClientCertifica
 import { deleteSecret, readSecret, storeSecret } from "@/lib/vault/vault";
 import { createClientCsr, subjectText, type CsrSubject } from "@/lib/crypto/csr";
 import { pemFromPkcs12, Pkcs12Error } from "@/lib/crypto/pkcs12";
+import { makePrimary, promoteNextPrimary, versionedUpdate } from "@/lib/links/versioned-update";
 
 /** A PKCS#12 file's certificate and key as PEM, or a refusal on its field. */
 function openPkcs12(base64: string, passphrase: string): { certificatePem: string; privateKeyPem: string } {
@@ -22,7 +23,6 @@ function openPkcs12(base64: string, passphrase: string): { certificatePem: strin
     throw error;
   }
 }
-import { makePrimary, promoteNextPrimary, versionedUpdate } from "@/lib/links/versioned-update";
 
 async function audited(db: Db, actor: Actor, action: string, id: string, change: (link: Link, tx: Tx) => Promise<Link>) {
   return db.$transaction(async (tx) => {

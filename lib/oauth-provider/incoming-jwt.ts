@@ -44,13 +44,14 @@ export interface JwtIdentity {
  */
 export async function authenticateConnectJwt(db: Db, call: SignedCall): Promise<JwtIdentity> {
   let found: Link | null = null;
+  const reads = cachedReads(db);
   try {
     const request = incomingRequest(call);
     const { claims, found: link } = await verifyConnectJwt(
       tokenOf(call),
       { method: request.method, url: request.url, baseUrl: new URL(request.url).origin },
       async (issuer) => {
-        const row = await cachedReads(db).linkByJwtIssuer(issuer);
+        const row = await reads.linkByJwtIssuer(issuer);
         if (!row?.inJwtSecretId) return null;
         found = row;
         return { secret: (await readSecret(db, row.inJwtSecretId)).toString("utf8"), found: row };
@@ -58,7 +59,6 @@ export async function authenticateConnectJwt(db: Db, call: SignedCall): Promise<
       { windowSeconds: timestampWindowSeconds() },
     );
     if (link.disabled) throw jwtRefusal("permission_denied", `The link to "${link.name}" is disabled here.`);
-    const reads = cachedReads(db);
     let user: UserRow | null;
     if (claims.sub !== undefined) {
       if (!link.inImpersonation) throw jwtRefusal("permission_denied", `"${link.name}" may not act as other users here (impersonation is off); send no sub.`);

@@ -8,11 +8,8 @@
 import crypto from "node:crypto";
 import querystring from "node:querystring";
 import { SignJWT } from "jose";
-
-/** RFC 3986 percent-encoding as Atlassian's reference does it (`!'()*` encoded too). */
-export function encodeRfc3986(value: string): string {
-  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-}
+// RFC 3986 percent-encoding with `!'()*` encoded too, as Atlassian's reference does: OAuth 1.0a's own.
+import { percentEncode } from "@/lib/oauth1/encoding";
 
 /** The path relative to the base URL's path: leading "/", no trailing "/", "&" encoded; "/" when empty. */
 function canonicalPath(pathname: string, basePath: string): string {
@@ -38,7 +35,7 @@ function canonicalQuery(search: string): string {
   }
   return [...byName.keys()]
     .sort()
-    .map((name) => `${encodeRfc3986(name)}=${byName.get(name)!.sort().map(encodeRfc3986).join(",")}`)
+    .map((name) => `${percentEncode(name)}=${byName.get(name)!.sort().map(percentEncode).join(",")}`)
     .join("&");
 }
 

@@ -216,9 +216,11 @@ test("signed proxy and incoming OAuth calls spread over all three; a replay, a r
 
 test("a person signs in and authorizes a link (3-legged) while every step lands on another instance", async ({ page }) => {
   const steps: { path: string; servedBy: string }[] = [];
+  let authorizePath = "";
   page.on("response", (res) => {
     const url = new URL(res.url());
-    if (url.host === LB_HOST) steps.push({ path: url.pathname, servedBy: res.headers()["x-served-by"] ?? "" });
+    // The dance's own hops are recorded by the route below, which makes them.
+    if (url.host === LB_HOST && url.pathname !== authorizePath) steps.push({ path: url.pathname, servedBy: res.headers()["x-served-by"] ?? "" });
   });
   const links = JSON.parse((await call(`${LB}/api/v1/links?q=Cluster%20Jira`, { headers: bearer(adminToken) })).body) as { links: { id: string }[] };
   const id = links.links[0]!.id;
@@ -232,14 +234,25 @@ test("a person signs in and authorizes a link (3-legged) while every step lands 
   await expect(page).toHaveURL(new RegExp(`^${LB}/links`));
   await page.goto(`${LB}/links/${id}/request?path=rest/api/2/myself`);
   await expect(page.getByRole("alert").filter({ hasText: "authorize this app first" })).toBeVisible();
-  // Round-robin alone may bring the callback back to the instance that started the dance (other
-  // requests pass in between): send it, as the browser made it, to another instance.
-  await page.route(`${LB}/api/v1/links/${id}/oauth-callback**`, async (route) => {
-    const startedOn = steps.find((s) => s.path === `/api/v1/links/${id}/authorize`)?.servedBy;
+  // The browser follows the dance as one redirect chain (this app, the provider, the callback, the
+  // page), and Playwright routes only a chain's first request: so this route makes the chain's hops
+  // itself, as the browser would (same cookies, same Host), and sends the callback to an instance
+  // other than the one that started the dance. Round-robin alone may bring it back to the same one.
+  authorizePath = `/api/v1/links/${id}/authorize`;
+  await page.route(`${LB}${authorizePath}**`, async (route) => {
+    const started = await route.fetch({ maxRedirects: 0 });
+    const startedOn = started.headers()["x-served-by"] ?? "";
+    steps.push({ path: authorizePath, servedBy: startedOn });
+    const consent = await page.request.get(started.headers().location!, { maxRedirects: 0 });
+    const callback = new URL(consent.headers().location!, LB);
     const other = INSTANCES.find((i) => i.name !== startedOn)!;
-    const target = new URL(route.request().url());
-    const response = await route.fetch({ url: `http://127.0.0.1:${other.port}${target.pathname}${target.search}`, headers: { ...(await route.request().allHeaders()), host: LB_HOST }, maxRedirects: 0 });
-    await route.fulfill({ response, headers: { ...response.headers(), "x-served-by": other.name } });
+    // The session cookie, and the binding cookie the start of the dance just set.
+    const jar = (await page.context().cookies(LB)).map((c) => `${c.name}=${c.value}`);
+    const bound = started.headersArray().filter((h) => h.name.toLowerCase() === "set-cookie").map((h) => h.value.split(";")[0]!);
+    const completed = await page.request.get(`http://127.0.0.1:${other.port}${callback.pathname}${callback.search}`, { headers: { host: LB_HOST, cookie: [...jar, ...bound].join("; ") }, maxRedirects: 0 });
+    steps.push({ path: callback.pathname, servedBy: other.name });
+    const setCookies = [...started.headersArray(), ...completed.headersArray()].filter((h) => h.name.toLowerCase() === "set-cookie").map((h) => h.value);
+    await route.fulfill({ status: completed.status(), headers: { location: completed.headers().location!, "set-cookie": setCookies.join("\n"), "x-served-by": other.name } });
   });
   await page.getByRole("link", { name: "Authorize", exact: true }).click();
   // python3-oauthlib's provider consents at once and sends the browser back to the cluster.

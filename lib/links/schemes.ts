@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import type { Link } from "@/lib/generated/prisma/client";
 import { parseJsonText } from "@/lib/db/json-text";
 import { AppError } from "@/lib/errors";
+import { MAX_RSA_BITS } from "@/lib/crypto/rsa-keys";
 import type { Dispatcher } from "undici";
 import { signConnectJwt } from "@/lib/connect-jwt";
 import { clientCredentialsToken, forgetClientCredentialsToken } from "@/lib/links/oauth2-client-credentials";
@@ -146,10 +147,9 @@ function pemBlocks(text: string, label: string): string[] {
 export function parseClientCertificate(input: { certificatePem: string; privateKeyPem: string }, now = Date.now()): { certificatePem: string; privateKeyPem: string; info: ClientCertificateInfo } {
   const blocks = pemBlocks(input.certificatePem, "CERTIFICATE");
   if (!blocks.length) throw new AppError("validation_failed", "Paste the certificate in PEM form (-----BEGIN CERTIFICATE-----).", { fields: { certificatePem: "Not a PEM certificate." } });
-  let leaf: crypto.X509Certificate;
+  let chain: crypto.X509Certificate[];
   try {
-    leaf = new crypto.X509Certificate(blocks[0]!);
-    for (const block of blocks.slice(1)) new crypto.X509Certificate(block);
+    chain = blocks.map((block) => new crypto.X509Certificate(block));
   } catch {
     throw new AppError("validation_failed", "The certificate could not be read.", { fields: { certificatePem: "The certificate could not be read (damaged or not X.509)." } });
   }
@@ -158,6 +158,10 @@ export function parseClientCertificate(input: { certificatePem: string; privateK
     key = crypto.createPrivateKey(input.privateKeyPem);
   } catch {
     throw new AppError("validation_failed", "The private key could not be read.", { fields: { privateKeyPem: "Paste an unencrypted private key in PEM form (-----BEGIN PRIVATE KEY-----)." } });
+  }
+  const leaf = chain[0]!;
+  for (const [field, bits] of [["certificatePem", Math.max(...chain.map((c) => rsaBitsOf(c.publicKey)))], ["privateKeyPem", rsaBitsOf(key)]] as const) {
+    if (bits > MAX_RSA_BITS) throw new AppError("validation_failed", `An RSA key of ${bits} bits was given; at most ${MAX_RSA_BITS} are accepted.`, { fields: { [field]: `An RSA key of ${bits} bits: at most ${MAX_RSA_BITS} are accepted.` } });
   }
   if (!leaf.checkPrivateKey(key)) throw new AppError("validation_failed", "The private key does not belong to the certificate.", { fields: { privateKeyPem: "This key does not belong to the certificate." } });
   const info: ClientCertificateInfo = {
@@ -172,14 +176,25 @@ export function parseClientCertificate(input: { certificatePem: string; privateK
   return { certificatePem: blocks.join("\n") + "\n", privateKeyPem: key.export({ type: "pkcs8", format: "pem" }) as string, info };
 }
 
+function rsaBitsOf(key: crypto.KeyObject): number {
+  return key.asymmetricKeyType === "rsa" ? (key.asymmetricKeyDetails?.modulusLength ?? 0) : 0;
+}
+
 /** Certificate authorities trusted for one link: every block must be a certificate; returns the normalised bundle and what is shown. */
 export function parseCaCertificates(pem: string): { pem: string; certificates: { subject: string; validTo: string }[] } {
   const blocks = pemBlocks(pem, "CERTIFICATE");
   if (!blocks.length) throw new AppError("validation_failed", "Paste the certificate authorities in PEM form.", { fields: { caCertificatesPem: "No PEM certificate found." } });
+  let parsed: crypto.X509Certificate[];
   try {
-    const certificates = blocks.map((block) => new crypto.X509Certificate(block)).map((c) => ({ subject: c.subject.replaceAll("\n", ", "), validTo: new Date(c.validTo).toISOString() }));
-    return { pem: blocks.join("\n") + "\n", certificates };
+    parsed = blocks.map((block) => new crypto.X509Certificate(block));
   } catch {
     throw new AppError("validation_failed", "A certificate authority could not be read.", { fields: { caCertificatesPem: "A certificate could not be read (damaged or not X.509)." } });
   }
+  const large = parsed.find((c) => rsaBitsOf(c.publicKey) > MAX_RSA_BITS);
+  if (large) {
+    const message = `${large.subject.replaceAll("\n", ", ")} has an RSA key of ${rsaBitsOf(large.publicKey)} bits; at most ${MAX_RSA_BITS} are accepted.`;
+    throw new AppError("validation_failed", message, { fields: { caCertificatesPem: message } });
+  }
+  const certificates = parsed.map((c) => ({ subject: c.subject.replaceAll("\n", ", "), validTo: new Date(c.validTo).toISOString() }));
+  return { pem: blocks.join("\n") + "\n", certificates };
 }

@@ -15,9 +15,9 @@ import { pemFromPkcs12, Pkcs12Error } from "@/lib/crypto/pkcs12";
 import { makePrimary, promoteNextPrimary, versionedUpdate } from "@/lib/links/versioned-update";
 
 /** A PKCS#12 file's certificate and key as PEM, or a refusal on its field. */
-function openPkcs12(base64: string, passphrase: string): { certificatePem: string; privateKeyPem: string } {
+async function openPkcs12(base64: string, passphrase: string): Promise<{ certificatePem: string; privateKeyPem: string }> {
   try {
-    return pemFromPkcs12(Buffer.from(base64.replace(/\s+/g, ""), "base64"), passphrase);
+    return await pemFromPkcs12(Buffer.from(base64.replace(/\s+/g, ""), "base64"), passphrase);
   } catch (error) {
     if (error instanceof Pkcs12Error) throw new AppError("validation_failed", error.message, { fields: { pkcs12Base64: error.message } });
     throw error;
@@ -112,7 +112,7 @@ export async function setOutgoing(db: Db, actor: Actor, id: string, input: Outgo
     if (!link.outCsrKeySecretId) throw new AppError("validation_failed", "Paste the private key too: no certificate request was made here for this link.", { fields: { privateKeyPem: "Paste the private key too (no certificate request was made here)." } });
     return (await readSecret(db, link.outCsrKeySecretId)).toString("utf8");
   };
-  const given = o.clientCertificate && "pkcs12Base64" in o.clientCertificate ? openPkcs12(o.clientCertificate.pkcs12Base64, o.clientCertificate.passphrase) : o.clientCertificate;
+  const given = o.clientCertificate && "pkcs12Base64" in o.clientCertificate ? await openPkcs12(o.clientCertificate.pkcs12Base64, o.clientCertificate.passphrase) : o.clientCertificate;
   const fromCsr = !!given && given.privateKeyPem === undefined;
   const certificate = given ? parseClientCertificate({ certificatePem: given.certificatePem, privateKeyPem: given.privateKeyPem ?? (await pendingKey()) }) : given;
   const ca = o.caCertificatesPem === undefined ? undefined : o.caCertificatesPem === null || !o.caCertificatesPem.trim() ? null : parseCaCertificates(o.caCertificatesPem).pem;

@@ -130,6 +130,37 @@ describe("Connect JWT from a linked application (incoming)", () => {
     expect(status?.incomingProblem).toBe("jwt_signature_invalid");
   });
 
+  it("bounds a token's life: exp − iat at most an hour, so no iat older than that passes either", async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const problemOf = async (claims: Record<string, unknown>) => {
+      const res = await myself("http://localhost/api/v1/myself", `JWT ${theirs(claims)}`);
+      return res.status === 200 ? "accepted" : ((await res.json()) as { problem: string }).problem;
+    };
+    expect(await problemOf({ iat: now, exp: now + 3600 })).toBe("accepted");
+    expect(await problemOf({ iat: now, exp: now + 3601 })).toBe("jwt_lifetime_too_long");
+    expect(await problemOf({ iat: now, exp: now + 10 * 365 * 86_400 })).toBe("jwt_lifetime_too_long");
+    expect(await problemOf({ iat: now, exp: 1e308 })).toBe("jwt_lifetime_too_long");
+    // Ten years old and still "valid" by its own exp: refused by its age first.
+    expect(await problemOf({ iat: now - 10 * 365 * 86_400, exp: now + 60 })).toBe("jwt_lifetime_too_long");
+    expect(await problemOf({ iat: now - 3000, exp: now + 60 })).toBe("accepted");
+    // Older than its longest life: its exp has passed too.
+    expect(await problemOf({ iat: now - 3600 - 1, exp: now - 1 })).toBe("jwt_expired");
+  });
+
+  it("refuses the second use of a jti within its life, whichever request carries it", async () => {
+    const jti = `jti-${Date.now()}-${Math.random()}`;
+    const first = await myself("http://localhost/api/v1/myself", `JWT ${theirs({ jti })}`);
+    expect(first.status).toBe(200);
+    const again = await myself("http://localhost/api/v1/myself", `JWT ${theirs({ jti })}`);
+    expect({ status: again.status, problem: ((await again.json()) as { problem: string }).problem }).toEqual({ status: 401, problem: "jwt_replayed" });
+    // A forged token with a fresh jti does not use it up.
+    const fresh = `jti-${Date.now()}-fresh`;
+    expect((await myself("http://localhost/api/v1/myself", `JWT ${theirs({ jti: fresh }, "GET", "http://localhost/api/v1/myself", "not the shared secret")}`)).status).toBe(401);
+    expect((await myself("http://localhost/api/v1/myself", `JWT ${theirs({ jti: fresh })}`)).status).toBe(200);
+    // Tokens without a jti (most of Atlassian's) are still accepted more than once.
+    expect((await myself("http://localhost/api/v1/myself", `JWT ${theirs({})}`)).status).toBe(200);
+  });
+
   it("runs as sub only where the link allows impersonation; a delegated caller changes nothing", async () => {
     const other = await makeUser("USER", { username: `jwt-sub-${Date.now()}` });
     const link = await db.link.findUniqueOrThrow({ where: { id: linkId } });

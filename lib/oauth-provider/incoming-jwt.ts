@@ -4,7 +4,7 @@ import { AppError } from "@/lib/errors";
 import { cachedReads, type UserRow } from "@/lib/db/cached-reads";
 import { ConnectJwtError, verifyConnectJwt } from "@/lib/connect-jwt/verify";
 import { incomingRequest, type SignedCall } from "@/lib/oauth-provider/incoming-caller";
-import { timestampWindowSeconds } from "@/lib/oauth-provider/verify-incoming";
+import { connectJwtMaxLifetimeSeconds, incomingNonces, timestampWindowSeconds } from "@/lib/oauth-provider/verify-incoming";
 import { recordIncomingRefusal, recordIncomingSuccess } from "@/lib/links/status/traffic";
 import { incomingVerifications } from "@/lib/metrics";
 import { readSecret } from "@/lib/vault/vault";
@@ -45,6 +45,7 @@ export interface JwtIdentity {
 export async function authenticateConnectJwt(db: Db, call: SignedCall): Promise<JwtIdentity> {
   let found: Link | null = null;
   const reads = cachedReads(db);
+  const windowSeconds = timestampWindowSeconds();
   try {
     const request = incomingRequest(call);
     const { claims, found: link } = await verifyConnectJwt(
@@ -56,7 +57,14 @@ export async function authenticateConnectJwt(db: Db, call: SignedCall): Promise<
         found = row;
         return { secret: (await readSecret(db, row.inJwtSecretId)).toString("utf8"), found: row };
       },
-      { windowSeconds: timestampWindowSeconds() },
+      {
+        windowSeconds,
+        maxLifetimeSeconds: connectJwtMaxLifetimeSeconds(),
+        // A jti is kept in the nonce table (shared by every instance) under the issuer's own name
+        // space. Nonces are purged once their timestamp leaves the window, so it is stored as
+        // `exp − window`: kept until the token has expired, and not a moment longer.
+        recordJti: (issuer, jti, expiresAt) => incomingNonces(db).use(`connect-jwt:${issuer}`, jti, expiresAt - windowSeconds),
+      },
     );
     if (link.disabled) throw jwtRefusal("permission_denied", `The link to "${link.name}" is disabled here.`);
     let user: UserRow | null;

@@ -9,6 +9,12 @@ export function timestampWindowSeconds(env: Record<string, string | undefined> =
   return Number.isInteger(n) && n >= 30 && n <= 3600 ? n : 300;
 }
 
+/** The longest life an incoming Connect JWT may claim, seconds (CONNECT_JWT_MAX_LIFETIME_SECONDS, 60 s to a day; one hour by default). */
+export function connectJwtMaxLifetimeSeconds(env: Record<string, string | undefined> = process.env): number {
+  const n = Number(env.CONNECT_JWT_MAX_LIFETIME_SECONDS);
+  return Number.isInteger(n) && n >= 60 && n <= 86_400 ? n : 3600;
+}
+
 /** The stores an incoming request is verified against. */
 export interface IncomingStores<C extends Consumer, T extends StoredToken> {
   consumers: ConsumerStore<C>;

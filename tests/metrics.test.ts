@@ -11,6 +11,7 @@ import { databaseKind } from "@/lib/env/paths";
 import { createLink } from "@/lib/links/create-link";
 import { setIncoming, setOutgoing } from "@/lib/links/update-link";
 import { linkFetch } from "@/lib/links/link-fetch";
+import { recordTrafficProblem } from "@/lib/links/status/traffic";
 import { authenticateOAuth } from "@/lib/oauth-provider/incoming-caller";
 import { signRequest } from "@/lib/oauth1";
 import { routePattern } from "@/lib/http/route-pattern.mjs";
@@ -72,6 +73,19 @@ describe("/api/metrics", () => {
     } else {
       expect(text).not.toMatch(/^applink_db_pool_connections\{/m);
     }
+  });
+
+  it("labels a remote's oauth_problem by the known names and \"other\": 100 made-up problems add one series", async () => {
+    process.env.METRICS_TOKEN = "scrape-secret";
+    const { link } = await createLink(db, SYSTEM, { name: "Problem peer", type: "generic", rpcUrl: `http://problems-${Date.now()}.example.test` });
+    const series = async () => (await (await scrape("Bearer scrape-secret")).text()).split("\n").filter((l) => l.startsWith("applink_outgoing_oauth_problems_total{"));
+    const before = await series();
+    for (let i = 0; i < 100; i++) await recordTrafficProblem(db, link, `made_up_${[...crypto.randomBytes(8)].map((b) => String.fromCharCode(97 + (b % 26))).join("")}`);
+    await recordTrafficProblem(db, link, "token_revoked");
+    const after = await series();
+    const added = after.filter((l) => !before.some((b) => b.split(" ")[0] === l.split(" ")[0]));
+    expect(added.map((l) => l.split(" ")[0]).sort()).toEqual(['applink_outgoing_oauth_problems_total{problem="other"}', 'applink_outgoing_oauth_problems_total{problem="token_revoked"}'].filter((name) => !before.some((b) => b.startsWith(name))));
+    expect(value(after.join("\n"), 'applink_outgoing_oauth_problems_total{problem="other"}') - value(before.join("\n"), 'applink_outgoing_oauth_problems_total{problem="other"}')).toBe(100);
   });
 
   it("labels routes by pattern: no id, username or proxied path becomes a series", () => {

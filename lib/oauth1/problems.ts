@@ -21,6 +21,20 @@ export const OAUTH_PROBLEM_STATUS = {
 
 export type OAuthProblem = keyof typeof OAUTH_PROBLEM_STATUS;
 
+/**
+ * Every problem name the OAuth Problem Reporting extension defines (what a remote may answer us
+ * with): the metrics label a remote's answer by these and "other", so a remote cannot grow series.
+ */
+export const KNOWN_OAUTH_PROBLEMS: ReadonlySet<string> = new Set([
+  ...Object.keys(OAUTH_PROBLEM_STATUS),
+  "consumer_key_rejected",
+  "consumer_key_refused",
+  "token_used",
+  "token_revoked",
+  "additional_authorization_required",
+  "permission_unknown",
+]);
+
 export interface OAuthProblemDetails {
   /** `oauth_acceptable_timestamps=a-b` for `timestamp_refused`. */
   acceptableTimestamps?: { from: number; to: number };

@@ -2,6 +2,7 @@ import type { Db } from "@/lib/db";
 import type { Link } from "@/lib/generated/prisma/client";
 import { log } from "@/lib/log";
 import { outgoingProblems } from "@/lib/metrics";
+import { KNOWN_OAUTH_PROBLEMS } from "@/lib/oauth1/problems";
 
 /**
  * What real traffic tells the diagnostics, between checks: the proxy's successes and the remote's
@@ -27,7 +28,7 @@ const warn = (what: string) => (error: unknown) => log.warn({ err: error }, `cou
 
 /** A remote answered a proxied request with an `oauth_problem`. */
 export async function recordTrafficProblem(db: Db, link: Pick<Link, "id">, problem: string): Promise<void> {
-  outgoingProblems.inc({ problem: /^[a-z_]{1,40}$/.test(problem) ? problem : "other" });
+  outgoingProblems.inc({ problem: KNOWN_OAUTH_PROBLEMS.has(problem) ? problem : "other" });
   lastWrite.delete(`out-ok:${link.id}`);
   await db.link.update({ where: { id: link.id }, data: { lastProblem: problem, lastProblemAt: new Date() } }).catch(warn("the link's last problem"));
 }

@@ -81,6 +81,9 @@ describe("export and import", () => {
     await db.oAuthAccessToken.create({ data: { userId: admin.id, linkId: link.id, token: "outgoing-access", secretId, lastUsedAt: new Date("2026-11-30T10:00:00.123Z") } });
 
     const file = path.join(dir, "export.json");
+    // Over a file anyone may read: it ends 0600 all the same (the README's promise).
+    fs.writeFileSync(file, "older contents", { mode: 0o644 });
+    fs.chmodSync(file, 0o644);
     const exported = await cli(db, "export", "--out", file);
     expect(exported).toMatchObject({ code: EXIT.ok, out: [] });
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);

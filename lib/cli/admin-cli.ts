@@ -14,6 +14,7 @@ import { rotateMasterKey } from "@/lib/vault/vault";
 import { recordAudit } from "@/lib/audit/record";
 import { VaultError } from "@/lib/crypto/envelope";
 import { exportData, importData, parseExport } from "@/lib/transfer/export-import";
+import { writePrivateFile } from "@/lib/env/secret-file";
 import { loadKeyring } from "@/lib/vault/master-keys";
 
 /** Exit codes a script can rely on. */
@@ -154,7 +155,7 @@ export async function runAdminCli(db: Db, argv: string[], io: CliIo): Promise<nu
       case "export": {
         const data = await exportData(db);
         const text = `${JSON.stringify(data)}\n`;
-        if (values.out) fs.writeFileSync(values.out, text, { mode: 0o600, flag: "w" });
+        if (values.out) writePrivateFile(values.out, text);
         else io.out(text.trimEnd());
         await recordAudit(db, actor, { action: "data.export", targetType: "installation", targetLabel: values.out ?? "stdout", after: { links: data.tables.link.length, users: data.tables.user.length } });
         const counts = `${data.tables.user.length} users, ${data.tables.link.length} links, ${data.tables.vaultSecret.length} sealed secrets, ${data.tables.auditEvent.length} audit events`;

@@ -34,3 +34,19 @@ function readSecret(file: string): string {
 export function sessionSecret(env: Env = process.env): string {
   return env.NEXTAUTH_SECRET?.trim() || readOrCreateSecretFile("nextauth-secret", dataDir(env));
 }
+
+/**
+ * Writes `text` to `file` readable by this user alone (0600), whatever was there: a new file is
+ * written beside it and renamed over it, so an existing file's mode (or a link standing there)
+ * is not kept, and a reader never sees half of it.
+ */
+export function writePrivateFile(file: string, text: string): void {
+  const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${crypto.randomBytes(6).toString("hex")}.tmp`);
+  try {
+    fs.writeFileSync(temporary, text, { flag: "wx", mode: 0o600 });
+    fs.renameSync(temporary, file);
+  } catch (error) {
+    fs.rmSync(temporary, { force: true });
+    throw error;
+  }
+}

@@ -365,6 +365,26 @@ describe("API routes", () => {
     expect(response.headers.get("www-authenticate")).toMatch(/^Bearer/);
   });
 
+  it("a request with two credentials is refused with 400 naming both; a session cookie beside a header is not a second one", async () => {
+    const mod = await import("@/app/api/v1/myself/route");
+    const myself = (url: string, headers: Record<string, string>) => mod.GET(new Request(url, { headers }), { params: Promise.resolve({}) });
+    const bearer = { authorization: `Bearer ${callers.admin.token}` };
+    const cases: Array<[string, Record<string, string>, string]> = [
+      ["http://localhost/api/v1/myself?jwt=garbage", bearer, "an Authorization: Bearer header and a Connect JWT in the query (jwt=)"],
+      ["http://localhost/api/v1/myself?oauth_consumer_key=k&oauth_signature=s", bearer, "an Authorization: Bearer header and OAuth 1.0a parameters in the query"],
+      ["http://localhost/api/v1/myself?jwt=garbage&oauth_consumer_key=k", {}, "a Connect JWT in the query (jwt=) and OAuth 1.0a parameters in the query"],
+      ["http://localhost/api/v1/myself?jwt=garbage", { authorization: "JWT garbage" }, "an Authorization: JWT header and a Connect JWT in the query (jwt=)"],
+    ];
+    for (const [url, headers, named] of cases) {
+      const res = await myself(url, headers);
+      expect({ url, status: res.status, body: await res.json() }).toEqual({ url, status: 400, body: { error: { code: "bad_request", message: expect.stringContaining(`(${named})`) } } });
+    }
+    // The bearer alone, and the bearer beside the session cookie, are one credential each.
+    expect((await myself("http://localhost/api/v1/myself", bearer)).status).toBe(200);
+    expect((await myself("http://localhost/api/v1/myself", { ...bearer, cookie: callers.user.cookie })).status).toBe(200);
+    expect(await (await myself("http://localhost/api/v1/myself", { ...bearer, cookie: callers.user.cookie })).json()).toMatchObject({ username: callers.admin.username });
+  });
+
   it("a session issued before a password reset, or of a disabled user, is anonymous", async () => {
     const mod = await import("@/app/api/v1/myself/route");
     const user = await makeUser();

@@ -47,6 +47,7 @@ export function toCaller(user: UserRow, via: Caller["via"], consumerKey?: string
  * cookie. A session of a disabled user, or one issued before their last password reset, is no session.
  */
 export async function resolveCaller(db: Db, headers: Headers, request?: CallerRequest): Promise<Caller | null> {
+  if (request) refuseTwoCredentials(headers.get("authorization"), request.url);
   if (request && isOAuthSigned(headers.get("authorization"), request.url)) {
     const identity = await authenticateOAuth(db, { method: request.method, url: request.url, headers, body: await request.body() });
     return toCaller(identity.user, identity.via, identity.consumerKey);
@@ -66,6 +67,24 @@ export async function resolveCaller(db: Db, headers: Headers, request?: CallerRe
     return toCaller(user, "token");
   }
   return sessionCaller(db, headers);
+}
+
+/**
+ * A request must carry one credential: an Authorization header, a Connect JWT in the query, or
+ * OAuth 1.0a parameters in the query. Two (`?jwt=` beside a Bearer token, say) are refused naming
+ * both, never resolved by an order the caller cannot see. A session cookie beside a header is not
+ * a second credential (the header wins), and OAuth parameters in both the header and the query are
+ * one OAuth request, which its verifier refuses with parameter_rejected.
+ */
+export function refuseTwoCredentials(authorization: string | null, url: string): void {
+  const given: string[] = [];
+  const scheme = authorization?.trim().split(/\s+/)[0];
+  if (scheme) given.push(`an Authorization: ${scheme.length > 20 ? "…" : scheme} header`);
+  const query = url.indexOf("?");
+  const search = query === -1 ? "" : url.slice(query);
+  if (/[?&]jwt=/.test(search)) given.push("a Connect JWT in the query (jwt=)");
+  if (/[?&]oauth_consumer_key=/.test(search) && !/^oauth$/i.test(scheme ?? "")) given.push("OAuth 1.0a parameters in the query");
+  if (given.length > 1) throw new AppError("bad_request", `This request carries ${given.length} credentials (${given.join(" and ")}): send one.`);
 }
 
 async function sessionCaller(db: Db, headers: Headers): Promise<Caller | null> {

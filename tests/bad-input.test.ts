@@ -11,10 +11,12 @@ import { parseProblemReport } from "@/lib/oauth1";
 import { makeUser, SYSTEM } from "@/tests/support/factories";
 
 let adminToken: string;
+let adminName: string;
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
 
 beforeAll(async () => {
   const admin = await makeUser("ADMIN");
+  adminName = admin.username;
   adminToken = (await createApiToken(db, SYSTEM, admin, "bad-input")).token;
 });
 
@@ -54,6 +56,49 @@ describe("text that is not well-formed Unicode", () => {
     const response = await post(mod.POST as Handler, "POST", '{"name":"rocket \\ud83d\\ude80"}');
     expect(response.status).toBe(201);
     expect(await response.json()).toMatchObject({ name: "rocket 🚀" });
+  });
+});
+
+describe("names that would show more than they say, and weak shared secrets (issue 21)", () => {
+  it.each([
+    ["a token name with NUL", "@/app/api/v1/tokens/route", "POST", '{"name":"a\\u0000b"}', "name"],
+    ["a token name with a line break", "@/app/api/v1/tokens/route", "POST", '{"name":"ok\\nFAKE: admin approved"}', "name"],
+    ["a token name with a direction override", "@/app/api/v1/tokens/route", "POST", '{"name":"invoice\\u202Egpj.exe"}', "name"],
+    ["a link name with an escape", "@/app/api/v1/links/route", "POST", '{"name":"x\\u001b[31m","type":"generic","rpcUrl":"http://ctl.example.test"}', "name"],
+    ["a display name with a C1 control", "@/app/api/v1/users/route", "POST", '{"username":"ctl","email":"ctl@example.test","role":"USER","displayName":"a\\u0085b"}', "displayName"],
+  ])("%s answers 400 naming the field, and stores nothing", async (_what, module, method, body, field) => {
+    const mod = (await import(/* @vite-ignore */ module)) as Record<string, Handler>;
+    const counts = async () => [await db.apiToken.count(), await db.link.count(), await db.user.count()];
+    const before = await counts();
+    const response = await post(mod[method]!, method, body);
+    const json = (await response.json()) as { error: { fields: Record<string, string> } };
+    expect({ status: response.status, field: json.error.fields[field] }).toEqual({ status: 400, field: expect.stringMatching(/control characters/) });
+    expect(await counts()).toEqual(before);
+  });
+
+  it("a body that is not valid UTF-8 answers 400, and nothing is stored with U+FFFD in its place", async () => {
+    const mod = await import("@/app/api/v1/tokens/route");
+    const before = await db.apiToken.count();
+    const body = Buffer.concat([Buffer.from('{"name":"bad '), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from('"}')]);
+    const response = await (mod.POST as Handler)(new Request("http://localhost/x", { method: "POST", headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/json" }, body }), { params: Promise.resolve({}) });
+    expect({ status: response.status, body: await response.json() }).toEqual({ status: 400, body: { error: { code: "bad_request", message: "The body is not valid UTF-8." } } });
+    expect(await db.apiToken.count()).toBe(before);
+  });
+
+  it("a Connect shared secret under 32 bytes, or one character repeated, is refused in both directions", async () => {
+    const links = await import("@/app/api/v1/links/route");
+    const created = await post(links.POST as Handler, "POST", JSON.stringify({ name: "Weak secrets", type: "generic", rpcUrl: `http://weak-${Date.now()}.example.test` }));
+    const { id } = (await created.json()) as { id: string };
+    const incoming = await import("@/app/api/v1/links/[id]/incoming/route");
+    const outgoing = await import("@/app/api/v1/links/[id]/outgoing/route");
+    for (const secret of ["\u0000".repeat(16), "a".repeat(64), "only 31 bytes of shared secret."]) {
+      const inc = await post(incoming.PUT as Handler, "PUT", JSON.stringify({ threeLegged: false, twoLegged: false, impersonation: false, connectJwt: { issuer: "weak", sharedSecret: secret } }), { id });
+      expect({ secret, status: inc.status, field: ((await inc.json()) as { error: { fields: Record<string, string> } }).error.fields["connectJwt.sharedSecret"] }).toEqual({ secret, status: 400, field: expect.stringMatching(/at least 32 bytes|one character repeated/) });
+      const out = await post(outgoing.PUT as Handler, "PUT", JSON.stringify({ scheme: "connect-jwt", issuer: "weak", sharedSecret: secret }), { id });
+      expect({ secret, status: out.status, field: ((await out.json()) as { error: { fields: Record<string, string> } }).error.fields.sharedSecret }).toEqual({ secret, status: 400, field: expect.stringMatching(/at least 32 bytes|one character repeated/) });
+    }
+    const ok = await post(incoming.PUT as Handler, "PUT", JSON.stringify({ threeLegged: false, twoLegged: false, impersonation: false, executeAs: adminName, connectJwt: { issuer: "strong", sharedSecret: "a shared secret of thirty-two by" } }), { id });
+    expect(ok.status, await ok.clone().text()).toBe(200);
   });
 });
 

@@ -100,8 +100,15 @@ const MAX_JSON_BYTES = 1024 * 1024;
 export async function readJson<S extends z.ZodType>(req: Request, schema: S): Promise<z.output<S>> {
   const type = req.headers.get("content-type") ?? "";
   if (!/^application\/([\w.+-]*\+)?json\b/i.test(type)) throw new AppError("bad_request", "Send a JSON body with Content-Type: application/json.");
-  const text = await req.text();
-  if (Buffer.byteLength(text) > MAX_JSON_BYTES) throw new AppError("bad_request", "The body is larger than 1 MB.");
+  const bytes = new Uint8Array(await req.arrayBuffer());
+  if (bytes.byteLength > MAX_JSON_BYTES) throw new AppError("bad_request", "The body is larger than 1 MB.");
+  let text: string;
+  try {
+    // Fatal: invalid UTF-8 is refused, never turned into U+FFFD and stored as if it had been sent.
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new AppError("bad_request", "The body is not valid UTF-8.");
+  }
   let body: unknown;
   try {
     body = JSON.parse(text);

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { SCHEME_FIELDS, SCHEMES, validKeyHeader } from "@/lib/links/schemes";
-import { usernameSchema } from "@/lib/validation/fields";
+import { connectSharedSecretSchema, shownName, usernameSchema } from "@/lib/validation/fields";
 
 export const LINK_TYPES = ["jira", "confluence", "bitbucket", "bamboo", "generic", "applink-admin"] as const;
 export type LinkType = (typeof LINK_TYPES)[number];
@@ -60,7 +60,7 @@ export function normaliseAppUrl(url: URL | string): string {
 export const LINK_STATUSES = ["DISABLED", "NETWORK_ERROR", "INCOMPATIBLE", "CONFIG_ERROR", "ACCESS_DENIED", "AUTHENTICATE", "UPGRADE_CONFIG", "CONNECTED", "UNCHECKED"] as const;
 export type LinkStatusCode = (typeof LINK_STATUSES)[number];
 
-export const linkNameSchema = z.string({ error: "Enter a name." }).trim().min(1, "Enter a name.").max(120, "At most 120 characters.");
+export const linkNameSchema = shownName({ max: 120, required: "Enter a name." });
 
 /** POST /api/v1/links: discovery from `{rpcUrl}`, or manual `{name, type, rpcUrl, displayUrl?}`. */
 export const createLinkSchema = z
@@ -142,8 +142,8 @@ export const outgoingSchema = z
     token: secretText("token").optional(),
     header: z.string().trim().refine(validKeyHeader, "Enter a header name (letters, digits, dashes), not a transport header such as Host or Cookie.").optional(),
     value: secretText("key").optional(),
-    issuer: z.string().trim().min(1, "Enter the issuer (the app key the remote knows this app by).").max(255).optional(),
-    sharedSecret: secretText("shared secret").optional(),
+    issuer: shownName({ max: 255, required: "Enter the issuer (the app key the remote knows this app by)." }).optional(),
+    sharedSecret: connectSharedSecretSchema.optional(),
     tokenUrl: appUrlLike().optional(),
     clientId: z.string().trim().min(1, "Enter the client id.").max(255).optional(),
     clientSecret: secretText("client secret").optional(),
@@ -184,7 +184,7 @@ export const incomingSchema = z
     enabled: z.boolean().optional(),
     fetchConsumer: z.boolean().optional(),
     consumerKey: z.string().trim().min(1, "Enter the remote's consumer key.").max(255).optional().nullable(),
-    consumerName: z.string().trim().max(255).optional().nullable(),
+    consumerName: shownName({ max: 255 }).optional().nullable(),
     publicKey: z.string().max(20_000).optional().nullable(),
     threeLegged: z.boolean(),
     twoLegged: z.boolean(),
@@ -200,8 +200,8 @@ export const incomingSchema = z
         z.null(),
         z
           .object({
-            issuer: z.string().trim().min(1, "Enter the issuer (iss) of the remote's tokens.").max(255),
-            sharedSecret: z.string().min(16, "A shared secret has at least 16 characters.").max(8192).optional(),
+            issuer: shownName({ max: 255, required: "Enter the issuer (iss) of the remote's tokens." }),
+            sharedSecret: connectSharedSecretSchema.optional(),
           })
           .strict(),
       ])

@@ -1,5 +1,35 @@
 import { z } from "zod";
 
+export const MALFORMED_TEXT = "This text is not well-formed Unicode (it holds a lone surrogate such as \\ud800).";
+
+/**
+ * Characters no name shown on a page, in the audit log or in an API answer may hold: control
+ * characters (NUL, line breaks, tabs, escape, C1 controls) and the bidirectional overrides and
+ * isolates that make text read differently from what it is.
+ */
+const NOT_SHOWABLE = /[\p{Cc}\u202A-\u202E\u2066-\u2069]/u;
+
+/** A name that is shown to people: trimmed, well-formed Unicode, no control characters, at most `max` characters. */
+export function shownName(options: { max: number; required?: string }) {
+  let schema = z.string(options.required ? { error: options.required } : undefined).trim();
+  if (options.required) schema = schema.min(1, options.required);
+  return schema
+    .max(options.max, `At most ${options.max} characters.`)
+    .refine((v) => v.isWellFormed(), MALFORMED_TEXT)
+    .refine((v) => !NOT_SHOWABLE.test(v), "Must not contain control characters (line breaks, tabs, NUL) or direction overrides.");
+}
+
+/**
+ * A Connect shared secret (HS256's key): at least 32 bytes, as RFC 7518 asks of an HS256 key, and
+ * not one character repeated (16 NUL bytes were accepted).
+ */
+export const connectSharedSecretSchema = z
+  .string()
+  .max(8192)
+  .refine((v) => Buffer.byteLength(v, "utf8") >= 32, "A shared secret has at least 32 bytes (HS256 needs a 256-bit key).")
+  .refine((v) => new Set(v).size > 1, "A shared secret cannot be one character repeated.")
+  .refine((v) => !/[\r\n\0]/.test(v), "The shared secret cannot contain line breaks or NUL characters.");
+
 /** Usernames are what the API names people by (executeAs, xoauth_requestor_id): keep them plain. */
 export const usernameSchema = z
   .string({ error: "Enter a username." })
@@ -10,7 +40,7 @@ export const usernameSchema = z
 
 export const emailSchema = z.string({ error: "Enter an email address." }).trim().max(254).pipe(z.email("Enter a valid email address."));
 
-export const displayNameSchema = z.string().trim().max(120, "At most 120 characters.");
+export const displayNameSchema = shownName({ max: 120 });
 
 export const passwordSchema = z
   .string({ error: "Enter a password." })
@@ -21,11 +51,7 @@ export const ROLES = ["ADMIN", "USER"] as const;
 export type Role = (typeof ROLES)[number];
 export const roleSchema = z.enum(ROLES, { error: "Choose ADMIN or USER." });
 
-export const tokenNameSchema = z
-  .string({ error: "Enter a name for the token." })
-  .trim()
-  .min(1, "Enter a name for the token.")
-  .max(80, "At most 80 characters.");
+export const tokenNameSchema = shownName({ max: 80, required: "Enter a name for the token." });
 
 /** zod issues as `{field: message}`, the shape of the API's 400 `fields` and the forms' inline errors. */
 export function fieldErrors(error: z.ZodError): Record<string, string> {
@@ -67,4 +93,3 @@ export function malformedTextPath(value: unknown): string | null {
   return null;
 }
 
-export const MALFORMED_TEXT = "This text is not well-formed Unicode (it holds a lone surrogate such as \\ud800).";

@@ -172,7 +172,22 @@ describe("changing links", () => {
     expect(put.json).toMatchObject({ enabled: true, threeLegged: true, twoLegged: true, impersonation: false, authorizeUrl: "https://sso.example.test/authorize", version: 2 });
     expect(put.json.requestTokenUrl).toBe(`${link.rpcUrl}/plugins/servlet/oauth/request-token`);
     const bad = await call(outgoingRoute.PUT as Handler, "PUT", { threeLegged: "yes", twoLegged: false, impersonation: false }, { id: link.id });
-    expect(bad.json.error.fields.threeLegged).toBeDefined();
+    expect(bad.json.error.fields.threeLegged).toBe("Invalid input: expected boolean, received string");
+  });
+
+  it("warns of every server-called URL that points somewhere unusual, as the RPC URL does, naming the field", async () => {
+    const link = (await manual()).json;
+    const oauth = await call(outgoingRoute.PUT as Handler, "PUT", { threeLegged: true, twoLegged: false, impersonation: false, requestTokenUrl: "http://169.254.169.254/latest/meta-data", accessTokenUrl: "http://[::]:8080/token", authorizeUrl: "http://localhost:3000/plugins/servlet/oauth/authorize" }, { id: link.id });
+    expect(oauth.status).toBe(200);
+    expect(oauth.json.warnings).toEqual([
+      expect.stringMatching(/^The request token URL: 169\.254\.169\.254 is a link-local address/),
+      expect.stringMatching(/^The authorize URL: This URL points at this application itself/),
+      expect.stringMatching(/^The access token URL: \[::\] is an unspecified address/),
+    ]);
+    const oauth2 = await call(outgoingRoute.PUT as Handler, "PUT", { scheme: "oauth2-client-credentials", tokenUrl: "http://0.0.0.0:9/token", clientId: "c", clientSecret: "s" }, { id: link.id });
+    expect(oauth2.json.warnings).toEqual([expect.stringMatching(/^The token URL: 0\.0\.0\.0 is an unspecified address/)]);
+    const plain = await call(outgoingRoute.PUT as Handler, "PUT", { scheme: "oauth2-client-credentials", tokenUrl: "https://idp.example.test/token", clientId: "c" }, { id: link.id });
+    expect(plain.json.warnings).toEqual([]);
   });
 
   it("configures incoming: consumer pasted or fetched, 2LO needs an active execute-as user, keys are checked", async () => {

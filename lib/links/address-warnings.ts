@@ -71,3 +71,25 @@ function safeOrigin(url: string): string | null {
 export async function linkAddressWarnings(db: Db, rpcUrl: string, remoteAppId: string | null): Promise<string[]> {
   return addressWarnings(rpcUrl, { instanceId: (await ensureAppIdentity(db)).instanceId }, remoteAppId);
 }
+
+/** The URL fields of a link other than its RPC URL that this server calls, as an admin reads them. */
+export const SERVER_CALLED_URL_FIELDS = {
+  tokenUrl: "The token URL",
+  requestTokenUrl: "The request token URL",
+  authorizeUrl: "The authorize URL",
+  accessTokenUrl: "The access token URL",
+} as const;
+
+/**
+ * The same warnings as for an RPC URL, for every other URL field the server will call (the OAuth
+ * 2.0 token URL, the OAuth 1.0a endpoint URLs), each naming its field. Fields left out, blank or
+ * not a URL (refused elsewhere) give none.
+ */
+export function urlFieldWarnings(input: object, self: SelfIdentity = {}): string[] {
+  const given = input as Record<string, unknown>;
+  return Object.entries(SERVER_CALLED_URL_FIELDS).flatMap(([field, name]) => {
+    const url = given[field];
+    if (typeof url !== "string" || !URL.canParse(url)) return [];
+    return addressWarnings(url, self).map((warning) => `${name}: ${warning}`);
+  });
+}

@@ -9,6 +9,7 @@ import { AppError } from "@/lib/errors";
 import { defineAction } from "@/lib/actions/define-action";
 import { createLink } from "@/lib/links/create-link";
 import { deleteLink } from "@/lib/links/delete-link";
+import { urlFieldWarnings } from "@/lib/links/address-warnings";
 import { findLinkOrThrow } from "@/lib/links/find-link";
 import { resetDirection } from "@/lib/links/reset-direction";
 import { patchLink, refetchConsumer, requestClientCertificate, setIncoming, setOutgoing } from "@/lib/links/update-link";
@@ -116,7 +117,7 @@ export const saveOutgoingAction = defineAction(
     assertImpersonationConfirmed((await findLinkOrThrow(db, id)).outImpersonation, o.impersonation, impersonationConfirmed);
     await setOutgoing(db, caller, id, o);
     revalidatePath(`/links/${id}`);
-    return { ok: true, message: "Outgoing saved." };
+    return { ok: true, message: ["Outgoing saved.", ...urlFieldWarnings(o)].join(" ") };
   },
 );
 
@@ -200,7 +201,7 @@ export const saveCredentialAction = defineAction(
       minTlsVersion: f.minTlsVersion as "TLSv1.2" | "TLSv1.3",
     } as Parameters<typeof setOutgoing>[3]);
     refreshLinkPages(f.id);
-    return { ok: true, message: "Credential and TLS saved." };
+    return { ok: true, message: ["Credential and TLS saved.", ...urlFieldWarnings(credential)].join(" ") };
   },
 );
 

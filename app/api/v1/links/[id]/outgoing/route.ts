@@ -4,6 +4,7 @@ import { findLinkOrThrow } from "@/lib/links/find-link";
 import { outgoingSchema } from "@/lib/links/schemas";
 import { outgoingJson } from "@/lib/links/serialize";
 import { setOutgoing } from "@/lib/links/update-link";
+import { urlFieldWarnings } from "@/lib/links/address-warnings";
 
 type P = { id: string };
 
@@ -13,8 +14,10 @@ export const GET = withCaller<"user", P>("user", async ({ params }) => {
   return Response.json({ ...outgoingJson(link), version: link.version });
 });
 
-// PUT /api/v1/links/{id}/outgoing – {threeLegged, twoLegged, impersonation, requestTokenUrl?, authorizeUrl?, accessTokenUrl?}
+// PUT /api/v1/links/{id}/outgoing – a scheme with its fields (lib/links/schemas.ts `outgoingSchema`);
+// `warnings` names each URL given that the server will call and that points somewhere unusual
 export const PUT = withCaller<"admin", P>("admin", async ({ req, caller, params }) => {
-  const link = await setOutgoing(db, caller, params.id, await readJson(req, outgoingSchema));
-  return Response.json({ ...outgoingJson(link), version: link.version });
+  const input = await readJson(req, outgoingSchema);
+  const link = await setOutgoing(db, caller, params.id, input);
+  return Response.json({ ...outgoingJson(link), version: link.version, warnings: urlFieldWarnings(input) });
 });

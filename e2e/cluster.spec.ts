@@ -256,7 +256,8 @@ test("a person signs in and authorizes a link (3-legged) while every step lands 
   });
   await page.getByRole("link", { name: "Authorize", exact: true }).click();
   // python3-oauthlib's provider consents at once and sends the browser back to the cluster.
-  await expect(page).toHaveURL(new RegExp(`/links/${id}/request\\?path=rest%2Fapi%2F2%2Fmyself&authorized=`));
+  await expect(page).toHaveURL(new RegExp(`/links/${id}/request\\?path=rest%2Fapi%2F2%2Fmyself$`));
+  await expect(page.getByRole("status").filter({ hasText: "is authorized: requests through it now run as you" })).toBeVisible();
   await expect(page.getByTestId("response-status")).toHaveText("200");
   await screenshot(page, "cluster-3lo-result");
   const started = steps.find((s) => s.path === `/api/v1/links/${id}/authorize`);

@@ -55,7 +55,11 @@ test("a lozenge's cause, and both fixes made on the remote's own pages, through 
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).toHaveURL(/^http:\/\/127\.0\.0\.3:3102\/links\/new\?/);
   await expect(page.getByLabel("Application URL")).toHaveValue(A_URL);
-  await expect(page.getByRole("status").filter({ hasText: "Creating the link back" })).toContainText("incoming (that application → this one): 3LO, 2LO with impersonation");
+  // The address only prefills the form: the levels that match A, as boxes in the form's own words.
+  const incomingBoxes = page.getByRole("group", { name: "Incoming (that application → this one) to turn on once created" });
+  await expect(incomingBoxes.getByRole("checkbox", { name: /^3-legged OAuth/ })).toBeChecked();
+  await expect(incomingBoxes.getByRole("checkbox", { name: /^2-legged OAuth with impersonation/ })).toBeChecked();
+  await expect(incomingBoxes.getByRole("checkbox", { name: /^2-legged OAuth \(as one set user\)/ })).not.toBeChecked();
   await expectAccessible(page, "the create page with the link back proposed");
   await page.getByRole("button", { name: "Discover and create" }).click();
   await expect(page).toHaveURL(/^http:\/\/127\.0\.0\.3:3102\/links\/(?!new)[^/?#]+/);
@@ -79,12 +83,12 @@ test("a lozenge's cause, and both fixes made on the remote's own pages, through 
   // "Fix on C": C's link page proposes the levels that match A; an admin of C applies them there.
   await diagnostics.getByRole("link", { name: `Fix on ${aToC.name}` }).click();
   await expect(page).toHaveURL(new RegExp(`^http://127\\.0\\.0\\.3:3102/links/${cToA.id}\\?`));
-  const proposal = page.getByRole("region", { name: `A change proposed by ${A_URL}` });
+  const proposal = page.getByRole("region", { name: `A change proposed by ${cToA.name} (${A_URL})` });
   await expect(proposal).toContainText("Outgoing (this app → ");
   await expectAccessible(page, "a link page with a proposed change");
   await proposal.getByRole("button", { name: "Apply the proposed change" }).click();
   await expect(proposal.getByRole("status")).toContainText("Applied: set the levels the remote proposed");
-  await proposal.getByRole("link", { name: `Back to ${A_URL}` }).click();
+  await proposal.getByRole("link", { name: `Back to ${cToA.name}` }).click();
   await expect(page).toHaveURL(new RegExp(`^${A_URL}/links/${aToC.id}$`));
   await checkNow(page, /Connected/);
   expect((await api(adminC, "GET", `${C_URL}/api/v1/links/${cToA.id}`)).outgoing).toMatchObject({ twoLegged: false, threeLegged: true });

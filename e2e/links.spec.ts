@@ -135,3 +135,47 @@ test("the proxy forwards through a link on the real server, and refuses escapes"
   }
   expect((await page.request.get(`/api/v1/links/${id}/proxy/a%5c..%5cb`)).status()).toBe(400);
 });
+
+/**
+ * Issue 21: an address is not the app speaking. A crafted link page address with a proposal from
+ * another site and messages in the query shows none of its text as the app's; a create page
+ * address only prefills the form.
+ */
+test("a crafted address shows nothing in the app's voice: a proposal from another origin is refused, query messages are ignored", async ({ page }) => {
+  await signInOk(page, ADMIN.username, ADMIN.password);
+  const link = await (
+    await page.request.post("/api/v1/links", { data: { name: `Crafted ${Date.now()}`, type: "generic", rpcUrl: `${remote.url}/crafted` } })
+  ).json();
+  const hostile = new URLSearchParams({
+    from: "http://evil.example",
+    back: "http://evil.example/p",
+    in: "3lo,2lo,2loi",
+    out: "none",
+    warning: "Your licence expired: call +1 555 0100",
+    authorized: "Support verified your account: call +1 555 0100",
+    oauthError: "Security alert: call +1 555 0100",
+    created: "1",
+  });
+  await page.goto(`/links/${link.id}?${hostile}`);
+  await expect(page.getByRole("heading", { name: link.name })).toBeVisible();
+  await expect(page.getByRole("alert").filter({ hasText: "A proposed change in this page's address was ignored" })).toContainText(`come only from ${link.name} itself (${remote.url})`);
+  await expect(page.getByText("555 0100")).toHaveCount(0);
+  await expect(page.getByText("evil.example")).toHaveCount(0);
+  await expect(page.getByText(/^Created /)).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Apply the proposed change" })).toHaveCount(0);
+  await expect(page.getByRole("link", { name: /^Back to/ })).toHaveCount(0);
+
+  // From the link's own remote: the change is shown as exactly what would change here.
+  await page.goto(`/links/${link.id}?${new URLSearchParams({ from: remote.url, back: `${remote.url}/p`, out: "3lo" })}`);
+  const proposal = page.getByRole("region", { name: `A change proposed by ${link.name} (${remote.url})` });
+  await expect(proposal.getByRole("listitem")).toHaveText([`Outgoing (this app → ${link.name}): off → 3LO`]);
+  await expect(proposal.getByRole("link", { name: `Back to ${link.name}` })).toHaveAttribute("href", `${remote.url}/p`);
+
+  // A create-back address prefills the form, and says nothing as anyone.
+  await page.goto(`/links/new?${new URLSearchParams({ rpcUrl: "http://second.example.test", from: "http://evil.example", in: "3lo,2loi", warning: "call +1 555 0100" })}`);
+  await expect(page.getByLabel("Application URL")).toHaveValue("http://second.example.test");
+  await expect(page.getByRole("group", { name: /^Incoming/ }).getByRole("checkbox", { name: /^3-legged OAuth/ })).toBeChecked();
+  await expect(page.getByText("555 0100")).toHaveCount(0);
+  await expect(page.getByText("evil.example")).toHaveCount(0);
+  await expect(page.getByText(/proposed/)).toHaveCount(0);
+});

@@ -10,6 +10,17 @@ import * as callbackRoute from "@/app/api/v1/links/[id]/oauth-callback/route";
 import * as proxyRoute from "@/app/api/v1/links/[id]/proxy/[...path]/route";
 import { startOauthlibProvider } from "@/tests/support/oauthlib-provider";
 import { makeUser, sessionCookie, SYSTEM } from "@/tests/support/factories";
+import { FLASH_COOKIE, readFlash } from "@/lib/http/flash";
+import { sessionSecret } from "@/lib/env/secret-file";
+
+/** Where a redirect goes, and what its flash cookie says there ("" when none): messages travel in a signed cookie, never in the address. */
+function outcome(res: Response): { path: string; tone: string; text: string } {
+  const location = new URL(res.headers.get("location")!);
+  const cookie = res.headers.getSetCookie().find((c) => c.startsWith(`${FLASH_COOKIE}=`));
+  const [message] = readFlash(cookie?.slice(FLASH_COOKIE.length + 1).split(";")[0], location.pathname, sessionSecret());
+  expect(location.search).toBe("");
+  return { path: location.pathname, tone: message?.tone ?? "", text: message?.text ?? "" };
+}
 
 let provider: ChildProcess;
 let root: string;
@@ -78,7 +89,8 @@ describe("the 3-legged dance", () => {
     expect(back).toMatch(/^http:\/\/localhost\/api\/v1\/links\/.+\/oauth-callback\?oauth_token=\w+&oauth_verifier=\w+$/);
     const done = await callback(back, `${alice.cookie}; applink_oauth_binding=${binding}`);
     expect(done.status).toBe(302);
-    expect(done.headers.get("location")).toMatch(/^http:\/\/localhost\/dashboard\?authorized=/);
+    expect(done.headers.get("location")).toBe("http://localhost/dashboard");
+    expect(outcome(done)).toEqual({ path: "/dashboard", tone: "success", text: expect.stringMatching(/is authorized: requests through it now run as you/) });
     const row = await db.oAuthAccessToken.findUniqueOrThrow({ where: { userId_linkId: { userId: alice.id, linkId } } });
     expect(await db.oAuthRequestToken.count({ where: { userId: alice.id } })).toBe(0);
 
@@ -95,25 +107,25 @@ describe("the 3-legged dance", () => {
     const { location, binding } = await begin(alice.cookie);
     const back = await consent(location);
     const swapped = await callback(back, `${bob.cookie}; applink_oauth_binding=${binding}`);
-    expect(swapped.headers.get("location")).toMatch(/oauthError=This\+authorization\+was\+not\+started\+by\+you/);
+    expect(outcome(swapped)).toMatchObject({ tone: "error", text: expect.stringMatching(/^This authorization was not started by you/) });
     const noBinding = await callback(back, alice.cookie);
-    expect(noBinding.headers.get("location")).toMatch(/oauthError=/);
+    expect(outcome(noBinding).tone).toBe("error");
     const ok = await callback(back, `${alice.cookie}; applink_oauth_binding=${binding}`);
-    expect(ok.headers.get("location")).toMatch(/authorized=/);
+    expect(outcome(ok).tone).toBe("success");
     const replay = await callback(back, `${alice.cookie}; applink_oauth_binding=${binding}`);
-    expect(replay.headers.get("location")).toMatch(/oauthError=/);
+    expect(outcome(replay).tone).toBe("error");
   });
 
   it("says clearly when the person declines, or took longer than 10 minutes", async () => {
     const denied = await begin(bob.cookie);
     const refusedBack = await consent(denied.location, "&deny=1");
     const refused = await callback(refusedBack, `${bob.cookie}; applink_oauth_binding=${denied.binding}`);
-    expect(decodeURIComponent(refused.headers.get("location")!)).toMatch(/oauthError=You\+declined|oauthError=You declined/);
+    expect(outcome(refused)).toMatchObject({ path: `/links/${linkId}`, tone: "error", text: expect.stringMatching(/^You declined to authorize/) });
     const late = await begin(bob.cookie);
     const lateBack = await consent(late.location);
     await db.oAuthRequestToken.updateMany({ where: { userId: bob.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
     const expired = await callback(lateBack, `${bob.cookie}; applink_oauth_binding=${late.binding}`);
-    expect(decodeURIComponent(expired.headers.get("location")!.replace(/\+/g, " "))).toMatch(/longer than 10 minutes/);
+    expect(outcome(expired)).toMatchObject({ tone: "error", text: expect.stringMatching(/longer than 10 minutes/) });
   });
 
   it("drops a token the remote rejects and asks again", async () => {

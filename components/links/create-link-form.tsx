@@ -7,7 +7,29 @@ import { FormMessage } from "@/components/ui/form-message";
 import { SubmitButton } from "@/components/ui/submit-button";
 import type { ActionResult } from "@/lib/actions/define-action";
 
-type Result = ActionResult<{ id: string; warnings: string[] }>;
+type Result = ActionResult<{ id: string }>;
+type Levels = { threeLegged: boolean; twoLegged: boolean; impersonation: boolean };
+
+const LEVELS = [
+  ["3lo", "threeLegged", "3-legged OAuth (as each person, after they authorize)"],
+  ["2lo", "twoLegged", "2-legged OAuth (as one set user)"],
+  ["2loi", "impersonation", "2-legged OAuth with impersonation (as the same username; both applications share one user base)"],
+] as const;
+
+/** Checkboxes for one direction's levels, prefilled; the action reads `<prefix>3lo`, `<prefix>2lo`, `<prefix>2loi`. */
+function LevelChoices({ prefix, legend, levels }: { prefix: "in" | "out"; legend: string; levels: Levels }) {
+  return (
+    <fieldset className="flex flex-col gap-2 rounded-md border border-border p-3">
+      <legend className="px-1 text-sm font-medium">{legend}</legend>
+      {LEVELS.map(([suffix, key, label]) => (
+        <label key={suffix} className="flex items-start gap-2 text-sm">
+          <input type="checkbox" name={`${prefix}${suffix}`} defaultChecked={levels[key]} className="mt-1" />
+          <span>{label}</span>
+        </label>
+      ))}
+    </fieldset>
+  );
+}
 const TYPES = [
   ["generic", "Generic"],
   ["jira", "Jira"],
@@ -28,8 +50,8 @@ export function CreateLinkForm({
 }: {
   action: (s: Result | null, f: FormData) => Promise<Result>;
   initialRpcUrl?: string;
-  /** Levels another instance proposed for this link back (applied after creation). */
-  proposed?: { out?: string; in?: string };
+  /** Levels to set once the link is created, prefilled from the address of a "create the link back" page (the admin can change them). */
+  proposed?: { outgoing?: Levels; incoming?: Levels };
 }) {
   const router = useRouter();
   const [state, formAction] = useActionState(action, null);
@@ -39,18 +61,13 @@ export function CreateLinkForm({
   const values = failed?.values;
 
   useEffect(() => {
-    if (state?.ok && state.data) {
-      const next = new URLSearchParams({ created: "1" });
-      if (state.data.warnings.length) next.set("warning", state.data.warnings.join("\n"));
-      router.push(`/links/${state.data.id}?${next}`);
-    }
+    // What the creation said (and any warning) waits for the link's page in a flash cookie.
+    if (state?.ok && state.data) router.push(`/links/${state.data.id}`);
   }, [state, router]);
 
   const showManual = manual || discoveryFailed;
   return (
     <form action={formAction} className="flex max-w-2xl flex-col gap-4" aria-label="Create link" noValidate>
-      {proposed?.out ? <input type="hidden" name="proposeOut" value={proposed.out} /> : null}
-      {proposed?.in ? <input type="hidden" name="proposeIn" value={proposed.in} /> : null}
       <TextField
         id="rpcUrl"
         label="Application URL"
@@ -64,6 +81,10 @@ export function CreateLinkForm({
         <input type="checkbox" name="fetchConsumer" defaultChecked className="mt-1" />
         <span>Also set up incoming from the remote&apos;s consumer info (its consumer key and public key).</span>
       </label>
+      {proposed?.incoming ? <input type="hidden" name="setIncoming" value="on" /> : null}
+      {proposed?.incoming ? <LevelChoices prefix="in" legend="Incoming (that application → this one) to turn on once created" levels={proposed.incoming} /> : null}
+      {proposed?.outgoing ? <input type="hidden" name="setOutgoing" value="on" /> : null}
+      {proposed?.outgoing ? <LevelChoices prefix="out" legend="Outgoing (this one → that application) to turn on once created" levels={proposed.outgoing} /> : null}
       {failed && discoveryFailed ? (
         <div role="alert" className="rounded-md bg-warning/10 px-3 py-2 text-sm text-warning">
           {failed.message} Fill in a name and type below to create it as given.

@@ -58,6 +58,8 @@ export function EnableLinkButton({ action, id, version, enabled }: { action: Act
 
 /** Applies what the remote's diagnostics proposed, once an admin here confirms. */
 export function ApplyProposalButton({ action, id, out, incoming, refetch }: { action: Action; id: string; out?: string; incoming?: string; refetch: boolean }) {
+  // Once applied the page shows the link as proposed: nothing is left to apply, and what applying said stays on screen.
+  const nothingLeft = !out && !incoming && !refetch;
   const [state, formAction] = useActionState(action, null);
   return (
     <form action={formAction} className="flex flex-col gap-1" aria-label="Apply the proposed change">
@@ -66,7 +68,7 @@ export function ApplyProposalButton({ action, id, out, incoming, refetch }: { ac
       {incoming ? <input type="hidden" name="in" value={incoming} /> : null}
       {refetch ? <input type="hidden" name="refetch" value="true" /> : null}
       <div>
-        <SubmitButton size="sm" pendingLabel="Applying…">
+        <SubmitButton size="sm" pendingLabel="Applying…" disabled={nothingLeft}>
           Apply the proposed change
         </SubmitButton>
       </div>

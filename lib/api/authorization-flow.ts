@@ -3,6 +3,8 @@ import { AppError } from "@/lib/errors";
 import type { Caller } from "@/lib/auth/caller";
 import { secureCookies } from "@/lib/auth/session-cookie";
 import { publicBaseUrl } from "@/lib/http/public-url";
+import { flashSetCookie } from "@/lib/http/flash";
+import { sessionSecret } from "@/lib/env/secret-file";
 import { findLinkOrThrow } from "@/lib/links/find-link";
 import { completeAuthorization, REQUEST_TOKEN_TTL_MS, startAuthorization } from "@/lib/links/three-legged";
 
@@ -12,11 +14,14 @@ function callbackPath(linkId: string) {
   return `/api/v1/links/${encodeURIComponent(linkId)}/oauth-callback`;
 }
 
-/** Back to the link page with a one-line outcome the page shows (never an error dump). */
+/**
+ * Back to the link page (or the page the person came from) with a one-line outcome that page
+ * shows once (never an error dump): a flash cookie for that page, never text in the address.
+ */
 function backToLink(base: string, linkId: string, message: string, ok: boolean, returnTo?: string): Response {
   const target = new URL(ok && returnTo ? returnTo : `/links/${encodeURIComponent(linkId)}`, base);
-  target.searchParams.set(ok ? "authorized" : "oauthError", message);
-  return Response.redirect(target.href, 302);
+  const flash = flashSetCookie(target.pathname, [{ tone: ok ? "success" : "error", text: message }], sessionSecret(), secureCookies());
+  return new Response(null, { status: 302, headers: { Location: target.href, "Set-Cookie": flash, "Cache-Control": "no-store" } });
 }
 
 function safeReturnTo(value: string | null): string | undefined {

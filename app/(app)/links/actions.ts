@@ -1,6 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { db } from "@/lib/db";
@@ -10,6 +11,9 @@ import { defineAction } from "@/lib/actions/define-action";
 import { createLink } from "@/lib/links/create-link";
 import { deleteLink } from "@/lib/links/delete-link";
 import { urlFieldWarnings } from "@/lib/links/address-warnings";
+import { encodeFlash, FLASH_COOKIE, FLASH_SECONDS, type FlashMessage } from "@/lib/http/flash";
+import { sessionSecret } from "@/lib/env/secret-file";
+import { secureCookies } from "@/lib/auth/session-cookie";
 import { findLinkOrThrow } from "@/lib/links/find-link";
 import { resetDirection } from "@/lib/links/reset-direction";
 import { patchLink, refetchConsumer, requestClientCertificate, setIncoming, setOutgoing } from "@/lib/links/update-link";
@@ -48,6 +52,11 @@ const directionFields = {
   impersonationConfirmed: checkbox.optional(),
 };
 
+/** Messages for the page at `path`, shown there once after the redirect (lib/http/flash.ts). */
+async function setFlash(path: string, messages: FlashMessage[]): Promise<void> {
+  (await cookies()).set(FLASH_COOKIE, encodeFlash(path, messages, sessionSecret()), { path: "/", maxAge: FLASH_SECONDS, sameSite: "lax", secure: secureCookies() });
+}
+
 // Create a link from its URL (manifest discovery), or manually when a name and type are given.
 export const createLinkAction = defineAction(
   "admin",
@@ -57,9 +66,15 @@ export const createLinkAction = defineAction(
     type: z.preprocess(blankToUndefined, z.string().optional()),
     displayUrl: z.preprocess(blankToUndefined, z.string().optional()),
     fetchConsumer: checkbox.optional(),
-    /** The levels another instance's diagnostics proposed for this link back (see /links/new). */
-    proposeOut: z.string().max(40).optional(),
-    proposeIn: z.string().max(40).optional(),
+    /** The levels to set once created, as the create page's boxes say (prefilled from a proposal, see /links/new). */
+    setOutgoing: checkbox.optional(),
+    setIncoming: checkbox.optional(),
+    out3lo: checkbox.optional(),
+    out2lo: checkbox.optional(),
+    out2loi: checkbox.optional(),
+    in3lo: checkbox.optional(),
+    in2lo: checkbox.optional(),
+    in2loi: checkbox.optional(),
   }),
   async (input, caller) => {
     const { link, warnings } = await createLink(db, caller, {
@@ -69,8 +84,8 @@ export const createLinkAction = defineAction(
       fetchConsumer: input.fetchConsumer ?? false,
     });
     // What remains (here or on the remote) is the diagnosis' fix, shown on the link's page at once.
-    const outgoing = input.proposeOut ? parseLevels(input.proposeOut) : undefined;
-    const incoming = input.proposeIn && link.inConsumerKey ? parseLevels(input.proposeIn) : undefined;
+    const outgoing = input.setOutgoing ? { threeLegged: !!input.out3lo, twoLegged: !!input.out2lo, impersonation: !!input.out2loi } : undefined;
+    const incoming = input.setIncoming && link.inConsumerKey ? { threeLegged: !!input.in3lo, twoLegged: !!input.in2lo, impersonation: !!input.in2loi } : undefined;
     if (outgoing || incoming) {
       try {
         warnings.push(...(await setLevels(db, caller, link.id, { outgoing, incoming })));
@@ -81,7 +96,9 @@ export const createLinkAction = defineAction(
     }
     await checkLinkNow(db, link.id, { admin: caller });
     revalidatePath("/links");
-    return { ok: true, message: `Created "${link.name}".`, data: { id: link.id, warnings } };
+    const created = `Created “${link.name}”${link.remoteAppId ? ` from its manifest (application ${link.remoteAppId})` : ""}. Its diagnosis is below: what remains to do, here or on ${link.name}, is its fix.`;
+    await setFlash(`/links/${encodeURIComponent(link.id)}`, [{ tone: "success", text: created }, ...warnings.map((text) => ({ tone: "warning" as const, text }))]);
+    return { ok: true, message: `Created "${link.name}".`, data: { id: link.id } };
   },
 );
 

@@ -1,19 +1,11 @@
 import type { Levels } from "@/lib/links/status/derive";
 
-/**
- * A proposal another instance's diagnostics sends an admin here with ("Fix on the remote"):
- * `out` and `in` are the levels this side should have (`3lo,2lo,2loi`, or `none`), `refetch` asks
- * to fetch the remote's consumer again, `from` names the instance that proposed it. Nothing is
- * applied until an admin here confirms it.
+/*
+ * A proposal another instance's diagnostics sends an admin here with ("Fix on the remote"): `out`
+ * and `in` are the levels this side should have (`3lo,2lo,2loi`, or `none`), `refetch` asks to fetch
+ * the remote's consumer again, `from` is the proposing instance and `back` its page for the link.
+ * Nothing is applied until an admin here confirms it.
  */
-export interface Proposal {
-  from: string | null;
-  /** The proposing instance's page for its link, to return to. */
-  back: string | null;
-  outgoing?: Levels;
-  incoming?: Levels;
-  refetch: boolean;
-}
 
 /** Levels → `3lo,2lo,2loi` (those on) or `none`: the form a proposal carries them in. */
 export function levelsParam(levels: Levels): string {
@@ -28,16 +20,50 @@ export function parseLevels(text: string): Levels | undefined {
   return { threeLegged: parts.includes("3lo"), twoLegged: parts.includes("2lo"), impersonation: parts.includes("2loi") };
 }
 
-export function proposalOf(query: Record<string, string | string[] | undefined>): Proposal | null {
+/** The levels a proposal in an address carries (`out`, `in`) and whether it asks for a refetch; null when it proposes nothing. */
+export function proposedLevels(query: Record<string, string | string[] | undefined>): { outgoing?: Levels; incoming?: Levels; refetch: boolean; malformed: boolean } | null {
   const one = (k: string) => (typeof query[k] === "string" ? (query[k] as string) : undefined);
   const outgoing = one("out") ? parseLevels(one("out")!) : undefined;
   const incoming = one("in") ? parseLevels(one("in")!) : undefined;
   const refetch = one("refetch") === "1";
-  if (!outgoing && !incoming && !refetch) return null;
+  const malformed = (one("out") !== undefined && !outgoing) || (one("in") !== undefined && !incoming);
+  if (!outgoing && !incoming && !refetch && !malformed) return null;
+  return { outgoing, incoming, refetch, malformed };
+}
+
+/** What the link page shows of a proposal in its address. */
+export type ProposalView =
+  | { kind: "proposal"; from: string; back: string | null; outgoing?: Levels; incoming?: Levels; refetch: boolean }
+  | { kind: "refused"; reason: string };
+
+/**
+ * A proposal for an existing link, as its page shows it: only from that link's own remote (the
+ * `from` origin is the origin of its RPC or display URL), with a way back only to a page of that
+ * origin, and only the levels that would change. Anything else is refused with a reason in this
+ * app's words, never repeating what the address says: an address is not the remote speaking.
+ * Null when the address proposes nothing.
+ */
+export function proposalFor(
+  query: Record<string, string | string[] | undefined>,
+  link: { name: string; rpcUrl: string; displayUrl: string | null },
+  ours: { outgoing: Levels; incoming: Levels },
+): ProposalView | null {
+  const proposed = proposedLevels(query);
+  if (!proposed) return null;
+  const own = [link.rpcUrl, link.displayUrl].flatMap((url) => (url && httpUrl(url) ? [new URL(url).origin] : []));
+  const one = (k: string) => (typeof query[k] === "string" ? (query[k] as string) : undefined);
   const from = httpUrl(one("from"));
+  const origin = from ? new URL(from).origin : null;
+  if (!origin || !own.includes(origin)) {
+    return { kind: "refused", reason: `A proposed change in this page's address was ignored: proposals for this link come only from ${link.name} itself (${own[0] ?? "its own address"}).` };
+  }
+  if (proposed.malformed) return { kind: "refused", reason: `A proposed change in this page's address was ignored: it does not name levels this app knows.` };
   const back = httpUrl(one("back"));
-  // Only a page of the proposing instance is offered as the way back.
-  return { from: from ? new URL(from).origin : null, back: back && from && new URL(back).origin === new URL(from).origin ? back : null, outgoing, incoming, refetch };
+  const differs = (a: Levels | undefined, b: Levels) => (a && levelsParam(a) !== levelsParam(b) ? a : undefined);
+  const outgoing = differs(proposed.outgoing, ours.outgoing);
+  const incoming = differs(proposed.incoming, ours.incoming);
+  // A proposal that changes nothing (already applied) is still shown, as such.
+  return { kind: "proposal", from: origin, back: back && new URL(back).origin === origin ? back : null, outgoing, incoming, refetch: proposed.refetch };
 }
 
 function httpUrl(text: string | undefined): string | null {

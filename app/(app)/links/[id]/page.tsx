@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { cookies } from "next/headers";
 import { notFound } from "next/navigation";
 import { DeleteLink, LegacyOffButton, ResetDirection, SetPrimaryButton } from "@/components/links/link-admin-actions";
 import { IncomingForm, OutgoingForm } from "@/components/links/direction-forms";
@@ -9,10 +10,12 @@ import { buttonVariants } from "@/components/ui/button";
 import { Card, PageHeader } from "@/components/ui/card";
 import { authorizePath } from "@/lib/links/auth-level";
 import { DiagnosticsPanel } from "@/components/links/diagnostics-panel";
-import { ClearQueryParams } from "@/components/ui/clear-query-params";
+import { FlashMessages } from "@/components/ui/flash-messages";
+import { FLASH_COOKIE, readFlash } from "@/lib/http/flash";
+import { sessionSecret } from "@/lib/env/secret-file";
 import { ApplyProposalButton, EnableLinkButton } from "@/components/links/diagnostics-actions";
 import { ourLevels } from "@/lib/links/status/diagnose";
-import { levelsText, proposalOf } from "@/lib/links/status/proposal";
+import { levelsParam, levelsText, proposalFor } from "@/lib/links/status/proposal";
 import { linkStatusView, statusRow } from "@/lib/links/status/store";
 import { LINK_TYPES, linkTypeLabel } from "@/lib/links/schemas";
 import { EditLinkForm } from "@/components/links/edit-link-form";
@@ -49,9 +52,6 @@ import {
 
 export const metadata: Metadata = { title: "Link" };
 
-/** Messages shown once, then taken out of the address (a reload does not show them again). */
-const ONE_TIME_PARAMS = ["warning", "created", "authorized", "oauthError"];
-
 type Props = { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 export default async function LinkPage({ params, searchParams }: Props) {
@@ -62,11 +62,9 @@ export default async function LinkPage({ params, searchParams }: Props) {
   if (!row) notFound();
   const link = linkJson(row);
   const isAdmin = caller.role === "ADMIN";
-  const warning = query.warning;
-  const authorized = typeof query.authorized === "string" ? query.authorized : null;
-  const oauthError = typeof query.oauthError === "string" ? query.oauthError : null;
-  const proposal = proposalOf(query);
+  const flash = readFlash((await cookies()).get(FLASH_COOKIE)?.value, `/links/${encodeURIComponent(id)}`, sessionSecret());
   const ours = ourLevels(row);
+  const proposal = proposalFor(query, row, ours);
   const statusView = linkStatusView(row, await statusRow(db, row.id), await pagePublicBaseUrl());
   const hasToken = link.outgoing.enabled && link.outgoing.threeLegged ? await hasAuthorized(db, caller.id, link.id) : false;
   const [identity, users, issuedTokens] = await Promise.all([ensureAppIdentity(db), isAdmin ? listUsers(db) : Promise.resolve([]), isAdmin ? listIssuedAccessTokens(db, link.id) : Promise.resolve([])]);
@@ -95,34 +93,47 @@ export default async function LinkPage({ params, searchParams }: Props) {
           </div>
         }
       />
-      <ClearQueryParams names={ONE_TIME_PARAMS} />
-      {query.created === "1" ? (
-        <p role="status" className="mb-6 rounded-md bg-success/10 px-3 py-2 text-sm text-success">
-          Created “{link.name}”{link.remoteAppId ? ` from its manifest (application ${link.remoteAppId})` : ""}. Its diagnosis is below: what remains to do, here or on{" "}
-          {link.name}, is its fix.
+      <FlashMessages messages={flash} cookieName={FLASH_COOKIE} />
+      {isAdmin && proposal?.kind === "refused" ? (
+        <p role="alert" className="mb-6 rounded-md bg-warning/10 px-3 py-2 text-sm text-warning">
+          {proposal.reason}
         </p>
       ) : null}
-      {typeof warning === "string" ? (
-        <p role="status" className="mb-6 whitespace-pre-line rounded-md bg-warning/10 px-3 py-2 text-sm text-warning">
-          {warning}
-        </p>
-      ) : null}
-      {isAdmin && proposal ? (
+      {isAdmin && proposal?.kind === "proposal" ? (
         <Card className="mb-6 border-accent/50" aria-labelledby="proposal-heading">
           <h2 id="proposal-heading" className="mb-2 text-lg font-semibold">
-            A change proposed by {proposal.from ?? "the remote"}
+            A change proposed by {link.name} ({proposal.from})
           </h2>
-          <ul className="mb-3 list-disc pl-5 text-sm">
-            {proposal.outgoing ? <li>Outgoing (this app → {link.name}): {levelsText(proposal.outgoing)} (now {levelsText(ours.outgoing)})</li> : null}
-            {proposal.incoming ? <li>Incoming ({link.name} → this app): {levelsText(proposal.incoming)} (now {levelsText(ours.incoming)})</li> : null}
+          {proposal.outgoing || proposal.incoming || proposal.refetch ? (
+            <p className="mb-2 text-sm">Applying it changes exactly this here:</p>
+          ) : (
+            <p className="mb-3 text-sm">This link now matches it: nothing is left to change here.</p>
+          )}
+          <ul className="mb-3 list-disc pl-5 text-sm empty:hidden">
+            {proposal.outgoing ? (
+              <li>
+                Outgoing (this app → {link.name}): {levelsText(ours.outgoing)} → {levelsText(proposal.outgoing)}
+              </li>
+            ) : null}
+            {proposal.incoming ? (
+              <li>
+                Incoming ({link.name} → this app): {levelsText(ours.incoming)} → {levelsText(proposal.incoming)}
+              </li>
+            ) : null}
             {proposal.refetch ? <li>Fetch {link.name}&apos;s consumer again (its key or consumer changed there)</li> : null}
           </ul>
-          <p className="mb-3 text-sm text-muted">Its diagnostics found the two ends disagree. Nothing changes until you apply it; the change is audited here.</p>
+          <p className="mb-3 text-sm text-muted">{link.name}&apos;s diagnostics found the two ends disagree. Nothing changes until you apply it; the change is audited here.</p>
           <div className="flex flex-wrap items-start gap-3">
-            <ApplyProposalButton action={applyProposalAction} id={link.id} out={typeof query.out === "string" ? query.out : undefined} incoming={typeof query.in === "string" ? query.in : undefined} refetch={proposal.refetch} />
+            <ApplyProposalButton
+              action={applyProposalAction}
+              id={link.id}
+              out={proposal.outgoing ? levelsParam(proposal.outgoing) : undefined}
+              incoming={proposal.incoming ? levelsParam(proposal.incoming) : undefined}
+              refetch={proposal.refetch}
+            />
             {proposal.back ? (
               <a href={proposal.back} className={buttonVariants({ variant: "secondary", size: "sm" })}>
-                Back to {proposal.from}
+                Back to {link.name}
               </a>
             ) : null}
           </div>
@@ -134,16 +145,6 @@ export default async function LinkPage({ params, searchParams }: Props) {
         </div>
       ) : null}
       <DiagnosticsPanel linkId={link.id} view={statusView} isAdmin={isAdmin} checkAction={checkLinkAction} fixAction={applyFixAction} />
-      {authorized ? (
-        <p role="status" className="mb-6 rounded-md bg-success/10 px-3 py-2 text-sm text-success">
-          {authorized}
-        </p>
-      ) : null}
-      {oauthError ? (
-        <p role="alert" className="mb-6 rounded-md bg-danger/10 px-3 py-2 text-sm text-danger">
-          {oauthError}
-        </p>
-      ) : null}
       {link.outgoing.enabled && link.outgoing.threeLegged ? (
         <Card className="mb-6 flex flex-wrap items-center justify-between gap-3">
           <p className="text-sm">

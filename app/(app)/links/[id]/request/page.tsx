@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { cookies } from "next/headers";
 import { notFound } from "next/navigation";
 import { buttonVariants } from "@/components/ui/button";
 import { Card, PageHeader } from "@/components/ui/card";
@@ -9,6 +10,9 @@ import { db } from "@/lib/db";
 import { tryLinkRequest } from "@/lib/links/try-request";
 import { findLink } from "@/lib/links/find-link";
 import { RequestConsole } from "@/components/links/request-console";
+import { FlashMessages } from "@/components/ui/flash-messages";
+import { FLASH_COOKIE, readFlash } from "@/lib/http/flash";
+import { sessionSecret } from "@/lib/env/secret-file";
 import { sendLinkRequestAction } from "../../actions";
 
 export const metadata: Metadata = { title: "Request through a link" };
@@ -23,7 +27,7 @@ export default async function LinkRequestPage({ params, searchParams }: Props) {
   if (!link) notFound();
   const query = await searchParams;
   const path = typeof query.path === "string" ? query.path : "";
-  const authorized = typeof query.authorized === "string" ? query.authorized : null;
+  const flash = readFlash((await cookies()).get(FLASH_COOKIE)?.value, `/links/${encodeURIComponent(id)}/request`, sessionSecret());
   const outcome = path ? await tryLinkRequest(db, caller, id, path) : null;
   const here = `/links/${encodeURIComponent(id)}/request?path=${encodeURIComponent(path)}`;
   return (
@@ -34,11 +38,7 @@ export default async function LinkRequestPage({ params, searchParams }: Props) {
         </Link>
       </p>
       <PageHeader title="Request through this link" description={<>GET a path under <span className="font-mono">{link.rpcUrl}</span>, signed as you.</>} />
-      {authorized ? (
-        <p role="status" className="mb-4 rounded-md bg-success/10 px-3 py-2 text-sm text-success">
-          {authorized}
-        </p>
-      ) : null}
+      <FlashMessages messages={flash} cookieName={FLASH_COOKIE} />
       <form method="get" className="mb-6 flex flex-wrap items-end gap-3" aria-label="Request">
         <label className="flex min-w-80 flex-1 flex-col gap-1 text-sm font-medium">
           Path

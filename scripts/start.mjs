@@ -7,10 +7,18 @@ import fs from "node:fs";
 import path from "node:path";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
+import { nodeProblem } from "./check-node.mjs";
 
 // Everything this app creates (the database, its -wal and -shm files, secrets) is for its own user
 // only: 0600 files in a 0700 folder. The migrations and the server inherit the mask.
 process.umask(0o077);
+
+// Which Node.js this is, in one line, before a native module can fail with a stack trace.
+const nodeCheck = nodeProblem();
+if (nodeCheck) {
+  console[nodeCheck.stop ? "error" : "warn"](`npm start: ${nodeCheck.line}`);
+  if (nodeCheck.stop) process.exit(1);
+}
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const bin = (name) => path.join(root, "node_modules", ".bin", name);

@@ -6,6 +6,8 @@ export NEXT_TELEMETRY_DISABLED=1 CHECKPOINT_DISABLE=1
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$1"; }
 
+step "Node.js $(node --version)"
+node scripts/check-node.mjs
 step "typecheck"
 npx --no-install tsc --noEmit
 step "lint"

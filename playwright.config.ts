@@ -10,6 +10,8 @@ export const E2E_ADMIN = { username: "admin", password: "e2e admin password" };
 export default defineConfig({
   testDir: "e2e",
   fullyParallel: false,
+  // A stray test.only must not narrow CI's run to one flow (CI=true there).
+  forbidOnly: !!process.env.CI,
   workers: 1,
   retries: 0,
   timeout: 60_000,

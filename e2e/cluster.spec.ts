@@ -15,6 +15,7 @@ import fs from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { expect, test } from "@playwright/test";
+import { waitForOutput } from "../tests/support/child-output";
 import { signRequest } from "../lib/oauth1/sign-request";
 import { databaseUrlFor, startTestPostgresql, type TestPostgresql } from "../tests/support/postgresql-server";
 import { cliToken, rawRequest, screenshot, startInstance } from "./helpers";
@@ -164,7 +165,7 @@ test("signed proxy and incoming OAuth calls spread over all three; a replay, a r
   // The remote: python3-oauthlib's provider, trusting the cluster's one consumer key.
   const consumer = JSON.parse((await call(`${LB}/api/v1/consumer`, { headers: bearer(adminToken) })).body) as { key: string; publicKey: string };
   provider = spawn("/usr/bin/python3", [path.resolve("tests/interop/oauthlib_provider_server.py"), JSON.stringify({ consumers: { [consumer.key]: { rsa_public_pem: consumer.publicKey } } })]);
-  const port = await new Promise<number>((resolve) => provider!.stdout!.on("data", (c: Buffer) => /PORT (\d+)/.test(c.toString()) && resolve(Number(/PORT (\d+)/.exec(c.toString())![1]))));
+  const port = Number((await waitForOutput(provider, /PORT (\d+)/, "the oauthlib provider"))[1]);
   const json = { ...bearer(adminToken), "content-type": "application/json" };
   const link = JSON.parse((await call(`${LB}/api/v1/links`, { method: "POST", headers: json, body: JSON.stringify({ name: "Cluster Jira", type: "jira", rpcUrl: `http://127.0.0.1:${port}/jira` }) })).body) as { id: string };
   expect((await call(`${LB}/api/v1/links/${link.id}/outgoing`, { method: "PUT", headers: json, body: JSON.stringify({ threeLegged: true, twoLegged: true, impersonation: false }) })).status).toBe(200);

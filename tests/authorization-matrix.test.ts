@@ -252,7 +252,11 @@ async function expectErrorShape(response: Response) {
 describe("API routes", () => {
   it("every route file and method is in the matrix", async () => {
     const listed = new Set([...ROUTES.map((r) => `${r.file} ${r.method}`), ...OWN_DATA_ROUTES]);
-    for (const file of listRouteFiles()) {
+    const files = listRouteFiles();
+    // The walk must find the routes it checks: an empty list (a moved app/ folder) would pass.
+    expect(files.length).toBeGreaterThanOrEqual(25);
+    expect(files).toContain("app/api/v1/links/[id]/outgoing/route.ts");
+    for (const file of files) {
       if (file in COVERED_BY_E2E) continue;
       const mod = await import(/* @vite-ignore */ `@/${file}`);
       for (const method of ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]) {

@@ -29,6 +29,7 @@ import { proxyRequestOf } from "@/lib/api/proxy-route";
 import { findLinkOrThrow } from "@/lib/links/find-link";
 import { databaseBytes } from "@/tests/support/database-contents";
 import { freePort } from "@/tests/support/free-port";
+import { waitForOutput } from "@/tests/support/child-output";
 import { makeUser, sessionCookie, SYSTEM } from "@/tests/support/factories";
 
 type Certs = Record<"ca" | "caKey" | "leaf" | "leafKey" | "client" | "clientKey" | "expiredClient" | "expiredClientKey" | "strangerClient" | "strangerClientKey", string>;
@@ -305,7 +306,7 @@ describe("client certificates (mutual TLS) under any scheme", () => {
     for (const [name, pem] of [["server.pem", certs.leaf], ["server.key", certs.leafKey], ["ca.pem", certs.ca]] as const) fs.writeFileSync(path.join(dir, name), pem);
     const server = spawn("openssl", ["s_server", "-accept", `127.0.0.1:${port}`, "-cert", path.join(dir, "server.pem"), "-key", path.join(dir, "server.key"), "-CAfile", path.join(dir, "ca.pem"), "-Verify", "1", "-verify_return_error", "-www"], { stdio: ["ignore", "pipe", "pipe"] });
     children.push(server);
-    await new Promise<void>((resolve) => server.stdout!.on("data", (c: Buffer) => c.toString().includes("ACCEPT") && resolve()));
+    await waitForOutput(server, /ACCEPT/, "openssl s_server");
     const link = await newLink(`https://127.0.0.1:${port}`);
     await putOutgoing(link.id, { scheme: "basic", username: "svc", password: PASSWORD, clientCertificate: { certificatePem: certs.client, privateKeyPem: certs.clientKey }, caCertificatesPem: certs.ca });
     // s_server -www answers any GET with a page describing the session, the client certificate included.

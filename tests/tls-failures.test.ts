@@ -17,12 +17,20 @@ import { SYSTEM } from "@/tests/support/factories";
 
 const certs = JSON.parse(execFileSync("/usr/bin/python3", [path.resolve("tests/support/make_certs.py")], { encoding: "utf8" })) as Record<"ca" | "leaf" | "leafKey" | "selfSigned" | "selfSignedKey", string>;
 const servers: https.Server[] = [];
+/** Every request that reached a server (after its TLS handshake), by the server's URL: a refused certificate must leave none. */
+const received = new Map<string, string[]>();
 
 async function serve(options: https.ServerOptions): Promise<string> {
-  const server = https.createServer(options, (_req, res) => res.writeHead(200, { "content-type": "text/plain" }).end("secret data"));
+  const requests: string[] = [];
+  const server = https.createServer(options, (req, res) => {
+    requests.push(`${req.method} ${req.url}`);
+    res.writeHead(200, { "content-type": "text/plain" }).end("secret data");
+  });
   servers.push(server);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  received.set(url, requests);
+  return url;
 }
 
 let selfSigned: string;
@@ -48,6 +56,11 @@ describe("TLS failures", () => {
       status: 502,
       message: expect.stringMatching(/^NETWORK_ERROR: certificate not trusted: 127\.0\.0\.1:\d+'s certificate is refused because it is self-signed \(DEPTH_ZERO_SELF_SIGNED_CERT\)\.$/),
     });
+    expect(received.get(selfSigned)).toEqual([]);
+    // The control: the same server does record a request that is sent (to it, trusting its certificate).
+    const control = await new Promise<number>((resolve, reject) => https.get(`${selfSigned}/control`, { ca: certs.selfSigned }, (res) => resolve(res.statusCode!)).on("error", reject));
+    expect(control).toBe(200);
+    expect(received.get(selfSigned)).toEqual(["GET /control"]);
   });
 
   it("a private CA: certificate not trusted, pointing at NODE_EXTRA_CA_CERTS or the chain", async () => {

@@ -7,6 +7,7 @@ import { appSigner, ensureAppIdentity } from "@/lib/identity/app-identity";
 import { GET as manifestRoute } from "@/app/rest/applinks/1.0/manifest/route";
 import { GET as consumerInfoRoute } from "@/app/plugins/servlet/oauth/consumer-info/route";
 import { parsePublicKey, publicKeyFingerprint } from "@/lib/crypto/rsa-keys";
+import { APPLINKS_VERSION } from "@/lib/applinks/manifest";
 
 /** Python's ElementTree, as an independent XML reader: element texts by tag. */
 function readXml(xml: string): Record<string, string[]> {
@@ -42,7 +43,7 @@ describe("this app's identity", () => {
     expect(xml.typeId).toEqual(["applink-admin"]);
     expect(xml.version?.[0]).toMatch(/^\d+\.\d+\.\d+$/);
     expect(xml.buildNumber?.[0]).toMatch(/^\d+$/);
-    expect(xml.applinksVersion).toBeDefined();
+    expect(xml.applinksVersion).toEqual([APPLINKS_VERSION]);
     expect(xml.url).toEqual(["http://applink.test:3000"]);
     expect(xml.inboundAuthenticationTypes).toContain("com.atlassian.applinks.api.auth.types.OAuthAuthenticationProvider");
     expect(xml.outboundAuthenticationTypes?.length).toBe(3);
@@ -56,6 +57,6 @@ describe("this app's identity", () => {
     expect(xml.key).toEqual([identity.consumerKey]);
     expect(xml.name).toEqual([`R&D <"Tools"> 'Ünïcode'`]);
     expect(publicKeyFingerprint(parsePublicKey(xml.publicKey![0]!))).toBe(identity.fingerprint);
-    expect(xml.description).toBeDefined();
+    expect(xml.description).toEqual([identity.description]);
   });
 });

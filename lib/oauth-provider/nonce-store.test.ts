@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import { afterEach, describe, expect, it, onTestFinished, vi } from "vitest";
 import { db } from "@/lib/db";
-import { postgresqlNonceStore, prismaNonceStore, purgeNonces, sqliteNonceStore } from "@/lib/oauth-provider/nonce-store";
+import { nonceStoreFor, postgresqlNonceStore, prismaNonceStore, purgeNonces, sqliteNonceStore } from "@/lib/oauth-provider/nonce-store";
 import { databaseKind, databaseUrl, sqliteFile } from "@/lib/env/paths";
 import pg from "pg";
 import { OAuthProblemError, signRequest, verifyRequest } from "@/lib/oauth1";
@@ -55,14 +55,15 @@ describe("database nonce store", () => {
 
   // Issue 10, finding 6: with a 30 s window, a request stamped 30 s ahead was replayable once the
   // purge (by storage time) had run, while its timestamp was still inside the window.
-  it("never forgets a nonce while its request's timestamp is still accepted, across a purge", async () => {
+  it(`never forgets a nonce while its request's timestamp is still accepted, across a purge (the ${databaseKind()} store production uses)`, async () => {
     vi.useFakeTimers({ toFake: ["Date"] });
     const window = 30;
     const t0 = Date.UTC(2026, 10, 30, 12, 0, 0);
     vi.setSystemTime(t0);
     const { publicKey, privateKey } = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 });
     const consumer = { key: "future-consumer", publicKey };
-    const store = prismaNonceStore(db);
+    // The store production uses on this database (SQLite's prepared statements, or PostgreSQL's nonce pool), not Prisma's.
+    const store = nonceStoreFor(db);
     const options = { consumers: { findConsumer: async () => consumer }, nonces: store, timestampWindowSeconds: window };
     const stampedAhead = await signRequest({ method: "GET", url: "http://example.com/ahead" }, { key: consumer.key, privateKey }, { now: () => t0 + window * 1000 });
     const request = { method: "GET", url: stampedAhead.url, headers: new Headers({ authorization: stampedAhead.authorization }) };

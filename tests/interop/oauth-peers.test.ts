@@ -78,6 +78,9 @@ describe("our signatures verify on python3-oauthlib (provider)", () => {
         requests,
       });
       const names = CASES.flatMap((c) => VARIANTS.map((v) => `${c.name} / ${v.name}`));
+      // One answer per request sent: an empty or short answer from the verifier is a failure.
+      expect(results.length).toBe(requests.length);
+      expect(requests.length).toBe(CASES.length * VARIANTS.length);
       results.forEach((r, i) => {
         expect(r, names[i]).toMatchObject({ valid: true, requestor: expected[i] });
       });

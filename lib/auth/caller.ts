@@ -80,10 +80,9 @@ export function refuseTwoCredentials(authorization: string | null, url: string):
   const given: string[] = [];
   const scheme = authorization?.trim().split(/\s+/)[0];
   if (scheme) given.push(`an Authorization: ${scheme.length > 20 ? "…" : scheme} header`);
-  const query = url.indexOf("?");
-  const search = query === -1 ? "" : url.slice(query);
-  if (/[?&]jwt=/.test(search)) given.push("a Connect JWT in the query (jwt=)");
-  if (/[?&]oauth_consumer_key=/.test(search) && !/^oauth$/i.test(scheme ?? "")) given.push("OAuth 1.0a parameters in the query");
+  // The same sniffers that route a request to its verifier, asked about the query alone.
+  if (isConnectJwt(null, url)) given.push("a Connect JWT in the query (jwt=)");
+  if (isOAuthSigned(null, url) && !/^oauth$/i.test(scheme ?? "")) given.push("OAuth 1.0a parameters in the query");
   if (given.length > 1) throw new AppError("bad_request", `This request carries ${given.length} credentials (${given.join(" and ")}): send one.`);
 }
 

@@ -20,9 +20,17 @@ export function parseLevels(text: string): Levels | undefined {
   return { threeLegged: parts.includes("3lo"), twoLegged: parts.includes("2lo"), impersonation: parts.includes("2loi") };
 }
 
+type Query = Record<string, string | string[] | undefined>;
+
+/** A query parameter given once, as a string (a repeated one is no proposal's). */
+export function queryValue(query: Query, key: string): string | undefined {
+  const value = query[key];
+  return typeof value === "string" ? value : undefined;
+}
+
 /** The levels a proposal in an address carries (`out`, `in`) and whether it asks for a refetch; null when it proposes nothing. */
-export function proposedLevels(query: Record<string, string | string[] | undefined>): { outgoing?: Levels; incoming?: Levels; refetch: boolean; malformed: boolean } | null {
-  const one = (k: string) => (typeof query[k] === "string" ? (query[k] as string) : undefined);
+export function proposedLevels(query: Query): { outgoing?: Levels; incoming?: Levels; refetch: boolean; malformed: boolean } | null {
+  const one = (k: string) => queryValue(query, k);
   const outgoing = one("out") ? parseLevels(one("out")!) : undefined;
   const incoming = one("in") ? parseLevels(one("in")!) : undefined;
   const refetch = one("refetch") === "1";
@@ -44,21 +52,20 @@ export type ProposalView =
  * Null when the address proposes nothing.
  */
 export function proposalFor(
-  query: Record<string, string | string[] | undefined>,
+  query: Query,
   link: { name: string; rpcUrl: string; displayUrl: string | null },
   ours: { outgoing: Levels; incoming: Levels },
 ): ProposalView | null {
   const proposed = proposedLevels(query);
   if (!proposed) return null;
   const own = [link.rpcUrl, link.displayUrl].flatMap((url) => (url && httpUrl(url) ? [new URL(url).origin] : []));
-  const one = (k: string) => (typeof query[k] === "string" ? (query[k] as string) : undefined);
-  const from = httpUrl(one("from"));
+  const from = httpUrl(queryValue(query, "from"));
   const origin = from ? new URL(from).origin : null;
   if (!origin || !own.includes(origin)) {
     return { kind: "refused", reason: `A proposed change in this page's address was ignored: proposals for this link come only from ${link.name} itself (${own[0] ?? "its own address"}).` };
   }
   if (proposed.malformed) return { kind: "refused", reason: `A proposed change in this page's address was ignored: it does not name levels this app knows.` };
-  const back = httpUrl(one("back"));
+  const back = httpUrl(queryValue(query, "back"));
   const differs = (a: Levels | undefined, b: Levels) => (a && levelsParam(a) !== levelsParam(b) ? a : undefined);
   const outgoing = differs(proposed.outgoing, ours.outgoing);
   const incoming = differs(proposed.incoming, ours.incoming);

@@ -8,7 +8,7 @@ import { db } from "@/lib/db";
 import { findLinkByRpcUrl } from "@/lib/links/find-link";
 import { appUrlSchema } from "@/lib/links/schemas";
 import { pathWithQuery } from "@/lib/http/page-url";
-import { levelsParam, proposedLevels } from "@/lib/links/status/proposal";
+import { levelsParam, proposedLevels, queryValue } from "@/lib/links/status/proposal";
 import { createLinkAction } from "../actions";
 
 export const metadata: Metadata = { title: "Create link" };
@@ -30,8 +30,8 @@ export default async function NewLinkPage({ searchParams }: Props) {
     // which accepts the proposal only from that link's own remote.
     const existing = await findLinkByRpcUrl(db, initialRpcUrl);
     if (existing) {
-      const one = (k: string) => (typeof query[k] === "string" ? { [k]: query[k] as string } : {});
-      const heal = new URLSearchParams({ refetch: "1", ...one("from"), ...one("back") });
+      const heal = new URLSearchParams({ refetch: "1" });
+      for (const key of ["from", "back"]) if (queryValue(query, key) !== undefined) heal.set(key, queryValue(query, key)!);
       if (proposal.outgoing) heal.set("out", levelsParam(proposal.outgoing));
       if (proposal.incoming) heal.set("in", levelsParam(proposal.incoming));
       redirect(`/links/${existing.id}?${heal}`);

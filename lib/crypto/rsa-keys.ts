@@ -72,10 +72,15 @@ export function parsePublicKey(input: string): crypto.KeyObject {
   return key;
 }
 
+/** An RSA key's modulus size in bits; 0 for any other kind of key. */
+export function rsaModulusBits(key: crypto.KeyObject): number {
+  return key.asymmetricKeyType === "rsa" ? (key.asymmetricKeyDetails?.modulusLength ?? 0) : 0;
+}
+
 /** Refuses an RSA key above MAX_RSA_BITS, naming its size. */
 export function assertNotTooLarge(key: crypto.KeyObject): void {
-  const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
-  if (key.asymmetricKeyType === "rsa" && bits > MAX_RSA_BITS) throw new KeyFormatError("too_large", `This RSA key has ${bits} bits; at most ${MAX_RSA_BITS} are accepted.`);
+  const bits = rsaModulusBits(key);
+  if (bits > MAX_RSA_BITS) throw new KeyFormatError("too_large", `This RSA key has ${bits} bits; at most ${MAX_RSA_BITS} are accepted.`);
 }
 
 const PRIVATE_DER_TYPES = ["pkcs8", "pkcs1", "sec1"] as const;

@@ -2,7 +2,7 @@ import crypto from "node:crypto";
 import type { Link } from "@/lib/generated/prisma/client";
 import { parseJsonText } from "@/lib/db/json-text";
 import { AppError } from "@/lib/errors";
-import { MAX_RSA_BITS } from "@/lib/crypto/rsa-keys";
+import { MAX_RSA_BITS, rsaModulusBits } from "@/lib/crypto/rsa-keys";
 import type { Dispatcher } from "undici";
 import { signConnectJwt } from "@/lib/connect-jwt";
 import { clientCredentialsToken, forgetClientCredentialsToken } from "@/lib/links/oauth2-client-credentials";
@@ -160,7 +160,7 @@ export function parseClientCertificate(input: { certificatePem: string; privateK
     throw new AppError("validation_failed", "The private key could not be read.", { fields: { privateKeyPem: "Paste an unencrypted private key in PEM form (-----BEGIN PRIVATE KEY-----)." } });
   }
   const leaf = chain[0]!;
-  for (const [field, bits] of [["certificatePem", Math.max(...chain.map((c) => rsaBitsOf(c.publicKey)))], ["privateKeyPem", rsaBitsOf(key)]] as const) {
+  for (const [field, bits] of [["certificatePem", Math.max(...chain.map((c) => rsaModulusBits(c.publicKey)))], ["privateKeyPem", rsaModulusBits(key)]] as const) {
     if (bits > MAX_RSA_BITS) throw new AppError("validation_failed", `An RSA key of ${bits} bits was given; at most ${MAX_RSA_BITS} are accepted.`, { fields: { [field]: `An RSA key of ${bits} bits: at most ${MAX_RSA_BITS} are accepted.` } });
   }
   if (!leaf.checkPrivateKey(key)) throw new AppError("validation_failed", "The private key does not belong to the certificate.", { fields: { privateKeyPem: "This key does not belong to the certificate." } });
@@ -176,10 +176,6 @@ export function parseClientCertificate(input: { certificatePem: string; privateK
   return { certificatePem: blocks.join("\n") + "\n", privateKeyPem: key.export({ type: "pkcs8", format: "pem" }) as string, info };
 }
 
-function rsaBitsOf(key: crypto.KeyObject): number {
-  return key.asymmetricKeyType === "rsa" ? (key.asymmetricKeyDetails?.modulusLength ?? 0) : 0;
-}
-
 /** Certificate authorities trusted for one link: every block must be a certificate; returns the normalised bundle and what is shown. */
 export function parseCaCertificates(pem: string): { pem: string; certificates: { subject: string; validTo: string }[] } {
   const blocks = pemBlocks(pem, "CERTIFICATE");
@@ -190,9 +186,9 @@ export function parseCaCertificates(pem: string): { pem: string; certificates: {
   } catch {
     throw new AppError("validation_failed", "A certificate authority could not be read.", { fields: { caCertificatesPem: "A certificate could not be read (damaged or not X.509)." } });
   }
-  const large = parsed.find((c) => rsaBitsOf(c.publicKey) > MAX_RSA_BITS);
+  const large = parsed.find((c) => rsaModulusBits(c.publicKey) > MAX_RSA_BITS);
   if (large) {
-    const message = `${large.subject.replaceAll("\n", ", ")} has an RSA key of ${rsaBitsOf(large.publicKey)} bits; at most ${MAX_RSA_BITS} are accepted.`;
+    const message = `${large.subject.replaceAll("\n", ", ")} has an RSA key of ${rsaModulusBits(large.publicKey)} bits; at most ${MAX_RSA_BITS} are accepted.`;
     throw new AppError("validation_failed", message, { fields: { caCertificatesPem: message } });
   }
   const certificates = parsed.map((c) => ({ subject: c.subject.replaceAll("\n", ", "), validTo: new Date(c.validTo).toISOString() }));

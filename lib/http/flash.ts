@@ -37,9 +37,15 @@ export function encodeFlash(path: string, messages: FlashMessage[], secret: stri
   return `${payload}.${mac(payload, secret)}`;
 }
 
-/** A `Set-Cookie` header that sets the flash (route handlers); Path=/ so the target page receives it. */
+/** The flash cookie's attributes: Path=/ so the target page receives it, for FLASH_SECONDS. */
+export function flashCookieOptions(secure: boolean) {
+  return { path: "/", maxAge: FLASH_SECONDS, sameSite: "lax", secure } as const;
+}
+
+/** A `Set-Cookie` header that sets the flash (route handlers; server actions set `flashCookieOptions` through Next's cookies()). */
 export function flashSetCookie(path: string, messages: FlashMessage[], secret: string, secure: boolean): string {
-  return [`${FLASH_COOKIE}=${encodeFlash(path, messages, secret)}`, "Path=/", `Max-Age=${FLASH_SECONDS}`, "SameSite=Lax", ...(secure ? ["Secure"] : [])].join("; ");
+  const o = flashCookieOptions(secure);
+  return [`${FLASH_COOKIE}=${encodeFlash(path, messages, secret)}`, `Path=${o.path}`, `Max-Age=${o.maxAge}`, "SameSite=Lax", ...(o.secure ? ["Secure"] : [])].join("; ");
 }
 
 /** The messages in a flash cookie for the page at `path`, or [] (none, another page's, expired, or not ours). */

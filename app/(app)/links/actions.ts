@@ -11,7 +11,7 @@ import { defineAction } from "@/lib/actions/define-action";
 import { createLink } from "@/lib/links/create-link";
 import { deleteLink } from "@/lib/links/delete-link";
 import { urlFieldWarnings } from "@/lib/links/address-warnings";
-import { encodeFlash, FLASH_COOKIE, FLASH_SECONDS, type FlashMessage } from "@/lib/http/flash";
+import { encodeFlash, FLASH_COOKIE, flashCookieOptions, type FlashMessage } from "@/lib/http/flash";
 import { sessionSecret } from "@/lib/env/secret-file";
 import { secureCookies } from "@/lib/auth/session-cookie";
 import { findLinkOrThrow } from "@/lib/links/find-link";
@@ -54,7 +54,7 @@ const directionFields = {
 
 /** Messages for the page at `path`, shown there once after the redirect (lib/http/flash.ts). */
 async function setFlash(path: string, messages: FlashMessage[]): Promise<void> {
-  (await cookies()).set(FLASH_COOKIE, encodeFlash(path, messages, sessionSecret()), { path: "/", maxAge: FLASH_SECONDS, sameSite: "lax", secure: secureCookies() });
+  (await cookies()).set(FLASH_COOKIE, encodeFlash(path, messages, sessionSecret()), flashCookieOptions(secureCookies()));
 }
 
 // Create a link from its URL (manifest discovery), or manually when a name and type are given.

@@ -1,7 +1,9 @@
 import type { z } from "zod";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import { isDelegated, resolveCaller, type Caller, type CallerRequest } from "@/lib/auth/caller";
+import { isDelegated, refuseTwoCredentials, resolveCaller, toCaller, type Caller, type CallerRequest } from "@/lib/auth/caller";
+import type { Link } from "@/lib/generated/prisma/client";
+import { authenticateOAuth, isOAuthSigned } from "@/lib/oauth-provider/incoming-caller";
 import { handleApiError } from "@/lib/api/handle-error";
 import { proxyMaxBodyBytes, readBodyCapped } from "@/lib/http/read-body";
 import { MALFORMED_TEXT, malformedTextPath } from "@/lib/validation/fields";
@@ -76,6 +78,38 @@ export function withCaller<A extends Access, P extends Params = Params>(
       if (!delegationAllows(caller, req.method, options.delegation)) throw new AppError("forbidden", DELEGATION_REFUSED);
       const params = (await context?.params) ?? ({} as P);
       return notStored(await handler({ req, params, caller: caller as HandlerArgs<P, A>["caller"] }));
+    } catch (error) {
+      return notStored(handleApiError(error));
+    }
+  };
+}
+
+/**
+ * Wraps a route a linked application may call as itself: a request it signs 2-legged with no user
+ * reaches the handler with `application` (its link) and no caller, whatever levels its link runs
+ * requests with; every other request is resolved and refused as `withCaller(access)` does. The
+ * handler decides what the application may see (its own link's status, nothing else).
+ */
+export function withLinkedApplication<A extends Exclude<Access, "public">, P extends Params = Params>(
+  access: A,
+  handler: (args: { req: Request; params: P } & ({ application: Link; caller: null } | { application: null; caller: Caller })) => Promise<Response>,
+) {
+  return async (req: Request, context: RouteContext<P>): Promise<Response> => {
+    try {
+      const params = (await context?.params) ?? ({} as P);
+      const authorization = req.headers.get("authorization");
+      if (isOAuthSigned(authorization, req.url)) {
+        refuseTwoCredentials(authorization, req.url);
+        const request = callerRequest(req);
+        const identity = await authenticateOAuth(db, { method: req.method, url: req.url, headers: req.headers, body: await request.body() }, { application: true });
+        if (identity.via === "application") return notStored(await handler({ req, params, application: identity.link, caller: null }));
+        const caller = toCaller(identity.user, identity.via, identity.consumerKey);
+        if (access === "admin" && caller.role !== "ADMIN") throw new AppError("forbidden", "Administrators only.");
+        if (!delegationAllows(caller, req.method)) throw new AppError("forbidden", DELEGATION_REFUSED);
+        return notStored(await handler({ req, params, application: null, caller }));
+      }
+      const caller = await callerFor(access, req.headers, callerRequest(req));
+      return notStored(await handler({ req, params, application: null, caller }));
     } catch (error) {
       return notStored(handleApiError(error));
     }

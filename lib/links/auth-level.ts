@@ -5,9 +5,12 @@ import { isFixedScheme } from "@/lib/links/schemes";
 
 /**
  * How a request through a link is authenticated. `none`: the link's outgoing authentication is
- * off; `fixed`: the link's one fixed credential (Basic, a personal access token, an API key).
+ * off; `fixed`: the link's one fixed credential (Basic, a personal access token, an API key);
+ * `app`: this application itself, signed 2-legged with no user, never chosen for a caller: only
+ * the diagnosis demands it, to read the remote's status of its link to us (which another Applink
+ * Admin answers to the linked application itself, whatever levels it runs requests with).
  */
-export type AuthLevel = "3lo" | "2loi" | "2lo" | "fixed" | "none";
+export type AuthLevel = "3lo" | "2loi" | "2lo" | "app" | "fixed" | "none";
 
 /** Who a request is made for: a person, or server-side code (optionally acting for a username). */
 export type LinkCaller = Caller | { server: true; username?: string };
@@ -41,8 +44,13 @@ export function chooseAuthLevel(link: Link, as: LinkCaller, demand?: Exclude<Aut
     throw new AppError("forbidden", `"${link.name}" sends one fixed credential (${link.outScheme}), the same remote user for every caller: administrators and server code only, unless an administrator opens it to users.`);
   }
   if (demand === "fixed") throw new AppError("forbidden", `"${link.name}" authenticates with OAuth 1.0a, not a fixed credential.`);
+  // The application's own signature: only server code (the diagnosis) asks for it by name.
+  if (demand === "app") {
+    if (!isServer(as)) throw new AppError("forbidden", `Only this application's own checks sign as the application on "${link.name}".`);
+    return "app";
+  }
   const username = as.username;
-  const may = {
+  const may: Record<"3lo" | "2loi" | "2lo", boolean> = {
     "3lo": link.out3lo && has3loToken,
     "2loi": link.outImpersonation && !!username,
     "2lo": link.out2lo && (isServer(as) || as.role === "ADMIN" || link.out2loUsers),

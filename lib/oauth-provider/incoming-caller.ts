@@ -31,6 +31,14 @@ export interface OAuthIdentity {
   linkId: string;
 }
 
+/** A linked application calling as itself (2-legged, no user): its link, and no one's rights. */
+export interface ApplicationIdentity {
+  via: "application";
+  link: Link;
+  consumerKey: string;
+  linkId: string;
+}
+
 /** Whether a request claims OAuth 1.0a: an `Authorization: OAuth …` header, or protocol parameters in the query. */
 export function isOAuthSigned(authorization: string | null | undefined, url: string): boolean {
   if (/^\s*oauth\s/i.test(authorization ?? "")) return true;
@@ -83,11 +91,19 @@ export function incomingRequest(call: SignedCall) {
  * execute-as user, 2LO with impersonation as the user `xoauth_requestor_id` names. Every refusal is an OAuthProblemError (reported as OAuth reports
  * problems); the settings are checked only after the signature, so they cannot be probed.
  */
-export async function authenticateOAuth(db: Db, call: SignedCall): Promise<OAuthIdentity> {
+export async function authenticateOAuth(db: Db, call: SignedCall): Promise<OAuthIdentity>;
+/**
+ * With `{ application: true }`, a request signed 2-legged with no user (no token, no
+ * `xoauth_requestor_id`) is the linked application itself, whatever its link's levels: the
+ * answer names its link and no user, so it reaches only what a route opens to an application
+ * (its own link's status). Any other signed request runs as a user, as above.
+ */
+export async function authenticateOAuth(db: Db, call: SignedCall, options: { application: true }): Promise<OAuthIdentity | ApplicationIdentity>;
+export async function authenticateOAuth(db: Db, call: SignedCall, options: { application?: boolean } = {}): Promise<OAuthIdentity | ApplicationIdentity> {
   // The link the consumer key named, once known: its diagnostics record this call's outcome.
   let linkId: string | null = null;
   try {
-    const identity = await identify(db, call, linkedConsumers(db, (link) => (linkId = link.id)));
+    const identity = await identify(db, call, linkedConsumers(db, (link) => (linkId = link.id)), options.application ?? false);
     incomingVerifications.inc({ result: "ok" });
     await recordIncomingSuccess(db, identity.linkId);
     return identity;
@@ -103,11 +119,12 @@ export function refuseDisabled(link: Link): void {
   if (link.disabled) throw new OAuthProblemError("permission_denied", { advice: `The link to "${link.name}" is disabled here.` });
 }
 
-async function identify(db: Db, call: SignedCall, consumers: ReturnType<typeof linkedConsumers>): Promise<OAuthIdentity> {
+async function identify(db: Db, call: SignedCall, consumers: ReturnType<typeof linkedConsumers>, application: boolean): Promise<OAuthIdentity | ApplicationIdentity> {
   const verified = await verifyIncoming(incomingRequest(call), { consumers, tokens: issuedTokenStore(db, "access"), nonces: incomingNonces(db) });
   const link = verified.consumer.link;
   refuseDisabled(link);
   const base = { consumerKey: verified.consumer.key, linkId: link.id };
+  if (application && !verified.token && verified.requestorId === null) return { ...base, via: "application", link };
   if (verified.token) {
     if (!link.in3lo) throw new OAuthProblemError("permission_denied", { advice: `3-legged requests from "${link.name}" are not allowed here.` });
     const user = await activeUser(db, { id: verified.token.userId! }, () => new OAuthProblemError("user_refused", { advice: "The person who authorized this token is not active here." }));

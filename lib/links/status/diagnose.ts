@@ -248,25 +248,34 @@ export async function diagnoseLink(db: Db, link: Link, options: DiagnoseOptions 
       if (!manifest) return { result: "skipped", message: `${remote} serves no status resource (no applinks): its side is not read.` };
       if (!link.outEnabled) return { result: "skipped", message: "Outgoing OAuth is off: this app cannot read the remote's side." };
       if (isFixedScheme(link.outScheme)) return { result: "skipped", message: `This link authenticates with ${link.outScheme}, not OAuth: the remote's view of this app is not read.` };
-      if (!as) {
-        return { result: "warn", status: "AUTHENTICATE", type: "REMOTE_AUTH_TOKEN_REQUIRED", message: `An administrator must check this link once to read ${remote}'s side.`, fix: "Press Check now on the link's page." };
-      }
-      const token = link.out3lo ? await accessTokenFor(db, as.id, link.id) : null;
-      const level = token ? "3lo" : link.outImpersonation ? "2loi" : null;
-      if (!level) {
-        return {
-          result: "warn",
-          status: "AUTHENTICATE",
-          type: "REMOTE_AUTH_TOKEN_REQUIRED",
-          message: `Authenticate to see status: reading ${remote}'s side needs your authorization there (3LO).`,
-          fix: link.out3lo ? `Authorize this app on ${remote} as an administrator there.` : "Turn on outgoing 3LO, then authorize this app on the remote.",
-          actions: link.out3lo ? [{ kind: "authorize", label: "Authorize to see status" }] : [],
-        };
+      // Another Applink Admin answers this app itself (signed 2-legged, no user) about its link to
+      // us: no one's authorization is needed, whatever levels the link runs requests with. An
+      // Atlassian product answers an administrator only: the admin's 3LO token, or impersonation.
+      let reader: { as: Parameters<typeof linkRelay>[3]["as"]; level: "app" | "3lo" | "2loi"; name: string };
+      if (link.type === "applink-admin") {
+        reader = { as: { server: true }, level: "app", name: "reading its status" };
+      } else {
+        if (!as) {
+          return { result: "warn", status: "AUTHENTICATE", type: "REMOTE_AUTH_TOKEN_REQUIRED", message: `An administrator must check this link once to read ${remote}'s side.`, fix: "Press Check now on the link's page." };
+        }
+        const token = link.out3lo ? await accessTokenFor(db, as.id, link.id) : null;
+        const level = token ? "3lo" : link.outImpersonation ? "2loi" : null;
+        if (!level) {
+          return {
+            result: "warn",
+            status: "AUTHENTICATE",
+            type: "REMOTE_AUTH_TOKEN_REQUIRED",
+            message: `Authenticate to see status: reading ${remote}'s side needs your authorization there (3LO).`,
+            fix: link.out3lo ? `Authorize this app on ${remote} as an administrator there.` : "Turn on outgoing 3LO, then authorize this app on the remote.",
+            actions: link.out3lo ? [{ kind: "authorize", label: "Authorize to see status" }] : [],
+          };
+        }
+        reader = { as, level, name: level === "3lo" ? "3LO" : "2LO with impersonation" };
       }
       const { id } = await ensureAppIdentity(db).then((i) => ({ id: i.instanceId }));
       let relayed;
       try {
-        relayed = await linkRelay(db, link, { method: "GET", url: `${link.rpcUrl}/rest/applinks/3.0/status/${encodeURIComponent(id)}`, headers: new Headers({ accept: "application/json" }) }, { as, level, timeouts: { connectMs: timeoutMs, responseMs: timeoutMs }, retry: { delaysMs: [] } });
+        relayed = await linkRelay(db, link, { method: "GET", url: `${link.rpcUrl}/rest/applinks/3.0/status/${encodeURIComponent(id)}`, headers: new Headers({ accept: "application/json" }) }, { as: reader.as, level: reader.level, timeouts: { connectMs: timeoutMs, responseMs: timeoutMs }, retry: { delaysMs: [] } });
       } catch (error) {
         if (error instanceof AppError && error.code === "authorization_required") {
           return { result: "warn", status: "AUTHENTICATE", type: "REMOTE_AUTH_TOKEN_REQUIRED", message: `Authenticate to see status: ${error.message}`, fix: "Authorize again.", actions: [{ kind: "authorize", label: "Authorize to see status" }] };
@@ -275,7 +284,7 @@ export async function diagnoseLink(db: Db, link: Link, options: DiagnoseOptions 
       }
       const text = await readSmall(relayed.body);
       const problem = relayed.headers.get("x-applink-oauth-problem");
-      if (problem) return { ...outgoingProblemFinding(problem, remote, link, level === "3lo" ? "3LO" : "2LO with impersonation"), problem };
+      if (problem) return { ...outgoingProblemFinding(problem, remote, link, reader.name), problem };
       if (relayed.status === 404) {
         return {
           result: "fail",

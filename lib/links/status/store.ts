@@ -148,9 +148,12 @@ export function statusRow(db: Db, linkId: string) {
 
 /**
  * How this app sees its link to the application `remoteAppId`, in Atlassian's shape
- * (`GET /rest/applinks/3.0/status/{applicationId}`); `not_found` when it has none.
+ * (`GET /rest/applinks/3.0/status/{applicationId}`); `not_found` when it has none. `asApplication`:
+ * the linked application calling as itself, which may read only its own link's status.
  */
-export async function applinkStatusOf(db: Db, remoteAppId: string, ourUrl: string) {
+export async function applinkStatusOf(db: Db, remoteAppId: string, ourUrl: string, asApplication: Link | null = null) {
+  // A linked application calling as itself reads its own link's status, and no other's.
+  if (asApplication && asApplication.remoteAppId !== remoteAppId) throw new AppError("forbidden", "A linked application reads only the status of its own link.");
   const link = await db.link.findUnique({ where: { remoteAppId } });
   if (!link) throw new AppError("not_found", "This application has no link to that application id.");
   const view = linkStatusView(link, await statusRow(db, link.id), ourUrl);
@@ -161,4 +164,32 @@ export async function applinkStatusOf(db: Db, remoteAppId: string, ourUrl: strin
 export async function statusRows(db: Db, linkIds: string[]): Promise<Map<string, LinkStatus>> {
   const rows = linkIds.length ? await db.linkStatus.findMany({ where: { linkId: { in: linkIds } } }) : [];
   return new Map(rows.map((r) => [r.linkId, r]));
+}
+
+/** A link page's diagnosis older than this is checked again in the background when the page is opened. */
+export const STALE_DIAGNOSIS_MS = 2 * 60_000;
+const PAGE_CHECK_EVERY_MS = 60_000;
+const pageChecks = new Map<string, number>();
+
+/**
+ * A check a link page asks for on its own: `stale` (its diagnosis is older than a couple of
+ * minutes; at most once a minute per link, whoever opens it) or `returned` (the admin comes back
+ * from the remote, which just set up or changed its side: unless a check ran in the last few
+ * seconds). Answers whether a check ran; the page then shows the result without a reload.
+ */
+export async function checkFromLinkPage(db: Db, linkId: string, reason: "stale" | "returned", admin: { id: string }, now = Date.now()): Promise<boolean> {
+  const row = await statusRow(db, linkId);
+  const age = row?.checkedAt ? now - row.checkedAt.getTime() : Number.POSITIVE_INFINITY;
+  if (reason === "returned" ? age < 1000 : age < STALE_DIAGNOSIS_MS || now - (pageChecks.get(linkId) ?? 0) < PAGE_CHECK_EVERY_MS) return false;
+  if (pageChecks.size > 10_000) pageChecks.clear();
+  pageChecks.set(linkId, now);
+  await checkLinkNow(db, linkId, { admin });
+  return true;
+}
+
+/** Whether a link page opened now checks its link in the background, and why (see checkFromLinkPage). */
+export function pageCheckReason(view: Pick<LinkStatusView, "checkedAt" | "status">, returned: boolean, now = Date.now()): "stale" | "returned" | null {
+  if (view.status === "DISABLED") return null;
+  if (returned) return "returned";
+  return !view.checkedAt || now - view.checkedAt.getTime() > STALE_DIAGNOSIS_MS ? "stale" : null;
 }

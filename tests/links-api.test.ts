@@ -117,6 +117,23 @@ describe("creating links", () => {
   });
 });
 
+describe("a link to this application itself", () => {
+  it("is refused with 409 when the manifest carries this app's own application id, whatever URL reached it; nothing is created", async () => {
+    const { ensureAppIdentity } = await import("@/lib/identity/app-identity");
+    const own = (await ensureAppIdentity(db)).instanceId;
+    remote.behaviour.manifest = { id: own, name: "Me again", typeId: "applink-admin", url: `${remote.url}/me` };
+    const before = await db.link.count();
+    const refused = await post({ rpcUrl: `${remote.url}/me`, fetchConsumer: true });
+    expect(refused.status).toBe(409);
+    expect(refused.json.error.fields.rpcUrl).toMatch(/is this application itself/);
+    expect(refused.json.error.fields.rpcUrl).toContain(own);
+    expect(await db.link.count()).toBe(before);
+    // Another application id at the same place is linked as usual.
+    remote.behaviour.manifest = { id: "not-me", name: "Someone else", typeId: "applink-admin", url: `${remote.url}/me` };
+    expect((await post({ rpcUrl: `${remote.url}/me` })).status).toBe(201);
+  });
+});
+
 describe("addresses worth a second look", () => {
   it("creates a link to a link-local or unspecified address, or to this app, and says so; PATCH to one says so too", async () => {
     const metadata = await post({ name: "Metadata", type: "generic", rpcUrl: "http://169.254.169.254" });

@@ -8,7 +8,7 @@ import { fieldErrors } from "@/lib/validation/fields";
 import { log } from "@/lib/log";
 
 export type ActionResult<T = unknown> =
-  | { ok: true; message?: string; data?: T }
+  | { ok: true; message?: string; data?: T; /** A success whose news is not good (a check that found a problem): shown in this tone. */ tone?: "success" | "warning" | "danger" }
   | { ok: false; message: string; fields?: Record<string, string>; values?: Record<string, string> };
 
 const SECRET_FIELD = /pass|secret|^token$|private/i;

@@ -7,6 +7,7 @@ import { discoverManifest, fetchConsumerInfo, type RemoteConsumer } from "@/lib/
 import { RemoteFetchError } from "@/lib/links/remote-fetch";
 import { linkAuditView } from "@/lib/links/serialize";
 import { linkAddressWarnings } from "@/lib/links/address-warnings";
+import { ensureAppIdentity } from "@/lib/identity/app-identity";
 
 export interface CreateLinkResult {
   link: Link;
@@ -17,7 +18,8 @@ export interface CreateLinkResult {
 /**
  * Creates a link. From `{rpcUrl}` alone it reads the remote's manifest (name, type, application
  * id); with `{name, type, rpcUrl}` it creates the link as given. The first link of a type becomes
- * its primary. A second link to the same application id or RPC URL is refused.
+ * its primary. A second link to the same application id or RPC URL is refused, and so is a link to
+ * this application itself (its own application id in the manifest): 409.
  */
 export async function createLink(db: Db, actor: Actor, input: CreateLinkInput): Promise<CreateLinkResult> {
   const parsed = createLinkSchema.parse(input);
@@ -46,6 +48,13 @@ export async function createLink(db: Db, actor: Actor, input: CreateLinkInput): 
     }
   }
 
+  // This application itself, known by the application id in the manifest (whatever URL reached it):
+  // a link to itself proves nothing about a remote and would become a primary link. Refused, as
+  // Atlassian refuses it.
+  if (remoteAppId && remoteAppId === (await ensureAppIdentity(db)).instanceId) {
+    const message = `${parsed.rpcUrl} is this application itself (its manifest carries this app's own application id, ${remoteAppId}): a link needs another application. Enter the other application's URL.`;
+    throw new AppError("conflict", message, { fields: { rpcUrl: message } });
+  }
   warnings.push(...(await linkAddressWarnings(db, parsed.rpcUrl, remoteAppId)));
 
   let consumer: RemoteConsumer | null = null;

@@ -91,3 +91,13 @@ export async function fetchConsumerInfo(rpcUrl: string, options: { timeoutMs?: n
     throw error;
   }
 }
+
+/** The name an application's manifest gives it, or null when none answers in time (a page's heading only). */
+export async function remoteNameAt(rpcUrl: string, timeoutMs = 3000): Promise<string | null> {
+  try {
+    return (await discoverManifest(rpcUrl, { timeoutMs })).name;
+  } catch (error) {
+    if (error instanceof RemoteFetchError) return null;
+    throw error;
+  }
+}

@@ -8,7 +8,8 @@ import { db } from "@/lib/db";
 import type { Caller } from "@/lib/auth/caller";
 import { AppError } from "@/lib/errors";
 import { defineAction } from "@/lib/actions/define-action";
-import { createLink } from "@/lib/links/create-link";
+import { createLinkWithLevels } from "@/lib/links/create-with-levels";
+import { returnAddress } from "@/lib/links/status/proposal";
 import { deleteLink } from "@/lib/links/delete-link";
 import { urlFieldWarnings } from "@/lib/links/address-warnings";
 import { encodeFlash, FLASH_COOKIE, flashCookieOptions, type FlashMessage } from "@/lib/http/flash";
@@ -19,7 +20,9 @@ import { resetDirection } from "@/lib/links/reset-direction";
 import { patchLink, refetchConsumer, requestClientCertificate, setIncoming, setOutgoing } from "@/lib/links/update-link";
 import { revokeAllIssuedTokens } from "@/lib/oauth-provider/issued-tokens";
 import { applyFix, LOCAL_FIXES, setLevels } from "@/lib/links/status/apply-fix";
-import { checkLinkNow } from "@/lib/links/status/store";
+import { checkFromLinkPage, checkLinkNow } from "@/lib/links/status/store";
+import { checkedMessage } from "@/lib/links/status/words";
+import type { LinkStatusCode } from "@/lib/links/schemas";
 import { linkTypeLabel } from "@/lib/links/schemas";
 import { parseHeaderLines, tryLinkRequest } from "@/lib/links/try-request";
 import { parseLevels } from "@/lib/links/status/proposal";
@@ -30,11 +33,11 @@ function refreshLinkPages(id: string) {
   revalidatePath("/links");
 }
 
-/** Checks a link again with this admin's authorization, refreshes its pages, answers the new status. */
-async function recheck(id: string, caller: Caller): Promise<string> {
+/** Checks a link again with this admin's authorization, refreshes its pages, answers the outcome in words and in its tone. */
+async function recheck(id: string, caller: Caller) {
   const { row } = await checkLinkNow(db, id, { admin: caller });
   refreshLinkPages(id);
-  return row?.status ?? "UNCHECKED";
+  return checkedMessage((row?.status as LinkStatusCode | undefined) ?? "UNCHECKED", row?.cause);
 }
 
 const checkbox = z.preprocess((v) => v === "on" || v === "true", z.boolean());
@@ -57,7 +60,8 @@ async function setFlash(path: string, messages: FlashMessage[]): Promise<void> {
   (await cookies()).set(FLASH_COOKIE, encodeFlash(path, messages, sessionSecret()), flashCookieOptions(secureCookies()));
 }
 
-// Create a link from its URL (manifest discovery), or manually when a name and type are given.
+// Create a link from its URL (manifest discovery), or manually when a name and type are given,
+// with exactly the levels its form shows (prefilled from a proposal on the create-back page).
 export const createLinkAction = defineAction(
   "admin",
   z.object({
@@ -66,38 +70,47 @@ export const createLinkAction = defineAction(
     type: z.preprocess(blankToUndefined, z.string().optional()),
     displayUrl: z.preprocess(blankToUndefined, z.string().optional()),
     fetchConsumer: checkbox.optional(),
-    /** The levels to set once created, as the create page's boxes say (prefilled from a proposal, see /links/new). */
-    setOutgoing: checkbox.optional(),
-    setIncoming: checkbox.optional(),
     out3lo: checkbox.optional(),
     out2lo: checkbox.optional(),
     out2loi: checkbox.optional(),
     in3lo: checkbox.optional(),
     in2lo: checkbox.optional(),
     in2loi: checkbox.optional(),
+    /** Who incoming 2LO runs as: a new service user (`inServiceUser`) or an existing one (`inExecuteAs`). */
+    inRunAs: z.enum(["service", "existing"]).optional(),
+    inServiceUser: z.preprocess(blankToUndefined, z.string().max(200).optional()),
+    inExecuteAs: z.preprocess(blankToUndefined, z.string().max(200).optional()),
+    inImpersonationConfirmed: checkbox.optional(),
+    /** The proposing instance's page for its link to us: the browser goes back there once created (same origin as the link only). */
+    back: z.preprocess(blankToUndefined, z.string().max(2000).optional()),
   }),
   async (input, caller) => {
-    const { link, warnings } = await createLink(db, caller, {
-      rpcUrl: input.rpcUrl,
-      ...(input.name || input.type ? { name: input.name, type: input.type as never } : {}),
-      ...(input.displayUrl ? { displayUrl: input.displayUrl } : {}),
-      fetchConsumer: input.fetchConsumer ?? false,
-    });
+    const runAsName = input.inRunAs === "existing" ? input.inExecuteAs : input.inServiceUser;
+    const { link, warnings } = await createLinkWithLevels(
+      db,
+      caller,
+      {
+        rpcUrl: input.rpcUrl,
+        ...(input.name || input.type ? { name: input.name, type: input.type as never } : {}),
+        ...(input.displayUrl ? { displayUrl: input.displayUrl } : {}),
+        fetchConsumer: input.fetchConsumer ?? false,
+      },
+      {
+        outgoing: { threeLegged: !!input.out3lo, twoLegged: !!input.out2lo, impersonation: !!input.out2loi },
+        incoming: { threeLegged: !!input.in3lo, twoLegged: !!input.in2lo, impersonation: !!input.in2loi },
+        runAs: runAsName ? { kind: input.inRunAs ?? "service", username: runAsName } : undefined,
+        impersonationConfirmed: !!input.inImpersonationConfirmed,
+      },
+    );
     // What remains (here or on the remote) is the diagnosis' fix, shown on the link's page at once.
-    const outgoing = input.setOutgoing ? { threeLegged: !!input.out3lo, twoLegged: !!input.out2lo, impersonation: !!input.out2loi } : undefined;
-    const incoming = input.setIncoming && link.inConsumerKey ? { threeLegged: !!input.in3lo, twoLegged: !!input.in2lo, impersonation: !!input.in2loi } : undefined;
-    if (outgoing || incoming) {
-      try {
-        warnings.push(...(await setLevels(db, caller, link.id, { outgoing, incoming })));
-      } catch (error) {
-        if (!(error instanceof AppError)) throw error;
-        warnings.push(`The proposed levels were not applied: ${error.message}`);
-      }
-    }
     await checkLinkNow(db, link.id, { admin: caller });
     revalidatePath("/links");
     const created = `Created “${link.name}”${link.remoteAppId ? ` from its manifest (application ${link.remoteAppId})` : ""}. Its diagnosis is below: what remains to do, here or on ${link.name}, is its fix.`;
     await setFlash(`/links/${encodeURIComponent(link.id)}`, [{ tone: "success", text: created }, ...warnings.map((text) => ({ tone: "warning" as const, text }))]);
+    // Created from another instance's proposal: back to its page for this link, which checks again
+    // (redirected here: this page, rendered again, would send the admin on to the new link's page).
+    const back = returnAddress(input.back, link);
+    if (back) redirect(back);
     return { ok: true, message: `Created "${link.name}".`, data: { id: link.id } };
   },
 );
@@ -310,16 +323,20 @@ export const revokeIssuedTokensAction = defineAction("admin", z.object({ id: idF
 });
 
 // Check a link now (the admin's own authorization reads the remote's side).
-export const checkLinkAction = defineAction("admin", z.object({ id: idField }), async ({ id }, caller) => {
-  const status = await recheck(id, caller);
-  return { ok: true, message: `Checked: ${status}.` };
+export const checkLinkAction = defineAction("admin", z.object({ id: idField }), async ({ id }, caller) => ({ ok: true, ...(await recheck(id, caller)) }));
+
+// The link page checks on its own: when its diagnosis is stale, or when the admin comes back from the remote.
+export const checkFromPageAction = defineAction("admin", z.object({ id: idField, reason: z.enum(["stale", "returned"]) }), async ({ id, reason }, caller) => {
+  const ran = await checkFromLinkPage(db, id, reason, caller);
+  if (ran) refreshLinkPages(id);
+  return { ok: true, data: { ran } };
 });
 
 // Apply a fix the last check offered on this side, then check again.
 export const applyFixAction = defineAction("admin", z.object({ id: idField, fix: z.enum(LOCAL_FIXES) }), async ({ id, fix }, caller) => {
   const applied = await applyFix(db, caller, id, fix);
-  const status = await recheck(id, caller);
-  return { ok: true, message: `${applied} Checked again: ${status}.` };
+  const checked = await recheck(id, caller);
+  return { ok: true, message: `${applied} ${checked.message}`, tone: checked.tone };
 });
 
 // Disable or enable a link: both directions stop or resume; settings are kept.
@@ -344,8 +361,8 @@ export const applyProposalAction = defineAction(
     if (outgoingLevels || incomingLevels) {
       done.push("set the levels the remote proposed", ...(await setLevels(db, caller, id, { outgoing: outgoingLevels, incoming: incomingLevels })));
     }
-    const status = await recheck(id, caller);
-    return { ok: true, message: `Applied: ${done.join(", ") || "nothing"}. Checked again: ${status}.` };
+    const checked = await recheck(id, caller);
+    return { ok: true, message: `Applied: ${done.join(", ") || "nothing"}. ${checked.message}`, tone: checked.tone };
   },
 );
 

@@ -18,14 +18,15 @@ export type LocalFix = (typeof LOCAL_FIXES)[number];
  * This side's levels set to `levels`, keeping everything else (execute-as user, consumer, URLs).
  * Incoming 2LO runs as a user chosen here: without one it is left off, and the answer says so.
  */
-export async function setLevels(db: Db, actor: Actor, linkId: string, change: { outgoing?: Levels; incoming?: Levels }): Promise<string[]> {
+export async function setLevels(db: Db, actor: Actor, linkId: string, change: { outgoing?: Levels; incoming?: Levels & { executeAs?: string | null } }): Promise<string[]> {
   const notes: string[] = [];
-  if (change.outgoing) await setOutgoing(db, actor, linkId, { ...change.outgoing });
+  if (change.outgoing) await setOutgoing(db, actor, linkId, { threeLegged: change.outgoing.threeLegged, twoLegged: change.outgoing.twoLegged, impersonation: change.outgoing.impersonation });
   if (change.incoming) {
     const link = await findLinkOrThrow(db, linkId);
-    const twoLegged = change.incoming.twoLegged && !!link.inExecuteAs;
+    const executeAs = change.incoming.executeAs || link.inExecuteAs;
+    const twoLegged = change.incoming.twoLegged && !!executeAs;
     if (change.incoming.twoLegged && !twoLegged) notes.push("incoming 2LO stays off until you choose the user it runs as (Incoming)");
-    await setIncoming(db, actor, linkId, { ...change.incoming, twoLegged, executeAs: link.inExecuteAs });
+    await setIncoming(db, actor, linkId, { threeLegged: change.incoming.threeLegged, twoLegged, impersonation: change.incoming.impersonation, executeAs });
   }
   return notes;
 }

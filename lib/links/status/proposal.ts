@@ -86,3 +86,19 @@ export function levelsText(levels: Levels): string {
   const on = [levels.threeLegged ? "3LO" : "", levels.twoLegged ? "2LO" : "", levels.impersonation ? "2LO with impersonation" : ""].filter(Boolean);
   return on.length ? on.join(", ") : "off";
 }
+
+/**
+ * Where the browser goes once a link proposed by another instance is created here: that
+ * instance's page (`back`), only when it is on the new link's own origin (its RPC or display
+ * URL), with `linked=1` so that page checks its link again. Null otherwise: an address is not the
+ * remote speaking, and this app never sends an admin to a third site.
+ */
+export function returnAddress(back: string | undefined, link: { rpcUrl: string; displayUrl: string | null }): string | null {
+  const target = httpUrl(back);
+  if (!target) return null;
+  const own = [link.rpcUrl, link.displayUrl].flatMap((url) => (url && httpUrl(url) ? [new URL(url).origin] : []));
+  const url = new URL(target);
+  if (!own.includes(url.origin)) return null;
+  url.searchParams.set("linked", "1");
+  return url.href;
+}

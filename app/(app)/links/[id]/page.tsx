@@ -16,7 +16,8 @@ import { sessionSecret } from "@/lib/env/secret-file";
 import { ApplyProposalButton, EnableLinkButton } from "@/components/links/diagnostics-actions";
 import { ourLevels } from "@/lib/links/status/diagnose";
 import { levelsParam, levelsText, proposalFor } from "@/lib/links/status/proposal";
-import { linkStatusView, statusRow } from "@/lib/links/status/store";
+import { linkStatusView, pageCheckReason, statusRow } from "@/lib/links/status/store";
+import { PageCheck } from "@/components/links/page-check";
 import { LINK_TYPES, linkTypeLabel } from "@/lib/links/schemas";
 import { EditLinkForm } from "@/components/links/edit-link-form";
 import { pagePublicBaseUrl, pathWithQuery } from "@/lib/http/page-url";
@@ -36,6 +37,7 @@ import { Time } from "@/components/ui/time";
 import {
   applyFixAction,
   applyProposalAction,
+  checkFromPageAction,
   checkLinkAction,
   deleteLinkAction,
   disableLegacyAuthAction,
@@ -66,6 +68,8 @@ export default async function LinkPage({ params, searchParams }: Props) {
   const ours = ourLevels(row);
   const proposal = proposalFor(query, row, ours);
   const statusView = linkStatusView(row, await statusRow(db, row.id), await pagePublicBaseUrl());
+  // Back from the remote (it just set up its side), or a diagnosis minutes old: checked again in the background.
+  const pageCheck = isAdmin ? pageCheckReason(statusView, query.linked === "1") : null;
   const hasToken = link.outgoing.enabled && link.outgoing.threeLegged ? await hasAuthorized(db, caller.id, link.id) : false;
   const [identity, users, issuedTokens] = await Promise.all([ensureAppIdentity(db), isAdmin ? listUsers(db) : Promise.resolve([]), isAdmin ? listIssuedAccessTokens(db, link.id) : Promise.resolve([])]);
   return (
@@ -144,6 +148,7 @@ export default async function LinkPage({ params, searchParams }: Props) {
           <EditLinkForm action={editLinkAction} link={link} types={LINK_TYPES.map((t) => ({ value: t, label: linkTypeLabel(t) }))} open={query.edit === "1"} />
         </div>
       ) : null}
+      {pageCheck ? <PageCheck action={checkFromPageAction} id={link.id} reason={pageCheck} /> : null}
       <DiagnosticsPanel linkId={link.id} view={statusView} isAdmin={isAdmin} checkAction={checkLinkAction} fixAction={applyFixAction} />
       {link.outgoing.enabled && link.outgoing.threeLegged ? (
         <Card className="mb-6 flex flex-wrap items-center justify-between gap-3">

@@ -9,6 +9,9 @@ import { findLinkByRpcUrl } from "@/lib/links/find-link";
 import { appUrlSchema } from "@/lib/links/schemas";
 import { pathWithQuery } from "@/lib/http/page-url";
 import { levelsParam, proposedLevels, queryValue } from "@/lib/links/status/proposal";
+import { remoteNameAt } from "@/lib/links/discover";
+import { serviceUsernameFor } from "@/lib/links/create-with-levels";
+import { listUsers } from "@/lib/users/find-user";
 import { createLinkAction } from "../actions";
 
 export const metadata: Metadata = { title: "Create link" };
@@ -19,32 +22,45 @@ export default async function NewLinkPage({ searchParams }: Props) {
   const query = await searchParams;
   const caller = await requirePageCaller(pathWithQuery("/links/new", query));
   if (caller.role !== "ADMIN") return <AdminOnly />;
-  // "Create the link back", sent here by another instance's diagnostics: the address prefills the
+  // "Set up this app on …", sent here by another instance's diagnostics: the address prefills the
   // form (its URL, and the levels that match its side, as boxes the admin can change). Nothing here
   // is shown as a message from anyone, and nothing is created until the admin submits the form.
   const parsed = appUrlSchema.safeParse(typeof query.rpcUrl === "string" ? query.rpcUrl : "");
   const initialRpcUrl = parsed.success ? parsed.data : undefined;
   const proposal = proposedLevels(query);
-  if (initialRpcUrl && proposal && !proposal.malformed) {
+  const proposing = initialRpcUrl && proposal && !proposal.malformed ? proposal : null;
+  if (initialRpcUrl && proposing) {
     // The link exists (its consumer was reset, or levels differ): heal it instead, on its own page,
     // which accepts the proposal only from that link's own remote.
     const existing = await findLinkByRpcUrl(db, initialRpcUrl);
     if (existing) {
       const heal = new URLSearchParams({ refetch: "1" });
       for (const key of ["from", "back"]) if (queryValue(query, key) !== undefined) heal.set(key, queryValue(query, key)!);
-      if (proposal.outgoing) heal.set("out", levelsParam(proposal.outgoing));
-      if (proposal.incoming) heal.set("in", levelsParam(proposal.incoming));
+      if (proposal!.outgoing) heal.set("out", levelsParam(proposal!.outgoing));
+      if (proposal!.incoming) heal.set("in", levelsParam(proposal!.incoming));
       redirect(`/links/${existing.id}?${heal}`);
     }
   }
+  // The remote's own name, read from its manifest, names the service user its 2LO runs as.
+  const remoteName = proposing && initialRpcUrl ? await remoteNameAt(initialRpcUrl) : null;
+  const users = (await listUsers(db)).filter((u) => !u.disabled).map((u) => ({ username: u.username, displayName: u.displayName }));
   return (
     <>
-      <PageHeader title="Create an application link" description="Enter the remote application's URL. This app reads its applinks manifest for the name, type and application id." />
+      <PageHeader
+        title={proposing ? `Link back to ${remoteName ?? new URL(initialRpcUrl!).host}` : "Create an application link"}
+        description={
+          proposing
+            ? "The other application proposed the levels below so that both ends agree. Check them, choose what only you can decide here, and create: you are then sent back to it, which checks the link again."
+            : "Enter the remote application's URL. This app reads its applinks manifest for the name, type and application id."
+        }
+      />
       <Card>
         <CreateLinkForm
           action={createLinkAction}
           initialRpcUrl={initialRpcUrl}
-          proposed={initialRpcUrl && proposal && !proposal.malformed ? { outgoing: proposal.outgoing, incoming: proposal.incoming } : undefined}
+          proposed={proposing ? { outgoing: proposing.outgoing, incoming: proposing.incoming, back: queryValue(query, "back") ?? null, remoteName } : undefined}
+          users={users}
+          serviceUsername={serviceUsernameFor(remoteName ?? (initialRpcUrl ? new URL(initialRpcUrl).hostname : "linked-app"))}
         />
       </Card>
     </>

@@ -20,7 +20,7 @@ import { createLink } from "@/lib/links/create-link";
 import { patchLink, setIncoming, setOutgoing } from "@/lib/links/update-link";
 import { applyFix } from "@/lib/links/status/apply-fix";
 import { startBackgroundChecks } from "@/lib/links/status/background";
-import { checkLinkNow, linkStatusView, statusRow } from "@/lib/links/status/store";
+import { checkFromLinkPage, checkLinkNow, linkStatusView, pageCheckReason, statusRow } from "@/lib/links/status/store";
 import { linkFetch } from "@/lib/links/link-fetch";
 import { authenticateOAuth } from "@/lib/oauth-provider/incoming-caller";
 import { signRequest } from "@/lib/oauth1";
@@ -329,6 +329,72 @@ describe("the HTTP surface", () => {
     });
     const unknown = await call(applinksStatusRoute.GET as Handler, "GET", "http://localhost/rest/applinks/3.0/status/nobody", { applicationId: "nobody" });
     expect(unknown.status).toBe(404);
+  });
+});
+
+describe("a linked application reads its own link's status, as itself", () => {
+  type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
+  it("2-legged with no user: its own link only, whatever levels the link allows; users, tokens and people keep the admin rule", async () => {
+    const keys = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 });
+    // Incoming 3LO only: 2LO requests from it are refused everywhere else.
+    const own = await link("http://own-status.invalid");
+    await db.link.update({ where: { id: own }, data: { remoteAppId: "own-status-app" } });
+    await setIncoming(db, SYSTEM, own, { consumerKey: "own-status-peer", publicKey: keys.publicKey.export({ type: "spki", format: "pem" }) as string, threeLegged: true, twoLegged: false, impersonation: false });
+    const other = await link("http://other-status.invalid");
+    await db.link.update({ where: { id: other }, data: { remoteAppId: "other-status-app" } });
+    const statusUrl = (appId: string) => `http://localhost/rest/applinks/3.0/status/${appId}`;
+    const get = (appId: string, headers: Record<string, string>, url = statusUrl(appId)) =>
+      (applinksStatusRoute.GET as Handler)(new Request(url, { headers: { host: "localhost", ...headers } }), { params: Promise.resolve({ applicationId: appId }) });
+    const signedGet = async (appId: string, options: Parameters<typeof signRequest>[2] = {}, privateKey = keys.privateKey) => {
+      const signed = await signRequest({ method: "GET", url: statusUrl(appId) }, { key: "own-status-peer", privateKey }, options);
+      return get(appId, { authorization: signed.authorization }, signed.url);
+    };
+
+    const mine = await signedGet("own-status-app");
+    expect(mine.status).toBe(200);
+    expect(await mine.json()).toMatchObject({ link: { id: own }, localAuthentication: { incoming: { enabled: true, twoLoEnabled: false } } });
+    // Its call is recorded as an accepted incoming call on its link.
+    expect((await statusRow(db, own))?.incomingOkAt).toEqual(expect.any(Date));
+    // Another link's status: refused, naming the rule.
+    const others = await signedGet("other-status-app");
+    expect(others.status).toBe(403);
+    expect((await others.json()).error.message).toMatch(/only the status of its own link/);
+    // A forged signature, and a user named (impersonation is off here): OAuth refusals, as everywhere.
+    expect((await signedGet("own-status-app", {}, crypto.generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey)).status).toBe(401);
+    const impersonating = await signedGet("own-status-app", { requestorId: "admin" });
+    expect(impersonating.status).toBe(401);
+    expect(impersonating.headers.get("www-authenticate")).toMatch(/permission_denied/);
+    // Anonymous: 401; a signed-in user who is no admin: 403; an admin: 200 for any link.
+    expect((await get("own-status-app", {})).status).toBe(401);
+    expect((await get("own-status-app", { cookie: await sessionCookie((await makeUser("USER")).id) })).status).toBe(403);
+    expect((await get("other-status-app", { cookie: await sessionCookie(admin.id) })).status).toBe(200);
+  });
+});
+
+describe("checks a link page asks for on its own", () => {
+  it("stale: only a diagnosis over two minutes old, at most once a minute per link; returned: unless one just ran", async () => {
+    const id = await link("http://127.0.0.1:9");
+    const t0 = Date.now();
+    // Never checked: stale, and checked.
+    expect(pageCheckReason({ checkedAt: null, status: "UNCHECKED" }, false, t0)).toBe("stale");
+    expect(await checkFromLinkPage(db, id, "stale", admin, t0)).toBe(true);
+    const checkedAt = (await statusRow(db, id))!.checkedAt!;
+    // A minute later the diagnosis is fresh: nothing to do.
+    expect(pageCheckReason({ checkedAt, status: "NETWORK_ERROR" }, false, checkedAt.getTime() + 60_000)).toBeNull();
+    expect(await checkFromLinkPage(db, id, "stale", admin, checkedAt.getTime() + 60_000)).toBe(false);
+    // Three minutes later it is stale; a second page opened within the minute does not check again.
+    const later = checkedAt.getTime() + 180_000;
+    expect(pageCheckReason({ checkedAt, status: "NETWORK_ERROR" }, false, later)).toBe("stale");
+    expect(await checkFromLinkPage(db, id, "stale", admin, later)).toBe(true);
+    await db.linkStatus.update({ where: { linkId: id }, data: { checkedAt } });
+    expect(await checkFromLinkPage(db, id, "stale", admin, later + 30_000)).toBe(false);
+    // Back from the remote: checked, unless a check ran within the last second.
+    expect(pageCheckReason({ checkedAt: new Date(later), status: "CONFIG_ERROR" }, true, later)).toBe("returned");
+    await db.linkStatus.update({ where: { linkId: id }, data: { checkedAt: new Date() } });
+    expect(await checkFromLinkPage(db, id, "returned", admin)).toBe(false);
+    expect(await checkFromLinkPage(db, id, "returned", admin, Date.now() + 5_000)).toBe(true);
+    // A disabled link is not checked from its page.
+    expect(pageCheckReason({ checkedAt: null, status: "DISABLED" }, true)).toBeNull();
   });
 });
 

@@ -29,6 +29,7 @@ export interface LevelsAtCreation {
 export function serviceUsernameFor(remoteName: string): string {
   const base = remoteName
     .normalize("NFKD")
+    .replace(/\p{M}+/gu, "")
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, "-")
     .replace(/^-+|-+$/g, "")

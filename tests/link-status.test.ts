@@ -22,6 +22,7 @@ import { applyFix } from "@/lib/links/status/apply-fix";
 import { startBackgroundChecks } from "@/lib/links/status/background";
 import { checkFromLinkPage, checkLinkNow, linkStatusView, pageCheckReason, statusRow } from "@/lib/links/status/store";
 import { linkFetch } from "@/lib/links/link-fetch";
+import { outgoingProblemFinding } from "@/lib/links/status/diagnose";
 import { authenticateOAuth } from "@/lib/oauth-provider/incoming-caller";
 import { signRequest } from "@/lib/oauth1";
 import * as statusRoute from "@/app/api/v1/links/[id]/status/route";
@@ -165,11 +166,32 @@ describe("an applinks peer: identity, clock, the remote's view and the levels on
     peer.behaviour.linkBack!.incoming.twoLoEnabled = false;
     const view = await check(id);
     expect(view).toMatchObject({ status: "CONFIG_ERROR", errorType: "AUTH_LEVEL_MISMATCH", cause: expect.stringMatching(/^Outgoing 2LO is on here but 2LO is off for us on Status \d+\.$/) });
-    expect(view.actions.map((a) => a.kind)).toEqual(["match-here"]);
+    // Matching here would drop a level chosen here: the label says so, and the remote's own page (which keeps it) comes first.
+    expect(view.actions).toMatchObject([
+      { kind: "fix-on-remote", label: expect.stringMatching(/^Open Status \d+'s application links$/), href: `${peer.url}/plugins/servlet/applinks/listApplicationLinks` },
+      { kind: "match-here", label: expect.stringMatching(/^Match this side to Status \d+: turns outgoing 2LO off here$/), apply: "match-here" },
+    ]);
     await applyFix(db, SYSTEM, id, "match-here");
     const healed = await check(id);
     expect(healed.status, healed.cause).toBe("CONNECTED");
     expect(await db.link.findUniqueOrThrow({ where: { id } })).toMatchObject({ out2lo: false, outImpersonation: true, out3lo: true });
+  });
+
+  it("a level the remote refuses (permission_denied): both fixes are buttons, and turning it off here says what it drops", async () => {
+    await fresh();
+    const row = { ...(await db.link.findUniqueOrThrow({ where: { id } })), type: "applink-admin", out2lo: true, outImpersonation: true, out3lo: true, outEnabled: true };
+    const finding = outgoingProblemFinding("permission_denied", "Second", row, "2LO", "their-link-1");
+    expect(finding).toMatchObject({ status: "CONFIG_ERROR", type: "AUTH_LEVEL_MISMATCH" });
+    expect(finding.actions).toEqual([
+      { kind: "fix-on-remote", label: "Allow 2LO on Second", remoteUrl: row.displayUrl, remoteLinkId: "their-link-1", outgoing: expect.any(Object), incoming: { threeLegged: true, twoLegged: true, impersonation: true } },
+      { kind: "match-here", label: "Turn outgoing 2LO off here (drops it for this app's callers)", outgoing: { threeLegged: true, twoLegged: false, impersonation: true } },
+    ]);
+    // Another product: its own application links page, and the same button here.
+    const jira = outgoingProblemFinding("permission_denied", "Jira", { ...row, type: "jira" }, "2LO with impersonation");
+    expect(jira.actions?.map((a) => [a.kind, a.label])).toEqual([
+      ["fix-on-remote", "Open Jira's application links"],
+      ["match-here", "Turn outgoing 2LO with impersonation off here (drops it for this app's callers)"],
+    ]);
   });
 
   it("no link back: CONFIG_ERROR with 'Create the link back' on the remote", async () => {
@@ -373,7 +395,7 @@ describe("a linked application reads its own link's status, as itself", () => {
 
 describe("checks a link page asks for on its own", () => {
   it("stale: only a diagnosis over two minutes old, at most once a minute per link; returned: unless one just ran", async () => {
-    const id = await link("http://127.0.0.1:9");
+    const id = await link("http://127.0.0.1:9/page-checks");
     const t0 = Date.now();
     // Never checked: stale, and checked.
     expect(pageCheckReason({ checkedAt: null, status: "UNCHECKED" }, false, t0)).toBe("stale");

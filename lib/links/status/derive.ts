@@ -20,7 +20,8 @@ export type FixAction =
   | { kind: "disable-legacy"; label: string }
   /** The remote's link to us, created (or, when it exists, healed) there with the levels that match ours. */
   | { kind: "create-link-back"; label: string; remoteUrl: string; remoteType: string; outgoing?: Levels; incoming?: Levels }
-  | { kind: "fix-on-remote"; label: string; remoteUrl: string; remoteLinkId: string | null; outgoing?: Levels; incoming?: Levels; refetchConsumer?: boolean };
+  /** On another Applink Admin, its page for its link to us with the change proposed; on another product (`remoteType`), its application links page. */
+  | { kind: "fix-on-remote"; label: string; remoteUrl: string; remoteLinkId: string | null; remoteType?: string; outgoing?: Levels; incoming?: Levels; refetchConsumer?: boolean };
 
 /** One direction's OAuth levels, as both ends describe them. */
 export interface Levels {

@@ -122,14 +122,26 @@ export function outgoingProblemFinding(problem: string, remote: string, link: Li
         fix: "Synchronise both servers' clocks (NTP).",
       };
     case "permission_denied":
-    case "user_refused":
+    case "user_refused": {
+      // Both ways are buttons: allow it on the remote (its page, prefilled), or turn it off here,
+      // which the label says drops a level the admin chose.
+      const key = LEVEL_KEYS.find((k) => LEVEL_NAMES[k] === level);
+      const actions: FixAction[] = [];
+      if (link.type === "applink-admin") {
+        actions.push(remoteLinkId ? { kind: "fix-on-remote", label: `Allow ${level} on ${remote}`, remoteUrl: link.displayUrl, remoteLinkId, outgoing: ours.incoming, incoming: ours.outgoing } : { kind: "create-link-back", label: `Set up this app on ${remote}`, remoteUrl: link.displayUrl, remoteType: link.type, outgoing: ours.incoming, incoming: ours.outgoing });
+      } else {
+        actions.push({ kind: "fix-on-remote", label: `Open ${remote}'s application links`, remoteUrl: link.displayUrl, remoteLinkId: null, remoteType: link.type });
+      }
+      if (key && problem === "permission_denied") actions.push({ kind: "match-here", label: `Turn outgoing ${level} off here (drops it for this app's callers)`, outgoing: { ...ours.outgoing, [key]: false } });
       return {
         result: "fail",
         status: "CONFIG_ERROR",
         type: "AUTH_LEVEL_MISMATCH",
         message: `${remote} refused ${level} (${problem}): it does not accept this kind of request from us, or not for this user.`,
         fix: `On ${remote}, allow ${level} from this app (incoming authentication), or turn ${level} off here.`,
+        actions,
       };
+    }
     case "token_rejected":
     case "token_expired":
       return {
@@ -330,10 +342,18 @@ export async function diagnoseLink(db: Db, link: Link, options: DiagnoseOptions 
         }
         const actions: FixAction[] = [];
         const incomingNeedsUser = theirs.outgoing.twoLegged && !link.inExecuteAs;
-        if (!incomingNeedsUser) actions.push({ kind: "match-here", label: `Match this side to ${remote}`, outgoing: theirs.incoming, incoming: theirs.outgoing });
-        if (link.type === "applink-admin") {
-          actions.push({ kind: "fix-on-remote", label: `Fix on ${remote}`, remoteUrl: link.displayUrl, remoteLinkId: remoteLinkId(view), outgoing: ours.incoming, incoming: ours.outgoing });
+        // Matching this side to the remote may turn off levels the admin chose here: the label says
+        // which, and then the fix on the remote (which keeps them) comes first.
+        const dropped = LEVEL_KEYS.flatMap((k) => [...(ours.outgoing[k] && !theirs.incoming[k] ? [`outgoing ${LEVEL_NAMES[k]}`] : []), ...(ours.incoming[k] && !theirs.outgoing[k] ? [`incoming ${LEVEL_NAMES[k]}`] : [])]);
+        const onRemote: FixAction =
+          link.type === "applink-admin"
+            ? { kind: "fix-on-remote", label: `Fix on ${remote}${dropped.length ? " (keeps this side's levels)" : ""}`, remoteUrl: link.displayUrl, remoteLinkId: remoteLinkId(view), outgoing: ours.incoming, incoming: ours.outgoing }
+            : { kind: "fix-on-remote", label: `Open ${remote}'s application links`, remoteUrl: link.displayUrl, remoteLinkId: null, remoteType: link.type };
+        if (!incomingNeedsUser) {
+          actions.push({ kind: "match-here", label: dropped.length ? `Match this side to ${remote}: turns ${dropped.join(" and ")} off here` : `Match this side to ${remote}`, outgoing: theirs.incoming, incoming: theirs.outgoing });
         }
+        if (dropped.length) actions.unshift(onRemote);
+        else actions.push(onRemote);
         const first = mismatches[0]!;
         return {
           result: "fail",

@@ -49,6 +49,7 @@ function actionView(link: Link, action: FixAction, ourUrl: string): ActionView {
       return { ...action, href: `${action.remoteUrl}/links/new?${proposal}` };
     }
     case "fix-on-remote": {
+      if (action.remoteType && action.remoteType !== "applink-admin") return { ...action, href: `${action.remoteUrl}/plugins/servlet/applinks/listApplicationLinks` };
       const proposal = new URLSearchParams({ from: ourUrl, back: `${ourUrl}/links/${link.id}` });
       if (action.outgoing) proposal.set("out", levelsParam(action.outgoing));
       if (action.incoming) proposal.set("in", levelsParam(action.incoming));

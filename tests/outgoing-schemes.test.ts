@@ -139,10 +139,40 @@ describe("fixed credentials: Basic, a personal access token, an API key", () => 
     expect((await putOutgoing(link.id, { scheme: "basic", username: "svc-other" })).status).toBe(200);
     const kept = await linkFetch(db, await findLinkOrThrow(db, link.id), { method: "GET", url: `${link.rpcUrl}/x` }, { as: { server: true } });
     expect(JSON.parse(await kept.text())).toMatchObject({ who: "basic:svc-other" });
-    // Back to OAuth: the credential leaves the vault.
+    // Back to OAuth: the credential stays sealed in the vault, kept for a switch back; it leaves with the link.
     const secretId = (await findLinkOrThrow(db, link.id)).outSchemeSecretId!;
-    expect((await putOutgoing(link.id, { threeLegged: false, twoLegged: true, impersonation: false })).json).toMatchObject({ scheme: "oauth1", twoLegged: true });
+    expect((await putOutgoing(link.id, { threeLegged: false, twoLegged: true, impersonation: false })).json).toMatchObject({ scheme: "oauth1", twoLegged: true, kept: { oauth1: null, schemes: ["basic"] } });
+    expect(await db.vaultSecret.count({ where: { id: secretId } })).toBe(1);
+    expect((await databaseBytes()).includes(Buffer.from(PASSWORD))).toBe(false);
+    const { deleteLink } = await import("@/lib/links/delete-link");
+    await deleteLink(db, SYSTEM, link.id);
     expect(await db.vaultSecret.count({ where: { id: secretId } })).toBe(0);
+  });
+
+  it("each scheme keeps its settings while another is in use: OAuth levels and sealed credentials come back on a switch back, and the audit shows no level turned off", async () => {
+    const link = await newLink(base());
+    await putOutgoing(link.id, { threeLegged: true, twoLegged: true, impersonation: false });
+    // To a personal access token: no OAuth level in use (none announced, none signed), but they are kept.
+    const pat = await putOutgoing(link.id, { scheme: "bearer", token: PAT });
+    expect(pat.json).toMatchObject({ scheme: "bearer", threeLegged: false, twoLegged: false, kept: { oauth1: { threeLegged: true, twoLegged: true, impersonation: false }, schemes: [] } });
+    const { applinkStatusJson } = await import("@/lib/links/status/remote-view");
+    expect(applinkStatusJson(await findLinkOrThrow(db, link.id), { status: "CONNECTED", cause: "", fix: "", checkedAt: null, errorType: null }, null).localAuthentication.outgoing).toMatchObject({ enabled: true, twoLoEnabled: false });
+    // To Basic: the token is kept, sealed; then back to the token with no secret given: the kept one is used.
+    await putOutgoing(link.id, { scheme: "basic", username: "svc-jira", password: PASSWORD });
+    expect((await getOutgoing(link.id)).kept.schemes).toEqual(["bearer"]);
+    const back = await putOutgoing(link.id, { scheme: "bearer" });
+    expect(back.status).toBe(200);
+    expect(back.json).toMatchObject({ scheme: "bearer", credential: { preview: `••••${PAT.slice(-4)}`, set: true }, kept: { schemes: ["basic"] } });
+    const viaToken = await linkFetch(db, await findLinkOrThrow(db, link.id), { method: "GET", url: `${link.rpcUrl}/x` }, { as: { server: true } });
+    expect(JSON.parse(await viaToken.text())).toMatchObject({ who: "bearer" });
+    // Back to OAuth 1.0a as the credential form does it (no levels given): the levels the admin chose come back.
+    expect((await putOutgoing(link.id, { scheme: "oauth1" })).json).toMatchObject({ scheme: "oauth1", enabled: true, threeLegged: true, twoLegged: true, kept: { oauth1: null, schemes: ["basic", "bearer"] } });
+    const turnedOff = await db.auditEvent.findMany({ where: { targetId: link.id, action: "link.outgoing" } });
+    expect(turnedOff.filter((e) => /"out3lo":false|"out2lo":false/.test(e.after ?? "") && /"out3lo":true|"out2lo":true/.test(e.before ?? ""))).toEqual([]);
+    // Basic again with no password given: the kept one.
+    await putOutgoing(link.id, { scheme: "basic" });
+    const viaBasic = await linkFetch(db, await findLinkOrThrow(db, link.id), { method: "GET", url: `${link.rpcUrl}/x` }, { as: { server: true } });
+    expect(JSON.parse(await viaBasic.text())).toMatchObject({ who: "basic:svc-jira" });
   });
 
   it("act as one remote user: admins and server code only, unless the link opens them to users", async () => {

@@ -16,6 +16,8 @@ export interface CredentialView {
   caCertificates: { subject: string; validTo: string }[] | null;
   minTlsVersion: string;
   certificateRequest: { csrPem: string } | null;
+  /** What the schemes not in use keep for a switch back. */
+  kept?: { oauth1: { threeLegged: boolean; twoLegged: boolean; impersonation: boolean } | null; schemes: string[] };
 }
 
 const SCHEME_LABEL: Record<string, string> = {
@@ -40,7 +42,16 @@ export function CredentialForm({ action, link }: { action: Action; link: { id: s
   const out = link.outgoing;
   const [scheme, setScheme] = useState(values?.scheme ?? out.scheme);
   const same = scheme === out.scheme;
-  const keep = (what: string) => (same && out.credential?.set ? `Leave blank to keep the stored ${what} (${out.credential.preview ?? "set"}).` : undefined);
+  const kept = !same && !!out.kept?.schemes.includes(scheme);
+  const keep = (what: string) =>
+    same && out.credential?.set ? `Leave blank to keep the stored ${what} (${out.credential.preview ?? "set"}).` : kept ? `Leave blank to use the ${what} kept from when this scheme was in use (sealed here).` : undefined;
+  const keptLevels = out.kept?.oauth1;
+  // Switching never drops the settings left: they wait, sealed, for a switch back.
+  const switchNote = same
+    ? null
+    : scheme === "oauth1"
+      ? `Saving switches to OAuth 1.0a${keptLevels ? ` with the levels kept (${[keptLevels.threeLegged ? "3LO" : "", keptLevels.twoLegged ? "2LO" : "", keptLevels.impersonation ? "2LO with impersonation" : ""].filter(Boolean).join(", ") || "none"})` : ""}; the ${SCHEME_LABEL[out.scheme]?.split(":")[0] ?? out.scheme} credential is kept for a switch back.`
+      : `Saving switches to this credential; ${out.scheme === "oauth1" ? "the OAuth 1.0a levels are kept" : `the ${SCHEME_LABEL[out.scheme]?.split(":")[0] ?? out.scheme} credential is kept`}, unused, for a switch back.`;
   const certificate = out.clientCertificate;
   return (
     <form action={formAction} className="flex flex-col gap-4" aria-label="Credential and TLS" key={values ? JSON.stringify(values) : `saved-${JSON.stringify(out)}`}>
@@ -53,6 +64,11 @@ export function CredentialForm({ action, link }: { action: Action; link: { id: s
           </option>
         ))}
       </SelectField>
+      {switchNote ? (
+        <p className="text-sm text-muted" data-testid="scheme-switch-note">
+          {switchNote}
+        </p>
+      ) : null}
       {scheme === "basic" ? (
         <>
           <TextField id="username" label="Username" autoComplete="off" defaultValue={values?.username ?? (same ? out.credential?.username : "") ?? ""} error={fields?.username} />

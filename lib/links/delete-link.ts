@@ -1,3 +1,4 @@
+import { keptSchemeSecretIds } from "@/lib/links/schemes";
 import type { Db } from "@/lib/db";
 import { recordAudit, type Actor } from "@/lib/audit/record";
 import { findLinkOrThrow } from "@/lib/links/find-link";
@@ -19,7 +20,7 @@ export async function deleteLink(db: Db, actor: Actor, id: string): Promise<{ no
     const accessTokensDiscarded = await discardOutgoingTokens(tx, id);
     const tokensRevoked = await revokeIssuedTokensOfLink(tx, id);
     // The fixed credential and the client certificate (lib/links/schemes.ts) go with the link.
-    const ownSecrets = [link.outSchemeSecretId, link.outClientCertSecretId, link.outCsrKeySecretId, link.inJwtSecretId].filter((s): s is string => !!s);
+    const ownSecrets = [link.outSchemeSecretId, link.outClientCertSecretId, link.outCsrKeySecretId, link.inJwtSecretId, ...keptSchemeSecretIds(link)].filter((s): s is string => !!s);
     if (ownSecrets.length) await tx.vaultSecret.deleteMany({ where: { id: { in: ownSecrets } } });
     await tx.link.delete({ where: { id } });
     if (link.primary) await promoteNextPrimary(tx, link.type);

@@ -5,7 +5,7 @@ import { chooseAuthLevel, isServer, type AuthLevel, type LinkCaller } from "@/li
 import { accessTokenFor } from "@/lib/links/three-legged";
 import { AppError } from "@/lib/errors";
 import type { Dispatcher } from "undici";
-import { isFixedScheme, schemeCredential, schemeInfoOf, type CredentialHeaders } from "@/lib/links/schemes";
+import { isFixedScheme, outgoingOAuthInUse, schemeCredential, schemeInfoOf, type CredentialHeaders } from "@/lib/links/schemes";
 import { readSecret } from "@/lib/vault/vault";
 
 /** How a request through a link will be authenticated: the level, this app's signer, the person's 3LO token, or a fixed credential's headers. */
@@ -27,7 +27,7 @@ export interface OutgoingCredentials {
  * policy allows (`chooseAuthLevel`), and this app's signer when anything is signed.
  */
 export async function outgoingCredentials(db: Db, link: Link, as: LinkCaller, demand?: Exclude<AuthLevel, "none">, dispatcher?: Dispatcher): Promise<OutgoingCredentials> {
-  const token = !isServer(as) && link.outEnabled && link.out3lo ? await accessTokenFor(db, as.id, link.id) : null;
+  const token = !isServer(as) && outgoingOAuthInUse(link) && link.out3lo ? await accessTokenFor(db, as.id, link.id) : null;
   const level = chooseAuthLevel(link, as, demand, !!token);
   if (level === "fixed") {
     const info = schemeInfoOf(link);

@@ -167,7 +167,10 @@ export const outgoingSchema = z
     const scheme = o.scheme ?? "oauth1";
     const oauthFields = ["threeLegged", "twoLegged", "impersonation"] as const;
     if (scheme === "oauth1") {
-      for (const field of oauthFields) if (o[field] === undefined) ctx.addIssue({ code: "custom", path: [field], message: "Required for OAuth 1.0a (true or false)." });
+      // `{scheme: "oauth1"}` alone switches back with the levels kept; otherwise all three are given.
+      const given = oauthFields.filter((field) => o[field] !== undefined);
+      const switchingBack = o.scheme === "oauth1" && given.length === 0;
+      if (!switchingBack) for (const field of oauthFields) if (o[field] === undefined) ctx.addIssue({ code: "custom", path: [field], message: "Required for OAuth 1.0a (true or false)." });
     }
     const fieldsOf = (s: keyof typeof SCHEME_FIELDS): string[] => [SCHEME_FIELDS[s].secret, ...SCHEME_FIELDS[s].fields];
     const allowed = scheme === "oauth1" ? [] : fieldsOf(scheme);

@@ -33,6 +33,9 @@ export const SCHEME_FIELDS = {
 
 export const isFixedScheme = (scheme: string): scheme is FixedScheme => scheme !== "oauth1" && (SCHEMES as readonly string[]).includes(scheme);
 
+/** Whether the link's outgoing OAuth 1.0a levels are in use: on, and no fixed credential in their place (they are kept, unused, while one is). */
+export const outgoingOAuthInUse = (link: Pick<Link, "outEnabled" | "outScheme">): boolean => link.outEnabled && !isFixedScheme(link.outScheme);
+
 /** The public half of a fixed credential, stored beside the link (the secret is in the vault). */
 export interface SchemeInfo {
   username?: string;
@@ -49,6 +52,16 @@ export interface SchemeInfo {
 
 export function schemeInfoOf(link: Pick<Link, "outSchemeInfo">): SchemeInfo | null {
   return parseJsonText<SchemeInfo | null>(link.outSchemeInfo, null);
+}
+
+/** The fixed schemes' settings kept while another scheme is in use (`outSchemeKept`), by scheme. */
+export function keptSchemesOf(link: Pick<Link, "outSchemeKept">): Record<string, { info: string | null; secretId: string | null }> {
+  return parseJsonText<Record<string, { info: string | null; secretId: string | null }>>(link.outSchemeKept, {}) ?? {};
+}
+
+/** Every vault secret a link's kept schemes hold (deleted with the link, or with a reset of its outgoing side). */
+export function keptSchemeSecretIds(link: Pick<Link, "outSchemeKept">): string[] {
+  return Object.values(keptSchemesOf(link)).flatMap((k) => (k.secretId ? [k.secretId] : []));
 }
 
 /** "••••abcd": enough to tell two secrets apart, never enough to use one (nothing of a secret under 12 characters). */

@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import type { Link } from "@/lib/generated/prisma/client";
 import { publicKeyFingerprint } from "@/lib/crypto/rsa-keys";
-import { certificateState, clientCertificateInfoOf, isFixedScheme, parseCaCertificates, schemeInfoOf } from "@/lib/links/schemes";
+import { certificateState, clientCertificateInfoOf, isFixedScheme, keptSchemesOf, outgoingOAuthInUse, parseCaCertificates, schemeInfoOf } from "@/lib/links/schemes";
 
 /** Where a direction's OAuth endpoints are when not set: Atlassian's paths under the RPC URL. */
 export function defaultOAuthUrls(rpcUrl: string) {
@@ -39,13 +39,22 @@ function caSummary(pem: string) {
 
 export function outgoingJson(link: Link) {
   const defaults = defaultOAuthUrls(link.rpcUrl);
+  // The OAuth levels in use (none while a fixed credential is); what another scheme keeps meanwhile is under `kept`.
+  const oauth = outgoingOAuthInUse(link) || (!isFixedScheme(link.outScheme) && !link.outEnabled);
+  const keptSchemes = Object.keys(keptSchemesOf(link));
+  const keptLevels = isFixedScheme(link.outScheme) && (link.out3lo || link.out2lo || link.outImpersonation);
   return {
     ...schemeJson(link),
     enabled: link.outEnabled,
-    threeLegged: link.out3lo,
-    twoLegged: link.out2lo,
+    threeLegged: oauth && link.out3lo,
+    twoLegged: oauth && link.out2lo,
     twoLeggedForUsers: link.out2loUsers,
-    impersonation: link.outImpersonation,
+    impersonation: oauth && link.outImpersonation,
+    /** The settings of the schemes not in use, kept for a switch back: the OAuth 1.0a levels, and the fixed schemes whose credential is still sealed here. */
+    kept: {
+      oauth1: keptLevels ? { threeLegged: link.out3lo, twoLegged: link.out2lo, impersonation: link.outImpersonation } : null,
+      schemes: keptSchemes,
+    },
     requestTokenUrl: link.outRequestTokenUrl ?? defaults.requestTokenUrl,
     authorizeUrl: link.outAuthorizeUrl ?? defaults.authorizeUrl,
     accessTokenUrl: link.outAccessTokenUrl ?? defaults.accessTokenUrl,

@@ -1,3 +1,4 @@
+import { outgoingOAuthInUse } from "@/lib/links/schemes";
 import crypto from "node:crypto";
 import { request } from "undici";
 import type { Db, Tx } from "@/lib/db";
@@ -50,7 +51,7 @@ async function tokenRequest(db: Db, link: Link, url: string, options: SignOption
  */
 export async function startAuthorization(db: Db, link: Link, caller: Caller, { callbackUrl, returnTo = "/links" }: { callbackUrl: string; returnTo?: string }) {
   if (link.disabled) throw new AppError("link_disabled", `"${link.name}" is disabled: an administrator can enable it on the link's page.`);
-  if (!link.outEnabled || !link.out3lo) throw new AppError("forbidden", `3-legged OAuth is off for "${link.name}".`);
+  if (!outgoingOAuthInUse(link) || !link.out3lo) throw new AppError("forbidden", `3-legged OAuth is off for "${link.name}".`);
   const answer = await tokenRequest(db, link, outgoingJson(link).requestTokenUrl, { callback: callbackUrl }, "request token");
   if (!answer.oauth_token || answer.oauth_token_secret === undefined) throw new AppError("network_error", `${link.name} answered the request-token call without a token.`);
   const binding = crypto.randomBytes(32).toString("base64url");

@@ -1,3 +1,4 @@
+import { outgoingOAuthInUse } from "@/lib/links/schemes";
 import type { Db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import type { Caller } from "@/lib/auth/caller";
@@ -60,7 +61,7 @@ export async function tryLinkRequest(db: Db, caller: Caller, linkId: string, pat
         kind: "problem",
         problem,
         advice: problemAdvice(problem),
-        authorizeUrl: link.outEnabled && link.out3lo ? authorizePath(link) : null,
+        authorizeUrl: outgoingOAuthInUse(link) && link.out3lo ? authorizePath(link) : null,
         canReset: caller.role === "ADMIN",
       };
     }

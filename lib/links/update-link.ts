@@ -8,7 +8,8 @@ import { discoverManifest, fetchConsumerInfo } from "@/lib/links/discover";
 import { RemoteFetchError } from "@/lib/links/remote-fetch";
 import { csrSubjectSchema, incomingSchema, outgoingSchema, patchLinkSchema, type IncomingInput, type OutgoingInput, type PatchLinkInput } from "@/lib/links/schemas";
 import { linkAuditView } from "@/lib/links/serialize";
-import { maskedPreview, SCHEME_FIELDS, parseCaCertificates, parseClientCertificate, schemeInfoOf, type SchemeInfo } from "@/lib/links/schemes";
+import { isFixedScheme, keptSchemesOf, maskedPreview, SCHEME_FIELDS, parseCaCertificates, parseClientCertificate, type SchemeInfo } from "@/lib/links/schemes";
+import { parseJsonText } from "@/lib/db/json-text";
 import { deleteSecret, readSecret, storeSecret } from "@/lib/vault/vault";
 import { createClientCsr, subjectText, type CsrSubject } from "@/lib/crypto/csr";
 import { pemFromPkcs12, Pkcs12Error } from "@/lib/crypto/pkcs12";
@@ -118,27 +119,40 @@ export async function setOutgoing(db: Db, actor: Actor, id: string, input: Outgo
   const ca = o.caCertificatesPem === undefined ? undefined : o.caCertificatesPem === null || !o.caCertificatesPem.trim() ? null : parseCaCertificates(o.caCertificatesPem).pem;
   return audited(db, actor, "link.outgoing", id, async (link, tx) => {
     const data: Prisma.LinkUpdateManyMutationInput = { outScheme: scheme };
+    // Each scheme keeps its settings while another is in use: the fixed one left is kept (its
+    // secret stays sealed in the vault), and a scheme switched back to gets its own again.
+    const kept = keptSchemesOf(link);
+    if (link.outScheme !== scheme && isFixedScheme(link.outScheme)) kept[link.outScheme] = { info: link.outSchemeInfo, secretId: link.outSchemeSecretId };
+    const restored = link.outScheme !== scheme ? kept[scheme] : undefined;
+    delete kept[scheme];
+    data.outSchemeKept = Object.keys(kept).length ? JSON.stringify(kept) : null;
     if (scheme === "oauth1") {
+      // Levels not given are the ones this link had under OAuth (kept while a fixed scheme was in use).
+      const threeLegged = o.threeLegged ?? link.out3lo;
+      const twoLegged = o.twoLegged ?? link.out2lo;
+      const impersonation = o.impersonation ?? link.outImpersonation;
       Object.assign(data, {
-        outEnabled: o.enabled ?? (o.threeLegged! || o.twoLegged! || o.impersonation!),
-        out3lo: o.threeLegged,
-        out2lo: o.twoLegged,
-        out2loUsers: o.twoLegged! && (o.twoLeggedForUsers ?? false),
-        outImpersonation: o.impersonation,
+        outEnabled: o.enabled ?? (threeLegged || twoLegged || impersonation),
+        out3lo: threeLegged,
+        out2lo: twoLegged,
+        out2loUsers: twoLegged && (o.twoLeggedForUsers ?? (o.twoLegged === undefined ? link.out2loUsers : false)),
+        outImpersonation: impersonation,
         outSchemeInfo: null,
         outSchemeSecretId: null,
         ...(o.requestTokenUrl !== undefined ? { outRequestTokenUrl: o.requestTokenUrl } : {}),
         ...(o.authorizeUrl !== undefined ? { outAuthorizeUrl: o.authorizeUrl } : {}),
         ...(o.accessTokenUrl !== undefined ? { outAccessTokenUrl: o.accessTokenUrl } : {}),
       });
-      if (link.outSchemeSecretId) await deleteSecret(tx, link.outSchemeSecretId);
+      // A fixed scheme's secret leaves the vault only when that scheme is not kept (it was the one in use and is not now).
+      if (link.outSchemeSecretId && link.outScheme === "oauth1") await deleteSecret(tx, link.outSchemeSecretId);
     } else {
       const same = link.outScheme === scheme;
-      const current = same ? schemeInfoOf(link) : null;
+      const previous = same ? { info: link.outSchemeInfo, secretId: link.outSchemeSecretId } : restored;
+      const current = previous ? parseJsonText<SchemeInfo | null>(previous.info, null) : null;
       const { secret: secretField, secretName } = SCHEME_FIELDS[scheme];
       const secret = o[secretField];
       const missing = (field: string, message: string) => new AppError("validation_failed", message, { fields: { [field]: message } });
-      if (secret === undefined && !(same && link.outSchemeSecretId)) throw missing(secretField, `Enter the ${secretName}.`);
+      if (secret === undefined && !previous?.secretId) throw missing(secretField, `Enter the ${secretName}.`);
       const info: SchemeInfo = { preview: secret !== undefined ? maskedPreview(secret) : current?.preview ?? "••••" };
       if (scheme === "basic") info.username = o.username ?? current?.username;
       if (scheme === "basic" && !info.username) throw missing("username", "Enter the username.");
@@ -154,14 +168,13 @@ export async function setOutgoing(db: Db, actor: Actor, id: string, input: Outgo
         if (!info.tokenUrl) throw missing("tokenUrl", "Enter the token endpoint's URL.");
         if (!info.clientId) throw missing("clientId", "Enter the client id.");
       }
-      let secretId = same ? link.outSchemeSecretId : null;
+      let secretId = previous?.secretId ?? null;
       if (secret !== undefined) secretId = await storeSecret(tx, `link-outgoing-${scheme}`, secret);
-      if (link.outSchemeSecretId && link.outSchemeSecretId !== secretId) await deleteSecret(tx, link.outSchemeSecretId);
+      // The secret replaced goes; the one of a scheme just left is kept above.
+      if (previous?.secretId && previous.secretId !== secretId) await deleteSecret(tx, previous.secretId);
       Object.assign(data, {
         outEnabled: o.enabled ?? true,
-        out3lo: false,
-        out2lo: false,
-        outImpersonation: false,
+        // The OAuth levels stay as they were, unused while this credential is: a switch back finds them.
         out2loUsers: o.forUsers ?? (same ? link.out2loUsers : false),
         outSchemeInfo: JSON.stringify(info),
         outSchemeSecretId: secretId,

@@ -7,7 +7,7 @@ import { AppError } from "@/lib/errors";
 import { ensureAppIdentity } from "@/lib/identity/app-identity";
 import { MANIFEST_MAX_BYTES, manifestUrl, parseManifest, type RemoteManifest } from "@/lib/links/discover";
 import { dispatcherFor, explainClosedConnection, linkRelay } from "@/lib/links/link-fetch";
-import { certificateState, clientCertificateInfoOf, isFixedScheme, schemeInfoOf, schemeRefusal } from "@/lib/links/schemes";
+import { certificateState, clientCertificateInfoOf, isFixedScheme, outgoingOAuthInUse, schemeInfoOf, schemeRefusal } from "@/lib/links/schemes";
 import { fetchRemoteText, RemoteFetchError, type RemoteProblem, type RemoteText } from "@/lib/links/remote-fetch";
 import { accessTokenFor } from "@/lib/links/three-legged";
 import { timestampWindowSeconds } from "@/lib/oauth-provider/verify-incoming";
@@ -50,7 +50,7 @@ const LEVEL_KEYS = ["threeLegged", "twoLegged", "impersonation"] as const;
 
 export function ourLevels(link: Link): { outgoing: Levels; incoming: Levels } {
   return {
-    outgoing: { threeLegged: link.outEnabled && link.out3lo, twoLegged: link.outEnabled && link.out2lo, impersonation: link.outEnabled && link.outImpersonation },
+    outgoing: { threeLegged: outgoingOAuthInUse(link) && link.out3lo, twoLegged: outgoingOAuthInUse(link) && link.out2lo, impersonation: outgoingOAuthInUse(link) && link.outImpersonation },
     incoming: { threeLegged: link.inEnabled && link.in3lo, twoLegged: link.inEnabled && link.in2lo, impersonation: link.inEnabled && link.inImpersonation },
   };
 }

@@ -1,3 +1,4 @@
+import { outgoingOAuthInUse } from "@/lib/links/schemes";
 import type { Link } from "@/lib/generated/prisma/client";
 import type { Levels } from "@/lib/links/status/derive";
 
@@ -50,7 +51,8 @@ export function applinkStatusJson(link: Link, view: { status: string; cause: str
     working,
     localAuthentication: {
       incoming: config(link.inEnabled && !link.disabled, link.in3lo, link.in2lo, link.inImpersonation),
-      outgoing: config(link.outEnabled && !link.disabled, link.out3lo, link.out2lo, link.outImpersonation),
+      // A fixed credential in place of OAuth: no OAuth level is in use (they are kept, unused).
+      outgoing: config(link.outEnabled && !link.disabled, outgoingOAuthInUse(link) && link.out3lo, outgoingOAuthInUse(link) && link.out2lo, outgoingOAuthInUse(link) && link.outImpersonation),
     },
     error: working ? null : { category: category ?? "UNKNOWN", type: view.errorType ?? "UNKNOWN", details: view.cause },
     status: view.status,

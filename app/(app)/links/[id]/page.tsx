@@ -186,7 +186,10 @@ export default async function LinkPage({ params, searchParams }: Props) {
           </p>
           {isAdmin && link.outgoing.scheme === "oauth1" ? <OutgoingForm action={saveOutgoingAction} link={link} /> : null}
           {isAdmin && link.outgoing.scheme !== "oauth1" ? (
-            <p className="text-sm">This link sends one fixed credential instead of OAuth; choose OAuth 1.0a below to set OAuth levels again.</p>
+            <p className="text-sm">
+              This link sends one fixed credential instead of OAuth.
+              {link.outgoing.kept.oauth1 ? " Its OAuth 1.0a levels are kept, unused, and apply again when you choose OAuth 1.0a below." : " Choose OAuth 1.0a below to set OAuth levels again."}
+            </p>
           ) : null}
           {isAdmin ? (
             <section aria-labelledby="credential-heading" className="mt-6 border-t border-border pt-4">

@@ -56,13 +56,20 @@ test("a lozenge's cause, and both fixes made on the remote's own pages, through 
   await expect(page).toHaveURL(/^http:\/\/127\.0\.0\.3:3102\/links\/new\?/);
   await expect(page.getByLabel("Application URL")).toHaveValue(A_URL);
   // The address only prefills the form: the levels that match A, as boxes in the form's own words.
-  const incomingBoxes = page.getByRole("group", { name: "Incoming (that application → this one) to turn on once created" });
+  const incomingBoxes = page.getByRole("group", { name: "Incoming (Applink Admin → this app)" });
   await expect(incomingBoxes.getByRole("checkbox", { name: /^3-legged OAuth/ })).toBeChecked();
   await expect(incomingBoxes.getByRole("checkbox", { name: /^2-legged OAuth with impersonation/ })).toBeChecked();
   await expect(incomingBoxes.getByRole("checkbox", { name: /^2-legged OAuth \(as one set user\)/ })).not.toBeChecked();
   await expectAccessible(page, "the create page with the link back proposed");
-  await page.getByRole("button", { name: "Discover and create" }).click();
-  await expect(page).toHaveURL(/^http:\/\/127\.0\.0\.3:3102\/links\/(?!new)[^/?#]+/);
+  // Impersonation assumes one user base: C's admin confirms it, or the link is not created.
+  await page.getByRole("button", { name: "Create the link back" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "Confirm that both applications share one user base" })).toBeVisible();
+  await expect(incomingBoxes.getByRole("checkbox", { name: /^2-legged OAuth with impersonation/ })).toBeChecked();
+  await incomingBoxes.getByRole("checkbox", { name: /^Both applications share one user base/ }).check();
+  await page.getByRole("button", { name: "Create the link back" }).click();
+  // Created: back on A's page for its link, which checks again by itself.
+  await expect(page).toHaveURL(new RegExp(`^${A_URL}/links/${aToC.id}`));
+  await expect(page.getByRole("region", { name: /^Diagnostics/ }).getByRole("heading", { name: /Connected/ })).toBeVisible({ timeout: 30_000 });
   const cToA = (await api(adminC, "GET", `${C_URL}/api/v1/links`)).links.find((l: { rpcUrl: string }) => l.rpcUrl === A_URL);
   expect(cToA).toMatchObject({ incoming: { threeLegged: true, impersonation: true, consumerKey: expect.stringMatching(/^applink-admin:/) }, outgoing: { threeLegged: true, twoLegged: false } });
 

@@ -454,6 +454,7 @@ ACTIONS.push(
   { file: L, name: "resetLinkAction", access: "admin", form: async () => ({ id: (await linkForm()).id, direction: "outgoing" }) },
   { file: L, name: "revokeIssuedTokensAction", access: "admin", form: async () => ({ id: (await linkForm()).id }) },
   { file: L, name: "checkLinkAction", access: "admin", form: async () => ({ id: (await linkForm()).id }) },
+  { file: L, name: "checkFromPageAction", access: "admin", form: async () => ({ id: (await linkForm()).id, reason: "returned" }) },
   { file: L, name: "sendLinkRequestAction", access: "user", form: async () => ({ id: (await linkForm()).id, method: "POST", path: "rest/api/2/issue", headers: "Content-Type: application/json", body: "{}" }) },
   { file: L, name: "editLinkAction", access: "admin", form: async () => {
     const { id, version } = await linkForm();

@@ -74,9 +74,9 @@ for (const variant of ["plain OAuth", "OAuth with impersonation"] as const) {
     // The fix is a button to Second's own create page, prefilled with the levels that match First.
     await act.click(diagnostics.getByRole("link", { name: "Set up this app on Second" }));
     await expect(page).toHaveURL(new RegExp(`^${SECOND.url}/links/new\\?`));
-    await expect(page.getByRole("heading", { name: "Link back to First" })).toBeVisible();
+    await expect(page.getByRole("heading", { name: "Link back to 127.0.0.1:3201" })).toBeVisible();
     await expect(page.getByLabel("Application URL")).toHaveValue(FIRST.url);
-    const incoming = page.getByRole("group", { name: "Incoming (First → this app)" });
+    const incoming = page.getByRole("group", { name: "Incoming (that application → this app)" });
     await expect(incoming.getByRole("checkbox", { name: /^3-legged OAuth/ })).toBeChecked();
     await expect(incoming.getByRole("checkbox", { name: /^2-legged OAuth \(as one set user\)/ })).toBeChecked();
     await expect(incoming.getByRole("checkbox", { name: /^2-legged OAuth with impersonation/ })).toBeChecked({ checked: impersonation });

@@ -56,7 +56,7 @@ test("a lozenge's cause, and both fixes made on the remote's own pages, through 
   await expect(page).toHaveURL(/^http:\/\/127\.0\.0\.3:3102\/links\/new\?/);
   await expect(page.getByLabel("Application URL")).toHaveValue(A_URL);
   // The address only prefills the form: the levels that match A, as boxes in the form's own words.
-  const incomingBoxes = page.getByRole("group", { name: "Incoming (Applink Admin → this app)" });
+  const incomingBoxes = page.getByRole("group", { name: "Incoming (that application → this app)" });
   await expect(incomingBoxes.getByRole("checkbox", { name: /^3-legged OAuth/ })).toBeChecked();
   await expect(incomingBoxes.getByRole("checkbox", { name: /^2-legged OAuth with impersonation/ })).toBeChecked();
   await expect(incomingBoxes.getByRole("checkbox", { name: /^2-legged OAuth \(as one set user\)/ })).not.toBeChecked();

@@ -21,7 +21,7 @@ test("an admin creates a link by discovery, configures both directions, sets pri
   await page.getByLabel("Application URL").fill(`${remote.url}/broken`);
   await page.getByRole("button", { name: "Discover and create" }).click();
   await expect(page.getByRole("form", { name: "Create link" }).getByRole("alert")).toContainText("Create the link manually");
-  await expect(page.getByLabel("Name")).toBeVisible();
+  await expect(page.getByLabel("Name", { exact: true })).toBeVisible();
   await screenshot(page, "link-wizard");
   remote.behaviour.mode = "ok";
   await page.goto("/links/new");
@@ -67,7 +67,7 @@ test("an admin creates a link by discovery, configures both directions, sets pri
   await page.goto("/links/new");
   await page.getByRole("button", { name: "Enter the details by hand instead" }).click();
   await page.getByLabel("Application URL").fill("http://jira-two.example.test");
-  await page.getByLabel("Name").fill("Second Jira");
+  await page.getByLabel("Name", { exact: true }).fill("Second Jira");
   await page.getByLabel("Type").selectOption("jira");
   await page.getByRole("button", { name: "Create link" }).click();
   await expect(page.getByRole("heading", { name: "Second Jira" })).toBeVisible();
@@ -81,13 +81,13 @@ test("an admin creates a link by discovery, configures both directions, sets pri
   // Reset each direction of the first link: the consumer is fetched again.
   await page.getByRole("link", { name: "E2E Jira", exact: true }).click();
   remote.behaviour.consumer = { key: "jira:e2e-fixture-new", name: "E2E Jira", publicKeyBase64: remoteKey };
-  await page.getByText("Reset incoming OAuth…").click();
+  await page.getByRole("button", { name: "Reset incoming OAuth…" }).click();
   const resetIncoming = page.getByRole("form", { name: "Reset incoming" });
   await resetIncoming.getByRole("button", { name: "Reset incoming" }).click();
   await expect(resetIncoming.getByRole("status")).toContainText("forgot jira:e2e-fixture");
   await page.reload();
   await expect(page.getByTestId("incoming-consumer-key")).toHaveText("jira:e2e-fixture-new");
-  await page.getByText("Reset outgoing OAuth…").click();
+  await page.getByRole("button", { name: "Reset outgoing OAuth…" }).click();
   const resetOutgoing = page.getByRole("form", { name: "Reset outgoing" });
   await resetOutgoing.getByRole("button", { name: "Reset outgoing" }).click();
   await expect(resetOutgoing.getByRole("status")).toHaveText("Outgoing OAuth reset: no access token was held, so nothing to discard.");

@@ -62,7 +62,7 @@ export function CreateLinkForm({
 }: {
   action: (s: Result | null, f: FormData) => Promise<Result>;
   initialRpcUrl?: string;
-  proposed?: { outgoing?: Levels; incoming?: Levels; back: string | null; remoteName: string | null };
+  proposed?: { outgoing?: Levels; incoming?: Levels; back: string | null };
   users: { username: string; displayName: string }[];
   serviceUsername: string;
 }) {
@@ -76,7 +76,7 @@ export function CreateLinkForm({
   const [outgoing, setOutgoing] = useState<Levels>(proposed?.outgoing ?? DEFAULT_OUTGOING);
   const [incoming, setIncoming] = useState<Levels>(proposed?.incoming ?? DEFAULT_INCOMING);
   const [runAs, setRunAs] = useState<"service" | "existing">("service");
-  const remote = proposed?.remoteName ?? "the remote application";
+  const remote = "that application";
 
   useEffect(() => {
     // What the creation said (and any warning) waits for the link's page in a flash cookie. (A link
@@ -102,8 +102,8 @@ export function CreateLinkForm({
         <span>Also set up incoming from the remote&apos;s consumer info (its consumer key and public key).</span>
       </label>
       {proposed?.back ? <input type="hidden" name="back" value={proposed.back} /> : null}
-      <LevelChoices prefix="out" legend={`Outgoing (this app → ${proposed?.remoteName ?? "that application"})`} levels={outgoing} onChange={(k, on) => setOutgoing({ ...outgoing, [k]: on })} />
-      <LevelChoices prefix="in" legend={`Incoming (${proposed?.remoteName ?? "that application"} → this app)`} levels={incoming} onChange={(k, on) => setIncoming({ ...incoming, [k]: on })}>
+      <LevelChoices prefix="out" legend="Outgoing (this app → that application)" levels={outgoing} onChange={(k, on) => setOutgoing({ ...outgoing, [k]: on })} />
+      <LevelChoices prefix="in" legend="Incoming (that application → this app)" levels={incoming} onChange={(k, on) => setIncoming({ ...incoming, [k]: on })}>
         {incoming.twoLegged ? (
           <fieldset className="ml-6 flex flex-col gap-2">
             <legend className="text-sm font-medium">2-legged requests from {remote} run as</legend>
@@ -135,7 +135,7 @@ export function CreateLinkForm({
             <label className="flex items-start gap-2 text-sm">
               <input type="checkbox" name="inImpersonationConfirmed" defaultChecked={values?.inImpersonationConfirmed === "on"} aria-invalid={fields?.inImpersonationConfirmed ? true : undefined} aria-describedby={fields?.inImpersonationConfirmed ? "inImpersonationConfirmed-error" : undefined} className="mt-1" />
               <span>
-                Both applications share one user base: {remote} may act as any user here, administrators included, by username.
+                Both applications share one user base: {remote} may act as any user here, administrators included, by their username.
               </span>
             </label>
             {fields?.inImpersonationConfirmed ? (

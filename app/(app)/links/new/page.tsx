@@ -41,16 +41,17 @@ export default async function NewLinkPage({ searchParams }: Props) {
       redirect(`/links/${existing.id}?${heal}`);
     }
   }
-  // The remote's own name, read from its manifest, names the service user its 2LO runs as.
+  // The remote's own name, read from its manifest, only proposes the username its 2LO runs as
+  // (letters, digits and dashes): the page shows nothing that server says, only its address.
   const remoteName = proposing && initialRpcUrl ? await remoteNameAt(initialRpcUrl) : null;
   const users = (await listUsers(db)).filter((u) => !u.disabled).map((u) => ({ username: u.username, displayName: u.displayName }));
   return (
     <>
       <PageHeader
-        title={proposing ? `Link back to ${remoteName ?? new URL(initialRpcUrl!).host}` : "Create an application link"}
+        title={proposing ? `Link back to ${new URL(initialRpcUrl!).host}` : "Create an application link"}
         description={
           proposing
-            ? "The other application proposed the levels below so that both ends agree. Check them, choose what only you can decide here, and create: you are then sent back to it, which checks the link again."
+            ? "The levels below are prefilled so that both ends agree. Check them, choose what only you can decide here, and create the link: you then go back to the application's page for it, which checks the link again."
             : "Enter the remote application's URL. This app reads its applinks manifest for the name, type and application id."
         }
       />
@@ -58,7 +59,7 @@ export default async function NewLinkPage({ searchParams }: Props) {
         <CreateLinkForm
           action={createLinkAction}
           initialRpcUrl={initialRpcUrl}
-          proposed={proposing ? { outgoing: proposing.outgoing, incoming: proposing.incoming, back: queryValue(query, "back") ?? null, remoteName } : undefined}
+          proposed={proposing ? { outgoing: proposing.outgoing, incoming: proposing.incoming, back: queryValue(query, "back") ?? null } : undefined}
           users={users}
           serviceUsername={serviceUsernameFor(remoteName ?? (initialRpcUrl ? new URL(initialRpcUrl).hostname : "linked-app"))}
         />

@@ -3,7 +3,7 @@ import type { Db, Tx } from "@/lib/db";
 import type { Link, Prisma } from "@/lib/generated/prisma/client";
 import { AppError } from "@/lib/errors";
 import type { z } from "zod";
-import type { LinkStatusCode, listLinksSchema } from "@/lib/links/schemas";
+import { LINK_STATUSES, type LinkStatusCode, type listLinksSchema } from "@/lib/links/schemas";
 
 /** One link by id, or null: the one read path for a link (pages, routes, actions). */
 export function findLink(client: Db | Tx, id: string): Promise<Link | null> {
@@ -42,8 +42,13 @@ export async function listLinks(db: Db, filter: z.output<typeof listLinksSchema>
 }
 
 /** How many enabled links need attention (a stored status other than CONNECTED and UNCHECKED), for the list's banner. */
-export function countNeedingAttention(db: Db): Promise<number> {
-  return db.link.count({ where: { disabled: false, status: { status: { notIn: ["CONNECTED", "UNCHECKED"] } } } });
+/** The enabled links whose stored status needs attention, counted by status (worst first, as the list's filter names them). */
+export async function countNeedingAttention(db: Db): Promise<{ status: LinkStatusCode; count: number }[]> {
+  const rows = await db.linkStatus.groupBy({ by: ["status"], where: { status: { notIn: ["CONNECTED", "UNCHECKED", "DISABLED"] }, link: { disabled: false } }, _count: { _all: true } });
+  return LINK_STATUSES.flatMap((status) => {
+    const row = rows.find((r) => r.status === status);
+    return row ? [{ status, count: row._count._all }] : [];
+  });
 }
 
 /** The link to the application at this RPC URL (normalised as links store it), or null. */

@@ -1,3 +1,4 @@
+import { Time } from "@/components/ui/time";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { incomingSummary, outgoingSummary } from "@/components/links/auth-summary";
@@ -19,12 +20,22 @@ import { linkJson } from "@/lib/links/serialize";
 
 export const metadata: Metadata = { title: "Links" };
 
-/** The status lozenge, leading to the link's diagnostics; its cause in the tooltip. */
+/** The status lozenge, leading to the link's diagnostics (its cause in the tooltip), a working link's warning, and when it was last checked. */
 function StatusLink({ id, name, status }: { id: string; name: string; status: LinkStatusView }) {
   return (
-    <Link href={`/links/${id}#diagnostics`} aria-label={`${name} status: ${STATUS_LABEL[status.status]}`} title={status.cause}>
-      <StatusLozenge status={status.status} />
-    </Link>
+    <div className="flex flex-col gap-1">
+      <Link href={`/links/${id}#diagnostics`} aria-label={`${name} status: ${STATUS_LABEL[status.status]}${status.warning ? ", with a warning" : ""}`} title={status.cause} className="whitespace-nowrap">
+        <StatusLozenge status={status.status} />
+      </Link>
+      {status.warning ? (
+        <span className="text-xs text-warning" data-testid="status-warning">
+          Warning: {status.warning}
+        </span>
+      ) : null}
+      <span className="whitespace-nowrap text-xs text-muted">
+        Checked <Time value={status.checkedAt} fallback="never" />
+      </span>
+    </div>
   );
 }
 
@@ -37,6 +48,7 @@ export default async function LinksPage({ searchParams }: { searchParams: Promis
   const rows = await statusRows(db, links.map((l) => l.id));
   const rowsOf = links.map((row) => ({ link: linkJson(row), status: linkStatusView(row, rows.get(row.id) ?? null, base) }));
   const isAdmin = caller.role === "ADMIN";
+  const needing = attention.reduce((sum, c) => sum + c.count, 0);
   const query = (p: number) =>
     new URLSearchParams({ ...(filter.q ? { q: filter.q } : {}), ...(filter.type ? { type: filter.type } : {}), ...(filter.status ? { status: filter.status } : {}), page: String(p) }).toString();
   const filtered = Boolean(filter.q || filter.type || filter.status);
@@ -59,13 +71,18 @@ export default async function LinksPage({ searchParams }: { searchParams: Promis
           ) : null
         }
       />
-      {attention > 0 ? (
+      {needing > 0 ? (
         <p className="mb-4 rounded-md bg-warning/10 px-3 py-2 text-sm text-warning" data-testid="attention-banner">
-          {attention === 1 ? "1 link needs" : `${attention} links need`} attention.{" "}
-          <Link href="/links?status=CONFIG_ERROR" className="underline">
-            Show configuration errors
-          </Link>{" "}
-          or filter by status below.
+          {needing === 1 ? "1 link needs" : `${needing} links need`} attention:{" "}
+          {attention.map(({ status, count }, i) => (
+            <span key={status}>
+              {i > 0 ? ", " : null}
+              <Link href={`/links?status=${status}`} className="underline">
+                {count} {STATUS_LABEL[status].toLowerCase()}
+              </Link>
+            </span>
+          ))}
+          .
         </p>
       ) : null}
       {total === 0 && !filtered ? (

@@ -67,6 +67,10 @@ export function deriveStatus(checks: Check[]): Diagnosis {
     if (!worst || rank(check.status) < rank(worst.status!) || (rank(check.status) === rank(worst.status!) && worst.result === "warn" && check.result === "fail")) worst = check;
   }
   if (!worst) {
+    // Working, with something to do before it stops (a client certificate about to expire, a
+    // clock drifting): the warning is the headline, not a line in the checks table.
+    const warning = checks.find((c) => c.result === "warn");
+    if (warning) return { status: "CONNECTED", cause: `The link works, with a warning: ${warning.message}`, fix: warning.fix ?? "", actions: warning.actions ?? [], problem: null, checks };
     return { status: "CONNECTED", cause: "Every check passed: the link works end to end.", fix: "", actions: [], problem: null, checks };
   }
   return { status: worst.status!, cause: worst.message, fix: worst.fix ?? "", actions: worst.actions ?? [], problem: worst.problem ?? null, checks };

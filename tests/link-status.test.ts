@@ -20,7 +20,7 @@ import { createLink } from "@/lib/links/create-link";
 import { patchLink, setIncoming, setOutgoing } from "@/lib/links/update-link";
 import { applyFix } from "@/lib/links/status/apply-fix";
 import { startBackgroundChecks } from "@/lib/links/status/background";
-import { checkFromLinkPage, checkLinkNow, linkStatusView, pageCheckReason, statusRow } from "@/lib/links/status/store";
+import { checkFromLinkPage, checkLinkNow, linkStatusView, pageCheckReason, retryDelayMs, statusRow } from "@/lib/links/status/store";
 import { linkFetch } from "@/lib/links/link-fetch";
 import { outgoingProblemFinding } from "@/lib/links/status/diagnose";
 import { authenticateOAuth } from "@/lib/oauth-provider/incoming-caller";
@@ -417,6 +417,60 @@ describe("checks a link page asks for on its own", () => {
     expect(await checkFromLinkPage(db, id, "returned", admin, Date.now() + 5_000)).toBe(true);
     // A disabled link is not checked from its page.
     expect(pageCheckReason({ checkedAt: null, status: "DISABLED" }, true)).toBeNull();
+  });
+});
+
+describe("a failing link is checked again soon", () => {
+  it("a failed check sets its next one 30 s on, twice as long each time up to the interval; a passing check clears it", async () => {
+    const id = await link("http://127.0.0.1:9/retry");
+    const first = (await checkLinkNow(db, id, QUICK)).row!;
+    expect(first).toMatchObject({ status: "NETWORK_ERROR", failedChecks: 1 });
+    expect(first.nextCheckAt!.getTime() - first.checkedAt!.getTime()).toBe(30_000);
+    const second = (await checkLinkNow(db, id, QUICK)).row!;
+    expect(second.failedChecks).toBe(2);
+    expect(second.nextCheckAt!.getTime() - second.checkedAt!.getTime()).toBe(60_000);
+    expect([1, 2, 3, 5, 10].map((n) => retryDelayMs(n, 600_000))).toEqual([30_000, 60_000, 120_000, 480_000, 600_000]);
+    // The stored next check is the page's too.
+    expect(linkStatusView(await db.link.findUniqueOrThrow({ where: { id } }), second, OUR_URL).nextCheckAt).toEqual(second.nextCheckAt);
+    const peer = await startApplinksPeer(consumer, { appId: "retry-peer" });
+    closers.push(() => peer.close());
+    const healthy = await link(`${peer.url}/retry`, { out: { twoLegged: true } });
+    await db.linkStatus.create({ data: { linkId: healthy, failedChecks: 4, nextCheckAt: new Date() } });
+    expect((await checkLinkNow(db, healthy, QUICK)).row).toMatchObject({ status: "CONNECTED", failedChecks: 0, nextCheckAt: null });
+  });
+
+  it("a real request's refused connection is the status at once; a timeout only brings the next check forward", async () => {
+    const refused = await link("http://127.0.0.1:9/traffic-refused", { out: { twoLegged: true } });
+    await db.linkStatus.create({ data: { linkId: refused, status: "CONNECTED", cause: "Every check passed.", checkedAt: new Date(Date.now() - 60_000) } });
+    const before = Date.now();
+    await expect(linkFetch(db, await db.link.findUniqueOrThrow({ where: { id: refused } }), { method: "GET", url: "http://127.0.0.1:9/traffic-refused/x" }, { as: { server: true }, retry: { delaysMs: [] } })).rejects.toMatchObject({ code: "network_error" });
+    const row = (await statusRow(db, refused))!;
+    expect(row).toMatchObject({ status: "NETWORK_ERROR", cause: expect.stringMatching(/^A request through the link failed at .*refused/) });
+    expect(row.nextCheckAt!.getTime()).toBeGreaterThanOrEqual(before + 30_000);
+    expect(linkStatusView(await db.link.findUniqueOrThrow({ where: { id: refused } }), row, OUR_URL).status).toBe("NETWORK_ERROR");
+
+    const port = await silentListener();
+    const slow = await link(`http://127.0.0.1:${port}/traffic-slow`, { out: { twoLegged: true } });
+    await db.linkStatus.create({ data: { linkId: slow, status: "CONNECTED", cause: "Every check passed.", checkedAt: new Date() } });
+    await expect(linkFetch(db, await db.link.findUniqueOrThrow({ where: { id: slow } }), { method: "GET", url: `http://127.0.0.1:${port}/traffic-slow/x` }, { as: { server: true }, retry: { delaysMs: [] }, timeouts: { responseMs: 200 } })).rejects.toMatchObject({ code: "gateway_timeout" });
+    expect(await statusRow(db, slow)).toMatchObject({ status: "CONNECTED", nextCheckAt: expect.any(Date) });
+  });
+
+  it("the background checks run a link whose stored next check is due, long before its interval", async () => {
+    const id = await link("http://127.0.0.1:9/due-early");
+    // Only this link may be due: the others are set aside, and given back as they were.
+    const others = (await db.link.findMany({ where: { id: { not: id }, disabled: false }, select: { id: true } })).map((l) => l.id);
+    await db.link.updateMany({ where: { id: { in: others } }, data: { disabled: true } });
+    const checkedAt = new Date();
+    await db.linkStatus.create({ data: { linkId: id, status: "NETWORK_ERROR", checkedAt, failedChecks: 1, nextCheckAt: new Date(Date.now() - 1000) } });
+    const stop = startBackgroundChecks(db, { intervalMs: 3_600_000, concurrency: 1, tickMs: 100, timeoutMs: 1000 });
+    try {
+      await expect.poll(async () => (await statusRow(db, id))?.checkedAt?.getTime() ?? 0, { timeout: 30_000, interval: 100 }).toBeGreaterThan(checkedAt.getTime());
+      expect((await statusRow(db, id))?.failedChecks).toBe(2);
+    } finally {
+      stop();
+      await db.link.updateMany({ where: { id: { in: others } }, data: { disabled: false } });
+    }
   });
 });
 

@@ -1,3 +1,4 @@
+import { Disclosure } from "@/components/ui/disclosure";
 import { buttonVariants } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Lozenge } from "@/components/ui/lozenge";
@@ -37,9 +38,15 @@ export function DiagnosticsPanel({ linkId, view, isAdmin, checkAction, fixAction
         </h2>
         <p className="text-sm text-muted">
           Last checked: <Time value={view.checkedAt} fallback="never" />
+          {view.nextCheckAt ? (
+            <>
+              {" "}
+              · checked again <Time value={view.nextCheckAt} />
+            </>
+          ) : null}
         </p>
       </div>
-      <p className="text-sm" data-testid="status-cause">
+      <p className={view.warning ? "text-sm font-medium text-warning" : "text-sm"} data-testid="status-cause">
         {view.cause}
         {view.problem ? (
           <>
@@ -86,8 +93,7 @@ export function DiagnosticsPanel({ linkId, view, isAdmin, checkAction, fixAction
         </li>
       </ul>
       {view.checks.length ? (
-        <details className="mt-3" open={view.status !== "CONNECTED"}>
-          <summary className="cursor-pointer text-sm font-medium">Checks ({view.checks.length})</summary>
+        <Disclosure className="mt-3" label={`Checks (${view.checks.length})`} defaultOpen={view.status !== "CONNECTED"}>
           <Table aria-label="Checks" className="mt-2">
             <thead>
               <tr>
@@ -110,7 +116,7 @@ export function DiagnosticsPanel({ linkId, view, isAdmin, checkAction, fixAction
               ))}
             </tbody>
           </Table>
-        </details>
+        </Disclosure>
       ) : null}
     </Card>
   );

@@ -10,7 +10,7 @@ import { classifyNetworkError, type RemoteFetchError } from "@/lib/links/remote-
 import { probeTlsRefusal, type TlsClientOptions } from "@/lib/links/tls-probe";
 import { clientCertificateInfoOf } from "@/lib/links/schemes";
 import { parseProblemReport, signRequest } from "@/lib/oauth1";
-import { recordTrafficProblem, recordTrafficSuccess } from "@/lib/links/status/traffic";
+import { recordTrafficFailure, recordTrafficProblem, recordTrafficSuccess } from "@/lib/links/status/traffic";
 import { proxyLatency, proxyRequests } from "@/lib/metrics";
 import { dropAccessToken } from "@/lib/links/three-legged";
 import { readSecret } from "@/lib/vault/vault";
@@ -254,6 +254,8 @@ async function fetchWithRetries(db: Db, link: Link, req: LinkRequest, credential
       }
       const responseMs = options.timeouts?.responseMs ?? 30_000;
       const classified = await explainClosedConnection(db, link, req.url, classifyNetworkError(error, req.url, responseMs));
+      // The link's status learns it now (a timeout: only its next check comes sooner).
+      await recordTrafficFailure(db, link.id, classified);
       if (classified.problem === "timeout") throw new AppError("gateway_timeout", `NETWORK_ERROR: ${classified.message}`);
       throw new AppError("network_error", `NETWORK_ERROR: ${classified.message}`);
     }

@@ -2,32 +2,9 @@ import type { Db } from "@/lib/db";
 import { log } from "@/lib/log";
 import { checkLinkNow } from "@/lib/links/status/store";
 
-export interface BackgroundOptions {
-  /** How old a diagnosis may get (LINK_CHECK_INTERVAL_MINUTES, default 10; 0 turns the checks off). */
-  intervalMs: number;
-  /** Links checked at once (LINK_CHECK_CONCURRENCY, default 4). */
-  concurrency: number;
-  /** How often the scheduler looks for due links. */
-  tickMs: number;
-  /** Per network step of one check. */
-  timeoutMs?: number;
-  /**
-   * The fewest checks started per second when links are due; more when there are many links, so
-   * that all of them fit in half the interval. Checks are paced, not burst: 500 links due at once
-   * (a first start) are spread out instead of taking CPU from the requests being served.
-   */
-  minRatePerSecond?: number;
-}
-
-export function backgroundOptions(env: Record<string, string | undefined> = process.env): BackgroundOptions {
-  const minutes = Number(env.LINK_CHECK_INTERVAL_MINUTES ?? 10);
-  const concurrency = Number(env.LINK_CHECK_CONCURRENCY ?? 4);
-  return {
-    intervalMs: Number.isFinite(minutes) && minutes >= 0 ? minutes * 60_000 : 600_000,
-    concurrency: Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= 64 ? concurrency : 4,
-    tickMs: 15_000,
-  };
-}
+export { backgroundOptions, type BackgroundOptions } from "@/lib/links/status/check-schedule";
+import type { BackgroundOptions } from "@/lib/links/status/check-schedule";
+import { backgroundOptions } from "@/lib/links/status/check-schedule";
 
 /** 0.9–1.1, fixed per link: spreads links created together over time instead of checking them in bursts. */
 function jitter(linkId: string): number {
@@ -38,8 +15,9 @@ function jitter(linkId: string): number {
 
 /**
  * Keeps every enabled link's diagnosis fresh: each tick picks the links never checked, those whose
- * diagnosis is older than the interval (jittered per link), and those a request met a problem on
- * since their last check, and checks them with at most `concurrency` at once. A slow or hanging
+ * diagnosis is older than the interval (jittered per link), those whose stored next check is due (a
+ * failed check or request: 30 s on, backing off), and those a request met a problem on since their
+ * last check, and checks them with at most `concurrency` at once. A slow or hanging
  * remote holds one slot for at most its checks' time limits, never the others; a link already
  * being checked is not started twice; starts are paced (see `minRatePerSecond`). Ticks find
  * nothing to do while `mayRun` says no (another instance holds the background lease). Returns a
@@ -58,13 +36,16 @@ export function startBackgroundChecks(db: Db, options: BackgroundOptions = backg
     const now = Date.now();
     const candidates = await db.link.findMany({
       where: { disabled: false, id: { notIn: [...running] } },
-      select: { id: true, lastProblemAt: true, status: { select: { checkedAt: true } } },
+      select: { id: true, lastProblemAt: true, status: { select: { checkedAt: true, nextCheckAt: true } } },
       orderBy: { createdAt: "asc" },
     });
     const due = candidates
       .filter((l) => {
         const checkedAt = l.status?.checkedAt?.getTime();
         if (checkedAt === undefined) return true;
+        // A failed check or request set the next one early (backing off): due then, whatever the interval.
+        const next = l.status?.nextCheckAt?.getTime();
+        if (next !== undefined && next <= now) return true;
         if (l.lastProblemAt && l.lastProblemAt.getTime() > checkedAt && now - checkedAt > 30_000) return true;
         return now - checkedAt > options.intervalMs * jitter(l.id);
       })

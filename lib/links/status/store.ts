@@ -11,6 +11,8 @@ import { diagnoseLink } from "@/lib/links/status/diagnose";
 import { errorCategory, type Check, type FixAction } from "@/lib/links/status/derive";
 import { levelsParam } from "@/lib/links/status/proposal";
 import { applinkStatusJson } from "@/lib/links/status/remote-view";
+import { backgroundOptions } from "@/lib/links/status/check-schedule";
+import { FIRST_RETRY_MS } from "@/lib/links/status/traffic";
 
 /** A fix as the API and the page show it: applied here (`apply`: POST it back), or a page to open (`href`, on the remote). */
 export type ActionView = FixAction & ({ apply: string } | { href: string });
@@ -29,6 +31,10 @@ export interface LinkStatusView {
   /** What real traffic met: the proxy's last oauth_problem (kept until a success), the last proxied success. */
   traffic: { lastProblem: string | null; lastProblemAt: Date | null; okAt: Date | null };
   incoming: { okAt: Date | null; problem: string | null; problemAt: Date | null };
+  /** When the background checks look again before the normal interval (after a failure: soon, backing off). */
+  nextCheckAt: Date | null;
+  /** A working link's warning (a certificate about to expire): the first check that warned without changing the status. */
+  warning: string | null;
 }
 
 /** What incoming traffic recorded on a link's status row. */
@@ -80,6 +86,8 @@ export function linkStatusView(link: Link, row: LinkStatus | null, ourUrl: strin
     errorType: worst?.type ?? null,
     traffic: { lastProblem: link.lastProblem, lastProblemAt: link.lastProblemAt, okAt: row?.trafficOkAt ?? null },
     incoming: incomingSeen(row),
+    nextCheckAt: row?.nextCheckAt ?? null,
+    warning: row?.status === "CONNECTED" ? (checks.find((c) => c.result === "warn" && !c.status)?.message ?? null) : null,
   };
   if (link.disabled) {
     return { ...base, status: "DISABLED", cause: "The link is disabled: nothing goes through it, either way.", fix: "Enable the link.", problem: null, errorType: "DISABLED", actions: [actionView(link, { kind: "enable", label: "Enable the link" }, ourUrl)] };
@@ -100,6 +108,17 @@ export function linkStatusView(link: Link, row: LinkStatus | null, ourUrl: strin
   }
   return base;
 }
+
+/** The statuses after which a link is checked again soon: something failed, and may be fixed (here, there, or by the network) any moment. */
+const FAILED = new Set<string>(["NETWORK_ERROR", "INCOMPATIBLE", "CONFIG_ERROR", "ACCESS_DENIED", "AUTHENTICATE"]);
+/**
+ * How long after its `failures`-th failed check in a row a link is checked again: 30 s, then twice
+ * as long each time, up to the normal interval (LINK_CHECK_INTERVAL_MINUTES, 10 by default).
+ */
+export function retryDelayMs(failures: number, intervalMs = backgroundOptions().intervalMs || 600_000): number {
+  return Math.min(FIRST_RETRY_MS * 2 ** Math.max(0, failures - 1), intervalMs);
+}
+
 
 /** The admin whose authorization a background check uses: the last one who checked, while an active admin. */
 async function lastChecker(db: Db, row: LinkStatus | null) {
@@ -123,6 +142,8 @@ export async function checkLinkNow(db: Db, linkId: string, options: { admin?: { 
     timeoutMs: options.timeoutMs,
     incoming: incomingSeen(row),
   });
+  const checkedAt = new Date();
+  const failedChecks = FAILED.has(diagnosis.status) ? (row?.failedChecks ?? 0) + 1 : 0;
   const data = {
     status: diagnosis.status,
     cause: diagnosis.cause,
@@ -130,8 +151,10 @@ export async function checkLinkNow(db: Db, linkId: string, options: { admin?: { 
     action: JSON.stringify(diagnosis.actions),
     problem: diagnosis.problem,
     checks: JSON.stringify(diagnosis.checks),
-    checkedAt: new Date(),
+    checkedAt,
     checkedById: admin?.id ?? row?.checkedById ?? null,
+    failedChecks,
+    nextCheckAt: failedChecks ? new Date(checkedAt.getTime() + retryDelayMs(failedChecks)) : null,
   };
   // The link may be deleted while it is checked: then there is nothing to store.
   const saved = await db.linkStatus.upsert({ where: { linkId }, create: { linkId, ...data }, update: data }).catch((error: unknown) => {

@@ -56,3 +56,30 @@ export async function recordIncomingRefusal(db: Db, linkId: string, problem: str
   const data = { incomingProblem: problem, incomingProblemAt: at };
   await db.linkStatus.upsert({ where: { linkId }, create: { linkId, ...data }, update: data }).catch(warn("an incoming refusal"));
 }
+
+/** The first retry of a failed link. */
+export const FIRST_RETRY_MS = 30_000;
+
+/**
+ * A real request through the link met a network failure. A refused connection, an unknown host or a
+ * TLS failure is the link's status at once (cause and fix as the diagnosis words them; its checks
+ * stay those of the last diagnosis), and the link is checked again soon; a timeout only brings the
+ * next check forward, since one slow answer is not a broken link. At most one write per link every
+ * 10 seconds, so a burst of failing requests is not a burst of writes.
+ */
+export async function recordTrafficFailure(db: Db, linkId: string, failure: { problem: string; message: string }, now = Date.now()): Promise<void> {
+  const last = trafficFailures.get(linkId) ?? 0;
+  if (now - last < 10_000) return;
+  if (trafficFailures.size > 10_000) trafficFailures.clear();
+  trafficFailures.set(linkId, now);
+  const soon = new Date(now + FIRST_RETRY_MS);
+  const immediate = failure.problem !== "timeout" && failure.problem !== "network" && failure.problem !== "too_large" && failure.problem !== "redirect" && failure.problem !== "http";
+  const data = immediate
+    ? { status: "NETWORK_ERROR", cause: `A request through the link failed at ${new Date(now).toISOString()}: ${failure.message}`, fix: "This link is checked again within a minute; press Check now after fixing it.", action: "[]", problem: null, nextCheckAt: soon }
+    : { nextCheckAt: soon };
+  await db.linkStatus.upsert({ where: { linkId }, create: { linkId, ...data }, update: data }).catch((error: unknown) => {
+    // The link may be deleted meanwhile: nothing to record.
+    if ((error as { code?: string }).code !== "P2003" && (error as { code?: string }).code !== "P2025") throw error;
+  });
+}
+const trafficFailures = new Map<string, number>();

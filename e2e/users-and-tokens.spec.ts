@@ -8,7 +8,7 @@ test("an admin creates a user, who signs in, cannot reach admin pages, and manag
   await signInOk(page, ADMIN.username, ADMIN.password);
   await page.getByRole("navigation", { name: "Main" }).last().getByRole("link", { name: "Users" }).click();
   await expect(page.getByRole("heading", { name: "Users", exact: true })).toBeVisible();
-  await page.getByText("Create a user…").click();
+  await page.getByRole("button", { name: "Create a user…" }).click();
   const form = page.getByRole("form", { name: "Create user" });
   await form.getByLabel("Username").fill(person.username);
   await form.getByLabel("Email").fill("not-an-email");
@@ -60,10 +60,19 @@ test("an admin creates a user, who signs in, cannot reach admin pages, and manag
   const auth = { Authorization: `Bearer ${token}` };
   const myself = await request.get("/api/v1/myself", { headers: auth });
   expect(await myself.json()).toMatchObject({ username: person.username, role: "USER", via: "token" });
+  // Revoking asks first, in place; "Keep it" keeps it. Once revoked, its secret leaves the screen.
+  await page.getByRole("button", { name: "Revoke laptop script" }).click();
+  const confirm = page.getByRole("group", { name: "Confirm revoking laptop script" });
+  await confirm.getByRole("button", { name: "Keep it" }).click();
+  await expect(confirm).toHaveCount(0);
+  await expect(page.getByTestId("token-row-laptop script")).toContainText("Active");
+  await page.getByRole("button", { name: "Revoke laptop script" }).click();
+  await confirm.getByRole("button", { name: "Yes, revoke" }).click();
+  await expect(page.getByTestId("token-row-laptop script")).toContainText("Revoked");
+  await expect(page.getByTestId("secret-value")).toHaveCount(0);
+  await expect(page.getByRole("status").filter({ hasText: "“laptop script” was revoked" })).toBeVisible();
   await page.reload();
   await expect(page.getByTestId("secret-value")).toHaveCount(0);
-  await page.getByRole("button", { name: "Revoke laptop script" }).click();
-  await expect(page.getByTestId("token-row-laptop script")).toContainText("Revoked");
   expect((await request.get("/api/v1/myself", { headers: auth })).status()).toBe(401);
 
   await page.getByRole("link", { name: "Settings" }).last().click();
@@ -77,7 +86,7 @@ test("a disabled user is signed out at once and cannot sign in", async ({ browse
   const userPage = await (await browser.newContext()).newPage();
   await signInOk(adminPage, ADMIN.username, ADMIN.password);
   await adminPage.goto("/users");
-  await adminPage.getByText("Create a user…").click();
+  await adminPage.getByRole("button", { name: "Create a user…" }).click();
   const form = adminPage.getByRole("form", { name: "Create user" });
   await form.getByLabel("Username").fill("e2e-leaver");
   await form.getByLabel("Email").fill("e2e-leaver@example.test");

@@ -1,6 +1,7 @@
 "use client";
 
-import { useActionState } from "react";
+import { useActionState, useState } from "react";
+import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/field";
 import { FormMessage } from "@/components/ui/form-message";
 import { SecretOnce } from "@/components/ui/secret-once";
@@ -9,8 +10,13 @@ import type { ActionResult } from "@/lib/actions/define-action";
 
 type Action<T = unknown> = (state: ActionResult<T> | null, form: FormData) => Promise<ActionResult<T>>;
 
-export function CreateTokenForm({ action }: { action: Action<{ token: string; name: string }> }) {
+/**
+ * Create a token; its secret is shown once, here, until the page is left, or until that token is
+ * revoked (`activeIds` no longer names it): a revoked token's secret is not left on screen.
+ */
+export function CreateTokenForm({ action, activeIds }: { action: Action<{ token: string; name: string; id: string }>; activeIds: string[] }) {
   const [state, formAction] = useActionState(action, null);
+  const created = state?.ok && state.data ? state.data : null;
   return (
     <form action={formAction} className="flex flex-col gap-4" aria-label="Create token" noValidate>
       <div className="flex flex-wrap items-end gap-3">
@@ -20,19 +26,38 @@ export function CreateTokenForm({ action }: { action: Action<{ token: string; na
         <SubmitButton pendingLabel="Creating…">Create token</SubmitButton>
       </div>
       {state && !state.ok ? <FormMessage result={state} /> : null}
-      {state?.ok && state.data ? <SecretOnce label={`Your new token “${state.data.name}”`} value={state.data.token} /> : null}
+      {created && activeIds.includes(created.id) ? <SecretOnce label={`Your new token “${created.name}”`} value={created.token} /> : null}
+      {created && !activeIds.includes(created.id) ? (
+        <p role="status" className="text-sm text-muted">
+          “{created.name}” was revoked: its secret no longer works and is no longer shown.
+        </p>
+      ) : null}
     </form>
   );
 }
 
+/** Revoke, after a confirmation in place (scripts using the token stop at once: a stray click must not do that). */
 export function RevokeTokenButton({ id, name, action }: { id: string; name: string; action: Action }) {
   const [state, formAction] = useActionState(action, null);
+  const [asking, setAsking] = useState(false);
+  const confirmId = `revoke-confirm-${id}`;
   return (
     <form action={formAction} className="flex flex-col items-start gap-1">
       <input type="hidden" name="id" value={id} />
-      <SubmitButton size="sm" variant="danger" aria-label={`Revoke ${name}`} pendingLabel="Revoking…">
+      <Button type="button" size="sm" variant="danger" aria-label={`Revoke ${name}`} aria-expanded={asking} aria-controls={confirmId} onClick={() => setAsking((a) => !a)}>
         Revoke
-      </SubmitButton>
+      </Button>
+      {asking ? (
+        <span id={confirmId} role="group" aria-label={`Confirm revoking ${name}`} className="flex flex-wrap items-center gap-2 text-sm">
+          <span>Scripts using it stop at once.</span>
+          <SubmitButton size="sm" variant="danger" pendingLabel="Revoking…" autoFocus>
+            Yes, revoke
+          </SubmitButton>
+          <Button type="button" variant="secondary" size="sm" onClick={() => setAsking(false)}>
+            Keep it
+          </Button>
+        </span>
+      ) : null}
       {state && !state.ok ? <FormMessage result={state} /> : null}
     </form>
   );

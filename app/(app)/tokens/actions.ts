@@ -11,7 +11,7 @@ import { tokenNameSchema } from "@/lib/validation/fields";
 export const createTokenAction = defineAction("user", z.object({ name: tokenNameSchema }), async ({ name }, caller) => {
   const { token, view } = await createApiToken(db, caller, caller, name);
   revalidatePath("/tokens");
-  return { ok: true, message: `Created token "${view.name}".`, data: { token, name: view.name } };
+  return { ok: true, message: `Created token "${view.name}".`, data: { token, name: view.name, id: view.id } };
 });
 
 // Revoke one of the caller's own tokens.

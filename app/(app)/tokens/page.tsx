@@ -25,7 +25,7 @@ export default async function TokensPage() {
         }
       />
       <Card className="mb-8">
-        <CreateTokenForm action={createTokenAction} />
+        <CreateTokenForm action={createTokenAction} activeIds={tokens.filter((t) => !t.revokedAt).map((t) => t.id)} />
       </Card>
       {tokens.length === 0 ? (
         <EmptyState title="No tokens yet">Create one above; it is shown once and stored only as a hash.</EmptyState>

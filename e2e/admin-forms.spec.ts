@@ -54,7 +54,11 @@ test("the link page's forms keep what was saved and say what happened", async ({
   await expect(outgoing.getByLabel(/with impersonation/)).toBeChecked();
 
   // A refused public key: the text stays, the section stays open, the error is the field's description.
-  await incoming.getByText("Paste the consumer").click();
+  // A disclosure button (not a <details>): it says whether it is open.
+  const paste = incoming.getByRole("button", { name: "Paste the consumer" });
+  await expect(paste).toHaveAttribute("aria-expanded", "false");
+  await paste.click();
+  await expect(paste).toHaveAttribute("aria-expanded", "true");
   await incoming.getByLabel("Public key (PEM or the base64 text Jira shows)").fill("not a public key");
   await incoming.getByRole("button", { name: "Save incoming" }).click();
   const key = incoming.getByLabel("Public key (PEM or the base64 text Jira shows)");
@@ -66,7 +70,7 @@ test("the link page's forms keep what was saved and say what happened", async ({
 
   // Reset says what it did in plain words.
   await page.reload();
-  await page.getByText("Reset outgoing OAuth…").click();
+  await page.getByRole("button", { name: "Reset outgoing OAuth…" }).click();
   const reset = page.getByRole("form", { name: "Reset outgoing" });
   await reset.getByRole("button", { name: "Reset outgoing" }).click();
   await expect(reset.getByRole("status")).toHaveText("Outgoing OAuth reset: no access token was held, so nothing to discard.");
@@ -75,7 +79,7 @@ test("the link page's forms keep what was saved and say what happened", async ({
   await page.goto("/links/new");
   await page.getByRole("button", { name: "Enter the details by hand instead" }).click();
   await page.getByLabel("Application URL").fill(`http://forms-two-${run}.example.test`);
-  await page.getByLabel("Name").fill(`Forms two ${run}`);
+  await page.getByLabel("Name", { exact: true }).fill(`Forms two ${run}`);
   await page.getByLabel("Type").selectOption("jira");
   await page.getByRole("button", { name: "Create link" }).click();
   await page.getByRole("button", { name: "Make primary" }).click();
@@ -141,7 +145,7 @@ test("from the list: a keyboard menu per link edits, disables, enables and makes
   await menuButton.click();
   await page.getByRole("menuitem", { name: "Edit" }).click();
   const form = page.getByRole("form", { name: "Edit link" });
-  await form.getByLabel("Name").fill(`Menu Bamboo renamed ${run}`);
+  await form.getByLabel("Name", { exact: true }).fill(`Menu Bamboo renamed ${run}`);
   await form.getByRole("button", { name: "Save link" }).click();
   await expect(form.getByRole("status")).toHaveText(`Saved "Menu Bamboo renamed ${run}".`);
   await expect(page.getByRole("heading", { name: `Menu Bamboo renamed ${run}` })).toBeVisible();

@@ -1,5 +1,7 @@
 "use client";
 
+import { Disclosure } from "@/components/ui/disclosure";
+
 import { useActionState, useState } from "react";
 import { SelectField, TextField } from "@/components/ui/field";
 import { FormMessage } from "@/components/ui/form-message";
@@ -86,14 +88,13 @@ export function OutgoingForm({
         onImpersonation={(on) => setConfirming(on)}
       />
       <ImpersonationConfirm show={(confirming && !link.outgoing.impersonation) || Boolean(fields?.impersonationConfirmed)} error={fields?.impersonationConfirmed} />
-      <details>
-        <summary className="cursor-pointer text-sm font-medium">The remote&apos;s OAuth endpoints</summary>
+      <Disclosure label="The remote's OAuth endpoints" defaultOpen={Boolean(fields?.requestTokenUrl || fields?.authorizeUrl || fields?.accessTokenUrl)}>
         <div className="mt-3 flex flex-col gap-3">
           <TextField id="requestTokenUrl" label="Request token URL" defaultValue={values?.requestTokenUrl ?? link.outgoing.requestTokenUrl} error={fields?.requestTokenUrl} />
           <TextField id="authorizeUrl" label="Authorize URL" defaultValue={values?.authorizeUrl ?? link.outgoing.authorizeUrl} error={fields?.authorizeUrl} />
           <TextField id="accessTokenUrl" label="Access token URL" defaultValue={values?.accessTokenUrl ?? link.outgoing.accessTokenUrl} error={fields?.accessTokenUrl} />
         </div>
-      </details>
+      </Disclosure>
       <FormMessage result={state} />
       <div>
         <SubmitButton pendingLabel="Saving…">Save outgoing</SubmitButton>
@@ -150,8 +151,7 @@ export function IncomingForm({
           Fetch from remote
         </SubmitButton>
       </div>
-      <details open={Boolean(fields?.publicKey || fields?.consumerKey || fields?.consumerName || values?.publicKey)}>
-        <summary className="cursor-pointer text-sm font-medium">Paste the consumer</summary>
+      <Disclosure label="Paste the consumer" defaultOpen={Boolean(fields?.publicKey || fields?.consumerKey || fields?.consumerName || values?.publicKey)}>
         <div className="mt-3 flex flex-col gap-3">
           <TextField id="consumerKey" label="Consumer key" defaultValue={values?.consumerKey ?? inc.consumerKey ?? ""} error={fields?.consumerKey} />
           <TextField id="consumerName" label="Consumer name" defaultValue={values?.consumerName ?? inc.consumerName ?? ""} error={fields?.consumerName} />
@@ -173,7 +173,7 @@ export function IncomingForm({
             </p>
           ) : null}
         </div>
-      </details>
+      </Disclosure>
       <Toggles legend="What the remote may do here" flags={submitted(inc, values)} onImpersonation={(on) => setConfirming(on)} />
       <ImpersonationConfirm show={(confirming && !inc.impersonation) || Boolean(fields?.impersonationConfirmed)} error={fields?.impersonationConfirmed} />
       <SelectField id="executeAs" label="2-legged requests run as" defaultValue={values?.executeAs ?? inc.executeAs ?? ""} error={fields?.executeAs} hint="Needed for 2-legged OAuth; Connect JWTs run as this user too, unless impersonation lets them name one.">

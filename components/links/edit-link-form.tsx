@@ -1,5 +1,7 @@
 "use client";
 
+import { Disclosure } from "@/components/ui/disclosure";
+
 import { useActionState } from "react";
 import { SelectField, TextField } from "@/components/ui/field";
 import { FormMessage } from "@/components/ui/form-message";
@@ -28,8 +30,7 @@ export function EditLinkForm({
   const fields = state && !state.ok ? state.fields : undefined;
   const values = state && !state.ok ? state.values : undefined;
   return (
-    <details id="edit" className="rounded-md border border-border p-3" open={open || Boolean(values)}>
-      <summary className="cursor-pointer text-sm font-medium">Edit name, type and URLs…</summary>
+    <Disclosure id="edit" className="rounded-md border border-border p-3" label="Edit name, type and URLs…" defaultOpen={open || Boolean(values)}>
       <form action={formAction} className="mt-3 grid gap-3 sm:grid-cols-2" aria-label="Edit link" key={values ? JSON.stringify(values) : `saved-${JSON.stringify([link.name, link.type, link.rpcUrl, link.displayUrl])}`}>
         <input type="hidden" name="id" value={link.id} />
         <input type="hidden" name="version" value={link.version} />
@@ -57,6 +58,6 @@ export function EditLinkForm({
           </div>
         </div>
       </form>
-    </details>
+    </Disclosure>
   );
 }

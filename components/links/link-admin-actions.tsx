@@ -1,5 +1,7 @@
 "use client";
 
+import { Disclosure } from "@/components/ui/disclosure";
+
 import { useActionState } from "react";
 import { TextField } from "@/components/ui/field";
 import { FormMessage } from "@/components/ui/form-message";
@@ -49,8 +51,7 @@ const RESET_TEXT = {
 export function ResetDirection({ action, id, direction }: { action: Action; id: string; direction: "incoming" | "outgoing" }) {
   const [state, formAction] = useActionState(action, null);
   return (
-    <details className="rounded-md border border-border p-3">
-      <summary className="cursor-pointer text-sm font-medium">Reset {direction} OAuth…</summary>
+    <Disclosure className="rounded-md border border-border p-3" label={`Reset ${direction} OAuth…`}>
       <form action={formAction} className="mt-2 flex flex-col gap-2" aria-label={`Reset ${direction}`}>
         <p className="text-sm text-muted">{RESET_TEXT[direction]} Other links and settings are not touched.</p>
         <input type="hidden" name="id" value={id} />
@@ -62,7 +63,7 @@ export function ResetDirection({ action, id, direction }: { action: Action; id: 
         </div>
         <FormMessage result={state} />
       </form>
-    </details>
+    </Disclosure>
   );
 }
 

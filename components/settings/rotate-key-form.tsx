@@ -1,5 +1,7 @@
 "use client";
 
+import { Disclosure } from "@/components/ui/disclosure";
+
 import { useActionState } from "react";
 import { SelectField } from "@/components/ui/field";
 import { FormMessage } from "@/components/ui/form-message";
@@ -12,8 +14,7 @@ type Action = (s: ActionResult | null, f: FormData) => Promise<ActionResult>;
 export function RotateKeyForm({ action, affected }: { action: Action; affected: { id: string; name: string; displayUrl: string }[] }) {
   const [state, formAction] = useActionState(action, null);
   return (
-    <details className="rounded-md border border-border p-3">
-      <summary className="cursor-pointer text-sm font-medium">Rotate this app&apos;s key pair…</summary>
+    <Disclosure className="rounded-md border border-border p-3" label="Rotate this app's key pair…">
       <form action={formAction} className="mt-3 flex flex-col gap-3" aria-label="Rotate key pair">
         <p className="text-sm text-muted">
           A new key pair replaces the current one at once. Until each remote admin pastes the new public key, requests this app signs for them fail with
@@ -51,6 +52,6 @@ export function RotateKeyForm({ action, affected }: { action: Action; affected: 
         </div>
         <FormMessage result={state} />
       </form>
-    </details>
+    </Disclosure>
   );
 }

@@ -1,3 +1,4 @@
+import { Disclosure } from "@/components/ui/disclosure";
 import type { Metadata } from "next";
 import { AdminOnly } from "@/components/shell/app-shell";
 import { PageHeader } from "@/components/ui/card";
@@ -21,12 +22,11 @@ export default async function UsersPage() {
   return (
     <>
       <PageHeader title="Users" description="People who sign in. Administrators manage links, users and settings; users use links and their own API tokens." />
-      <details className="mb-6 rounded-lg border border-border bg-surface p-4 shadow-sm">
-        <summary className="cursor-pointer text-base font-semibold">Create a user…</summary>
+      <Disclosure className="mb-6 rounded-lg border border-border bg-surface p-4 shadow-sm" triggerClassName="text-base font-semibold" label="Create a user…">
         <div className="mt-4">
           <CreateUserForm action={createUserAction} />
         </div>
-      </details>
+      </Disclosure>
       <Table aria-label="Users">
         <thead>
           <tr>

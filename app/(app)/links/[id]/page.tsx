@@ -1,3 +1,4 @@
+import { Disclosure } from "@/components/ui/disclosure";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { cookies } from "next/headers";
@@ -202,8 +203,7 @@ export default async function LinkPage({ params, searchParams }: Props) {
               </div>
             </section>
           ) : null}
-          <details className="mt-6 border-t border-border pt-4">
-            <summary className="cursor-pointer text-sm font-semibold">What the remote admin enters for this app (incoming, on their side)</summary>
+          <Disclosure className="mt-6 border-t border-border pt-4" triggerClassName="font-semibold" label="What the remote admin enters for this app (incoming, on their side)">
             <div className="mt-3 flex flex-col gap-3">
               <p className="text-sm text-muted">
                 This app&apos;s own consumer, the same for every link (
@@ -217,7 +217,7 @@ export default async function LinkPage({ params, searchParams }: Props) {
               <CopyField label="Public key (base64, as Jira asks)" value={identity.publicKeyBase64} />
               <CopyField label="Public key (PEM)" value={identity.publicKeyPem} multiline />
             </div>
-          </details>
+          </Disclosure>
           {isAdmin ? (
             <div className="mt-4">
               <ResetDirection action={resetLinkAction} id={link.id} direction="outgoing" />

@@ -186,9 +186,33 @@ test("the request console sends any method with headers and a body, signed, and 
   expect(remote.seen.length).toBe(before);
 });
 
-test("the audit log reads in words, a creation is one line that expands, and it filters by target", async ({ page, baseURL }) => {
+test("the audit log reads in sentences, a save that changes nothing writes nothing, and it filters by link, person and action", async ({ page, baseURL }) => {
   const admin = await apiAs(cliToken(E2E_DATA, ADMIN.username));
   const link = await api(admin, "POST", `${baseURL}/api/v1/links`, { name: `Audit Jira ${run}`, type: "jira", rpcUrl: `http://audit-${run}.example.test` });
+  await api(admin, "PUT", `${baseURL}/api/v1/links/${link.id}/outgoing`, { threeLegged: true, twoLegged: false, impersonation: false });
+  // The same save again changes nothing: no event.
+  await api(admin, "PUT", `${baseURL}/api/v1/links/${link.id}/outgoing`, { threeLegged: true, twoLegged: false, impersonation: false });
+  await signInOk(page, ADMIN.username, ADMIN.password);
+  await page.goto("/audit");
+  const filters = page.getByRole("form", { name: "Filter audit log" });
+  await filters.getByLabel("Link or user").fill(link.id);
+  await page.getByRole("button", { name: "Filter" }).click();
+  const table = page.getByRole("table", { name: "Audit events" });
+  await expect(table.getByRole("row")).toHaveCount(3); // the header, the creation, the one outgoing change
+  await expect(table).toContainText(`Outgoing authentication of “Audit Jira ${run}” changed`);
+  await expect(table).toContainText("Outgoing 3LO turned on");
+  await expect(table).toContainText(`Link “Audit Jira ${run}” created`);
+  await expect(table).toContainText(`Name: “Audit Jira ${run}”`);
+  await expect(table).not.toContainText("out3lo");
+  await expect(table).not.toContainText("link.outgoing");
+  await expect(table).not.toContainText("Version");
+  // By person and by action, in words.
+  await filters.getByLabel("Person").fill(ADMIN.username);
+  await filters.getByLabel("Action").selectOption({ label: "Outgoing authentication changed" });
+  await page.getByRole("button", { name: "Filter" }).click();
+  await expect(table.getByRole("row")).toHaveCount(2);
+  await expectAccessible(page, "the audit log filtered");
+});
   await api(admin, "PUT", `${baseURL}/api/v1/links/${link.id}/outgoing`, { threeLegged: true, twoLegged: false, impersonation: false });
   await signInOk(page, ADMIN.username, ADMIN.password);
   await page.goto("/audit");

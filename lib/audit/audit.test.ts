@@ -34,6 +34,17 @@ describe("audit log", () => {
     expect((await listAuditEvents(db, auditFilterSchema.parse({ to: yesterday }))).total).toBe(0);
   });
 
+  it("a change that changed nothing but the version writes nothing; a real change, a creation and an act without snapshots are written", async () => {
+    const actor = { id: null, username: "no-op-saver", via: "system" as const };
+    await recordAudit(db, actor, { action: "link.outgoing", targetType: "link", before: { out3lo: true, version: 1 }, after: { out3lo: true, version: 2 } });
+    await recordAudit(db, actor, { action: "link.outgoing", targetType: "link", before: { out3lo: true, password: "a" }, after: { out3lo: true, password: "b" } });
+    expect(await db.auditEvent.count({ where: { actorUsername: "no-op-saver" } })).toBe(0);
+    await recordAudit(db, actor, { action: "link.outgoing", targetType: "link", before: { out3lo: true, version: 2 }, after: { out3lo: false, version: 3 } });
+    await recordAudit(db, actor, { action: "link.create", targetType: "link", after: { out3lo: true } });
+    await recordAudit(db, actor, { action: "link.reset", targetType: "link" });
+    expect(await db.auditEvent.count({ where: { actorUsername: "no-op-saver" } })).toBe(3);
+  });
+
   it("ignores malformed filters instead of failing", () => {
     expect(auditFilterSchema.parse({ from: "yesterday", page: "-3", actor: "x".repeat(500) })).toEqual({ page: 1 });
   });

@@ -1,4 +1,5 @@
 import type { Db, Tx } from "@/lib/db";
+import { meaningfulChanges } from "@/lib/audit/sentences";
 
 /** Who did something: a signed-in person, an API token's owner, the CLI, or the app itself. */
 export interface Actor {
@@ -36,8 +37,13 @@ export function redactSnapshot(value: unknown): unknown {
   return value;
 }
 
-/** Appends one event to the audit log, inside the caller's transaction when given one. */
+/**
+ * Appends one event to the audit log, inside the caller's transaction when given one. A change
+ * (before and after given) that changed nothing but bookkeeping (the version) writes nothing: a save
+ * that changes nothing is no event.
+ */
 export async function recordAudit(client: Db | Tx, actor: Actor, input: AuditInput): Promise<void> {
+  if (input.before && input.after && meaningfulChanges(redactSnapshot(input.before) as Record<string, unknown>, redactSnapshot(input.after) as Record<string, unknown>).length === 0) return;
   await client.auditEvent.create({
     data: {
       actorId: actor.id,

@@ -8,7 +8,7 @@ import { Table, Td, Th } from "@/components/ui/table";
 import { Time } from "@/components/ui/time";
 import { auditActions, auditFilterSchema, listAuditEvents } from "@/lib/audit/query";
 import { requirePageCaller } from "@/lib/auth/server-caller";
-import { auditFieldLabel, auditValue } from "@/lib/audit/labels";
+import { auditActionLabel, auditSentence } from "@/lib/audit/sentences";
 import { db } from "@/lib/db";
 
 export const metadata: Metadata = { title: "Audit log" };
@@ -27,7 +27,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
       <PageHeader title="Audit log" description="Every administrative change: who, when, what, before and after. Secrets are never recorded." />
       <form method="get" className="mb-6 flex flex-wrap items-end gap-3" aria-label="Filter audit log">
         <label className="flex flex-col gap-1 text-sm font-medium">
-          Actor
+          Person
           <input name="actor" defaultValue={filter.actor} placeholder="username" className={inputClass} />
         </label>
         <label className="flex flex-col gap-1 text-sm font-medium">
@@ -36,14 +36,14 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
             <option value="">Any</option>
             {actions.map((a) => (
               <option key={a} value={a}>
-                {a}
+                {auditActionLabel(a)}
               </option>
             ))}
           </select>
         </label>
         <label className="flex flex-col gap-1 text-sm font-medium">
-          Target
-          <input name="target" defaultValue={filter.target} placeholder="link, user or id" className={inputClass} />
+          Link or user
+          <input name="target" defaultValue={filter.target} placeholder="name or id" className={inputClass} />
         </label>
         <label className="flex flex-col gap-1 text-sm font-medium">
           From
@@ -68,37 +68,39 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
             <thead>
               <tr>
                 <Th>When</Th>
-                <Th>Actor</Th>
-                <Th>Action</Th>
-                <Th>Target</Th>
-                <Th>Before → after</Th>
+                <Th>Who</Th>
+                <Th>What</Th>
               </tr>
             </thead>
             <tbody>
-              {events.map((event) => (
-                <tr key={event.id}>
-                  <Td className="whitespace-nowrap">
-                    <Time value={event.createdAt} />
-                  </Td>
-                  <Td>
-                    {event.actorUsername} <span className="text-xs text-muted">({event.via})</span>
-                  </Td>
-                  <Td className="font-mono">{event.action}</Td>
-                  <Td>
-                    {event.targetType}:{" "}
-                    {event.targetId ? (
-                      <Link href={`/audit?${new URLSearchParams({ target: event.targetId })}`} className="text-accent hover:underline" title="Only this target's events">
-                        {event.targetLabel ?? event.targetId}
-                      </Link>
-                    ) : (
-                      (event.targetLabel ?? "—")
-                    )}
-                  </Td>
-                  <Td>
-                    <Change before={event.before} after={event.after} />
-                  </Td>
-                </tr>
-              ))}
+              {events.map((event) => {
+                const said = auditSentence(event);
+                return (
+                  <tr key={event.id}>
+                    <Td className="whitespace-nowrap align-top">
+                      <Time value={event.createdAt} />
+                    </Td>
+                    <Td className="align-top">
+                      {event.actorUsername} <span className="text-xs text-muted">({VIA[event.via] ?? event.via})</span>
+                    </Td>
+                    <Td className="align-top">
+                      <p className="font-medium">{said.headline}</p>
+                      {said.changes.length ? (
+                        <ul className="mt-1 list-disc pl-5 text-xs [overflow-wrap:anywhere]">
+                          {said.changes.map((change, i) => (
+                            <li key={i}>{change}</li>
+                          ))}
+                        </ul>
+                      ) : null}
+                      {event.targetId ? (
+                        <Link href={`/audit?${new URLSearchParams({ target: event.targetId })}`} className="mt-1 inline-block text-xs text-accent underline">
+                          Only the events of “{event.targetLabel ?? event.targetId}”
+                        </Link>
+                      ) : null}
+                    </Td>
+                  </tr>
+                );
+              })}
             </tbody>
           </Table>
           <nav aria-label="Pages" className="mt-4 flex items-center gap-3 text-sm">
@@ -118,37 +120,14 @@ function stringEntries(filter: Record<string, unknown>): Record<string, string> 
   return Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined && v !== "").map(([k, v]) => [k, String(v)]));
 }
 
-/**
- * The fields that changed, in words (`Outgoing 3LO: off → on`). A creation is one summary line
- * that expands to the values it was created with.
- */
-function Change({ before, after }: { before: string | null; after: string | null }) {
-  const b = before ? (JSON.parse(before) as Record<string, unknown>) : {};
-  const a = after ? (JSON.parse(after) as Record<string, unknown>) : {};
-  const keys = [...new Set([...Object.keys(b), ...Object.keys(a)])].filter((k) => JSON.stringify(b[k]) !== JSON.stringify(a[k]));
-  if (keys.length === 0) return <span className="text-muted">—</span>;
-  if (!before) {
-    const set = keys.filter((k) => a[k] !== null && a[k] !== false && a[k] !== "");
-    return (
-      <details>
-        <summary className="cursor-pointer text-xs">Created with {set.length} values set</summary>
-        <ul className="mt-1 text-xs">
-          {set.map((k) => (
-            <li key={k}>
-              {auditFieldLabel(k)}: <span className="font-mono">{auditValue(a[k])}</span>
-            </li>
-          ))}
-        </ul>
-      </details>
-    );
-  }
-  return (
-    <ul className="text-xs">
-      {keys.map((k) => (
-        <li key={k}>
-          {auditFieldLabel(k)}: <span className="font-mono">{k in b ? auditValue(b[k]) : "none"}</span> → <span className="font-mono">{k in a ? auditValue(a[k]) : "none"}</span>
-        </li>
-      ))}
-    </ul>
-  );
-}
+/** How a change was made, in words. */
+const VIA: Record<string, string> = {
+  session: "in the browser",
+  token: "with an API token",
+  cli: "from the command line",
+  system: "by the app",
+  "oauth-2lo": "through a linked application",
+  "oauth-2loi": "through a linked application",
+  "oauth-3lo": "through a linked application",
+  "connect-jwt": "through a linked application",
+};

@@ -9,7 +9,7 @@
 import crypto from "node:crypto";
 import { expect, test } from "@playwright/test";
 import { startFixtureRemote } from "../tests/support/fixture-remote";
-import { ADMIN, api, apiAs, cliToken, E2E_DATA, expectAccessible, signIn, signInOk } from "./helpers";
+import { ADMIN, api, apiAs, cliToken, E2E_DATA, expectAccessible, signIn, signInOk, openSection } from "./helpers";
 
 let remote: Awaited<ReturnType<typeof startFixtureRemote>>;
 const run = Date.now().toString(36);
@@ -33,6 +33,7 @@ test("the link page's forms keep what was saved and say what happened", async ({
   await expect(page.getByText(`Created “Forms Jira ${run}”`)).toHaveCount(0);
 
   // Incoming 2LO as a chosen user: after saving, the select still shows that user, and saves again.
+  await openSection(page, "Incoming");
   const incoming = page.getByRole("form", { name: "Incoming" });
   await incoming.getByLabel(/2-legged OAuth \(requests run as a fixed user\)/).check();
   await incoming.getByLabel("2-legged requests run as").selectOption("admin");
@@ -44,6 +45,7 @@ test("the link page's forms keep what was saved and say what happened", async ({
   await expect(incoming.getByRole("alert")).toHaveCount(0);
 
   // Impersonation: the warning asks for confirmation, and closes once the change is saved.
+  await openSection(page, "Outgoing");
   const outgoing = page.getByRole("form", { name: "Outgoing" });
   await outgoing.getByLabel(/with impersonation/).check();
   const confirm = outgoing.getByRole("group", { name: "Confirm impersonation" });
@@ -71,6 +73,7 @@ test("the link page's forms keep what was saved and say what happened", async ({
   // Reset says what it did in plain words.
   await page.reload();
   await page.getByRole("button", { name: "Reset outgoing OAuth…" }).click();
+  await openSection(page, "Danger zone");
   const reset = page.getByRole("form", { name: "Reset outgoing" });
   await reset.getByRole("button", { name: "Reset outgoing" }).click();
   await expect(reset.getByRole("status")).toHaveText("Outgoing OAuth reset: no access token was held, so nothing to discard.");
@@ -167,12 +170,20 @@ test("the request console sends any method with headers and a body, signed, and 
   await api(admin, "PUT", `${baseURL}/api/v1/links/${link.id}/outgoing`, { threeLegged: false, twoLegged: true, impersonation: false });
   await signInOk(page, ADMIN.username, ADMIN.password);
   await page.goto(`/links/${link.id}/request`);
+  // One console: a plain GET is an address the page answers (shareable, and where Authorize comes back to).
+  await expect(page.getByRole("form")).toHaveCount(1);
   const form = page.getByRole("form", { name: "Send a request" });
+  await expect(form.getByLabel("Method")).toHaveValue("GET");
+  await form.getByLabel("Path").fill("rest/api/2/myself");
+  await form.getByRole("button", { name: "Send", exact: true }).click();
+  await expect(page).toHaveURL(new RegExp(`/links/${link.id}/request\\?path=rest%2Fapi%2F2%2Fmyself$`));
+  await expect(page.getByTestId("response-status")).toHaveText("200");
+  await expect(form.getByLabel("Path")).toHaveValue("rest/api/2/myself");
   await form.getByLabel("Method").selectOption("PUT");
   await form.getByLabel("Path").fill("rest/api/2/issue/ABC-1");
   await form.getByLabel(/^Headers/).fill("Content-Type: application/json\nX-Trace: console");
   await form.getByLabel(/^Body/).fill('{"fields":{"summary":"From the console"}}');
-  await form.getByRole("button", { name: "Send request" }).click();
+  await form.getByRole("button", { name: "Send", exact: true }).click();
   await expect(page.getByTestId("console-status")).toHaveText("404");
   await expectAccessible(page, "the request console with an answer");
   const arrived = remote.seen.find((r) => r.path === `/console-post-${run}/rest/api/2/issue/ABC-1`);
@@ -181,7 +192,7 @@ test("the request console sends any method with headers and a body, signed, and 
   // A header line that is not one is refused, with the error on the field; nothing is sent.
   const before = remote.seen.length;
   await form.getByLabel(/^Headers/).fill("not a header");
-  await form.getByRole("button", { name: "Send request" }).click();
+  await form.getByRole("button", { name: "Send", exact: true }).click();
   await expect(page.getByRole("form", { name: "Send a request" }).getByLabel(/^Headers/)).toHaveAccessibleDescription('Line 1 is not a header ("Name: value").');
   expect(remote.seen.length).toBe(before);
 });

@@ -119,3 +119,10 @@ export async function expectAccessible(page: Page, where: string) {
   const report = serious.map((v) => `${v.impact} ${v.id}: ${v.help}\n${v.nodes.map((n) => `  ${n.target.join(" ")} ${n.failureSummary?.split("\n").slice(1, 2).join("") ?? ""}`).join("\n")}`).join("\n");
   expect(serious, `axe on ${where}:\n${report}`).toEqual([]);
 }
+
+/** A link page's section (its settings are tabs: Outgoing, Incoming, Credential and TLS, Name and URLs, Danger zone). */
+export async function openSection(page: Page, name: "Outgoing" | "Incoming" | "Credential and TLS" | "Name and URLs" | "Danger zone") {
+  const tab = page.getByRole("tab", { name, exact: true });
+  await tab.click();
+  await expect(tab).toHaveAttribute("aria-selected", "true");
+}

@@ -6,7 +6,7 @@
  */
 import * as reference from "atlassian-jwt";
 import { expect, test, type APIRequestContext } from "@playwright/test";
-import { ADMIN, api, apiAs, cliToken, E2E_DATA, expectAccessible, screenshot, signInOk } from "./helpers";
+import { ADMIN, api, apiAs, cliToken, E2E_DATA, expectAccessible, screenshot, signInOk, openSection } from "./helpers";
 
 const SECRET = "e2e connect shared secret 5d1f0c";
 const ISSUER = `com.example.e2e-connector.${Date.now()}`;
@@ -29,6 +29,7 @@ test("an admin has a link accept Connect JWTs from the page; a reference token t
 
   await signInOk(page, ADMIN.username, ADMIN.password);
   await page.goto(`/links/${link.id}`);
+  await openSection(page, "Incoming");
   const form = page.getByRole("form", { name: "Incoming" });
   const jwt = form.getByRole("group", { name: "Atlassian Connect JWT" });
   await jwt.getByLabel("Accept Connect JWTs from the remote").check();

@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import { expect, test } from "@playwright/test";
 import { startFixtureRemote } from "../tests/support/fixture-remote";
-import { ADMIN, screenshot, signInOk } from "./helpers";
+import { ADMIN, screenshot, signInOk, openSection } from "./helpers";
 
 let remote: Awaited<ReturnType<typeof startFixtureRemote>>;
 const remoteKey = (crypto.generateKeyPairSync("rsa", { modulusLength: 2048 }).publicKey.export({ type: "spki", format: "der" }) as Buffer).toString("base64");
@@ -32,6 +32,7 @@ test("an admin creates a link by discovery, configures both directions, sets pri
   await expect(page.getByText("Primary")).toBeVisible();
 
   // Outgoing: enabling impersonation asks for the shared-user-base confirmation.
+  await openSection(page, "Outgoing");
   const outgoing = page.getByRole("form", { name: "Outgoing" });
   await outgoing.getByLabel(/3-legged OAuth/).check();
   await outgoing.getByLabel(/with impersonation/).check();
@@ -51,6 +52,7 @@ test("an admin creates a link by discovery, configures both directions, sets pri
   await expect(page.getByText("Now: 3LO, impersonation.")).toBeVisible();
 
   // Incoming: 2LO runs as a chosen local user.
+  await openSection(page, "Incoming");
   const incoming = page.getByRole("form", { name: "Incoming" });
   await incoming.getByLabel(/2-legged OAuth \(requests run as a fixed user\)/).check();
   await incoming.getByRole("button", { name: "Save incoming" }).click();
@@ -81,12 +83,14 @@ test("an admin creates a link by discovery, configures both directions, sets pri
   // Reset each direction of the first link: the consumer is fetched again.
   await page.getByRole("link", { name: "E2E Jira", exact: true }).click();
   remote.behaviour.consumer = { key: "jira:e2e-fixture-new", name: "E2E Jira", publicKeyBase64: remoteKey };
+  await openSection(page, "Danger zone");
   await page.getByRole("button", { name: "Reset incoming OAuth…" }).click();
   const resetIncoming = page.getByRole("form", { name: "Reset incoming" });
   await resetIncoming.getByRole("button", { name: "Reset incoming" }).click();
   await expect(resetIncoming.getByRole("status")).toContainText("forgot jira:e2e-fixture");
   await page.reload();
   await expect(page.getByTestId("incoming-consumer-key")).toHaveText("jira:e2e-fixture-new");
+  await openSection(page, "Danger zone");
   await page.getByRole("button", { name: "Reset outgoing OAuth…" }).click();
   const resetOutgoing = page.getByRole("form", { name: "Reset outgoing" });
   await resetOutgoing.getByRole("button", { name: "Reset outgoing" }).click();

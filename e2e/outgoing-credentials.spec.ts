@@ -13,7 +13,7 @@ import path from "node:path";
 import type { AddressInfo } from "node:net";
 import type { TLSSocket } from "node:tls";
 import { expect, test } from "@playwright/test";
-import { ADMIN, api, apiAs, cliToken, E2E_DATA, expectAccessible, screenshot, signInOk } from "./helpers";
+import { ADMIN, api, apiAs, cliToken, E2E_DATA, expectAccessible, screenshot, signInOk, openSection } from "./helpers";
 
 const certs = JSON.parse(execFileSync("/usr/bin/python3", [path.resolve("tests/support/make_certs.py")], { encoding: "utf8" })) as Record<string, string>;
 const PAT = "NjQ1MjM0OTk0ODk2-e2e-personal-access-token";
@@ -45,6 +45,7 @@ test("a link switched to a personal access token with a client certificate works
   await signInOk(page, ADMIN.username, ADMIN.password);
   await page.goto(`/links/${link.id}`);
 
+  await openSection(page, "Credential and TLS");
   const form = page.getByRole("form", { name: "Credential and TLS" });
   await form.getByLabel("Authentication").selectOption("bearer");
   await form.getByLabel("Personal access token").fill(PAT);
@@ -90,6 +91,7 @@ test("a link switched to a personal access token with a client certificate works
   await page.goto(`/links/${link.id}/request?path=rest/api/2/serverInfo`);
   await expect(page.getByTestId("response-status")).toHaveText("200");
   await page.goto(`/links/${link.id}`);
+  await openSection(page, "Credential and TLS");
 
   // Seed 002's way to a certificate: this app makes the key and a request for the customer's domain.
   const request = page.getByRole("form", { name: "Certificate request" });

@@ -41,7 +41,7 @@ test("a person authorizes a link in the browser (3-legged dance), uses it, revok
   expect(after.status()).toBe(200);
   expect(await after.json()).toMatchObject({ valid: true, remoteUser: "remote-user", token: expect.any(String) });
 
-  await page.getByRole("link", { name: "Authorizations" }).last().click();
+  await page.getByRole("link", { name: "My authorizations" }).last().click();
   await expect(page.getByTestId("authorization-row-Dance Jira")).toBeVisible();
   await screenshot(page, "authorizations");
   await page.getByRole("button", { name: "Revoke authorization of Dance Jira" }).click();

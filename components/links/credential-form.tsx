@@ -141,7 +141,7 @@ export function CredentialForm({ action, link }: { action: Action; link: { id: s
             aria-describedby={fields?.pkcs12File || fields?.pkcs12Base64 ? "pkcs12File-error" : "pkcs12File-hint"}
           />
           {fields?.pkcs12File || fields?.pkcs12Base64 ? (
-            <p id="pkcs12File-error" className="text-xs text-danger">
+            <p id="pkcs12File-error" className="text-xs text-danger" role="alert">
               {fields.pkcs12File ?? fields.pkcs12Base64}
             </p>
           ) : (

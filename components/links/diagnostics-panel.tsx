@@ -94,6 +94,21 @@ export function DiagnosticsPanel({ linkId, view, isAdmin, checkAction, fixAction
       </ul>
       {view.checks.length ? (
         <Disclosure className="mt-3" label={`Checks (${view.checks.length})`} defaultOpen={view.status !== "CONNECTED"}>
+          <ul className="mt-2 flex flex-col gap-2 md:hidden" aria-label="Checks, one by one">
+            {view.checks.map((check) => (
+              <li key={check.name} className="rounded-md border border-border p-2 text-sm">
+                <div className="flex flex-wrap items-center justify-between gap-2">
+                  <span className="font-medium">{CHECK_LABEL[check.name] ?? check.name}</span>
+                  <span className="flex items-center gap-2">
+                    <Lozenge tone={RESULT_TONE[check.result]}>{check.result}</Lozenge>
+                    <span className="text-xs text-muted">{check.ms} ms</span>
+                  </span>
+                </div>
+                <p className="mt-1 [overflow-wrap:anywhere]">{check.message}</p>
+              </li>
+            ))}
+          </ul>
+          <div className="hidden md:block">
           <Table aria-label="Checks" className="mt-2">
             <thead>
               <tr>
@@ -116,6 +131,7 @@ export function DiagnosticsPanel({ linkId, view, isAdmin, checkAction, fixAction
               ))}
             </tbody>
           </Table>
+          </div>
         </Disclosure>
       ) : null}
     </Card>

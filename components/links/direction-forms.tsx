@@ -56,9 +56,13 @@ function ImpersonationConfirm({ show, error }: { show: boolean; error?: string }
         same directory), so a username means the same person on both sides.
       </p>
       <label className="flex items-center gap-2 font-medium">
-        <input type="checkbox" name="impersonationConfirmed" /> Both applications share one user base
+        <input type="checkbox" name="impersonationConfirmed" aria-invalid={error ? true : undefined} aria-describedby={error ? "impersonationConfirmed-error" : undefined} /> Both applications share one user base
       </label>
-      {error ? <p className="mt-1 text-xs text-danger">{error}</p> : null}
+      {error ? (
+        <p id="impersonationConfirmed-error" className="mt-1 text-xs text-danger" role="alert">
+          {error}
+        </p>
+      ) : null}
     </div>
   );
 }
@@ -168,7 +172,7 @@ export function IncomingForm({
             aria-describedby={fields?.publicKey ? "publicKey-error" : undefined}
           />
           {fields?.publicKey ? (
-            <p id="publicKey-error" className="text-xs text-danger">
+            <p id="publicKey-error" className="text-xs text-danger" role="alert">
               {fields.publicKey}
             </p>
           ) : null}
@@ -223,7 +227,7 @@ function IncomingJwtFields({
         Accept Connect JWTs from the remote
       </label>
       {fields?.connectJwt ? (
-        <p id="connectJwt-error" className="text-xs text-danger">
+        <p id="connectJwt-error" className="text-xs text-danger" role="alert">
           {fields.connectJwt}
         </p>
       ) : null}

@@ -4,6 +4,7 @@ import * as DropdownMenu from "@radix-ui/react-dropdown-menu";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { buttonVariants } from "@/components/ui/button";
+import { cn } from "@/lib/ui/cn";
 import type { ActionResult } from "@/lib/actions/define-action";
 
 type Action = (s: ActionResult | null, f: FormData) => Promise<ActionResult>;
@@ -41,7 +42,7 @@ export function LinkRowActions({
   return (
     <div className="flex flex-col items-start gap-1">
       <DropdownMenu.Root modal={false}>
-        <DropdownMenu.Trigger className={buttonVariants({ variant: "secondary", size: "sm" })} aria-label={`Actions for ${link.name}`} aria-busy={pending}>
+        <DropdownMenu.Trigger className={cn(buttonVariants({ variant: "secondary", size: "sm" }), "whitespace-nowrap")} aria-label={`Actions for ${link.name}`} aria-busy={pending}>
           {pending ? "Working…" : "Actions ▾"}
         </DropdownMenu.Trigger>
         <DropdownMenu.Portal>

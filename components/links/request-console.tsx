@@ -1,6 +1,7 @@
 "use client";
 
-import { useActionState } from "react";
+import { useRouter } from "next/navigation";
+import { useActionState, type FormEvent } from "react";
 import { buttonVariants } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { SelectField, TextField } from "@/components/ui/field";
@@ -12,27 +13,34 @@ import type { TryOutcome } from "@/lib/links/try-request";
 type Action = (s: ActionResult<TryOutcome> | null, f: FormData) => Promise<ActionResult<TryOutcome>>;
 
 /**
- * Any method, headers and a body through the link, signed as the person; the answer, or the
- * problem in words with its fix (Authorize; the diagnostics for an admin).
+ * The one request console: any method, headers and a body through the link, signed as the person;
+ * the answer, or the problem in words with its fix (Authorize; the diagnostics for an admin). A
+ * plain GET (no header, no body) is an address (`?path=`), answered by the page itself, so that
+ * authorizing comes back to the same answer and the address can be shared.
  */
-export function RequestConsole({ action, linkId, linkName, returnTo }: { action: Action; linkId: string; linkName: string; returnTo: string }) {
+export function RequestConsole({ action, linkId, linkName, returnTo, initialPath }: { action: Action; linkId: string; linkName: string; returnTo: string; initialPath?: string }) {
+  const router = useRouter();
   const [state, formAction] = useActionState(action, null);
+  const plainGet = (event: FormEvent<HTMLFormElement>) => {
+    const form = new FormData(event.currentTarget);
+    const text = (name: string) => String(form.get(name) ?? "").trim();
+    if (text("method") !== "GET" || text("headers") || text("body")) return;
+    event.preventDefault();
+    router.push(`${returnTo}?${new URLSearchParams({ path: text("path") })}`);
+  };
   const failed = state && !state.ok ? state : null;
   const values = failed?.values;
   const outcome = state?.ok ? state.data : undefined;
   return (
-    <section aria-labelledby="console-heading" className="mt-8">
-      <h2 id="console-heading" className="mb-3 text-lg font-semibold">
-        Any method, headers and a body
-      </h2>
-      <form action={formAction} className="grid gap-3 sm:grid-cols-[8rem_1fr]" aria-label="Send a request" key={values ? JSON.stringify(values) : "console"}>
+    <section aria-label="Request console" className="mb-6">
+      <form action={formAction} onSubmit={plainGet} className="grid gap-3 sm:grid-cols-[8rem_1fr]" aria-label="Send a request" key={values ? JSON.stringify(values) : `console-${initialPath ?? ""}`}>
         <input type="hidden" name="id" value={linkId} />
-        <SelectField id="console-method" name="method" label="Method" defaultValue={values?.method ?? "POST"}>
+        <SelectField id="console-method" name="method" label="Method" defaultValue={values?.method ?? "GET"}>
           {["GET", "POST", "PUT", "PATCH", "DELETE"].map((m) => (
             <option key={m}>{m}</option>
           ))}
         </SelectField>
-        <TextField id="console-path" name="path" label="Path" placeholder="rest/api/2/issue" defaultValue={values?.path ?? ""} error={failed?.fields?.path} />
+        <TextField id="console-path" name="path" label="Path" placeholder="rest/api/2/issue" defaultValue={values?.path ?? initialPath ?? ""} error={failed?.fields?.path} />
         <div className="flex flex-col gap-1 sm:col-span-2">
           <label htmlFor="console-headers" className="text-sm font-medium">
             Headers (one &quot;Name: value&quot; per line; cookies and Authorization are never sent)
@@ -41,13 +49,14 @@ export function RequestConsole({ action, linkId, linkName, returnTo }: { action:
             id="console-headers"
             name="headers"
             rows={3}
-            defaultValue={values?.headers ?? "Content-Type: application/json"}
+            defaultValue={values?.headers ?? ""}
+            placeholder="Content-Type: application/json"
             className="rounded-md border border-border bg-surface p-2 font-mono text-xs"
             aria-invalid={failed?.fields?.headers ? true : undefined}
             aria-describedby={failed?.fields?.headers ? "console-headers-error" : undefined}
           />
           {failed?.fields?.headers ? (
-            <p id="console-headers-error" className="text-xs text-danger">
+            <p id="console-headers-error" className="text-xs text-danger" role="alert">
               {failed.fields.headers}
             </p>
           ) : null}
@@ -61,7 +70,7 @@ export function RequestConsole({ action, linkId, linkName, returnTo }: { action:
         <div className="flex flex-col gap-2 sm:col-span-2">
           {failed ? <FormMessage result={failed} /> : null}
           <div>
-            <SubmitButton pendingLabel="Sending…">Send request</SubmitButton>
+            <SubmitButton pendingLabel="Sending…">Send</SubmitButton>
           </div>
         </div>
       </form>

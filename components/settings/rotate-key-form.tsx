@@ -44,7 +44,7 @@ export function RotateKeyForm({ action, affected }: { action: Action; affected: 
         <label className="flex items-center gap-2 text-sm">
           <input type="checkbox" name="confirm" /> I will send the new public key to those admins
         </label>
-        {state && !state.ok && state.fields?.confirm ? <p className="text-xs text-danger">{state.fields.confirm}</p> : null}
+        {state && !state.ok && state.fields?.confirm ? <p className="text-xs text-danger" role="alert">{state.fields.confirm}</p> : null}
         <div>
           <SubmitButton variant="danger" pendingLabel="Generating…">
             Rotate key pair

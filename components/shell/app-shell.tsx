@@ -21,7 +21,7 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
         ]
       : []),
     { href: "/settings", label: "Settings" },
-    { href: "/authorizations", label: "Authorizations" },
+    { href: "/authorizations", label: "My authorizations" },
     { href: "/tokens", label: "My tokens" },
   ];
   return (

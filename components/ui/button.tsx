@@ -12,7 +12,8 @@ export const buttonVariants = cva(
         danger: "bg-danger text-white hover:opacity-90",
         ghost: "text-fg hover:bg-surface-2",
       },
-      size: { sm: "h-8 px-3 text-sm", md: "h-10 px-4 text-sm" },
+      // A minimum height, not a fixed one: a long label wraps inside its button on a phone instead of spilling out.
+      size: { sm: "min-h-8 px-3 py-1 text-center text-sm", md: "min-h-10 px-4 py-2 text-center text-sm" },
     },
     defaultVariants: { variant: "primary", size: "md" },
   },

@@ -19,6 +19,7 @@ import { ourLevels } from "@/lib/links/status/diagnose";
 import { levelsParam, levelsText, proposalFor } from "@/lib/links/status/proposal";
 import { linkStatusView, pageCheckReason, statusRow } from "@/lib/links/status/store";
 import { PageCheck } from "@/components/links/page-check";
+import { SectionTabs } from "@/components/ui/section-tabs";
 import { LINK_TYPES, linkTypeLabel } from "@/lib/links/schemas";
 import { EditLinkForm } from "@/components/links/edit-link-form";
 import { pagePublicBaseUrl, pathWithQuery } from "@/lib/http/page-url";
@@ -94,7 +95,6 @@ export default async function LinkPage({ params, searchParams }: Props) {
               Try a request
             </Link>
             {isAdmin ? <SetPrimaryButton action={setPrimaryAction} id={link.id} version={link.version} primary={link.primary} /> : null}
-            {isAdmin ? <EnableLinkButton action={setLinkEnabledAction} id={link.id} version={link.version} enabled={link.enabled} /> : null}
           </div>
         }
       />
@@ -144,24 +144,30 @@ export default async function LinkPage({ params, searchParams }: Props) {
           </div>
         </Card>
       ) : null}
-      {isAdmin ? (
-        <div className="mb-6">
-          <EditLinkForm action={editLinkAction} link={link} types={LINK_TYPES.map((t) => ({ value: t, label: linkTypeLabel(t) }))} open={query.edit === "1"} />
-        </div>
-      ) : null}
       {pageCheck ? <PageCheck action={checkFromPageAction} id={link.id} reason={pageCheck} /> : null}
       <DiagnosticsPanel linkId={link.id} view={statusView} isAdmin={isAdmin} checkAction={checkLinkAction} fixAction={applyFixAction} />
-      {link.outgoing.enabled && link.outgoing.threeLegged ? (
-        <Card className="mb-6 flex flex-wrap items-center justify-between gap-3">
-          <p className="text-sm">
-            {hasToken ? "You have authorized this app to act as you on " : "Requests through this link can run as you once you authorize this app on "}
-            <strong>{link.name}</strong>.
-          </p>
-          <a href={authorizePath(link, `/links/${link.id}`)} className={buttonVariants({ variant: hasToken ? "secondary" : "primary", size: "sm" })}>
-            {hasToken ? "Authorize again" : "Authorize"}
-          </a>
-        </Card>
-      ) : null}
+      <Card className="mb-6" aria-labelledby="directions-heading">
+        <h2 id="directions-heading" className="mb-2 text-lg font-semibold">
+          Both directions
+        </h2>
+        <dl className="grid gap-2 text-sm sm:grid-cols-[auto_1fr] sm:gap-x-4">
+          <dt className="font-medium">Outgoing (this app → {link.name})</dt>
+          <dd data-testid="outgoing-summary">Now: {outgoingSummary(link.outgoing)}.</dd>
+          <dt className="font-medium">Incoming ({link.name} → this app)</dt>
+          <dd data-testid="incoming-summary">Now: {incomingSummary(link.incoming)}.</dd>
+        </dl>
+        {link.outgoing.enabled && link.outgoing.threeLegged ? (
+          <div className="mt-4 flex flex-wrap items-center justify-between gap-3 border-t border-border pt-4">
+            <p className="text-sm">
+              {hasToken ? "You have authorized this app to act as you on " : "Requests through this link can run as you once you authorize this app on "}
+              <strong>{link.name}</strong>.
+            </p>
+            <a href={authorizePath(link, `/links/${link.id}`)} className={buttonVariants({ variant: hasToken ? "secondary" : "primary", size: "sm" })}>
+              {hasToken ? "Authorize again" : "Authorize"}
+            </a>
+          </div>
+        ) : null}
+      </Card>
       {link.legacy.trustedApps || link.legacy.basicAccess ? (
         <Card className="mb-6">
           <h2 className="mb-2 text-lg font-semibold">Deprecated authentication found</h2>
@@ -177,111 +183,150 @@ export default async function LinkPage({ params, searchParams }: Props) {
           ) : null}
         </Card>
       ) : null}
-      <div className="grid gap-6 lg:grid-cols-2">
-        <Card aria-labelledby="outgoing-heading">
-          <h2 id="outgoing-heading" className="text-lg font-semibold">
-            Outgoing
-          </h2>
-          <p className="mb-4 text-sm text-muted">
-            This app → {link.name}: we are the client. Now: {outgoingSummary(link.outgoing)}.
-          </p>
-          {isAdmin && link.outgoing.scheme === "oauth1" ? <OutgoingForm action={saveOutgoingAction} link={link} /> : null}
-          {isAdmin && link.outgoing.scheme !== "oauth1" ? (
-            <p className="text-sm">
-              This link sends one fixed credential instead of OAuth.
-              {link.outgoing.kept.oauth1 ? " Its OAuth 1.0a levels are kept, unused, and apply again when you choose OAuth 1.0a below." : " Choose OAuth 1.0a below to set OAuth levels again."}
-            </p>
-          ) : null}
-          {isAdmin ? (
-            <section aria-labelledby="credential-heading" className="mt-6 border-t border-border pt-4">
-              <h3 id="credential-heading" className="mb-3 text-base font-semibold">
-                Credential and TLS
-              </h3>
-              <CredentialForm action={saveCredentialAction} link={link} />
-              <div className="mt-6 border-t border-border pt-4">
-                <CertificateRequestForm action={requestCertificateAction} link={link} />
-              </div>
-            </section>
-          ) : null}
-          <Disclosure className="mt-6 border-t border-border pt-4" triggerClassName="font-semibold" label="What the remote admin enters for this app (incoming, on their side)">
-            <div className="mt-3 flex flex-col gap-3">
-              <p className="text-sm text-muted">
-                This app&apos;s own consumer, the same for every link (
-                <Link href="/settings" className="text-accent underline">
-                  Settings
-                </Link>{" "}
-                rotates its key). A remote that can fetch it (another Applink Admin, or Jira&apos;s &quot;Fetch&quot;) needs none of this.
-              </p>
-              <CopyField label="Consumer key" value={identity.consumerKey} />
-              <CopyField label="Consumer name" value={identity.consumerName} />
-              <CopyField label="Public key (base64, as Jira asks)" value={identity.publicKeyBase64} />
-              <CopyField label="Public key (PEM)" value={identity.publicKeyPem} multiline />
-            </div>
-          </Disclosure>
-          {isAdmin ? (
-            <div className="mt-4">
-              <ResetDirection action={resetLinkAction} id={link.id} direction="outgoing" />
-            </div>
-          ) : null}
-        </Card>
-        <Card aria-labelledby="incoming-heading">
-          <h2 id="incoming-heading" className="text-lg font-semibold">
-            Incoming
-          </h2>
-          <p className="mb-4 text-sm text-muted">
-            {link.name} → this app: we are the OAuth provider. Now: {incomingSummary(link.incoming)}.
-          </p>
-          {isAdmin ? <IncomingForm action={saveIncomingAction} link={link} users={users.filter((u) => !u.disabled)} /> : null}
-          {isAdmin ? (
-            <div className="mt-4 flex flex-wrap items-center justify-between gap-2 text-sm">
-              <span data-testid="issued-token-count">
-                {issuedTokens.length} {issuedTokens.length === 1 ? "person has" : "people have"} allowed {link.name} to act as them (3-legged).
-              </span>
-              {issuedTokens.length > 0 ? <RevokeButton action={revokeIssuedTokensAction} fields={{ id: link.id }} label="Revoke all" ariaLabel={`Revoke every access token issued to ${link.name}`} /> : null}
-            </div>
-          ) : null}
-          {isAdmin && issuedTokens.length > 0 ? (
-            <Table aria-label="Access tokens issued to this application" className="mt-3">
-              <thead>
-                <tr>
-                  <Th>Person</Th>
-                  <Th>Authorized</Th>
-                  <Th>Last used</Th>
-                  <Th>Expires</Th>
-                </tr>
-              </thead>
-              <tbody>
-                {issuedTokens.map((t) => (
-                  <tr key={t.id}>
-                    <Td>{t.username}</Td>
-                    <Td>
-                      <Time value={t.authorizedAt} />
-                    </Td>
-                    <Td>
-                      <Time value={t.lastUsedAt} fallback="Never" />
-                    </Td>
-                    <Td>
-                      <Time value={t.expiresAt} />
-                    </Td>
-                  </tr>
-                ))}
-              </tbody>
-            </Table>
-          ) : null}
-          {isAdmin ? (
-            <div className="mt-4">
-              <ResetDirection action={resetLinkAction} id={link.id} direction="incoming" />
-            </div>
-          ) : null}
-        </Card>
-      </div>
       {isAdmin ? (
-        <Card id="delete" className="mt-8 border-danger/40">
-          <h2 className="mb-2 text-lg font-semibold">Delete this link</h2>
-          <p className="mb-4 text-sm text-muted">Deletes the link and revokes what was issued through it. The remote keeps its side until its admin removes it.</p>
-          <DeleteLink action={deleteLinkAction} id={link.id} name={link.name} />
+        <SectionTabs
+          label={`Settings of ${link.name}`}
+          initial={typeof query.section === "string" ? query.section : query.edit === "1" ? "details" : undefined}
+          sections={[
+            {
+              id: "outgoing",
+              title: "Outgoing",
+              content: (
+                <section aria-labelledby="outgoing-heading">
+                  <h2 id="outgoing-heading" className="text-lg font-semibold">
+                    Outgoing
+                  </h2>
+                  <p className="mb-4 text-sm text-muted">This app → {link.name}: we are the client.</p>
+                  {link.outgoing.scheme === "oauth1" ? <OutgoingForm action={saveOutgoingAction} link={link} /> : null}
+                  {link.outgoing.scheme !== "oauth1" ? (
+                    <p className="text-sm">
+                      This link sends one fixed credential instead of OAuth (Credential and TLS).
+                      {link.outgoing.kept.oauth1 ? " Its OAuth 1.0a levels are kept, unused, and apply again when you choose OAuth 1.0a there." : " Choose OAuth 1.0a there to set OAuth levels again."}
+                    </p>
+                  ) : null}
+                  <RemoteAdminEnters identity={identity} />
+                </section>
+              ),
+            },
+            {
+              id: "incoming",
+              title: "Incoming",
+              content: (
+                <section aria-labelledby="incoming-heading">
+                  <h2 id="incoming-heading" className="text-lg font-semibold">
+                    Incoming
+                  </h2>
+                  <p className="mb-4 text-sm text-muted">{link.name} → this app: we are the OAuth provider.</p>
+                  <IncomingForm action={saveIncomingAction} link={link} users={users.filter((u) => !u.disabled)} />
+                  <div className="mt-4 flex flex-wrap items-center justify-between gap-2 text-sm">
+                    <span data-testid="issued-token-count">
+                      {issuedTokens.length} {issuedTokens.length === 1 ? "person has" : "people have"} allowed {link.name} to act as them (3-legged).
+                    </span>
+                    {issuedTokens.length > 0 ? <RevokeButton action={revokeIssuedTokensAction} fields={{ id: link.id }} label="Revoke all" ariaLabel={`Revoke every access token issued to ${link.name}`} /> : null}
+                  </div>
+                  {issuedTokens.length > 0 ? (
+                    <Table aria-label="Access tokens issued to this application" className="mt-3">
+                      <thead>
+                        <tr>
+                          <Th>Person</Th>
+                          <Th>Authorized</Th>
+                          <Th>Last used</Th>
+                          <Th>Expires</Th>
+                        </tr>
+                      </thead>
+                      <tbody>
+                        {issuedTokens.map((t) => (
+                          <tr key={t.id}>
+                            <Td>{t.username}</Td>
+                            <Td>
+                              <Time value={t.authorizedAt} />
+                            </Td>
+                            <Td>
+                              <Time value={t.lastUsedAt} fallback="Never" />
+                            </Td>
+                            <Td>
+                              <Time value={t.expiresAt} />
+                            </Td>
+                          </tr>
+                        ))}
+                      </tbody>
+                    </Table>
+                  ) : null}
+                </section>
+              ),
+            },
+            {
+              id: "credential",
+              title: "Credential and TLS",
+              content: (
+                <section aria-labelledby="credential-heading">
+                  <h2 id="credential-heading" className="mb-3 text-lg font-semibold">
+                    Credential and TLS
+                  </h2>
+                  <CredentialForm action={saveCredentialAction} link={link} />
+                  <div className="mt-6 border-t border-border pt-4">
+                    <CertificateRequestForm action={requestCertificateAction} link={link} />
+                  </div>
+                </section>
+              ),
+            },
+            {
+              id: "details",
+              title: "Name and URLs",
+              content: <EditLinkForm action={editLinkAction} link={link} types={LINK_TYPES.map((t) => ({ value: t, label: linkTypeLabel(t) }))} open />,
+            },
+            {
+              id: "danger",
+              title: "Danger zone",
+              content: (
+                <section aria-labelledby="danger-heading" className="flex flex-col gap-4">
+                  <h2 id="danger-heading" className="text-lg font-semibold">
+                    Danger zone
+                  </h2>
+                  <div className="flex flex-col gap-2">
+                    <p className="text-sm text-muted">{link.enabled ? "Disabling stops both directions at once; every setting is kept." : "The link is disabled: enabling it resumes both directions."}</p>
+                    <div>
+                      <EnableLinkButton action={setLinkEnabledAction} id={link.id} version={link.version} enabled={link.enabled} />
+                    </div>
+                  </div>
+                  <ResetDirection action={resetLinkAction} id={link.id} direction="outgoing" />
+                  <ResetDirection action={resetLinkAction} id={link.id} direction="incoming" />
+                  <div id="delete" className="rounded-md border border-danger/40 p-3">
+                    <h3 className="mb-2 text-base font-semibold">Delete this link</h3>
+                    <p className="mb-4 text-sm text-muted">Deletes the link and revokes what was issued through it. The remote keeps its side until its admin removes it.</p>
+                    <DeleteLink action={deleteLinkAction} id={link.id} name={link.name} />
+                  </div>
+                </section>
+              ),
+            },
+          ]}
+        />
+      ) : (
+        <Card className="mt-6">
+          <RemoteAdminEnters identity={identity} />
         </Card>
-      ) : null}
+      )}
     </>
+  );
+}
+
+/** What the remote admin enters for this app on their side (incoming there): this app's own consumer. */
+function RemoteAdminEnters({ identity }: { identity: { consumerKey: string; consumerName: string; publicKeyBase64: string; publicKeyPem: string } }) {
+  return (
+    <Disclosure className="mt-6 border-t border-border pt-4" triggerClassName="font-semibold" label="What the remote admin enters for this app (incoming, on their side)">
+      <div className="mt-3 flex flex-col gap-3">
+        <p className="text-sm text-muted">
+          This app&apos;s own consumer, the same for every link (
+          <Link href="/settings" className="text-accent underline">
+            Settings
+          </Link>{" "}
+          rotates its key). A remote that can fetch it (another Applink Admin, or Jira&apos;s &quot;Fetch&quot;) needs none of this.
+        </p>
+        <CopyField label="Consumer key" value={identity.consumerKey} />
+        <CopyField label="Consumer name" value={identity.consumerName} />
+        <CopyField label="Public key (base64, as Jira asks)" value={identity.publicKeyBase64} />
+        <CopyField label="Public key (PEM)" value={identity.publicKeyPem} multiline />
+      </div>
+    </Disclosure>
   );
 }

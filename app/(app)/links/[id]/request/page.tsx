@@ -4,7 +4,6 @@ import { cookies } from "next/headers";
 import { notFound } from "next/navigation";
 import { buttonVariants } from "@/components/ui/button";
 import { Card, PageHeader } from "@/components/ui/card";
-import { inputClass } from "@/components/ui/field";
 import { requirePageCaller } from "@/lib/auth/server-caller";
 import { db } from "@/lib/db";
 import { tryLinkRequest } from "@/lib/links/try-request";
@@ -37,17 +36,9 @@ export default async function LinkRequestPage({ params, searchParams }: Props) {
           ← {link.name}
         </Link>
       </p>
-      <PageHeader title="Request through this link" description={<>GET a path under <span className="font-mono">{link.rpcUrl}</span>, signed as you.</>} />
+      <PageHeader title="Request through this link" description={<>Any method, headers and a body to a path under <span className="font-mono">{link.rpcUrl}</span>, signed as you.</>} />
       <FlashMessages messages={flash} cookieName={FLASH_COOKIE} />
-      <form method="get" className="mb-6 flex flex-wrap items-end gap-3" aria-label="Request">
-        <label className="flex min-w-80 flex-1 flex-col gap-1 text-sm font-medium">
-          Path
-          <input name="path" defaultValue={path} placeholder="rest/api/2/myself" className={inputClass} />
-        </label>
-        <button type="submit" className={buttonVariants()}>
-          Send
-        </button>
-      </form>
+      <RequestConsole action={sendLinkRequestAction} linkId={link.id} linkName={link.name} returnTo={`/links/${encodeURIComponent(id)}/request`} initialPath={path || undefined} />
       {outcome?.kind === "authorize" ? (
         <Card role="alert" className="flex flex-wrap items-center justify-between gap-3">
           <p className="text-sm">{outcome.message}</p>
@@ -92,7 +83,6 @@ export default async function LinkRequestPage({ params, searchParams }: Props) {
           </pre>
         </Card>
       ) : null}
-      <RequestConsole action={sendLinkRequestAction} linkId={link.id} linkName={link.name} returnTo={`/links/${encodeURIComponent(id)}/request`} />
     </>
   );
 }

@@ -1,0 +1,34 @@
+"use client";
+
+import * as Tabs from "@radix-ui/react-tabs";
+import { useState, type ReactNode } from "react";
+
+/**
+ * A page's sections as tabs (Radix Tabs: arrow keys move between them, each panel named by its
+ * tab). Every panel stays in the page while another is shown (hidden), so a form half filled in
+ * one section keeps what was typed when the admin looks at another. `initial`: the section an
+ * address asks for (`?section=incoming`), else the first.
+ */
+export function SectionTabs({ label, sections, initial }: { label: string; sections: { id: string; title: string; content: ReactNode }[]; initial?: string }) {
+  const [current, setCurrent] = useState(sections.some((s) => s.id === initial) ? initial! : sections[0]!.id);
+  return (
+    <Tabs.Root value={current} onValueChange={setCurrent} className="mt-6">
+      <Tabs.List aria-label={label} className="flex flex-wrap gap-1 border-b border-border">
+        {sections.map((s) => (
+          <Tabs.Trigger
+            key={s.id}
+            value={s.id}
+            className="-mb-px rounded-t-md border border-transparent px-3 py-2 text-sm font-medium text-muted hover:text-fg data-[state=active]:border-border data-[state=active]:border-b-surface data-[state=active]:bg-surface data-[state=active]:text-fg"
+          >
+            {s.title}
+          </Tabs.Trigger>
+        ))}
+      </Tabs.List>
+      {sections.map((s) => (
+        <Tabs.Content key={s.id} value={s.id} forceMount className="rounded-b-lg border border-t-0 border-border bg-surface p-4 data-[state=inactive]:hidden sm:p-6">
+          {s.content}
+        </Tabs.Content>
+      ))}
+    </Tabs.Root>
+  );
+}

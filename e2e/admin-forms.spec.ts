@@ -224,17 +224,3 @@ test("the audit log reads in sentences, a save that changes nothing writes nothi
   await expect(table.getByRole("row")).toHaveCount(2);
   await expectAccessible(page, "the audit log filtered");
 });
-  await api(admin, "PUT", `${baseURL}/api/v1/links/${link.id}/outgoing`, { threeLegged: true, twoLegged: false, impersonation: false });
-  await signInOk(page, ADMIN.username, ADMIN.password);
-  await page.goto("/audit");
-  await page.getByRole("form", { name: "Filter audit log" }).getByLabel("Target").fill(link.id);
-  await page.getByRole("button", { name: "Filter" }).click();
-  const table = page.getByRole("table", { name: "Audit events" });
-  await expect(table.getByRole("row")).toHaveCount(3); // the header, the creation, the outgoing change
-  await expect(table).toContainText("Outgoing 3LO: off → on");
-  await expect(table).not.toContainText("out3lo");
-  const created = table.getByText(/^Created with \d+ values set$/);
-  await created.click();
-  await expect(table).toContainText(`Name: Audit Jira ${run}`);
-  await expectAccessible(page, "the audit log filtered, a creation expanded");
-});

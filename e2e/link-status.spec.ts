@@ -85,6 +85,8 @@ test("a lozenge's cause, and both fixes made on the remote's own pages, through 
   await page.goto(`${A_URL}/links/${aToC.id}`);
   diagnostics = await checkNow(page, /Config error/);
   await expect(diagnostics.getByTestId("status-cause")).toContainText(`${aToC.name} sends 2LO but incoming 2LO is off here`);
+  // What only this admin can choose (whom that 2LO runs as) is a button too: the Incoming section.
+  await expect(diagnostics.getByRole("link", { name: `Choose whom ${aToC.name}'s 2LO runs as here` })).toHaveAttribute("href", `/links/${aToC.id}?section=incoming#settings`);
   await screenshot(page, "status-config-error-levels");
 
   // "Fix on C": C's link page proposes the levels that match A; an admin of C applies them there.

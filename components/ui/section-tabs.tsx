@@ -12,7 +12,7 @@ import { useState, type ReactNode } from "react";
 export function SectionTabs({ label, sections, initial }: { label: string; sections: { id: string; title: string; content: ReactNode }[]; initial?: string }) {
   const [current, setCurrent] = useState(sections.some((s) => s.id === initial) ? initial! : sections[0]!.id);
   return (
-    <Tabs.Root value={current} onValueChange={setCurrent} className="mt-6">
+    <Tabs.Root id="settings" value={current} onValueChange={setCurrent} className="mt-6 scroll-mt-4">
       <Tabs.List aria-label={label} className="flex flex-wrap gap-1 border-b border-border">
         {sections.map((s) => (
           <Tabs.Trigger

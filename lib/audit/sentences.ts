@@ -70,7 +70,17 @@ function quoted(value: unknown): string {
   return text.length > 120 ? `“${text.slice(0, 117)}…”` : `“${text}”`;
 }
 
+/** Values recorded as codes, in words. */
+const VALUE_WORDS: Record<string, Record<string, string>> = {
+  outScheme: { oauth1: "OAuth 1.0a", basic: "Basic", bearer: "a personal access token", "api-key": "an API key", "connect-jwt": "a Connect JWT", "oauth2-client-credentials": "OAuth 2.0 client credentials" },
+};
+
 function changeSentence(key: string, before: unknown, after: unknown, created: boolean): string {
+  const words = VALUE_WORDS[key];
+  if (words) {
+    before = typeof before === "string" ? (words[before] ?? before) : before;
+    after = typeof after === "string" ? (words[after] ?? after) : after;
+  }
   const label = auditFieldLabel(key);
   if (key in NEGATIVE && typeof after === "boolean") return `${label.replace(/^Disabled$/, "Link").replace(/^Revoked$/, "It")} ${NEGATIVE[key]![after ? 0 : 1]}`;
   if (typeof after === "boolean" && (typeof before === "boolean" || before === undefined || before === null)) return `${label} ${created ? "on" : after ? "turned on" : "turned off"}`;

@@ -23,7 +23,8 @@ export default async function SettingsPage() {
   return (
     <>
       <PageHeader title="Settings" />
-      <div className="grid gap-6 lg:grid-cols-2">
+      {/* min-w-0: a long fingerprint or path wraps inside its card instead of widening the grid past a phone's screen. */}
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-2 [&>*]:min-w-0">
         <Card>
           <h2 className="mb-4 text-lg font-semibold">Your password</h2>
           <ChangePasswordForm action={changePasswordAction} />
@@ -37,7 +38,7 @@ export default async function SettingsPage() {
             <h2 id="identity-heading" className="mb-1 text-lg font-semibold">
               This app as an OAuth consumer
             </h2>
-            <p className="mb-4 text-sm text-muted">What a remote admin enters for this app. Instance {identity.instanceId}, key fingerprint {identity.fingerprint}.</p>
+            <p className="mb-4 text-sm text-muted [overflow-wrap:anywhere]">What a remote admin enters for this app. Instance {identity.instanceId}, key fingerprint {identity.fingerprint}.</p>
             <div className="flex flex-col gap-3">
               <CopyField label="Consumer key" value={identity.consumerKey} />
               <CopyField label="Consumer name" value={identity.consumerName} />
@@ -56,7 +57,7 @@ export default async function SettingsPage() {
               <dt className="text-muted">Database</dt>
               <dd>{about.database}</dd>
               <dt className="text-muted">Data folder</dt>
-              <dd className="font-mono">{about.dataDir}</dd>
+              <dd className="font-mono [overflow-wrap:anywhere]">{about.dataDir}</dd>
               <dt className="text-muted">Sessions</dt>
               <dd>
                 {about.sessionHours} hours, {about.secureCookies ? "Secure cookies (https)" : "cookies without Secure (http)"}

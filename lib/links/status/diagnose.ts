@@ -349,6 +349,7 @@ export async function diagnoseLink(db: Db, link: Link, options: DiagnoseOptions 
           link.type === "applink-admin"
             ? { kind: "fix-on-remote", label: `Fix on ${remote}${dropped.length ? " (keeps this side's levels)" : ""}`, remoteUrl: link.displayUrl, remoteLinkId: remoteLinkId(view), outgoing: ours.incoming, incoming: ours.outgoing }
             : { kind: "fix-on-remote", label: `Open ${remote}'s application links`, remoteUrl: link.displayUrl, remoteLinkId: null, remoteType: link.type };
+        if (incomingNeedsUser) actions.push({ kind: "open-section", label: `Choose whom ${remote}'s 2LO runs as here`, section: "incoming" });
         if (!incomingNeedsUser) {
           actions.push({ kind: "match-here", label: dropped.length ? `Match this side to ${remote}: turns ${dropped.join(" and ")} off here` : `Match this side to ${remote}`, outgoing: theirs.incoming, incoming: theirs.outgoing });
         }
@@ -483,9 +484,9 @@ function incomingProblemFinding(problem: string, remote: string): Pick<Check, "r
     case "timestamp_refused":
       return { result: "fail", status: "CONFIG_ERROR", type: "OAUTH_TIMESTAMP_REFUSED", message: "The clocks differ by more than OAuth accepts.", fix: "Synchronise both servers' clocks (NTP)." };
     case "permission_denied":
-      return { result: "fail", status: "CONFIG_ERROR", type: "AUTH_LEVEL_MISMATCH", message: `${remote} uses a level that is off here.`, fix: `Turn that level on in Incoming, or off on ${remote}.` };
+      return { result: "fail", status: "CONFIG_ERROR", type: "AUTH_LEVEL_MISMATCH", message: `${remote} uses a level that is off here.`, fix: `Turn that level on in Incoming, or off on ${remote}.`, actions: [{ kind: "open-section", label: "Open Incoming here", section: "incoming" }] };
     case "user_refused":
-      return { result: "warn", message: "The user the call runs as is unknown or disabled here.", fix: "Check the execute-as user (2LO) or the user named (impersonation)." };
+      return { result: "warn", message: "The user the call runs as is unknown or disabled here.", fix: "Check the execute-as user (2LO) or the user named (impersonation).", actions: [{ kind: "open-section", label: "Open Incoming here", section: "incoming" }] };
     default:
       return { result: "warn", message: `This app answered ${problem}.` };
   }

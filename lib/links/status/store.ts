@@ -47,6 +47,8 @@ function actionView(link: Link, action: FixAction, ourUrl: string): ActionView {
   switch (action.kind) {
     case "authorize":
       return { ...action, href: authorizePath(link, `/links/${link.id}`) };
+    case "open-section":
+      return { ...action, href: `/links/${encodeURIComponent(link.id)}?section=${action.section}#settings` };
     case "create-link-back": {
       if (action.remoteType !== "applink-admin") return { ...action, href: `${action.remoteUrl}/plugins/servlet/applinks/listApplicationLinks` };
       const proposal = new URLSearchParams({ rpcUrl: ourUrl, from: ourUrl, back: `${ourUrl}/links/${link.id}` });

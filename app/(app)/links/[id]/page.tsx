@@ -185,6 +185,7 @@ export default async function LinkPage({ params, searchParams }: Props) {
       ) : null}
       {isAdmin ? (
         <SectionTabs
+          key={typeof query.section === "string" ? query.section : "default"}
           label={`Settings of ${link.name}`}
           initial={typeof query.section === "string" ? query.section : query.edit === "1" ? "details" : undefined}
           sections={[

@@ -57,7 +57,7 @@ test("a linked application asks to act as a person: they sign in, see the consen
   expect(JSON.parse(me.body!)).toMatchObject({ username: ADMIN.username, via: "oauth-3lo", consumerKey: CONSUMER });
 
   // The link's administrators see who allowed it.
-  await page.goto(`/links/${link.id}`);
+  await page.goto(`/links/${link.id}?section=incoming`);
   await expect(page.getByTestId("issued-token-count")).toHaveText("1 person has allowed Remote Jira to act as them (3-legged).");
   await expect(page.getByRole("table", { name: "Access tokens issued to this application" }).getByRole("cell", { name: ADMIN.username, exact: true })).toBeVisible();
 

@@ -22,6 +22,11 @@ const CHECK_LABEL: Record<string, string> = {
   incoming: "Incoming calls",
   legacy: "Deprecated authentication",
 };
+/** A cause as a sentence: many begin with an error's own lower-case words. */
+function asSentence(text: string): string {
+  return text ? text.charAt(0).toUpperCase() + text.slice(1) : text;
+}
+
 const RESULT_TONE = { pass: "success", warn: "warning", fail: "danger", skipped: "neutral" } as const;
 
 /**
@@ -41,13 +46,13 @@ export function DiagnosticsPanel({ linkId, view, isAdmin, checkAction, fixAction
           {view.nextCheckAt ? (
             <>
               {" "}
-              · checked again <Time value={view.nextCheckAt} />
+              · next check <Time value={view.nextCheckAt} />
             </>
           ) : null}
         </p>
       </div>
       <p className={view.warning ? "text-sm font-medium text-warning" : "text-sm"} data-testid="status-cause">
-        {view.cause}
+        {asSentence(view.cause)}
         {view.problem ? (
           <>
             {" "}

@@ -42,7 +42,7 @@ const FIELD_LABELS: Record<string, string> = {
 };
 
 export function auditFieldLabel(field: string): string {
-  return FIELD_LABELS[field] ?? field.replace(/([a-z])([A-Z])/g, "$1 $2").replace(/^./, (c) => c.toUpperCase());
+  return FIELD_LABELS[field] ?? field.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase().replace(/^./, (c) => c.toUpperCase());
 }
 
 /** A recorded value as a person reads it: on/off for booleans, "none" for nothing. */

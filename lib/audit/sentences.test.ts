@@ -27,3 +27,20 @@ describe("the audit log in sentences", () => {
     expect(auditActionLabel("something.new")).toBe("something.new");
   });
 });
+
+describe("the audit log, deletions and outcomes", () => {
+  it("a deletion is one sentence; a reset's nested outcome reads field by field", () => {
+    expect(auditSentence(event("link.delete", { name: "Second", out3lo: true }, null))).toEqual({ headline: "Link “Second” deleted", changes: [] });
+    const reset = auditSentence(event("link.reset", null, { direction: "outgoing", outgoing: { accessTokensDiscarded: 2 } }));
+    expect(reset.headline).toBe("“Second” reset");
+    expect(reset.changes).toEqual(["Direction: “outgoing”", "Access tokens discarded: “2”"]);
+  });
+});
+
+describe("the audit log, fields that hold JSON text", () => {
+  it("reads a credential's or certificate's recorded details as fields, not as JSON", () => {
+    const said = auditSentence(event("link.outgoing", { outSchemeInfo: null }, { outSchemeInfo: JSON.stringify({ preview: "••••oken" }), outClientCertInfo: JSON.stringify({ subject: "CN=client", validTo: "2027-01-01" }) }));
+    expect(said.changes.join(" | ")).not.toMatch(/[{}]/);
+    expect(said.changes).toEqual(expect.arrayContaining(["Preview: “••••oken”", "Subject: “CN=client”", "Valid to: “2027-01-01”"]));
+  });
+});

@@ -90,6 +90,18 @@ function changeSentence(key: string, before: unknown, after: unknown, created: b
   return `${label} changed from ${quoted(before)} to ${quoted(after)}`;
 }
 
+/** Nested values (a reset's outcome) as their own fields: `{outgoing: {accessTokensDiscarded: 0}}` → `accessTokensDiscarded: 0`. */
+function flatten(record: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(record)) {
+    // Some fields hold JSON text (a credential's public part, a certificate's details): read as fields too.
+    const nested = typeof value === "string" && value.startsWith("{") ? parse(value) : value;
+    if (nested && typeof nested === "object" && !Array.isArray(nested) && Object.keys(nested).length) Object.assign(out, flatten(nested as Record<string, unknown>));
+    else out[key] = value;
+  }
+  return out;
+}
+
 function parse(text: string | null): Record<string, unknown> {
   if (!text) return {};
   try {
@@ -108,9 +120,11 @@ export function auditSentence(event: { action: string; targetLabel: string | nul
   const target = event.targetLabel ?? event.targetId ?? "";
   const words = ACTIONS[event.action] ?? `${event.action.replace(/[.-]/g, " ")}${target ? ` (${target})` : ""}`;
   const headline = words.replace("{t}", target);
-  const before = parse(event.before);
-  const after = parse(event.after);
+  const before = flatten(parse(event.before));
+  const after = flatten(parse(event.after));
   const created = !event.before;
+  // A deletion is its headline: the values it had are no news, one by one.
+  if (event.before && !event.after) return { headline, changes: [] };
   const keys = meaningfulChanges(before, after).filter((k) => !created || (after[k] !== null && after[k] !== false && after[k] !== "" && after[k] !== 0));
   return { headline, changes: keys.map((k) => changeSentence(k, before[k], after[k], created)) };
 }

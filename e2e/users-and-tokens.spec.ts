@@ -34,7 +34,7 @@ test("an admin creates a user, who signs in, cannot reach admin pages, and manag
   await expect(page.getByRole("table", { name: "Audit events" })).toContainText(`User “${person.username}” created`);
   await expect(page.getByRole("table", { name: "Audit events" })).toContainText(person.username);
   await screenshot(page, "audit");
-  await page.getByLabel("Actor").fill("nobody-did-this");
+  await page.getByLabel("Person").fill("nobody-did-this");
   await page.getByRole("button", { name: "Filter" }).click();
   await expect(page.getByText("No events match")).toBeVisible();
   await signOut(page);

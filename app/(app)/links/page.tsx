@@ -1,4 +1,5 @@
 import { Time } from "@/components/ui/time";
+import { LinkTypeIcon } from "@/components/links/type-icon";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { incomingSummary, outgoingSummary } from "@/components/links/auth-summary";
@@ -135,7 +136,6 @@ export default async function LinksPage({ searchParams }: { searchParams: Promis
                     <tr>
                       <Th>Name</Th>
                       <Th>Status</Th>
-                      <Th>Type</Th>
                       <Th>URLs</Th>
                       <Th>Outgoing</Th>
                       <Th>Incoming</Th>
@@ -146,15 +146,17 @@ export default async function LinksPage({ searchParams }: { searchParams: Promis
                     {rowsOf.map(({ link, status }) => (
                       <tr key={link.id} data-testid={`link-row-${link.name}`}>
                         <Td>
-                          <Link href={`/links/${link.id}`} className="font-medium text-accent hover:underline">
-                            {link.name}
-                          </Link>{" "}
-                          {link.primary ? <Lozenge tone="info">Primary</Lozenge> : null}
+                          <span className="flex flex-wrap items-center gap-2">
+                            <LinkTypeIcon type={link.type} label={linkTypeLabel(link.type)} />
+                            <Link href={`/links/${link.id}`} className="font-medium text-accent hover:underline">
+                              {link.name}
+                            </Link>
+                            {link.primary ? <Lozenge tone="info">Primary</Lozenge> : null}
+                          </span>
                         </Td>
                         <Td>
                           <StatusLink id={link.id} name={link.name} status={status} />
                         </Td>
-                        <Td>{linkTypeLabel(link.type)}</Td>
                         <Td className="font-mono text-xs">
                           <div>{link.rpcUrl}</div>
                           {link.displayUrl !== link.rpcUrl ? <div className="text-muted">{link.displayUrl}</div> : null}

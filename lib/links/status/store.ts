@@ -121,7 +121,6 @@ export function retryDelayMs(failures: number, intervalMs = backgroundOptions().
   return Math.min(FIRST_RETRY_MS * 2 ** Math.max(0, failures - 1), intervalMs);
 }
 
-
 /** The admin whose authorization a background check uses: the last one who checked, while an active admin. */
 async function lastChecker(db: Db, row: LinkStatus | null) {
   if (!row?.checkedById) return null;

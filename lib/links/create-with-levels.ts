@@ -80,8 +80,15 @@ export async function createLinkWithLevels(db: Db, caller: Caller, input: Create
     if (levels.incoming.twoLegged && levels.runAs) {
       executeAs = levels.runAs.username.trim().toLowerCase();
       if (levels.runAs.kind === "service") {
-        await createUser(db, caller, { username: executeAs, email: `${executeAs}@service.invalid`, displayName: `${link.name} (2-legged requests)`, role: "USER" });
-        warnings.push(`Created the user "${executeAs}" for ${link.name}'s 2-legged requests. No one can sign in as it until an administrator sets its password.`);
+        try {
+          await createUser(db, caller, { username: executeAs, email: `${executeAs}@service.invalid`, displayName: `${link.name} (2-legged requests)`, role: "USER" });
+          warnings.push(`Created the user "${executeAs}" for ${link.name}'s 2-legged requests. No one can sign in as it until an administrator sets its password.`);
+        } catch (error) {
+          // Taken since it was checked (another admin, at the same moment): the link stays, without 2LO, and says so.
+          if (!(error instanceof AppError)) throw error;
+          warnings.push(`The user "${executeAs}" could not be created (${error.message}): incoming 2LO stays off until you choose whom it runs as (Incoming).`);
+          executeAs = null;
+        }
       }
     }
     incoming = { ...levels.incoming, executeAs };

@@ -119,11 +119,19 @@ test("from the list: a keyboard menu per link edits, disables, enables and makes
   await api(admin, "POST", `${baseURL}/api/v1/links`, { name, type: "bamboo", rpcUrl: `http://menu-${run}.example.test` });
   const other = await api(admin, "POST", `${baseURL}/api/v1/links`, { name: `Menu Bamboo two ${run}`, type: "bamboo", rpcUrl: `http://menu-two-${run}.example.test` });
   expect(other.primary).toBe(false);
+  // Checked once (an unknown host): the list says when, and the banner links to that kind.
+  expect((await api(admin, "POST", `${baseURL}/api/v1/links/${other.id}/status`)).status).toBe("NETWORK_ERROR");
   await signInOk(page, ADMIN.username, ADMIN.password);
+  await expect(page.getByTestId("attention-banner").getByRole("link", { name: /^\d+ network error$/ })).toHaveAttribute("href", "/links?status=NETWORK_ERROR");
   await page.goto(`/links?q=${encodeURIComponent(`Menu Bamboo two ${run}`)}`);
   const row = page.getByTestId(`link-row-Menu Bamboo two ${run}`);
   // The product is a mark beside the name, named for assistive technology, not a column repeating it.
   await expect(row.getByRole("img", { name: "Bamboo" })).toBeVisible();
+  await expect(row.getByText(/^Checked \d{4}-\d\d-\d\d/)).toBeVisible();
+  // At 1280 px neither the status nor the menu button wraps onto a second line.
+  for (const part of [row.getByRole("link", { name: /status: Network error$/ }), row.getByRole("button", { name: `Actions for Menu Bamboo two ${run}` })]) {
+    expect((await part.boundingBox())!.height).toBeLessThan(36);
+  }
 
   // By keyboard: open the menu, arrow to "Disable", Enter; the row says so and the lozenge follows.
   const menuButton = row.getByRole("button", { name: `Actions for Menu Bamboo two ${run}` });
@@ -197,6 +205,8 @@ test("the request console sends any method with headers and a body, signed, and 
   await form.getByLabel(/^Headers/).fill("not a header");
   await form.getByRole("button", { name: "Send", exact: true }).click();
   await expect(page.getByRole("form", { name: "Send a request" }).getByLabel(/^Headers/)).toHaveAccessibleDescription('Line 1 is not a header ("Name: value").');
+  // Said once, at the field: no second message above it in other words.
+  await expect(page.getByRole("form", { name: "Send a request" }).getByRole("alert")).toHaveCount(1);
   expect(remote.seen.length).toBe(before);
 });
 

@@ -56,7 +56,11 @@ function callerRequest(req: Request): CallerRequest {
 
 /** The caller of a request, refused (401/403) unless `access` lets them in. */
 export async function callerFor<A extends Access>(access: A, headers: Headers, request?: CallerRequest): Promise<A extends "public" ? Caller | null : Caller> {
-  const caller = await resolveCaller(db, headers, request);
+  return admitted(access, await resolveCaller(db, headers, request));
+}
+
+/** A resolved caller, refused (401/403) unless `access` lets them in. */
+function admitted<A extends Access>(access: A, caller: Caller | null): A extends "public" ? Caller | null : Caller {
   if (access !== "public" && !caller) throw new AppError("unauthenticated", "Sign in or send \"Authorization: Bearer <api token>\".");
   if (access === "admin" && caller?.role !== "ADMIN") throw new AppError("forbidden", "Administrators only.");
   return caller as A extends "public" ? Caller | null : Caller;
@@ -98,17 +102,17 @@ export function withLinkedApplication<A extends Exclude<Access, "public">, P ext
     try {
       const params = (await context?.params) ?? ({} as P);
       const authorization = req.headers.get("authorization");
+      let caller: Caller;
       if (isOAuthSigned(authorization, req.url)) {
         refuseTwoCredentials(authorization, req.url);
-        const request = callerRequest(req);
-        const identity = await authenticateOAuth(db, { method: req.method, url: req.url, headers: req.headers, body: await request.body() }, { application: true });
+        const identity = await authenticateOAuth(db, { method: req.method, url: req.url, headers: req.headers, body: await callerRequest(req).body() }, { application: true });
         if (identity.via === "application") return notStored(await handler({ req, params, application: identity.link, caller: null }));
-        const caller = toCaller(identity.user, identity.via, identity.consumerKey);
-        if (access === "admin" && caller.role !== "ADMIN") throw new AppError("forbidden", "Administrators only.");
-        if (!delegationAllows(caller, req.method)) throw new AppError("forbidden", DELEGATION_REFUSED);
-        return notStored(await handler({ req, params, application: null, caller }));
+        caller = admitted(access, toCaller(identity.user, identity.via, identity.consumerKey));
+      } else {
+        caller = await callerFor(access, req.headers, callerRequest(req));
       }
-      const caller = await callerFor(access, req.headers, callerRequest(req));
+      // The same delegated-caller rule as withCaller's, whichever way the caller came.
+      if (!delegationAllows(caller, req.method)) throw new AppError("forbidden", DELEGATION_REFUSED);
       return notStored(await handler({ req, params, application: null, caller }));
     } catch (error) {
       return notStored(handleApiError(error));

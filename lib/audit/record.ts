@@ -43,7 +43,9 @@ export function redactSnapshot(value: unknown): unknown {
  * that changes nothing is no event.
  */
 export async function recordAudit(client: Db | Tx, actor: Actor, input: AuditInput): Promise<void> {
-  if (input.before && input.after && meaningfulChanges(redactSnapshot(input.before) as Record<string, unknown>, redactSnapshot(input.after) as Record<string, unknown>).length === 0) return;
+  const before = input.before ? (redactSnapshot(input.before) as Record<string, unknown>) : null;
+  const after = input.after ? (redactSnapshot(input.after) as Record<string, unknown>) : null;
+  if (before && after && meaningfulChanges(before, after).length === 0) return;
   await client.auditEvent.create({
     data: {
       actorId: actor.id,
@@ -53,8 +55,8 @@ export async function recordAudit(client: Db | Tx, actor: Actor, input: AuditInp
       targetType: input.targetType,
       targetId: input.targetId ?? null,
       targetLabel: input.targetLabel ?? null,
-      before: input.before ? JSON.stringify(redactSnapshot(input.before)) : null,
-      after: input.after ? JSON.stringify(redactSnapshot(input.after)) : null,
+      before: before ? JSON.stringify(before) : null,
+      after: after ? JSON.stringify(after) : null,
     },
   });
 }

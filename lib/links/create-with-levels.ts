@@ -3,6 +3,8 @@ import type { Caller } from "@/lib/auth/caller";
 import type { Link } from "@/lib/generated/prisma/client";
 import { AppError } from "@/lib/errors";
 import { createLink } from "@/lib/links/create-link";
+import { findLinkOrThrow } from "@/lib/links/find-link";
+import { executeAsProblem } from "@/lib/links/update-link";
 import type { CreateLinkInput } from "@/lib/links/schemas";
 import { setLevels } from "@/lib/links/status/apply-fix";
 import type { Levels } from "@/lib/links/status/derive";
@@ -56,9 +58,8 @@ export async function checkLevelsAtCreation(db: Db, levels: LevelsAtCreation): P
       if (!parsed.success) fields.inServiceUser = parsed.error.issues[0]!.message;
       else if (await db.user.findUnique({ where: { username: parsed.data.toLowerCase() }, select: { id: true } })) fields.inServiceUser = `A user "${parsed.data.toLowerCase()}" already exists: choose it as an existing user, or name another.`;
     } else {
-      const user = await db.user.findUnique({ where: { username: runAs.username.trim().toLowerCase() }, select: { disabled: true } });
-      if (!user) fields.inExecuteAs = `No user named "${runAs.username.trim()}".`;
-      else if (user.disabled) fields.inExecuteAs = `${runAs.username.trim()} is disabled.`;
+      const problem = await executeAsProblem(db, runAs.username.trim());
+      if (problem) fields.inExecuteAs = problem;
     }
   }
   if (Object.keys(fields).length) throw new AppError("validation_failed", Object.values(fields)[0]!, { fields });
@@ -101,5 +102,5 @@ export async function createLinkWithLevels(db: Db, caller: Caller, input: Create
     if (!(error instanceof AppError)) throw error;
     warnings.push(`The levels chosen were not all applied: ${error.message}`);
   }
-  return { link: (await db.link.findUniqueOrThrow({ where: { id: link.id } })) as Link, warnings };
+  return { link: await findLinkOrThrow(db, link.id), warnings };
 }

@@ -59,7 +59,7 @@ export function keptSchemesOf(link: Pick<Link, "outSchemeKept">): Record<string,
   return parseJsonText<Record<string, { info: string | null; secretId: string | null }>>(link.outSchemeKept, {}) ?? {};
 }
 
-/** Every vault secret a link's kept schemes hold (deleted with the link, or with a reset of its outgoing side). */
+/** Every vault secret a link's kept schemes hold (deleted with the link). */
 export function keptSchemeSecretIds(link: Pick<Link, "outSchemeKept">): string[] {
   return Object.values(keptSchemesOf(link)).flatMap((k) => (k.secretId ? [k.secretId] : []));
 }

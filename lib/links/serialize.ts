@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import type { Link } from "@/lib/generated/prisma/client";
 import { publicKeyFingerprint } from "@/lib/crypto/rsa-keys";
-import { certificateState, clientCertificateInfoOf, isFixedScheme, keptSchemesOf, outgoingOAuthInUse, parseCaCertificates, schemeInfoOf } from "@/lib/links/schemes";
+import { certificateState, clientCertificateInfoOf, isFixedScheme, keptSchemesOf, parseCaCertificates, schemeInfoOf } from "@/lib/links/schemes";
 
 /** Where a direction's OAuth endpoints are when not set: Atlassian's paths under the RPC URL. */
 export function defaultOAuthUrls(rpcUrl: string) {
@@ -40,7 +40,7 @@ function caSummary(pem: string) {
 export function outgoingJson(link: Link) {
   const defaults = defaultOAuthUrls(link.rpcUrl);
   // The OAuth levels in use (none while a fixed credential is); what another scheme keeps meanwhile is under `kept`.
-  const oauth = outgoingOAuthInUse(link) || (!isFixedScheme(link.outScheme) && !link.outEnabled);
+  const oauth = !isFixedScheme(link.outScheme);
   const keptSchemes = Object.keys(keptSchemesOf(link));
   const keptLevels = isFixedScheme(link.outScheme) && (link.out3lo || link.out2lo || link.outImpersonation);
   return {

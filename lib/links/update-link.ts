@@ -8,8 +8,7 @@ import { discoverManifest, fetchConsumerInfo } from "@/lib/links/discover";
 import { RemoteFetchError } from "@/lib/links/remote-fetch";
 import { csrSubjectSchema, incomingSchema, outgoingSchema, patchLinkSchema, type IncomingInput, type OutgoingInput, type PatchLinkInput } from "@/lib/links/schemas";
 import { linkAuditView } from "@/lib/links/serialize";
-import { isFixedScheme, keptSchemesOf, maskedPreview, SCHEME_FIELDS, parseCaCertificates, parseClientCertificate, type SchemeInfo } from "@/lib/links/schemes";
-import { parseJsonText } from "@/lib/db/json-text";
+import { isFixedScheme, keptSchemesOf, maskedPreview, SCHEME_FIELDS, parseCaCertificates, parseClientCertificate, schemeInfoOf, type SchemeInfo } from "@/lib/links/schemes";
 import { deleteSecret, readSecret, storeSecret } from "@/lib/vault/vault";
 import { createClientCsr, subjectText, type CsrSubject } from "@/lib/crypto/csr";
 import { pemFromPkcs12, Pkcs12Error } from "@/lib/crypto/pkcs12";
@@ -143,12 +142,11 @@ export async function setOutgoing(db: Db, actor: Actor, id: string, input: Outgo
         ...(o.authorizeUrl !== undefined ? { outAuthorizeUrl: o.authorizeUrl } : {}),
         ...(o.accessTokenUrl !== undefined ? { outAccessTokenUrl: o.accessTokenUrl } : {}),
       });
-      // A fixed scheme's secret leaves the vault only when that scheme is not kept (it was the one in use and is not now).
-      if (link.outSchemeSecretId && link.outScheme === "oauth1") await deleteSecret(tx, link.outSchemeSecretId);
+      // No secret leaves the vault here: the fixed scheme left is kept above, for a switch back.
     } else {
       const same = link.outScheme === scheme;
       const previous = same ? { info: link.outSchemeInfo, secretId: link.outSchemeSecretId } : restored;
-      const current = previous ? parseJsonText<SchemeInfo | null>(previous.info, null) : null;
+      const current = previous ? schemeInfoOf({ outSchemeInfo: previous.info }) : null;
       const { secret: secretField, secretName } = SCHEME_FIELDS[scheme];
       const secret = o[secretField];
       const missing = (field: string, message: string) => new AppError("validation_failed", message, { fields: { [field]: message } });
@@ -197,6 +195,13 @@ export async function setOutgoing(db: Db, actor: Actor, id: string, input: Outgo
   });
 }
 
+/** Why `username` cannot be the user a remote's requests run as (unknown, or disabled); null when it can. */
+export async function executeAsProblem(db: Db | Tx, username: string): Promise<string | null> {
+  const user = await db.user.findUnique({ where: { username: username.toLowerCase() }, select: { disabled: true } });
+  if (!user) return `No user named "${username}".`;
+  return user.disabled ? `${username} is disabled.` : null;
+}
+
 /**
  * PUT incoming: this app as the provider for the remote. The consumer comes from the request, or
  * from the remote's consumer info (`fetchConsumer`). 2LO needs an active execute-as user.
@@ -235,9 +240,8 @@ export async function setIncoming(db: Db, actor: Actor, id: string, input: Incom
   if (enabled && (!consumer.key || !consumer.publicKeyPem)) fields.consumerKey = "Set the remote consumer (fetch it or paste its key and public key) before enabling incoming OAuth.";
   if (i.twoLegged && !i.executeAs) fields.executeAs = "2-legged requests run as a local user: choose one.";
   if (i.executeAs) {
-    const user = await db.user.findUnique({ where: { username: i.executeAs.toLowerCase() }, select: { disabled: true } });
-    if (!user) fields.executeAs = `No user named "${i.executeAs}".`;
-    else if (user.disabled) fields.executeAs = `${i.executeAs} is disabled.`;
+    const problem = await executeAsProblem(db, i.executeAs);
+    if (problem) fields.executeAs = problem;
   }
   if (Object.keys(fields).length) throw new AppError("validation_failed", Object.values(fields)[0]!, { fields });
   if (consumer.key && consumer.key !== current.inConsumerKey && (await db.link.count({ where: { inConsumerKey: consumer.key, id: { not: id } } }))) {

@@ -76,7 +76,6 @@ export function CreateLinkForm({
   const [outgoing, setOutgoing] = useState<Levels>(proposed?.outgoing ?? DEFAULT_OUTGOING);
   const [incoming, setIncoming] = useState<Levels>(proposed?.incoming ?? DEFAULT_INCOMING);
   const [runAs, setRunAs] = useState<"service" | "existing">("service");
-  const remote = "that application";
 
   useEffect(() => {
     // What the creation said (and any warning) waits for the link's page in a flash cookie. (A link
@@ -106,7 +105,7 @@ export function CreateLinkForm({
       <LevelChoices prefix="in" legend="Incoming (that application → this app)" levels={incoming} onChange={(k, on) => setIncoming({ ...incoming, [k]: on })}>
         {incoming.twoLegged ? (
           <fieldset className="ml-6 flex flex-col gap-2">
-            <legend className="text-sm font-medium">2-legged requests from {remote} run as</legend>
+            <legend className="text-sm font-medium">2-legged requests from that application run as</legend>
             <label className="flex items-start gap-2 text-sm">
               <input type="radio" name="inRunAs" value="service" checked={runAs === "service"} onChange={() => setRunAs("service")} className="mt-1" />
               <span>A new user made for them (recommended: it holds only what you grant it)</span>
@@ -135,7 +134,7 @@ export function CreateLinkForm({
             <label className="flex items-start gap-2 text-sm">
               <input type="checkbox" name="inImpersonationConfirmed" defaultChecked={values?.inImpersonationConfirmed === "on"} aria-invalid={fields?.inImpersonationConfirmed ? true : undefined} aria-describedby={fields?.inImpersonationConfirmed ? "inImpersonationConfirmed-error" : undefined} className="mt-1" />
               <span>
-                Both applications share one user base: {remote} may act as any user here, administrators included, by their username.
+                Both applications share one user base: that application may act as any user here, administrators included, by their username.
               </span>
             </label>
             {fields?.inImpersonationConfirmed ? (

@@ -5,6 +5,7 @@ import { SelectField, TextAreaField, TextField } from "@/components/ui/field";
 import { FormMessage } from "@/components/ui/form-message";
 import { SubmitButton } from "@/components/ui/submit-button";
 import type { ActionResult } from "@/lib/actions/define-action";
+import { levelsText } from "@/lib/links/status/proposal";
 
 type Action = (s: ActionResult | null, f: FormData) => Promise<ActionResult>;
 
@@ -47,11 +48,12 @@ export function CredentialForm({ action, link }: { action: Action; link: { id: s
     same && out.credential?.set ? `Leave blank to keep the stored ${what} (${out.credential.preview ?? "set"}).` : kept ? `Leave blank to use the ${what} kept from when this scheme was in use (sealed here).` : undefined;
   const keptLevels = out.kept?.oauth1;
   // Switching never drops the settings left: they wait, sealed, for a switch back.
+  const leaving = SCHEME_LABEL[out.scheme]?.split(":")[0] ?? out.scheme;
   const switchNote = same
     ? null
     : scheme === "oauth1"
-      ? `Saving switches to OAuth 1.0a${keptLevels ? ` with the levels kept (${[keptLevels.threeLegged ? "3LO" : "", keptLevels.twoLegged ? "2LO" : "", keptLevels.impersonation ? "2LO with impersonation" : ""].filter(Boolean).join(", ") || "none"})` : ""}; the ${SCHEME_LABEL[out.scheme]?.split(":")[0] ?? out.scheme} credential is kept for a switch back.`
-      : `Saving switches to this credential; ${out.scheme === "oauth1" ? "the OAuth 1.0a levels are kept" : `the ${SCHEME_LABEL[out.scheme]?.split(":")[0] ?? out.scheme} credential is kept`}, unused, for a switch back.`;
+      ? `Saving switches to OAuth 1.0a${keptLevels ? ` with the levels kept (${levelsText(keptLevels)})` : ""}; the ${leaving} credential is kept for a switch back.`
+      : `Saving switches to this credential; ${out.scheme === "oauth1" ? "the OAuth 1.0a levels are kept" : `the ${leaving} credential is kept`}, unused, for a switch back.`;
   const certificate = out.clientCertificate;
   return (
     <form action={formAction} className="flex flex-col gap-4" aria-label="Credential and TLS" key={values ? JSON.stringify(values) : `saved-${JSON.stringify(out)}`}>

@@ -8,6 +8,7 @@ import { CheckNowButton, FixButton } from "@/components/links/diagnostics-action
 import { StatusLozenge } from "@/components/links/status-lozenge";
 import type { ActionResult } from "@/lib/actions/define-action";
 import type { LinkStatusView } from "@/lib/links/status/store";
+import { asSentence } from "@/lib/links/status/words";
 
 type Action = (s: ActionResult | null, f: FormData) => Promise<ActionResult>;
 
@@ -22,11 +23,6 @@ const CHECK_LABEL: Record<string, string> = {
   incoming: "Incoming calls",
   legacy: "Deprecated authentication",
 };
-/** A cause as a sentence: many begin with an error's own lower-case words. */
-function asSentence(text: string): string {
-  return text ? text.charAt(0).toUpperCase() + text.slice(1) : text;
-}
-
 const RESULT_TONE = { pass: "success", warn: "warning", fail: "danger", skipped: "neutral" } as const;
 
 /**

@@ -49,8 +49,9 @@ const LEVEL_NAMES = { threeLegged: "3LO", twoLegged: "2LO", impersonation: "2LO 
 const LEVEL_KEYS = ["threeLegged", "twoLegged", "impersonation"] as const;
 
 export function ourLevels(link: Link): { outgoing: Levels; incoming: Levels } {
+  const oauth = outgoingOAuthInUse(link);
   return {
-    outgoing: { threeLegged: outgoingOAuthInUse(link) && link.out3lo, twoLegged: outgoingOAuthInUse(link) && link.out2lo, impersonation: outgoingOAuthInUse(link) && link.outImpersonation },
+    outgoing: { threeLegged: oauth && link.out3lo, twoLegged: oauth && link.out2lo, impersonation: oauth && link.outImpersonation },
     incoming: { threeLegged: link.inEnabled && link.in3lo, twoLegged: link.inEnabled && link.in2lo, impersonation: link.inEnabled && link.inImpersonation },
   };
 }
@@ -80,6 +81,11 @@ const NETWORK_FIXES: Partial<Record<RemoteProblem, string>> = {
   tls_version: "Enable TLS 1.2 or 1.3 on the remote (or correct the port: it may not speak TLS), or lower this link's minimum TLS version.",
   tls_client_certificate: "Upload the client certificate the remote expects (Outgoing: client certificate), from an authority it trusts and still valid.",
 };
+
+/** On another product, its fix is on its own application links page (its admin's browser). */
+function productPageFix(link: Link, remote: string): FixAction {
+  return { kind: "fix-on-remote", label: `Open ${remote}'s application links`, remoteUrl: link.displayUrl, remoteLinkId: null, remoteType: link.type };
+}
 
 /** An oauth_problem a remote answered to our signed call: what it means and the fix, in a person's words. */
 export function outgoingProblemFinding(problem: string, remote: string, link: Link, level: string, remoteLinkId: string | null = null): Pick<Check, "status" | "type" | "message" | "fix" | "actions" | "result"> {
@@ -130,7 +136,7 @@ export function outgoingProblemFinding(problem: string, remote: string, link: Li
       if (link.type === "applink-admin") {
         actions.push(remoteLinkId ? { kind: "fix-on-remote", label: `Allow ${level} on ${remote}`, remoteUrl: link.displayUrl, remoteLinkId, outgoing: ours.incoming, incoming: ours.outgoing } : { kind: "create-link-back", label: `Set up this app on ${remote}`, remoteUrl: link.displayUrl, remoteType: link.type, outgoing: ours.incoming, incoming: ours.outgoing });
       } else {
-        actions.push({ kind: "fix-on-remote", label: `Open ${remote}'s application links`, remoteUrl: link.displayUrl, remoteLinkId: null, remoteType: link.type });
+        actions.push(productPageFix(link, remote));
       }
       if (key && problem === "permission_denied") actions.push({ kind: "match-here", label: `Turn outgoing ${level} off here (drops it for this app's callers)`, outgoing: { ...ours.outgoing, [key]: false } });
       return {
@@ -348,7 +354,7 @@ export async function diagnoseLink(db: Db, link: Link, options: DiagnoseOptions 
         const onRemote: FixAction =
           link.type === "applink-admin"
             ? { kind: "fix-on-remote", label: `Fix on ${remote}${dropped.length ? " (keeps this side's levels)" : ""}`, remoteUrl: link.displayUrl, remoteLinkId: remoteLinkId(view), outgoing: ours.incoming, incoming: ours.outgoing }
-            : { kind: "fix-on-remote", label: `Open ${remote}'s application links`, remoteUrl: link.displayUrl, remoteLinkId: null, remoteType: link.type };
+            : productPageFix(link, remote);
         if (incomingNeedsUser) actions.push({ kind: "open-section", label: `Choose whom ${remote}'s 2LO runs as here`, section: "incoming" });
         if (!incomingNeedsUser) {
           actions.push({ kind: "match-here", label: dropped.length ? `Match this side to ${remote}: turns ${dropped.join(" and ")} off here` : `Match this side to ${remote}`, outgoing: theirs.incoming, incoming: theirs.outgoing });

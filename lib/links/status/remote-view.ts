@@ -46,13 +46,14 @@ function config(enabled: boolean, threeLo: boolean, twoLo: boolean, impersonatio
 /** This app's answer for one of its links, in Atlassian's shape (see RemoteStatusJson). */
 export function applinkStatusJson(link: Link, view: { status: string; cause: string; fix: string; checkedAt: Date | null; errorType: string | null }, category: string | null) {
   const working = view.status === "CONNECTED" || view.status === "UPGRADE_CONFIG";
+  // A fixed credential in place of OAuth: no OAuth level is in use (they are kept, unused).
+  const oauth = outgoingOAuthInUse(link);
   return {
     link: { id: link.id, name: link.name, displayUrl: link.displayUrl, rpcUrl: link.rpcUrl, type: link.type, primary: link.primary, system: false },
     working,
     localAuthentication: {
       incoming: config(link.inEnabled && !link.disabled, link.in3lo, link.in2lo, link.inImpersonation),
-      // A fixed credential in place of OAuth: no OAuth level is in use (they are kept, unused).
-      outgoing: config(link.outEnabled && !link.disabled, outgoingOAuthInUse(link) && link.out3lo, outgoingOAuthInUse(link) && link.out2lo, outgoingOAuthInUse(link) && link.outImpersonation),
+      outgoing: config(link.outEnabled && !link.disabled, oauth && link.out3lo, oauth && link.out2lo, oauth && link.outImpersonation),
     },
     error: working ? null : { category: category ?? "UNKNOWN", type: view.errorType ?? "UNKNOWN", details: view.cause },
     status: view.status,

@@ -42,6 +42,9 @@ function incomingSeen(row: LinkStatus | null) {
   return { okAt: row?.incomingOkAt ?? null, problem: row?.incomingProblem ?? null, problemAt: row?.incomingProblemAt ?? null };
 }
 
+/** An Atlassian product's own page of its application links, where its admin fixes its side. */
+const applicationLinksPage = (remoteUrl: string) => `${remoteUrl}/plugins/servlet/applinks/listApplicationLinks`;
+
 /** Where a fix is done: here (applied by kind) or on the remote's own page, in the admin's browser. */
 function actionView(link: Link, action: FixAction, ourUrl: string): ActionView {
   switch (action.kind) {
@@ -50,14 +53,14 @@ function actionView(link: Link, action: FixAction, ourUrl: string): ActionView {
     case "open-section":
       return { ...action, href: `/links/${encodeURIComponent(link.id)}?section=${action.section}#settings` };
     case "create-link-back": {
-      if (action.remoteType !== "applink-admin") return { ...action, href: `${action.remoteUrl}/plugins/servlet/applinks/listApplicationLinks` };
+      if (action.remoteType !== "applink-admin") return { ...action, href: applicationLinksPage(action.remoteUrl) };
       const proposal = new URLSearchParams({ rpcUrl: ourUrl, from: ourUrl, back: `${ourUrl}/links/${link.id}` });
       if (action.outgoing) proposal.set("out", levelsParam(action.outgoing));
       if (action.incoming) proposal.set("in", levelsParam(action.incoming));
       return { ...action, href: `${action.remoteUrl}/links/new?${proposal}` };
     }
     case "fix-on-remote": {
-      if (action.remoteType && action.remoteType !== "applink-admin") return { ...action, href: `${action.remoteUrl}/plugins/servlet/applinks/listApplicationLinks` };
+      if (action.remoteType && action.remoteType !== "applink-admin") return { ...action, href: applicationLinksPage(action.remoteUrl) };
       const proposal = new URLSearchParams({ from: ourUrl, back: `${ourUrl}/links/${link.id}` });
       if (action.outgoing) proposal.set("out", levelsParam(action.outgoing));
       if (action.incoming) proposal.set("in", levelsParam(action.incoming));

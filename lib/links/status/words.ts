@@ -26,9 +26,14 @@ export const STATUS_LABEL: Record<LinkStatusCode, string> = {
   UPGRADE_CONFIG: "Upgrade config",
 };
 
+/** A cause as a sentence: many begin with an error's own lower-case words. */
+export function asSentence(text: string): string {
+  return text ? text.charAt(0).toUpperCase() + text.slice(1) : text;
+}
+
 /** A check's outcome as a sentence in the status's own tone: "Checked: Network error. <cause>" */
 export function checkedMessage(status: LinkStatusCode, cause: string | null | undefined): { message: string; tone: "success" | "warning" | "danger" } {
   const tone = STATUS_TONE[status];
-  const sentence = cause ? ` ${cause.charAt(0).toUpperCase()}${cause.slice(1)}` : "";
+  const sentence = cause ? ` ${asSentence(cause)}` : "";
   return { message: `Checked: ${STATUS_LABEL[status]}.${status === "CONNECTED" ? "" : sentence}`, tone: tone === "neutral" ? "warning" : tone };
 }

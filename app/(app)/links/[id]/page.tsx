@@ -192,12 +192,9 @@ export default async function LinkPage({ params, searchParams }: Props) {
             {
               id: "outgoing",
               title: "Outgoing",
+              intro: <>This app → {link.name}: we are the client.</>,
               content: (
-                <section aria-labelledby="outgoing-heading">
-                  <h2 id="outgoing-heading" className="text-lg font-semibold">
-                    Outgoing
-                  </h2>
-                  <p className="mb-4 text-sm text-muted">This app → {link.name}: we are the client.</p>
+                <>
                   {link.outgoing.scheme === "oauth1" ? <OutgoingForm action={saveOutgoingAction} link={link} /> : null}
                   {link.outgoing.scheme !== "oauth1" ? (
                     <p className="text-sm">
@@ -206,18 +203,15 @@ export default async function LinkPage({ params, searchParams }: Props) {
                     </p>
                   ) : null}
                   <RemoteAdminEnters identity={identity} />
-                </section>
+                </>
               ),
             },
             {
               id: "incoming",
               title: "Incoming",
+              intro: <>{link.name} → this app: we are the OAuth provider.</>,
               content: (
-                <section aria-labelledby="incoming-heading">
-                  <h2 id="incoming-heading" className="text-lg font-semibold">
-                    Incoming
-                  </h2>
-                  <p className="mb-4 text-sm text-muted">{link.name} → this app: we are the OAuth provider.</p>
+                <>
                   <IncomingForm action={saveIncomingAction} link={link} users={users.filter((u) => !u.disabled)} />
                   <div className="mt-4 flex flex-wrap items-center justify-between gap-2 text-sm">
                     <span data-testid="issued-token-count">
@@ -253,37 +247,32 @@ export default async function LinkPage({ params, searchParams }: Props) {
                       </tbody>
                     </Table>
                   ) : null}
-                </section>
+                </>
               ),
             },
             {
               id: "credential",
               title: "Credential and TLS",
               content: (
-                <section aria-labelledby="credential-heading">
-                  <h2 id="credential-heading" className="mb-3 text-lg font-semibold">
-                    Credential and TLS
-                  </h2>
+                <>
                   <CredentialForm action={saveCredentialAction} link={link} />
                   <div className="mt-6 border-t border-border pt-4">
                     <CertificateRequestForm action={requestCertificateAction} link={link} />
                   </div>
-                </section>
+                </>
               ),
             },
             {
               id: "details",
               title: "Name and URLs",
+              heading: false,
               content: <EditLinkForm action={editLinkAction} link={link} types={LINK_TYPES.map((t) => ({ value: t, label: linkTypeLabel(t) }))} open />,
             },
             {
               id: "danger",
               title: "Danger zone",
               content: (
-                <section aria-labelledby="danger-heading" className="flex flex-col gap-4">
-                  <h2 id="danger-heading" className="text-lg font-semibold">
-                    Danger zone
-                  </h2>
+                <div className="flex flex-col gap-4">
                   <div className="flex flex-col gap-2">
                     <p className="text-sm text-muted">{link.enabled ? "Disabling stops both directions at once; every setting is kept." : "The link is disabled: enabling it resumes both directions."}</p>
                     <div>
@@ -297,7 +286,7 @@ export default async function LinkPage({ params, searchParams }: Props) {
                     <p className="mb-4 text-sm text-muted">Deletes the link and revokes what was issued through it. The remote keeps its side until its admin removes it.</p>
                     <DeleteLink action={deleteLinkAction} id={link.id} name={link.name} />
                   </div>
-                </section>
+                </div>
               ),
             },
           ]}

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import Database from "better-sqlite3";
 import type pg from "pg";
 import { db as processDb, type Db, type Tx } from "@/lib/db";
@@ -14,10 +15,10 @@ import { databaseKind, databaseUrl, sqliteFile } from "@/lib/env/paths";
  * `CacheVersion` row on every change to those tables, by any connection (this process's Prisma
  * client, another process, the admin CLI), so a token revoked or a user disabled a moment ago is
  * seen at once, while the nonce every incoming OAuth request writes empties nothing. On
- * PostgreSQL the same triggers bump the same row in the writer's transaction, and every cached read
- * first reads the counter (one round trip, no Prisma): an answer is reused only while no instance
- * has committed a change since, so a revocation at one instance holds at every other on its next
- * request, with no window. Clients other than the process-wide one (a test's transaction) use
+ * PostgreSQL the same triggers bump the same row in the writer's transaction, and each request's
+ * first cached read reads the counter (one round trip, no Prisma; its other reads reuse that value:
+ * withOneCacheVersion): an answer is reused only while no instance has committed a change since, so
+ * a revocation at one instance holds at every other on its next request, with no window. Clients other than the process-wide one (a test's transaction) use
  * Prisma with the same shapes. `cached-reads.test.ts` holds the implementations equal on the same rows.
  * Answers are shared between callers: never modify one.
  */
@@ -140,7 +141,8 @@ class UntilChanged {
   constructor(private readonly cacheVersion: () => number | Promise<number>) {}
 
   async get<T>(key: string, read: () => T | Promise<T>): Promise<T> {
-    const version = await this.cacheVersion();
+    const request = oneRequest.getStore();
+    const version = await (request ? (request.version ??= this.cacheVersion()) : this.cacheVersion());
     if (version > this.version || this.answers.size > 5000) {
       this.answers.clear();
       this.version = version;
@@ -152,6 +154,20 @@ class UntilChanged {
     if (this.version === version) this.answers.set(key, answer);
     return answer;
   }
+}
+
+/** The counter as read once for one request (see withOneCacheVersion). */
+const oneRequest = new AsyncLocalStorage<{ version?: number | Promise<number> }>();
+
+/**
+ * Runs one request's work with one CacheVersion read for all its cached reads (the caller's token,
+ * the link, the signer, a secret), taken at its first read: every answer it gets is as fresh as a
+ * change committed before that read, so a revocation is seen on the next request, and a request
+ * pays one counter read (one round trip on PostgreSQL) instead of one per read. The web layer
+ * wraps each API request in it (lib/api).
+ */
+export function withOneCacheVersion<T>(work: () => T): T {
+  return oneRequest.run({}, work);
 }
 
 /** The statements behind the cached reads, the same on both databases (`?` parameters). */

@@ -23,7 +23,7 @@ async function main() {
   const { createApiToken } = await import("@/lib/tokens/api-tokens");
   const { createLink } = await import("@/lib/links/create-link");
   const { setIncoming } = await import("@/lib/links/update-link");
-  const { resolveCaller } = await import("@/lib/auth/caller");
+  const { resolveCaller } = await import("@/lib/api/resolve-caller");
   const { signRequest } = await import("@/lib/oauth1");
   await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");
   const system = { id: null, username: "system", via: "system" as const };

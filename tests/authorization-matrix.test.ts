@@ -8,6 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/db";
+import { DELEGATED_VIAS } from "@/lib/auth/caller";
 import crypto from "node:crypto";
 import { createApiToken } from "@/lib/tokens/api-tokens";
 import { publicKeyPem } from "@/lib/crypto/rsa-keys";
@@ -358,7 +359,11 @@ describe("API routes", () => {
     expect(await db.apiToken.count()).toBe(before);
     expect(await db.apiToken.findUnique({ where: { id: mine.view.id }, select: { revokedAt: true } })).toEqual({ revokedAt: null });
     // And below the routes: the token store itself refuses a delegated actor.
-    await expect(createApiToken(db, { id: callers.admin.id, username: callers.admin.username, via: "oauth-3lo" }, callers.admin, "below")).rejects.toMatchObject({ code: "forbidden" });
+    // Every delegated way, by the one rule (a Connect JWT's caller once passed a check that knew only "oauth-*").
+    for (const via of DELEGATED_VIAS) {
+      await expect(createApiToken(db, { id: callers.admin.id, username: callers.admin.username, via }, callers.admin, `below ${via}`)).rejects.toMatchObject({ code: "forbidden" });
+    }
+    expect(await db.apiToken.count()).toBe(before);
   });
 
   it("a bad bearer token is 401, never a fall-back to the session", async () => {

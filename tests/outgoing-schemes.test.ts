@@ -26,7 +26,7 @@ import { createLink } from "@/lib/links/create-link";
 import { dispatcherFor, linkFetch, type RelayedResponse } from "@/lib/links/link-fetch";
 import { diagnoseLink } from "@/lib/links/status/diagnose";
 import { proxyThroughLink } from "@/lib/links/proxy-request";
-import { proxyRequestOf } from "@/lib/api/proxy-route";
+import { proxyRequestOf, proxyTargetOf } from "@/lib/api/proxy-route";
 import { findLinkOrThrow } from "@/lib/links/find-link";
 import { databaseBytes } from "@/tests/support/database-contents";
 import { freePort } from "@/tests/support/free-port";
@@ -122,7 +122,7 @@ describe("fixed credentials: Basic, a personal access token, an API key", () => 
       const stored = await findLinkOrThrow(db, link.id);
       const factory = await linkFetch(db, stored, { method: "GET", url: `${stored.rpcUrl}/rest/api/2/search?jql=project%20%3D%20ABC&b=2&b=1` }, { as: { server: true } });
       expect({ scheme: body.scheme, status: factory.status, body: JSON.parse(await factory.text()) }).toMatchObject({ status: 200, body: { who } });
-      const viaProxy = await proxyThroughLink(db, proxyRequestOf(`/api/v1/links/${link.id}/proxy/rest/api/2/myself?expand=groups+x`, "GET", new Headers({ authorization: "Bearer ala_the-callers-own-token" }), null), await callerOf(adminCaller));
+      const viaProxy = await proxyThroughLink(db, proxyRequestOf(proxyTargetOf(`/api/v1/links/${link.id}/proxy/rest/api/2/myself?expand=groups+x`), "GET", new Headers({ authorization: "Bearer ala_the-callers-own-token" }), null), await callerOf(adminCaller));
       expect({ scheme: body.scheme, status: viaProxy.status, body: JSON.parse(await text(viaProxy)) }).toMatchObject({ status: 200, body: { who, path: `/s${n}/rest/api/2/myself?expand=groups+x` } });
     }
   });

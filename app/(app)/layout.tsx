@@ -1,7 +1,7 @@
 import type { ReactNode } from "react";
 import { headers } from "next/headers";
 import { AppShell } from "@/components/shell/app-shell";
-import { requirePageCaller } from "@/lib/auth/server-caller";
+import { requirePageCaller } from "@/lib/api/server-caller";
 import { PAGE_PATH_HEADER, safeReturnPath } from "@/lib/http/page-path";
 
 export default async function SignedInLayout({ children }: { children: ReactNode }) {

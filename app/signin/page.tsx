@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { SignInForm } from "@/components/auth/sign-in-form";
 import { Card } from "@/components/ui/card";
-import { getServerCaller } from "@/lib/auth/server-caller";
+import { getServerCaller } from "@/lib/api/server-caller";
 
 export const metadata: Metadata = { title: "Sign in" };
 

@@ -2,7 +2,7 @@ import "server-only";
 import { unstable_rethrow } from "next/navigation";
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
-import { getServerCaller } from "@/lib/auth/server-caller";
+import { getServerCaller } from "@/lib/api/server-caller";
 import type { Caller } from "@/lib/auth/caller";
 import { fieldErrors } from "@/lib/validation/fields";
 import { log } from "@/lib/log";

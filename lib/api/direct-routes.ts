@@ -1,14 +1,14 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { db } from "@/lib/db";
+import { withOneCacheVersion } from "@/lib/db/cached-reads";
 import { callerFor } from "@/lib/api/with-caller";
 import { handleApiError } from "@/lib/api/handle-error";
 import { proxyThroughLink } from "@/lib/links/proxy-request";
-import { proxyRequestOf } from "@/lib/api/proxy-route";
+import { proxyRequestOf, proxyTargetOf, type ProxyTarget } from "@/lib/api/proxy-route";
+import { credentialOf, isSignedRequest, type Credential } from "@/lib/api/resolve-caller";
 import type { RelayedResponse } from "@/lib/links/link-fetch";
-import { PROXY_PATH, sandboxProxied, servedOverHttps, STATIC_SECURITY_HEADERS, STRICT_TRANSPORT_SECURITY } from "@/lib/http/security-headers";
+import { sandboxProxied, servedOverHttps, STATIC_SECURITY_HEADERS, STRICT_TRANSPORT_SECURITY } from "@/lib/http/security-headers";
 import { log } from "@/lib/log";
-import { isOAuthSigned } from "@/lib/oauth-provider/incoming-caller";
-import { isConnectJwt } from "@/lib/oauth-provider/incoming-jwt";
 
 // Routes the server (scripts/serve.mjs) answers itself, before Next.js: the signed proxy, whose
 // every request would otherwise pay about a millisecond of Next.js routing on top of the RSA
@@ -26,8 +26,12 @@ export type DirectRoute = (req: IncomingMessage, res: ServerResponse) => Promise
  * linked application go to Next.js: their verification reads the whole body first.
  */
 export function directRouteFor(req: { url?: string; headers: IncomingMessage["headers"] }): DirectRoute | null {
-  if (!req.url || !PROXY_PATH.test(req.url)) return null;
-  return isOAuthSigned(req.headers.authorization, req.url) || isConnectJwt(req.headers.authorization, req.url) ? null : serveProxy;
+  // The path is matched and the credential recognised here, once: the route takes both as they are.
+  const target = req.url ? proxyTargetOf(req.url) : null;
+  if (!target) return null;
+  const credential = credentialOf(req.headers.authorization, req.url!);
+  if (isSignedRequest(credential)) return null;
+  return (req, res) => withOneCacheVersion(() => serveProxy(req, res, target, credential));
 }
 
 function headersOf(req: IncomingMessage): Headers {
@@ -43,8 +47,7 @@ function headersOf(req: IncomingMessage): Headers {
   return headers;
 }
 
-async function serveProxy(req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const rawTarget = req.url ?? "/";
+async function serveProxy(req: IncomingMessage, res: ServerResponse, target: ProxyTarget, credential: Credential): Promise<void> {
   const headers = headersOf(req);
   let relayed: RelayedResponse;
   // A caller that goes away takes its request with it: out of the link's queue, or cut off in flight.
@@ -53,8 +56,8 @@ async function serveProxy(req: IncomingMessage, res: ServerResponse): Promise<vo
   const gone = new AbortController();
   res.once("close", () => res.writableFinished || gone.abort());
   try {
-    const caller = await callerFor("user", headers);
-    relayed = await proxyThroughLink(db, proxyRequestOf(rawTarget, req.method ?? "GET", headers, req, gone.signal), caller);
+    const caller = await callerFor("user", headers, undefined, credential);
+    relayed = await proxyThroughLink(db, proxyRequestOf(target, req.method ?? "GET", headers, req, gone.signal), caller);
   } catch (error) {
     if (res.destroyed) return;
     const response = handleApiError(error);

@@ -8,24 +8,37 @@ import { proxyThroughLink, type ProxyRequest } from "@/lib/links/proxy-request";
 import { proxyMaxBodyBytes, readBodyCapped } from "@/lib/http/read-body";
 import { PROXY_PATH, sandboxProxied } from "@/lib/http/security-headers";
 
-/**
- * The proxy route's request as the domain takes it: the link id, the path under it and the query
- * exactly as on the request line (`rawTarget`), and a capped body reader.
- */
-export function proxyRequestOf(rawTarget: string, method: string, headers: Headers, body: AsyncIterable<Uint8Array> | null, signal?: AbortSignal): ProxyRequest {
+/** A request line's target on the proxy's path, split once: the link id as sent, the path under it and the query, raw. */
+export interface ProxyTarget {
+  rawLinkId: string;
+  subPath: string;
+  rawQuery: string;
+}
+
+/** The proxy target of a request line's path and query (`rawTarget`), or null when it is not the proxy's path. */
+export function proxyTargetOf(rawTarget: string): ProxyTarget | null {
   const queryAt = rawTarget.indexOf("?");
   const path = queryAt === -1 ? rawTarget : rawTarget.slice(0, queryAt);
-  const rawQuery = queryAt === -1 ? "" : rawTarget.slice(queryAt + 1).replace(/#.*$/s, "");
   const route = PROXY_PATH.exec(path);
+  if (!route) return null;
+  const rawQuery = queryAt === -1 ? "" : rawTarget.slice(queryAt + 1).replace(/#.*$/s, "");
+  return { rawLinkId: route[1]!, subPath: path.slice(route[0].length), rawQuery };
+}
+
+/**
+ * The proxy route's request as the domain takes it: the link id, the path under it and the query
+ * exactly as on the request line (`target`), and a capped body reader.
+ */
+export function proxyRequestOf(target: ProxyTarget | null, method: string, headers: Headers, body: AsyncIterable<Uint8Array> | null, signal?: AbortSignal): ProxyRequest {
   // A URL whose dot segments were resolved before it reached us no longer names the proxy: refuse it.
-  if (!route) throw new AppError("bad_request", "The proxied path is refused: dot segments are not allowed.");
+  if (!target) throw new AppError("bad_request", "The proxied path is refused: dot segments are not allowed.");
   let linkId: string;
   try {
-    linkId = decodeURIComponent(route[1]!);
+    linkId = decodeURIComponent(target.rawLinkId);
   } catch {
     throw new AppError("bad_request", "The link id holds percent-encoding that cannot be decoded.");
   }
-  return { linkId, subPath: path.slice(route[0].length), rawQuery, method, headers, signal, readBody: () => readBodyCapped(body, headers.get("content-length"), proxyMaxBodyBytes()) };
+  return { linkId, subPath: target.subPath, rawQuery: target.rawQuery, method, headers, signal, readBody: () => readBodyCapped(body, headers.get("content-length"), proxyMaxBodyBytes()) };
 }
 
 /** The path and query of a web Request's URL, as they came. */
@@ -71,7 +84,7 @@ export const proxyRouteHandler = withCaller(
   async ({ req, caller }) => {
     const headers = new Headers(req.headers);
     headers.set("accept-encoding", "identity");
-    const request = proxyRequestOf(rawTargetOf(req.url), req.method, headers, req.body as AsyncIterable<Uint8Array> | null, req.signal);
+    const request = proxyRequestOf(proxyTargetOf(rawTargetOf(req.url)), req.method, headers, req.body as AsyncIterable<Uint8Array> | null, req.signal);
     const response = toWebResponse(decodedForNext(await proxyThroughLink(db, request, caller)));
     sandboxProxied(response.headers);
     return response;

@@ -1,7 +1,9 @@
 import type { z } from "zod";
 import { db } from "@/lib/db";
+import { withOneCacheVersion } from "@/lib/db/cached-reads";
 import { AppError } from "@/lib/errors";
-import { isDelegated, refuseTwoCredentials, resolveCaller, toCaller, type Caller, type CallerRequest } from "@/lib/auth/caller";
+import { isDelegated, toCaller, type Caller } from "@/lib/auth/caller";
+import { refuseTwoCredentials, resolveCaller, type CallerRequest, type Credential } from "@/lib/api/resolve-caller";
 import type { Link } from "@/lib/generated/prisma/client";
 import { authenticateOAuth, isOAuthSigned } from "@/lib/oauth-provider/incoming-caller";
 import { handleApiError } from "@/lib/api/handle-error";
@@ -12,8 +14,8 @@ import { MALFORMED_TEXT, malformedTextPath } from "@/lib/validation/fields";
 export type Access = "public" | "user" | "admin";
 
 /**
- * Whether a caller authenticated by delegation (a linked application's OAuth signature:
- * `oauth-2lo`, `oauth-2loi`, `oauth-3lo`) may call a route. Delegated access is revocable and
+ * Whether a caller authenticated by delegation (a linked application acting for a person: every
+ * way but a session or a token, lib/auth/caller.ts `isDelegatedVia`) may call a route. Delegated access is revocable and
  * bounded by its link, so it may read and use what its person may, and never becomes something
  * that outlives the link. The default follows the method:
  * - GET and HEAD read: allowed;
@@ -55,8 +57,8 @@ function callerRequest(req: Request): CallerRequest {
 }
 
 /** The caller of a request, refused (401/403) unless `access` lets them in. */
-export async function callerFor<A extends Access>(access: A, headers: Headers, request?: CallerRequest): Promise<A extends "public" ? Caller | null : Caller> {
-  return admitted(access, await resolveCaller(db, headers, request));
+export async function callerFor<A extends Access>(access: A, headers: Headers, request?: CallerRequest, credential?: Credential): Promise<A extends "public" ? Caller | null : Caller> {
+  return admitted(access, await resolveCaller(db, headers, request, credential));
 }
 
 /** A resolved caller, refused (401/403) unless `access` lets them in. */
@@ -76,16 +78,17 @@ export function withCaller<A extends Access, P extends Params = Params>(
   handler: (args: HandlerArgs<P, A>) => Promise<Response>,
   options: { delegation?: Delegation } = {},
 ) {
-  return async (req: Request, context: RouteContext<P>): Promise<Response> => {
-    try {
-      const caller = await callerFor(access, req.headers, callerRequest(req));
-      if (!delegationAllows(caller, req.method, options.delegation)) throw new AppError("forbidden", DELEGATION_REFUSED);
-      const params = (await context?.params) ?? ({} as P);
-      return notStored(await handler({ req, params, caller: caller as HandlerArgs<P, A>["caller"] }));
-    } catch (error) {
-      return notStored(handleApiError(error));
-    }
-  };
+  return (req: Request, context: RouteContext<P>): Promise<Response> =>
+    withOneCacheVersion(async () => {
+      try {
+        const caller = await callerFor(access, req.headers, callerRequest(req));
+        if (!delegationAllows(caller, req.method, options.delegation)) throw new AppError("forbidden", DELEGATION_REFUSED);
+        const params = (await context?.params) ?? ({} as P);
+        return notStored(await handler({ req, params, caller: caller as HandlerArgs<P, A>["caller"] }));
+      } catch (error) {
+        return notStored(handleApiError(error));
+      }
+    });
 }
 
 /**
@@ -98,26 +101,27 @@ export function withLinkedApplication<A extends Exclude<Access, "public">, P ext
   access: A,
   handler: (args: { req: Request; params: P } & ({ application: Link; caller: null } | { application: null; caller: Caller })) => Promise<Response>,
 ) {
-  return async (req: Request, context: RouteContext<P>): Promise<Response> => {
-    try {
-      const params = (await context?.params) ?? ({} as P);
-      const authorization = req.headers.get("authorization");
-      let caller: Caller;
-      if (isOAuthSigned(authorization, req.url)) {
-        refuseTwoCredentials(authorization, req.url);
-        const identity = await authenticateOAuth(db, { method: req.method, url: req.url, headers: req.headers, body: await callerRequest(req).body() }, { application: true });
-        if (identity.via === "application") return notStored(await handler({ req, params, application: identity.link, caller: null }));
-        caller = admitted(access, toCaller(identity.user, identity.via, identity.consumerKey));
-      } else {
-        caller = await callerFor(access, req.headers, callerRequest(req));
+  return (req: Request, context: RouteContext<P>): Promise<Response> =>
+    withOneCacheVersion(async () => {
+      try {
+        const params = (await context?.params) ?? ({} as P);
+        const authorization = req.headers.get("authorization");
+        let caller: Caller;
+        if (isOAuthSigned(authorization, req.url)) {
+          refuseTwoCredentials(authorization, req.url);
+          const identity = await authenticateOAuth(db, { method: req.method, url: req.url, headers: req.headers, body: await callerRequest(req).body() }, { application: true });
+          if (identity.via === "application") return notStored(await handler({ req, params, application: identity.link, caller: null }));
+          caller = admitted(access, toCaller(identity.user, identity.via, identity));
+        } else {
+          caller = await callerFor(access, req.headers, callerRequest(req));
+        }
+        // The same delegated-caller rule as withCaller's, whichever way the caller came.
+        if (!delegationAllows(caller, req.method)) throw new AppError("forbidden", DELEGATION_REFUSED);
+        return notStored(await handler({ req, params, application: null, caller }));
+      } catch (error) {
+        return notStored(handleApiError(error));
       }
-      // The same delegated-caller rule as withCaller's, whichever way the caller came.
-      if (!delegationAllows(caller, req.method)) throw new AppError("forbidden", DELEGATION_REFUSED);
-      return notStored(await handler({ req, params, application: null, caller }));
-    } catch (error) {
-      return notStored(handleApiError(error));
-    }
-  };
+    });
 }
 
 /**

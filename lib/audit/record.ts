@@ -1,12 +1,9 @@
 import type { Db, Tx } from "@/lib/db";
 import { meaningfulChanges } from "@/lib/audit/sentences";
 
-/** Who did something: a signed-in person, an API token's owner, the CLI, or the app itself. */
-export interface Actor {
-  id: string | null;
-  username: string;
-  via: "session" | "token" | "cli" | "system" | "oauth-2lo" | "oauth-2loi" | "oauth-3lo" | "connect-jwt";
-}
+/** Who did something (declared with the caller: lib/auth/caller.ts). */
+export type { Actor } from "@/lib/auth/caller";
+import type { Actor } from "@/lib/auth/caller";
 
 export interface AuditInput {
   action: string;

@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
 import type { Db } from "@/lib/db";
 import type { Link } from "@/lib/generated/prisma/client";
+import type { Via } from "@/lib/auth/caller";
 import { trustProxy } from "@/lib/http/client-ip";
 import { OAuthProblemError, requestUrl, type Consumer } from "@/lib/oauth1";
 import { incomingNonces, verifyIncoming } from "@/lib/oauth-provider/verify-incoming";
@@ -26,7 +27,7 @@ export interface SignedCall {
 /** Who an incoming OAuth request runs as (the user row, read once and checked active), and how it got there. */
 export interface OAuthIdentity {
   user: UserRow;
-  via: "oauth-2lo" | "oauth-2loi" | "oauth-3lo";
+  via: Extract<Via, `oauth-${string}`>;
   consumerKey: string;
   linkId: string;
 }

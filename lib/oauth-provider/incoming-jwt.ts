@@ -1,4 +1,5 @@
 import type { Db } from "@/lib/db";
+import type { Via } from "@/lib/auth/caller";
 import type { Link } from "@/lib/generated/prisma/client";
 import { AppError } from "@/lib/errors";
 import { cachedReads, type UserRow } from "@/lib/db/cached-reads";
@@ -29,7 +30,7 @@ export function jwtRefusal(problem: string, advice: string): AppError {
 
 export interface JwtIdentity {
   user: UserRow;
-  via: "connect-jwt";
+  via: Extract<Via, "connect-jwt">;
   /** The issuer, as the audit log and /myself name the linked application. */
   consumerKey: string;
   linkId: string;

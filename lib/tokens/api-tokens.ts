@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import type { Db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { recordAudit, type Actor } from "@/lib/audit/record";
+import { isDelegatedVia } from "@/lib/auth/caller";
 import { tokenNameSchema } from "@/lib/validation/fields";
 import { cachedReads } from "@/lib/db/cached-reads";
 
@@ -9,7 +10,7 @@ import { cachedReads } from "@/lib/db/cached-reads";
 export const TOKEN_PREFIX = "ala_";
 
 export function hashToken(token: string): string {
-  return crypto.createHash("sha256").update(token, "utf8").digest("hex");
+  return crypto.hash("sha256", token, "hex");
 }
 
 export interface ApiTokenView {
@@ -34,7 +35,7 @@ export async function createApiToken(
   owner: { id: string; username: string },
   name: string,
 ): Promise<{ token: string; view: ApiTokenView }> {
-  if (actor.via.startsWith("oauth-")) throw new AppError("forbidden", "A linked application cannot create API tokens.");
+  if (isDelegatedVia(actor.via)) throw new AppError("forbidden", "A linked application cannot create API tokens.");
   const parsedName = tokenNameSchema.parse(name);
   const token = TOKEN_PREFIX + crypto.randomBytes(32).toString("base64url");
   const view = await db.$transaction(async (tx) => {

@@ -7,7 +7,7 @@ import { inputClass } from "@/components/ui/field";
 import { Table, Td, Th } from "@/components/ui/table";
 import { Time } from "@/components/ui/time";
 import { auditActions, auditFilterSchema, listAuditEvents } from "@/lib/audit/query";
-import { requirePageCaller } from "@/lib/auth/server-caller";
+import { requirePageCaller } from "@/lib/api/server-caller";
 import { auditActionLabel, auditSentence } from "@/lib/audit/sentences";
 import { db } from "@/lib/db";
 

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { EmptyState, PageHeader } from "@/components/ui/card";
 import { Table, Td, Th } from "@/components/ui/table";
 import { Time } from "@/components/ui/time";
-import { requirePageCaller } from "@/lib/auth/server-caller";
+import { requirePageCaller } from "@/lib/api/server-caller";
 import { db } from "@/lib/db";
 import { listAuthorizations } from "@/lib/links/three-legged";
 import { RevokeButton } from "@/components/ui/revoke-button";

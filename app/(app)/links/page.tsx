@@ -8,7 +8,7 @@ import { EmptyState, PageHeader } from "@/components/ui/card";
 import { inputClass } from "@/components/ui/field";
 import { Lozenge } from "@/components/ui/lozenge";
 import { Table, Td, Th } from "@/components/ui/table";
-import { requirePageCaller } from "@/lib/auth/server-caller";
+import { requirePageCaller } from "@/lib/api/server-caller";
 import { db } from "@/lib/db";
 import { countNeedingAttention, listLinks } from "@/lib/links/find-link";
 import { LINK_STATUSES, LINK_TYPES, linkTypeLabel, listLinksSchema } from "@/lib/links/schemas";
@@ -16,7 +16,7 @@ import { STATUS_LABEL, StatusLozenge } from "@/components/links/status-lozenge";
 import { linkStatusView, statusRows, type LinkStatusView } from "@/lib/links/status/store";
 import { LinkRowActions } from "@/components/links/link-row-actions";
 import { checkLinkAction, setLinkEnabledAction, setPrimaryAction } from "./actions";
-import { pagePublicBaseUrl } from "@/lib/http/page-url";
+import { pagePublicBaseUrl } from "@/lib/api/page-url";
 import { linkJson } from "@/lib/links/serialize";
 
 export const metadata: Metadata = { title: "Links" };

@@ -6,7 +6,7 @@ import { CopyField } from "@/components/ui/copy-field";
 import { aboutInstance } from "@/lib/about";
 import { db } from "@/lib/db";
 import { ensureAppIdentity } from "@/lib/identity/app-identity";
-import { requirePageCaller } from "@/lib/auth/server-caller";
+import { requirePageCaller } from "@/lib/api/server-caller";
 import { parseTheme, THEME_COOKIE } from "@/lib/ui/theme";
 import { RotateKeyForm } from "@/components/settings/rotate-key-form";
 import { linksUsingOurKey } from "@/lib/identity/rotate-key";

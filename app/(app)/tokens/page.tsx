@@ -4,7 +4,7 @@ import { Lozenge } from "@/components/ui/lozenge";
 import { Table, Td, Th } from "@/components/ui/table";
 import { Time } from "@/components/ui/time";
 import { CreateTokenForm, RevokeTokenButton } from "@/components/tokens/token-forms";
-import { requirePageCaller } from "@/lib/auth/server-caller";
+import { requirePageCaller } from "@/lib/api/server-caller";
 import { db } from "@/lib/db";
 import { listApiTokens } from "@/lib/tokens/api-tokens";
 import { createTokenAction, revokeTokenAction } from "./actions";

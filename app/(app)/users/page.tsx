@@ -6,7 +6,7 @@ import { Lozenge } from "@/components/ui/lozenge";
 import { Table, Td, Th } from "@/components/ui/table";
 import { CreateUserForm } from "@/components/users/create-user-form";
 import { UserActions } from "@/components/users/user-actions";
-import { requirePageCaller } from "@/lib/auth/server-caller";
+import { requirePageCaller } from "@/lib/api/server-caller";
 import { db } from "@/lib/db";
 import { listUsers } from "@/lib/users/find-user";
 import { createUserAction, resetPasswordAction, setUserDisabledAction, setUserRoleAction } from "./actions";

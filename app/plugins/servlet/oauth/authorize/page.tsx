@@ -1,11 +1,11 @@
 import type { Metadata } from "next";
 import { ConsentForm } from "@/components/oauth/consent-form";
 import { Card } from "@/components/ui/card";
-import { requirePageCaller } from "@/lib/auth/server-caller";
+import { requirePageCaller } from "@/lib/api/server-caller";
 import { db } from "@/lib/db";
 import { pendingRequestToken } from "@/lib/oauth-provider/issued-tokens";
 import { ensureAppIdentity } from "@/lib/identity/app-identity";
-import { pagePublicBaseUrl } from "@/lib/http/page-url";
+import { pagePublicBaseUrl } from "@/lib/api/page-url";
 import { decideAuthorizationAction } from "./actions";
 
 export const metadata: Metadata = { title: "Authorize an application" };

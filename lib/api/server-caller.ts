@@ -2,7 +2,8 @@ import "server-only";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { db } from "@/lib/db";
-import { resolveCaller, type Caller } from "@/lib/auth/caller";
+import type { Caller } from "@/lib/auth/caller";
+import { resolveCaller } from "@/lib/api/resolve-caller";
 
 /** The caller of the current page or server action, or null. */
 export async function getServerCaller(): Promise<Caller | null> {

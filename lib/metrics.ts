@@ -19,6 +19,28 @@ const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 /** Signed requests through a link: outcome (the remote's status class, or the error code) and time to the remote's headers. */
 export const proxyRequests = counter("applink_proxy_requests_total", "Requests made through a link, by link and outcome.", ["link", "outcome"]);
 export const proxyLatency = histogram("applink_proxy_latency_seconds", "Time from a request through a link to the remote's answer headers, with any wait for one of the link's slots.", ["link"], SECONDS);
+/**
+ * One request through a link: its outcome, and the time to the remote's headers when it answered.
+ * The labelled series are kept per link and outcome, so the hot path does not hash its labels on
+ * every request (link ids are this app's own: bounded).
+ */
+export function observeProxyRequest(linkId: string, outcome: string, seconds?: number): void {
+  let series = proxySeries.get(linkId);
+  if (!series) {
+    if (proxySeries.size > 10_000) proxySeries.clear();
+    series = { latency: proxyLatency.labels(linkId), outcomes: new Map() };
+    proxySeries.set(linkId, series);
+  }
+  let outcomeSeries = series.outcomes.get(outcome);
+  if (!outcomeSeries) {
+    outcomeSeries = proxyRequests.labels(linkId, outcome);
+    series.outcomes.set(outcome, outcomeSeries);
+  }
+  outcomeSeries.inc();
+  if (seconds !== undefined) series.latency.observe(seconds);
+}
+const proxySeries = new Map<string, { latency: client.Histogram.Internal<string>; outcomes: Map<string, client.Counter.Internal> }>();
+
 /** oauth_problems remotes answered our signed requests with. */
 export const outgoingProblems = counter("applink_outgoing_oauth_problems_total", "OAuth problems remotes answered, by problem.", ["problem"]);
 /** Incoming OAuth verifications, by result (`ok` or the problem). */

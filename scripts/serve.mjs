@@ -81,12 +81,24 @@ function httpMetrics() {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
   });
   const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
+  // The labelled series, kept (methods, route patterns and statuses are bounded), so an answer
+  // does not hash its labels twice.
+  const series = new Map();
+  const seriesOf = (method, route, status) => {
+    const key = `${method} ${route} ${status}`;
+    let found = series.get(key);
+    if (!found) {
+      found = { requests: requests.labels(method, route, String(status)), duration: duration.labels(route) };
+      series.set(key, found);
+    }
+    return found;
+  };
   return (req, res) => {
-    const started = process.hrtime.bigint();
+    const started = performance.now();
     res.once("finish", () => {
-      const route = routePattern(req.url);
-      requests.inc({ method: METHODS.has(req.method) ? req.method : "other", route, status: String(res.statusCode) });
-      duration.observe({ route }, Number(process.hrtime.bigint() - started) / 1e9);
+      const { requests, duration } = seriesOf(METHODS.has(req.method) ? req.method : "other", routePattern(req.url), res.statusCode);
+      requests.inc();
+      duration.observe((performance.now() - started) / 1000);
     });
   };
 }

@@ -11,7 +11,7 @@ import { probeTlsRefusal, type TlsClientOptions } from "@/lib/links/tls-probe";
 import { clientCertificateInfoOf } from "@/lib/links/schemes";
 import { parseProblemReport, signRequest } from "@/lib/oauth1";
 import { recordTrafficFailure, recordTrafficProblem, recordTrafficSuccess } from "@/lib/links/status/traffic";
-import { proxyLatency, proxyRequests } from "@/lib/metrics";
+import { observeProxyRequest } from "@/lib/metrics";
 import { dropAccessToken } from "@/lib/links/three-legged";
 import { readSecret } from "@/lib/vault/vault";
 import { isRelayedHeader } from "@/lib/links/relayed-headers";
@@ -74,8 +74,25 @@ export function toWebResponse(relayed: RelayedResponse): Response {
   return new Response(relayed.body ? (Readable.toWeb(relayed.body) as ReadableStream) : null, { status: relayed.status, headers: relayed.headers });
 }
 
+/**
+ * Requests through links this process is preparing or waiting on. Alone (one), a request signs
+ * RSA-SHA1 on the main thread: nothing else waits for it, and the hop to libuv's pool and back
+ * would add more latency than the signature takes; with others in flight, signatures go to the
+ * pool, so they use every core while the main thread relays.
+ */
+let inFlight = 0;
+
 /** `linkFetch` without the web Response around it: the proxy relays the remote's stream as it is. */
 export async function linkRelay(db: Db, link: Link, req: LinkRequest, options: LinkFetchOptions): Promise<RelayedResponse> {
+  inFlight++;
+  try {
+    return await relayThrough(db, link, req, options);
+  } finally {
+    inFlight--;
+  }
+}
+
+async function relayThrough(db: Db, link: Link, req: LinkRequest, options: LinkFetchOptions): Promise<RelayedResponse> {
   if (link.disabled) throw linkDisabled(link);
   // Resolved once per request: a retry only signs again.
   const dispatcher = await dispatcherFor(db, link, connectTimeoutMs(options));
@@ -200,7 +217,7 @@ async function prepareAttempt(req: LinkRequest, credentials: OutgoingCredentials
     const signed = await signRequest(
       { method: req.method, url, contentType: req.headers?.get("content-type"), body: req.body && req.body.length ? req.body : null },
       { key: signer.consumerKey, privateKey: signer.privateKey },
-      level === "2loi" ? { requestorId: options.as.username } : level === "3lo" && token ? { token } : {},
+      { inPlace: inFlight === 1, ...(level === "2loi" ? { requestorId: options.as.username } : level === "3lo" && token ? { token } : {}) },
     );
     url = signed.url;
     headers.authorization = signed.authorization;
@@ -242,10 +259,9 @@ async function fetchWithRetries(db: Db, link: Link, req: LinkRequest, credential
       // Only the exchange holds one of the link's slots: not the signing, not a retry's wait.
       const sentAt = performance.now();
       response = await limiter.run(link.id, `"${link.name}"`, () => send(req, prepared, options, dispatcher), slot);
-      proxyLatency.observe({ link: link.id }, (performance.now() - sentAt) / 1000);
-      proxyRequests.inc({ link: link.id, outcome: `${Math.floor(response.statusCode / 100)}xx` });
+      observeProxyRequest(link.id, `${Math.floor(response.statusCode / 100)}xx`, (performance.now() - sentAt) / 1000);
     } catch (error) {
-      proxyRequests.inc({ link: link.id, outcome: error instanceof AppError ? error.code : "network_error" });
+      observeProxyRequest(link.id, error instanceof AppError ? error.code : "network_error");
       if (error instanceof AppError) throw error;
       if (options.signal?.aborted) throw cancelled();
       if (!last && isRetryableError(error)) {

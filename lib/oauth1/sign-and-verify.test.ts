@@ -78,6 +78,17 @@ describe("signing (consumer side)", () => {
     }
   });
 
+  it("signs RSA-SHA1 the same on this thread (inPlace) as in libuv's pool, and the verifier accepts both", async () => {
+    const fixed = { nonce: () => "n0nce0123456789abcdefghij", now: () => 1_700_000_000_000 };
+    for (const url of TRICKY_URLS) {
+      const pool = await signed({ method: "POST", url }, fixed);
+      const inPlace = await signed({ method: "POST", url }, { ...fixed, inPlace: true });
+      // PKCS#1 v1.5 is deterministic: the same base string and key give the same signature.
+      expect(inPlace.signed.authorization, url).toBe(pool.signed.authorization);
+      expect((await verifyRequest(inPlace.incoming, memoryOptions([rsaConsumer], { now: fixed.now }))).consumer.key).toBe(rsaConsumer.key);
+    }
+  });
+
   it("normalises the URL it returns (host case, default port) and adds xoauth_requestor_id to the query", async () => {
     const { signed: s } = await signed({ method: "GET", url: "HTTP://Jira.Example.COM:80/rest?x=1" }, { requestorId: "a b+c" });
     expect(s.url).toBe("http://jira.example.com/rest?x=1&xoauth_requestor_id=a%20b%2Bc");

@@ -32,6 +32,11 @@ export function signRsaSha1(baseString: string, privateKey: crypto.KeyObject): P
   });
 }
 
+/** `signRsaSha1` on the calling thread (see SignOptions.inPlace). */
+export function signRsaSha1InPlace(baseString: string, privateKey: crypto.KeyObject): string {
+  return crypto.sign("sha1", Buffer.from(baseString, "utf8"), privateKey).toString("base64");
+}
+
 /**
  * Checks an RSA-SHA1 signature; a malformed signature or key is a failed check, never a throw.
  * Synchronous on purpose: a 2048-bit public-key check takes about 36 µs here, less than a hop to

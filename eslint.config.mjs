@@ -1,5 +1,6 @@
 import nextVitals from "eslint-config-next/core-web-vitals";
 import nextTs from "eslint-config-next/typescript";
+import local from "./eslint-rules/acyclic-folders.mjs";
 
 const frameworkImports = {
   patterns: [
@@ -22,12 +23,20 @@ const config = [
     },
   },
   {
+    // Server actions' wrapper (lib/actions) is web layer too: it reads the page's caller.
     files: ["lib/**"],
-    ignores: ["lib/api/**", "lib/oauth1/**", "lib/crypto/**", "**/*.test.ts"],
+    ignores: ["lib/api/**", "lib/actions/**", "lib/oauth1/**", "lib/crypto/**", "lib/http/**", "**/*.test.ts"],
     rules: { "no-restricted-imports": ["error", webLayerImports] },
   },
   {
-    files: ["lib/oauth1/**", "lib/crypto/**"],
+    // Folders depend on each other one way (eslint-rules/acyclic-folders.mjs).
+    files: ["lib/**"],
+    plugins: { local },
+    rules: { "local/acyclic-folders": "error" },
+  },
+  {
+    // Protocol code and the HTTP helpers under everything else: no framework.
+    files: ["lib/oauth1/**", "lib/crypto/**", "lib/http/**"],
     rules: { "no-restricted-imports": ["error", { patterns: [...frameworkImports.patterns, ...webLayerImports.patterns] }] },
   },
 ];

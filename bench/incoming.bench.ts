@@ -95,7 +95,7 @@ async function main() {
   const requestToken = await providerPost("/plugins/servlet/oauth/request-token", privateKey, { callback: "oob" });
   process.env.DATA_DIR = DATA_DIR;
   const { db } = await import("@/lib/db");
-  const { decideRequestToken } = await import("@/lib/oauth-provider/issued-tokens");
+  const { decideRequestToken } = await import("@/lib/incoming/issued-tokens");
   const admin = await db.user.findUniqueOrThrow({ where: { username: ADMIN.username }, select: { id: true } });
   const { verifier } = await decideRequestToken(db, admin.id, requestToken.get("oauth_token")!, true);
   const access = await providerPost("/plugins/servlet/oauth/access-token", privateKey, { token: { key: requestToken.get("oauth_token")!, secret: requestToken.get("oauth_token_secret")! }, verifier: verifier! });

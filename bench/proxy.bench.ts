@@ -29,6 +29,8 @@ const APP_PORT = Number(process.env.BENCH_PORT ?? 3300);
 const DATA_DIR = path.join(root, ".tmp", "bench-data");
 const ADMIN = { username: "bench-admin", email: "bench@example.test", password: "bench admin password" };
 const CONCURRENCIES = [1, 32] as const;
+/** BENCH_CONCURRENCIES=1 measures only those (for profiling, with BENCH_ONLY). */
+const MEASURED = process.env.BENCH_CONCURRENCIES?.split(",").map(Number) ?? CONCURRENCIES;
 /**
  * The app's per-link cap on requests in flight (PROXY_MAX_CONCURRENCY) during the bench. Its
  * default, 10, protects a remote, and would queue 22 of the 32 connections where the reference
@@ -134,6 +136,7 @@ async function main() {
   let errors = 0;
   for (let round = 0; round < ROUNDS; round++) {
     for (const c of CONCURRENCIES) {
+      if (!MEASURED.includes(c)) continue;
       for (const [name, s] of Object.entries(scenarios)) {
         if (ONLY && !ONLY.includes(name)) continue;
         const figures = await load(s.url, c, s.headers, SECONDS, s.pid);

@@ -117,4 +117,5 @@ export const acyclicFolders = {
   },
 };
 
-export default { rules: { "acyclic-folders": acyclicFolders } };
+const plugin = { rules: { "acyclic-folders": acyclicFolders } };
+export default plugin;

@@ -327,7 +327,7 @@ describe("API routes", () => {
   });
 
   it("a linked application never mints, lists or revokes API tokens, with 3LO either, and nothing it tried outlives the link", async () => {
-    const { issueRequestToken, decideRequestToken, issuedTokenStore, exchangeRequestToken } = await import("@/lib/oauth-provider/issued-tokens");
+    const { issueRequestToken, decideRequestToken, issuedTokenStore, exchangeRequestToken } = await import("@/lib/incoming/issued-tokens");
     const link = (await db.link.findUnique({ where: { inConsumerKey: CONSUMER_KEY } }))!;
     const request = await issueRequestToken(db, link, "oob");
     const { verifier } = await decideRequestToken(db, callers.admin.id, request.token, true);

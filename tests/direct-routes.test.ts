@@ -12,7 +12,7 @@ import { db } from "@/lib/db";
 import { createLink } from "@/lib/links/create-link";
 import { setOutgoing } from "@/lib/links/update-link";
 import { directRouteFor } from "@/lib/api/direct-routes";
-import { linkLimiter } from "@/lib/links/resilience";
+import { linkLimiter } from "@/lib/outgoing/resilience";
 import { createApiToken } from "@/lib/tokens/api-tokens";
 import { startOauthlibProvider } from "@/tests/support/oauthlib-provider";
 import { makeUser, SYSTEM } from "@/tests/support/factories";

@@ -23,9 +23,9 @@ import * as csrRoute from "@/app/api/v1/links/[id]/outgoing/csr/route";
 import { toCaller } from "@/lib/auth/caller";
 import { USER_SELECT } from "@/lib/db/cached-reads";
 import { createLink } from "@/lib/links/create-link";
-import { dispatcherFor, linkFetch, type RelayedResponse } from "@/lib/links/link-fetch";
-import { diagnoseLink } from "@/lib/links/status/diagnose";
-import { proxyThroughLink } from "@/lib/links/proxy-request";
+import { dispatcherFor, linkFetch, type RelayedResponse } from "@/lib/outgoing/link-fetch";
+import { diagnoseLink } from "@/lib/status/diagnose";
+import { proxyThroughLink } from "@/lib/outgoing/proxy-request";
 import { proxyRequestOf, proxyTargetOf } from "@/lib/api/proxy-route";
 import { findLinkOrThrow } from "@/lib/links/find-link";
 import { databaseBytes } from "@/tests/support/database-contents";
@@ -155,7 +155,7 @@ describe("fixed credentials: Basic, a personal access token, an API key", () => 
     // To a personal access token: no OAuth level in use (none announced, none signed), but they are kept.
     const pat = await putOutgoing(link.id, { scheme: "bearer", token: PAT });
     expect(pat.json).toMatchObject({ scheme: "bearer", threeLegged: false, twoLegged: false, kept: { oauth1: { threeLegged: true, twoLegged: true, impersonation: false }, schemes: [] } });
-    const { applinkStatusJson } = await import("@/lib/links/status/remote-view");
+    const { applinkStatusJson } = await import("@/lib/status/remote-view");
     expect(applinkStatusJson(await findLinkOrThrow(db, link.id), { status: "CONNECTED", cause: "", fix: "", checkedAt: null, errorType: null }, null).localAuthentication.outgoing).toMatchObject({ enabled: true, twoLoEnabled: false });
     // To Basic: the token is kept, sealed; then back to the token with no secret given: the kept one is used.
     await putOutgoing(link.id, { scheme: "basic", username: "svc-jira", password: PASSWORD });

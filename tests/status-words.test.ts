@@ -1,6 +1,6 @@
 /** What "Check now" says (issue 22): the status in words, in its own tone, the cause as a sentence; never a green box around a failure. */
 import { describe, expect, it } from "vitest";
-import { checkedMessage, STATUS_LABEL, STATUS_TONE } from "@/lib/links/status/words";
+import { checkedMessage, STATUS_LABEL, STATUS_TONE } from "@/lib/status/words";
 import { LINK_STATUSES } from "@/lib/links/schemas";
 
 describe("checkedMessage", () => {

@@ -11,8 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { createLink } from "@/lib/links/create-link";
 import { setOutgoing } from "@/lib/links/update-link";
-import { linkFetch } from "@/lib/links/link-fetch";
-import { classifyNetworkError, fetchRemoteText } from "@/lib/links/remote-fetch";
+import { linkFetch } from "@/lib/outgoing/link-fetch";
+import { classifyNetworkError, fetchRemoteText } from "@/lib/outgoing/remote-fetch";
 import { SYSTEM } from "@/tests/support/factories";
 
 const certs = JSON.parse(execFileSync("/usr/bin/python3", [path.resolve("tests/support/make_certs.py")], { encoding: "utf8" })) as Record<"ca" | "leaf" | "leafKey" | "selfSigned" | "selfSignedKey", string>;

@@ -5,7 +5,7 @@ import { SelectField, TextAreaField, TextField } from "@/components/ui/field";
 import { FormMessage } from "@/components/ui/form-message";
 import { SubmitButton } from "@/components/ui/submit-button";
 import type { ActionResult } from "@/lib/actions/define-action";
-import { levelsText } from "@/lib/links/status/proposal";
+import { levelsText } from "@/lib/status/proposal";
 
 type Action = (s: ActionResult | null, f: FormData) => Promise<ActionResult>;
 

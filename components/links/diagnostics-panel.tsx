@@ -7,8 +7,8 @@ import { Time } from "@/components/ui/time";
 import { CheckNowButton, FixButton } from "@/components/links/diagnostics-actions";
 import { StatusLozenge } from "@/components/links/status-lozenge";
 import type { ActionResult } from "@/lib/actions/define-action";
-import type { LinkStatusView } from "@/lib/links/status/store";
-import { asSentence } from "@/lib/links/status/words";
+import type { LinkStatusView } from "@/lib/status/store";
+import { asSentence } from "@/lib/status/words";
 
 type Action = (s: ActionResult | null, f: FormData) => Promise<ActionResult>;
 

@@ -8,7 +8,7 @@ import { SelectField, TextField } from "@/components/ui/field";
 import { FormMessage } from "@/components/ui/form-message";
 import { SubmitButton } from "@/components/ui/submit-button";
 import type { ActionResult } from "@/lib/actions/define-action";
-import type { TryOutcome } from "@/lib/links/try-request";
+import type { TryOutcome } from "@/lib/outgoing/try-request";
 
 type Action = (s: ActionResult<TryOutcome> | null, f: FormData) => Promise<ActionResult<TryOutcome>>;
 

@@ -1,8 +1,8 @@
 import { Lozenge } from "@/components/ui/lozenge";
 import type { LinkStatusCode } from "@/lib/links/schemas";
-import { STATUS_LABEL, STATUS_TONE } from "@/lib/links/status/words";
+import { STATUS_LABEL, STATUS_TONE } from "@/lib/status/words";
 
-export { STATUS_LABEL } from "@/lib/links/status/words";
+export { STATUS_LABEL } from "@/lib/status/words";
 
 export function StatusLozenge({ status }: { status: LinkStatusCode }) {
   return (

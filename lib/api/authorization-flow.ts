@@ -6,7 +6,7 @@ import { publicBaseUrl } from "@/lib/http/public-url";
 import { flashSetCookie } from "@/lib/http/flash";
 import { sessionSecret } from "@/lib/env/secret-file";
 import { findLinkOrThrow } from "@/lib/links/find-link";
-import { completeAuthorization, REQUEST_TOKEN_TTL_MS, startAuthorization } from "@/lib/links/three-legged";
+import { completeAuthorization, REQUEST_TOKEN_TTL_MS, startAuthorization } from "@/lib/outgoing/three-legged";
 
 const BINDING_COOKIE = "applink_oauth_binding";
 

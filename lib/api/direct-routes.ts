@@ -3,10 +3,10 @@ import { db } from "@/lib/db";
 import { withOneCacheVersion } from "@/lib/db/cached-reads";
 import { callerFor } from "@/lib/api/with-caller";
 import { handleApiError } from "@/lib/api/handle-error";
-import { proxyThroughLink } from "@/lib/links/proxy-request";
+import { proxyThroughLink } from "@/lib/outgoing/proxy-request";
 import { proxyRequestOf, proxyTargetOf, type ProxyTarget } from "@/lib/api/proxy-route";
 import { credentialOf, isSignedRequest, type Credential } from "@/lib/api/resolve-caller";
-import type { RelayedResponse } from "@/lib/links/link-fetch";
+import type { RelayedResponse } from "@/lib/outgoing/link-fetch";
 import { sandboxProxied, servedOverHttps, STATIC_SECURITY_HEADERS, STRICT_TRANSPORT_SECURITY } from "@/lib/http/security-headers";
 import { log } from "@/lib/log";
 
@@ -71,7 +71,7 @@ async function serveProxy(req: IncomingMessage, res: ServerResponse, target: Pro
 }
 
 function writeHead(req: IncomingMessage, res: ServerResponse, relayed: RelayedResponse): void {
-  // The remote's headers were filtered by an allow-list (lib/links/relayed-headers.ts); ours go last.
+  // The remote's headers were filtered by an allow-list (lib/outgoing/relayed-headers.ts); ours go last.
   relayed.headers.forEach((value, name) => res.setHeader(name, value));
   for (const { key, value } of STATIC_SECURITY_HEADERS) res.setHeader(key, value);
   sandboxProxied({ set: (name: string, value: string) => res.setHeader(name, value) });

@@ -2,9 +2,9 @@ import type { Db } from "@/lib/db";
 import { handleApiError } from "@/lib/api/handle-error";
 import { proxyMaxBodyBytes, readBodyCapped } from "@/lib/http/read-body";
 import { OAuthProblemError } from "@/lib/oauth1";
-import { incomingRequest, linkedConsumers, refuseDisabled } from "@/lib/oauth-provider/incoming-caller";
-import { exchangeRequestToken, issuedTokenStore, issueRequestToken, validCallback } from "@/lib/oauth-provider/issued-tokens";
-import { incomingNonces, verifyIncoming } from "@/lib/oauth-provider/verify-incoming";
+import { incomingRequest, linkedConsumers, refuseDisabled } from "@/lib/incoming/incoming-caller";
+import { exchangeRequestToken, issuedTokenStore, issueRequestToken, validCallback } from "@/lib/incoming/issued-tokens";
+import { incomingNonces, verifyIncoming } from "@/lib/incoming/verify-incoming";
 
 const form = (fields: Record<string, string>) =>
   new Response(new URLSearchParams(fields).toString(), { status: 200, headers: { "Content-Type": "application/x-www-form-urlencoded; charset=utf-8", "Cache-Control": "no-store" } });

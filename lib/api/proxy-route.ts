@@ -3,8 +3,8 @@ import zlib from "node:zlib";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { withCaller } from "@/lib/api/with-caller";
-import { toWebResponse, type RelayedResponse } from "@/lib/links/link-fetch";
-import { proxyThroughLink, type ProxyRequest } from "@/lib/links/proxy-request";
+import { toWebResponse, type RelayedResponse } from "@/lib/outgoing/link-fetch";
+import { proxyThroughLink, type ProxyRequest } from "@/lib/outgoing/proxy-request";
 import { proxyMaxBodyBytes, readBodyCapped } from "@/lib/http/read-body";
 import { PROXY_PATH, sandboxProxied } from "@/lib/http/security-headers";
 

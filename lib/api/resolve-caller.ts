@@ -5,8 +5,8 @@ import { AppError } from "@/lib/errors";
 import { toCaller, type Caller } from "@/lib/auth/caller";
 import { authenticateApiToken } from "@/lib/tokens/api-tokens";
 import { cachedReads } from "@/lib/db/cached-reads";
-import { authenticateOAuth, isOAuthSigned } from "@/lib/oauth-provider/incoming-caller";
-import { authenticateConnectJwt, isConnectJwt } from "@/lib/oauth-provider/incoming-jwt";
+import { authenticateOAuth, isOAuthSigned } from "@/lib/incoming/incoming-caller";
+import { authenticateConnectJwt, isConnectJwt } from "@/lib/incoming/incoming-jwt";
 import { sessionCookieName, secureCookies } from "@/lib/auth/session-cookie";
 import { sessionSecret } from "@/lib/env/secret-file";
 
@@ -43,7 +43,7 @@ export const isSignedRequest = (credential: Credential) => credential.kind === "
 
 /**
  * Resolves the caller of a request: an OAuth 1.0a signature or an Atlassian Connect JWT from a
- * linked application (when the request is given: see lib/oauth-provider/incoming-caller.ts and
+ * linked application (when the request is given: see lib/incoming/incoming-caller.ts and
  * incoming-jwt.ts), else `Authorization: Bearer <api token>` (a bad token is an error, never a
  * silent fall-back to the cookie), else the session cookie. A session of a disabled user, or one
  * issued before their last password reset, is no session. `credential`, when the caller already

@@ -5,7 +5,7 @@ import { AppError } from "@/lib/errors";
 import { isDelegated, toCaller, type Caller } from "@/lib/auth/caller";
 import { refuseTwoCredentials, resolveCaller, type CallerRequest, type Credential } from "@/lib/api/resolve-caller";
 import type { Link } from "@/lib/generated/prisma/client";
-import { authenticateOAuth, isOAuthSigned } from "@/lib/oauth-provider/incoming-caller";
+import { authenticateOAuth, isOAuthSigned } from "@/lib/incoming/incoming-caller";
 import { handleApiError } from "@/lib/api/handle-error";
 import { proxyMaxBodyBytes, readBodyCapped } from "@/lib/http/read-body";
 import { MALFORMED_TEXT, malformedTextPath } from "@/lib/validation/fields";

@@ -1,9 +1,9 @@
 import type { Db } from "@/lib/db";
 import { log } from "@/lib/log";
 import { acquireLease, releaseLease, THIS_PROCESS } from "@/lib/background/lease";
-import { startBackgroundChecks } from "@/lib/links/status/background";
-import { purgeNonces } from "@/lib/oauth-provider/nonce-store";
-import { timestampWindowSeconds } from "@/lib/oauth-provider/verify-incoming";
+import { startBackgroundChecks } from "@/lib/status/background";
+import { purgeNonces } from "@/lib/incoming/nonce-store";
+import { timestampWindowSeconds } from "@/lib/incoming/verify-incoming";
 
 export const BACKGROUND_LEASE = "background";
 
@@ -20,7 +20,7 @@ const DEFAULTS: BackgroundWorkOptions = { leaseMs: 45_000, renewMs: 15_000, purg
 
 /**
  * The work no request waits for, run by one instance at a time however many share the database:
- * the nonce purge and the link checks (lib/links/status/background.ts). The instance holding the
+ * the nonce purge and the link checks (lib/status/background.ts). The instance holding the
  * `background` lease does it; every instance tries to take or renew the lease every `renewMs`, so
  * when the holder dies another takes over once the lease has expired (at most `leaseMs` +
  * `renewMs`), and a holder that stops gracefully gives it up at once. Both jobs are idempotent, so

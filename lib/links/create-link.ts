@@ -4,7 +4,7 @@ import { AppError } from "@/lib/errors";
 import { recordAudit, type Actor } from "@/lib/audit/record";
 import { createLinkSchema, type CreateLinkInput } from "@/lib/links/schemas";
 import { discoverManifest, fetchConsumerInfo, type RemoteConsumer } from "@/lib/links/discover";
-import { RemoteFetchError } from "@/lib/links/remote-fetch";
+import { RemoteFetchError } from "@/lib/outgoing/remote-fetch";
 import { linkAuditView } from "@/lib/links/serialize";
 import { linkAddressWarnings } from "@/lib/links/address-warnings";
 import { ensureAppIdentity } from "@/lib/identity/app-identity";

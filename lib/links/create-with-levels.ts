@@ -6,8 +6,7 @@ import { createLink } from "@/lib/links/create-link";
 import { findLinkOrThrow } from "@/lib/links/find-link";
 import { executeAsProblem } from "@/lib/links/update-link";
 import type { CreateLinkInput } from "@/lib/links/schemas";
-import { setLevels } from "@/lib/links/status/apply-fix";
-import type { Levels } from "@/lib/links/status/derive";
+import { setLevels, type Levels } from "@/lib/links/levels";
 import { createUser } from "@/lib/users/create-user";
 import { usernameSchema } from "@/lib/validation/fields";
 

@@ -1,11 +1,11 @@
-import { keptSchemeSecretIds } from "@/lib/links/schemes";
+import { keptSchemeSecretIds } from "@/lib/outgoing/schemes";
 import type { Db } from "@/lib/db";
 import { recordAudit, type Actor } from "@/lib/audit/record";
 import { findLinkOrThrow } from "@/lib/links/find-link";
 import { linkAuditView } from "@/lib/links/serialize";
 import { promoteNextPrimary } from "@/lib/links/versioned-update";
-import { revokeIssuedTokensOfLink } from "@/lib/oauth-provider/issued-tokens";
-import { discardOutgoingTokens } from "@/lib/links/three-legged";
+import { revokeIssuedTokensOfLink } from "@/lib/incoming/issued-tokens";
+import { discardOutgoingTokens } from "@/lib/outgoing/three-legged";
 
 /**
  * Deletes a link with what belongs to it (its consumer's nonces, the access and request tokens this
@@ -19,7 +19,7 @@ export async function deleteLink(db: Db, actor: Actor, id: string): Promise<{ no
     const noncesDeleted = link.inConsumerKey ? (await tx.oAuthNonce.deleteMany({ where: { consumerKey: link.inConsumerKey } })).count : 0;
     const accessTokensDiscarded = await discardOutgoingTokens(tx, id);
     const tokensRevoked = await revokeIssuedTokensOfLink(tx, id);
-    // The fixed credential and the client certificate (lib/links/schemes.ts) go with the link.
+    // The fixed credential and the client certificate (lib/outgoing/schemes.ts) go with the link.
     const ownSecrets = [link.outSchemeSecretId, link.outClientCertSecretId, link.outCsrKeySecretId, link.inJwtSecretId, ...keptSchemeSecretIds(link)].filter((s): s is string => !!s);
     if (ownSecrets.length) await tx.vaultSecret.deleteMany({ where: { id: { in: ownSecrets } } });
     await tx.link.delete({ where: { id } });

@@ -1,6 +1,6 @@
 import { XMLParser } from "fast-xml-parser";
 import { KeyFormatError, parsePublicKey, publicKeyPem } from "@/lib/crypto/rsa-keys";
-import { fetchRemoteText, RemoteFetchError } from "@/lib/links/remote-fetch";
+import { fetchRemoteText, RemoteFetchError } from "@/lib/outgoing/remote-fetch";
 import { normaliseAppUrl, type LinkType } from "@/lib/links/schemas";
 
 export interface RemoteManifest {

@@ -1,12 +1,12 @@
 import type { Db } from "@/lib/db";
-import { revokeIssuedTokensOfLink } from "@/lib/oauth-provider/issued-tokens";
+import { revokeIssuedTokensOfLink } from "@/lib/incoming/issued-tokens";
 import { recordAudit, type Actor } from "@/lib/audit/record";
 import { findLinkOrThrow } from "@/lib/links/find-link";
 import { fetchConsumerInfo } from "@/lib/links/discover";
-import { RemoteFetchError } from "@/lib/links/remote-fetch";
+import { RemoteFetchError } from "@/lib/outgoing/remote-fetch";
 import { linkAuditView } from "@/lib/links/serialize";
 import { versionedUpdate } from "@/lib/links/versioned-update";
-import { discardOutgoingTokens } from "@/lib/links/three-legged";
+import { discardOutgoingTokens } from "@/lib/outgoing/three-legged";
 
 export type Direction = "incoming" | "outgoing" | "both";
 

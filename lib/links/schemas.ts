@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { SCHEME_FIELDS, SCHEMES, validKeyHeader } from "@/lib/links/schemes";
+import { SCHEME_FIELDS, SCHEMES, validKeyHeader } from "@/lib/outgoing/schemes";
 import { connectSharedSecretSchema, shownName, usernameSchema } from "@/lib/validation/fields";
 
 export const LINK_TYPES = ["jira", "confluence", "bitbucket", "bamboo", "generic", "applink-admin"] as const;

@@ -1,16 +1,8 @@
 import crypto from "node:crypto";
 import type { Link } from "@/lib/generated/prisma/client";
 import { publicKeyFingerprint } from "@/lib/crypto/rsa-keys";
-import { certificateState, clientCertificateInfoOf, isFixedScheme, keptSchemesOf, parseCaCertificates, schemeInfoOf } from "@/lib/links/schemes";
-
-/** Where a direction's OAuth endpoints are when not set: Atlassian's paths under the RPC URL. */
-export function defaultOAuthUrls(rpcUrl: string) {
-  return {
-    requestTokenUrl: `${rpcUrl}/plugins/servlet/oauth/request-token`,
-    authorizeUrl: `${rpcUrl}/plugins/servlet/oauth/authorize`,
-    accessTokenUrl: `${rpcUrl}/plugins/servlet/oauth/access-token`,
-  };
-}
+import { certificateState, clientCertificateInfoOf, isFixedScheme, keptSchemesOf, parseCaCertificates, schemeInfoOf } from "@/lib/outgoing/schemes";
+import { outgoingOAuthUrls } from "@/lib/outgoing/three-legged";
 
 /** The outgoing scheme as the API shows it: public fields, a masked preview and certificate details, never a secret. */
 function schemeJson(link: Link) {
@@ -38,7 +30,6 @@ function caSummary(pem: string) {
 }
 
 export function outgoingJson(link: Link) {
-  const defaults = defaultOAuthUrls(link.rpcUrl);
   // The OAuth levels in use (none while a fixed credential is); what another scheme keeps meanwhile is under `kept`.
   const oauth = !isFixedScheme(link.outScheme);
   const keptSchemes = Object.keys(keptSchemesOf(link));
@@ -55,9 +46,7 @@ export function outgoingJson(link: Link) {
       oauth1: keptLevels ? { threeLegged: link.out3lo, twoLegged: link.out2lo, impersonation: link.outImpersonation } : null,
       schemes: keptSchemes,
     },
-    requestTokenUrl: link.outRequestTokenUrl ?? defaults.requestTokenUrl,
-    authorizeUrl: link.outAuthorizeUrl ?? defaults.authorizeUrl,
-    accessTokenUrl: link.outAccessTokenUrl ?? defaults.accessTokenUrl,
+    ...outgoingOAuthUrls(link),
   };
 }
 

@@ -5,10 +5,10 @@ import { recordAudit, type Actor } from "@/lib/audit/record";
 import { KeyFormatError, parsePublicKey, publicKeyPem } from "@/lib/crypto/rsa-keys";
 import { findLinkOrThrow } from "@/lib/links/find-link";
 import { discoverManifest, fetchConsumerInfo } from "@/lib/links/discover";
-import { RemoteFetchError } from "@/lib/links/remote-fetch";
+import { RemoteFetchError } from "@/lib/outgoing/remote-fetch";
 import { csrSubjectSchema, incomingSchema, outgoingSchema, patchLinkSchema, type IncomingInput, type OutgoingInput, type PatchLinkInput } from "@/lib/links/schemas";
 import { linkAuditView } from "@/lib/links/serialize";
-import { isFixedScheme, keptSchemesOf, maskedPreview, SCHEME_FIELDS, parseCaCertificates, parseClientCertificate, schemeInfoOf, type SchemeInfo } from "@/lib/links/schemes";
+import { isFixedScheme, keptSchemesOf, maskedPreview, SCHEME_FIELDS, parseCaCertificates, parseClientCertificate, schemeInfoOf, type SchemeInfo } from "@/lib/outgoing/schemes";
 import { deleteSecret, readSecret, storeSecret } from "@/lib/vault/vault";
 import { createClientCsr, subjectText, type CsrSubject } from "@/lib/crypto/csr";
 import { pemFromPkcs12, Pkcs12Error } from "@/lib/crypto/pkcs12";
@@ -99,7 +99,7 @@ export async function patchLink(db: Db, actor: Actor, id: string, input: PatchLi
 
 /**
  * PUT outgoing: this app as the consumer of the remote. OAuth 1.0a with its levels, or one fixed
- * credential (lib/links/schemes.ts) whose secret goes to the vault (a secret left out is kept when
+ * credential (lib/outgoing/schemes.ts) whose secret goes to the vault (a secret left out is kept when
  * the scheme stays the same); a client certificate, certificate authorities and a minimum TLS version
  * under either. A secret replaced or no longer used is deleted from the vault in the same transaction.
  */

@@ -18,7 +18,7 @@ import { resetDirection } from "@/lib/links/reset-direction";
 import { setIncoming } from "@/lib/links/update-link";
 import { parseProblemReport } from "@/lib/oauth1";
 import { accessTokenEndpoint, requestTokenEndpoint } from "@/lib/api/oauth-provider-endpoints";
-import { decideRequestToken, listAuthorizedApplications, revokeAuthorizedApplication } from "@/lib/oauth-provider/issued-tokens";
+import { decideRequestToken, listAuthorizedApplications, revokeAuthorizedApplication } from "@/lib/incoming/issued-tokens";
 import * as myselfRoute from "@/app/api/v1/myself/route";
 import { makeUser, SYSTEM } from "@/tests/support/factories";
 

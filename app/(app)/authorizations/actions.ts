@@ -5,8 +5,8 @@ import { z } from "zod";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { defineAction } from "@/lib/actions/define-action";
-import { dropAccessToken } from "@/lib/links/three-legged";
-import { revokeAuthorizedApplication } from "@/lib/oauth-provider/issued-tokens";
+import { dropAccessToken } from "@/lib/outgoing/three-legged";
+import { revokeAuthorizedApplication } from "@/lib/incoming/issued-tokens";
 
 // Revoke the caller's own authorization of a link (this app forgets its access token).
 export const revokeAuthorizationAction = defineAction("user", z.object({ linkId: z.string().min(1).max(64) }), async ({ linkId }, caller) => {

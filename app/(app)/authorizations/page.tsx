@@ -5,9 +5,9 @@ import { Table, Td, Th } from "@/components/ui/table";
 import { Time } from "@/components/ui/time";
 import { requirePageCaller } from "@/lib/api/server-caller";
 import { db } from "@/lib/db";
-import { listAuthorizations } from "@/lib/links/three-legged";
+import { listAuthorizations } from "@/lib/outgoing/three-legged";
 import { RevokeButton } from "@/components/ui/revoke-button";
-import { listAuthorizedApplications } from "@/lib/oauth-provider/issued-tokens";
+import { listAuthorizedApplications } from "@/lib/incoming/issued-tokens";
 import { revokeApplicationAction, revokeAuthorizationAction } from "./actions";
 
 export const metadata: Metadata = { title: "My authorizations" };

@@ -9,7 +9,7 @@ import type { Caller } from "@/lib/auth/caller";
 import { AppError } from "@/lib/errors";
 import { defineAction } from "@/lib/actions/define-action";
 import { createLinkWithLevels } from "@/lib/links/create-with-levels";
-import { returnAddress } from "@/lib/links/status/proposal";
+import { returnAddress } from "@/lib/status/proposal";
 import { deleteLink } from "@/lib/links/delete-link";
 import { urlFieldWarnings } from "@/lib/links/address-warnings";
 import { encodeFlash, FLASH_COOKIE, flashCookieOptions, type FlashMessage } from "@/lib/http/flash";
@@ -18,14 +18,15 @@ import { secureCookies } from "@/lib/auth/session-cookie";
 import { findLinkOrThrow } from "@/lib/links/find-link";
 import { resetDirection } from "@/lib/links/reset-direction";
 import { patchLink, refetchConsumer, requestClientCertificate, setIncoming, setOutgoing } from "@/lib/links/update-link";
-import { revokeAllIssuedTokens } from "@/lib/oauth-provider/issued-tokens";
-import { applyFix, LOCAL_FIXES, setLevels } from "@/lib/links/status/apply-fix";
-import { checkFromLinkPage, checkLinkNow } from "@/lib/links/status/store";
-import { checkedMessage } from "@/lib/links/status/words";
+import { revokeAllIssuedTokens } from "@/lib/incoming/issued-tokens";
+import { applyFix, LOCAL_FIXES } from "@/lib/status/apply-fix";
+import { setLevels } from "@/lib/links/levels";
+import { checkFromLinkPage, checkLinkNow } from "@/lib/status/store";
+import { checkedMessage } from "@/lib/status/words";
 import type { LinkStatusCode } from "@/lib/links/schemas";
 import { linkTypeLabel } from "@/lib/links/schemas";
-import { parseHeaderLines, tryLinkRequest } from "@/lib/links/try-request";
-import { parseLevels } from "@/lib/links/status/proposal";
+import { parseHeaderLines, tryLinkRequest } from "@/lib/outgoing/try-request";
+import { parseLevels } from "@/lib/status/proposal";
 
 /** A link changed: its page and the list show it anew. */
 function refreshLinkPages(id: string) {

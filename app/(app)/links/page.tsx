@@ -13,7 +13,7 @@ import { db } from "@/lib/db";
 import { countNeedingAttention, listLinks } from "@/lib/links/find-link";
 import { LINK_STATUSES, LINK_TYPES, linkTypeLabel, listLinksSchema } from "@/lib/links/schemas";
 import { STATUS_LABEL, StatusLozenge } from "@/components/links/status-lozenge";
-import { linkStatusView, statusRows, type LinkStatusView } from "@/lib/links/status/store";
+import { linkStatusView, statusRows, type LinkStatusView } from "@/lib/status/store";
 import { LinkRowActions } from "@/components/links/link-row-actions";
 import { checkLinkAction, setLinkEnabledAction, setPrimaryAction } from "./actions";
 import { pagePublicBaseUrl } from "@/lib/api/page-url";

@@ -8,7 +8,7 @@ import { db } from "@/lib/db";
 import { findLinkByRpcUrl } from "@/lib/links/find-link";
 import { appUrlSchema } from "@/lib/links/schemas";
 import { pathWithQuery } from "@/lib/api/page-url";
-import { levelsParam, proposedLevels, queryValue } from "@/lib/links/status/proposal";
+import { levelsParam, proposedLevels, queryValue } from "@/lib/status/proposal";
 import { remoteNameAt } from "@/lib/links/discover";
 import { serviceUsernameFor } from "@/lib/links/create-with-levels";
 import { listUsers } from "@/lib/users/find-user";

@@ -5,7 +5,7 @@ import { listLinks } from "@/lib/links/find-link";
 import { createLinkSchema, listLinksSchema } from "@/lib/links/schemas";
 import { linkJson } from "@/lib/links/serialize";
 import { publicBaseUrl } from "@/lib/http/public-url";
-import { linkStatusView, statusRows } from "@/lib/links/status/store";
+import { linkStatusView, statusRows } from "@/lib/status/store";
 
 // GET /api/v1/links?q=&type=&status=&page=&pageSize= – links, paginated, each with its stored status (any signed-in user)
 export const GET = withCaller("user", async ({ req }) => {

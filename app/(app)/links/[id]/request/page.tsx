@@ -6,7 +6,7 @@ import { buttonVariants } from "@/components/ui/button";
 import { Card, PageHeader } from "@/components/ui/card";
 import { requirePageCaller } from "@/lib/api/server-caller";
 import { db } from "@/lib/db";
-import { tryLinkRequest } from "@/lib/links/try-request";
+import { tryLinkRequest } from "@/lib/outgoing/try-request";
 import { findLink } from "@/lib/links/find-link";
 import { RequestConsole } from "@/components/links/request-console";
 import { FlashMessages } from "@/components/ui/flash-messages";

@@ -4,7 +4,7 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { db } from "@/lib/db";
 import { defineAction } from "@/lib/actions/define-action";
-import { decideRequestToken } from "@/lib/oauth-provider/issued-tokens";
+import { decideRequestToken } from "@/lib/incoming/issued-tokens";
 
 // The signed-in person allows or denies a linked application acting as them (incoming 3LO consent).
 export const decideAuthorizationAction = defineAction(

@@ -3,7 +3,7 @@ import { ConsentForm } from "@/components/oauth/consent-form";
 import { Card } from "@/components/ui/card";
 import { requirePageCaller } from "@/lib/api/server-caller";
 import { db } from "@/lib/db";
-import { pendingRequestToken } from "@/lib/oauth-provider/issued-tokens";
+import { pendingRequestToken } from "@/lib/incoming/issued-tokens";
 import { ensureAppIdentity } from "@/lib/identity/app-identity";
 import { pagePublicBaseUrl } from "@/lib/api/page-url";
 import { decideAuthorizationAction } from "./actions";

@@ -3,8 +3,8 @@ import { db } from "@/lib/db";
 import { readJson, withCaller } from "@/lib/api/with-caller";
 import { publicBaseUrl } from "@/lib/http/public-url";
 import { findLinkOrThrow } from "@/lib/links/find-link";
-import { applyFix, LOCAL_FIXES } from "@/lib/links/status/apply-fix";
-import { checkLinkNow, linkStatusView, statusRow } from "@/lib/links/status/store";
+import { applyFix, LOCAL_FIXES } from "@/lib/status/apply-fix";
+import { checkLinkNow, linkStatusView, statusRow } from "@/lib/status/store";
 
 // GET /api/v1/links/{id}/status – the link's stored status: {status, cause, fix, problem, checkedAt, checks, actions, traffic, incoming}
 export const GET = withCaller<"user", { id: string }>("user", async ({ req, params }) => {

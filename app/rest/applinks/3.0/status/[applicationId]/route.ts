@@ -1,7 +1,7 @@
 import { db } from "@/lib/db";
 import { withLinkedApplication } from "@/lib/api/with-caller";
 import { publicBaseUrl } from "@/lib/http/public-url";
-import { applinkStatusOf } from "@/lib/links/status/store";
+import { applinkStatusOf } from "@/lib/status/store";
 
 // GET /rest/applinks/3.0/status/{applicationId} – how this app sees its link to that application
 // (Atlassian's path and field names): for admins, signed in or calling through a link as one, and

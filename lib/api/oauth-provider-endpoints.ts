@@ -38,7 +38,8 @@ export async function requestTokenEndpoint(db: Db, req: Request): Promise<Respon
 /** `POST /plugins/servlet/oauth/access-token`: an authorized request token and its verifier become an access token, once. */
 export async function accessTokenEndpoint(db: Db, req: Request): Promise<Response> {
   try {
-    const verified = await verifyIncoming(await signedCall(req), { consumers: linkedConsumers(db), tokens: issuedTokenStore(db, "request"), nonces: incomingNonces(db) });
+    const consumers = linkedConsumers(db);
+    const verified = await verifyIncoming(await signedCall(req), { consumers, tokens: issuedTokenStore(db, "request", consumers), nonces: incomingNonces(db) });
     if (!verified.token) throw new OAuthProblemError("parameter_absent", { parametersAbsent: ["oauth_token"] });
     refuseDisabled(verified.consumer.link);
     if (!verified.consumer.link.in3lo) throw new OAuthProblemError("permission_denied", { advice: "3-legged OAuth is not allowed here." });

@@ -60,13 +60,17 @@ function publicKeyOf(pem: string): crypto.KeyObject {
 
 /** The consumers this app knows: each link's incoming consumer, while its incoming direction is on. */
 export function linkedConsumers(db: Db, onFound?: (link: Link) => void) {
+  let found: Link | null = null;
   return {
     async findConsumer(key: string): Promise<LinkedConsumer | null> {
       const link = await cachedReads(db).linkByConsumerKey(key);
       if (!link || !link.inEnabled || !link.inPublicKeyPem) return null;
+      found = link;
       onFound?.(link);
       return { key, name: link.inConsumerName ?? link.name, publicKey: publicKeyOf(link.inPublicKeyPem), link };
     },
+    /** The link `findConsumer` found: the verifier asks for the consumer before its token, so the token store need not read it again. */
+    found: (): Link | null => found,
   };
 }
 
@@ -121,7 +125,7 @@ export function refuseDisabled(link: Link): void {
 }
 
 async function identify(db: Db, call: SignedCall, consumers: ReturnType<typeof linkedConsumers>, application: boolean): Promise<OAuthIdentity | ApplicationIdentity> {
-  const verified = await verifyIncoming(incomingRequest(call), { consumers, tokens: issuedTokenStore(db, "access"), nonces: incomingNonces(db) });
+  const verified = await verifyIncoming(incomingRequest(call), { consumers, tokens: issuedTokenStore(db, "access", consumers), nonces: incomingNonces(db) });
   const link = verified.consumer.link;
   refuseDisabled(link);
   const base = { consumerKey: verified.consumer.key, linkId: link.id };

@@ -61,15 +61,19 @@ export function issueRequestToken(db: Db, link: Link, callback: string) {
   return db.$transaction((tx) => issue(tx, { linkId: link.id, kind: "request", callback, ttlMs: REQUEST_TOKEN_TTL_MS }));
 }
 
-/** The verifier's view of the tokens of one kind, for the link the consumer key names. */
-export function issuedTokenStore(db: Db, kind: "request" | "access"): TokenStore<IssuedToken> {
+/**
+ * The verifier's view of the tokens of one kind, for the link the consumer key names. `consumers`:
+ * the consumer lookup of the same request, whose link is then not read again.
+ */
+export function issuedTokenStore(db: Db, kind: "request" | "access", consumers?: { found(): Link | null }): TokenStore<IssuedToken> {
   return {
     async findToken(consumerKey, token) {
       const reads = cachedReads(db);
       const row = await reads.issuedToken(sha256(token));
       if (!row || row.kind !== kind) return null;
-      const link = await reads.linkById(row.linkId);
-      if (link?.inConsumerKey !== consumerKey) return null;
+      const known = consumers?.found();
+      const link = known?.inConsumerKey === consumerKey ? known : await reads.linkById(row.linkId);
+      if (link?.id !== row.linkId || link.inConsumerKey !== consumerKey) return null;
       const { id, linkId, userId, callback, verifierHash, expiresAt, lastUsedAt } = row;
       return { id, linkId, userId, callback, verifierHash, expiresAt, lastUsedAt, secret: (await readSecret(db, row.secretId)).toString("utf8") };
     },

@@ -29,7 +29,7 @@ export function proxyTargetOf(rawTarget: string): ProxyTarget | null {
  * The proxy route's request as the domain takes it: the link id, the path under it and the query
  * exactly as on the request line (`target`), and a capped body reader.
  */
-export function proxyRequestOf(target: ProxyTarget | null, method: string, headers: Headers, body: AsyncIterable<Uint8Array> | null, signal?: AbortSignal): ProxyRequest {
+export function proxyRequestOf(target: ProxyTarget | null, method: string, headers: Headers, body: AsyncIterable<Uint8Array> | null | (() => Promise<Buffer | null>), signal?: AbortSignal): ProxyRequest {
   // A URL whose dot segments were resolved before it reached us no longer names the proxy: refuse it.
   if (!target) throw new AppError("bad_request", "The proxied path is refused: dot segments are not allowed.");
   let linkId: string;
@@ -38,7 +38,7 @@ export function proxyRequestOf(target: ProxyTarget | null, method: string, heade
   } catch {
     throw new AppError("bad_request", "The link id holds percent-encoding that cannot be decoded.");
   }
-  return { linkId, subPath: target.subPath, rawQuery: target.rawQuery, method, headers, signal, readBody: () => readBodyCapped(body, headers.get("content-length"), proxyMaxBodyBytes()) };
+  return { linkId, subPath: target.subPath, rawQuery: target.rawQuery, method, headers, signal, readBody: typeof body === "function" ? body : () => readBodyCapped(body, headers.get("content-length"), proxyMaxBodyBytes()) };
 }
 
 /** The path and query of a web Request's URL, as they came. */
@@ -81,13 +81,14 @@ function decodedForNext(relayed: RelayedResponse): RelayedResponse {
  */
 export const proxyRouteHandler = withCaller(
   "user",
-  async ({ req, caller }) => {
+  async ({ req, caller, body }) => {
     const headers = new Headers(req.headers);
     headers.set("accept-encoding", "identity");
-    const request = proxyRequestOf(proxyTargetOf(rawTargetOf(req.url)), req.method, headers, req.body as AsyncIterable<Uint8Array> | null, req.signal);
+    // The body OAuth verification read, not a second copy of it.
+    const request = proxyRequestOf(proxyTargetOf(rawTargetOf(req.url)), req.method, headers, body, req.signal);
     const response = toWebResponse(decodedForNext(await proxyThroughLink(db, request, caller)));
     sandboxProxied(response.headers);
     return response;
   },
-  { delegation: "use" },
+  { delegation: "use", sharedBody: true },
 );

@@ -14,9 +14,9 @@ import { MALFORMED_TEXT, malformedTextPath } from "@/lib/validation/fields";
 export type Access = "public" | "user" | "admin";
 
 /**
- * Whether a caller authenticated by delegation (a linked application acting for a person: every
- * way but a session or a token, lib/auth/caller.ts `isDelegatedVia`) may call a route. Delegated access is revocable and
- * bounded by its link, so it may read and use what its person may, and never becomes something
+ * Whether a caller authenticated by delegation (a linked application acting for a person: OAuth
+ * 1.0a 2LO, 2LO with impersonation or 3LO, or a Connect JWT; every way but a session or a token,
+ * lib/auth/caller.ts `isDelegatedVia`) may call a route. Delegated access is revocable and bounded by its link, so it may read and use what its person may, and never becomes something
  * that outlives the link. The default follows the method:
  * - GET and HEAD read: allowed;
  * - every other method creates, changes or revokes (credentials, users, keys, links and their
@@ -45,14 +45,22 @@ interface HandlerArgs<P extends Params, A extends Access> {
   req: Request;
   params: P;
   caller: A extends "public" ? Caller | null : Caller;
+  /** The request's body, read once (capped) and shared with OAuth verification (see `sharedBody`). */
+  body: () => Promise<Buffer | null>;
 }
 
-/** A web Request as OAuth verification reads it: a copy of the body, so the handler still has it. */
-function callerRequest(req: Request): CallerRequest {
+/**
+ * A web Request as OAuth verification reads it. The body is read once, when first asked for:
+ * from a copy of the request (the handler may still read `req`), or with `shared`, from the
+ * request itself, for a handler that takes the body only through `HandlerArgs.body`.
+ */
+function callerRequest(req: Request, shared = false): CallerRequest & { body: () => Promise<Buffer | null> } {
+  let read: Promise<Buffer | null> | undefined;
   return {
     method: req.method,
     url: req.url,
-    body: async () => (req.method === "GET" || req.method === "HEAD" ? null : readBodyCapped(req.clone().body as AsyncIterable<Uint8Array> | null, req.headers.get("content-length"), proxyMaxBodyBytes())),
+    body: () =>
+      (read ??= req.method === "GET" || req.method === "HEAD" ? Promise.resolve(null) : readBodyCapped((shared ? req.body : req.clone().body) as AsyncIterable<Uint8Array> | null, req.headers.get("content-length"), proxyMaxBodyBytes())),
   };
 }
 
@@ -76,15 +84,16 @@ function admitted<A extends Access>(access: A, caller: Caller | null): A extends
 export function withCaller<A extends Access, P extends Params = Params>(
   access: A,
   handler: (args: HandlerArgs<P, A>) => Promise<Response>,
-  options: { delegation?: Delegation } = {},
+  options: { delegation?: Delegation; sharedBody?: boolean } = {},
 ) {
   return (req: Request, context: RouteContext<P>): Promise<Response> =>
     withOneCacheVersion(async () => {
       try {
-        const caller = await callerFor(access, req.headers, callerRequest(req));
+        const request = callerRequest(req, options.sharedBody);
+        const caller = await callerFor(access, req.headers, request);
         if (!delegationAllows(caller, req.method, options.delegation)) throw new AppError("forbidden", DELEGATION_REFUSED);
         const params = (await context?.params) ?? ({} as P);
-        return notStored(await handler({ req, params, caller: caller as HandlerArgs<P, A>["caller"] }));
+        return notStored(await handler({ req, params, caller: caller as HandlerArgs<P, A>["caller"], body: request.body }));
       } catch (error) {
         return notStored(handleApiError(error));
       }

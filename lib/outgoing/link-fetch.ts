@@ -244,7 +244,7 @@ function send(req: LinkRequest, prepared: { url: string; headers: Record<string,
 }
 
 async function fetchWithRetries(db: Db, link: Link, req: LinkRequest, credentials: OutgoingCredentials, options: LinkFetchOptions, dispatcher: Agent): Promise<RelayedResponse> {
-  const policy = retryPolicy(options.retry);
+  const policy = options.retry ? retryPolicy(options.retry) : defaultPolicy;
   const retryable = isRetryableMethod(req.method, policy);
   const limiter = options.limiter ?? linkLimiter;
   // A caller holds at most its share of the link's slots, and waits for one no longer than a connection may take.
@@ -293,6 +293,9 @@ async function fetchWithRetries(db: Db, link: Link, req: LinkRequest, credential
     return relay(db, link, req, response, prepared.url);
   }
 }
+
+/** The policy of a request that names none (PROXY_RETRY_DELAYS_MS is read once, at start). */
+const defaultPolicy = retryPolicy();
 
 /** A wait that ends early, with `cancelled`, when the caller goes away. */
 function untilAborted(wait: Promise<void>, signal: AbortSignal | undefined): Promise<void> {

@@ -3,7 +3,7 @@
 // (import/no-cycle) miss what matters here, a folder that depends on one that depends on it; and
 // no maintained plugin checks folders as units, so this one is written by hand (about 100 lines).
 //
-// A node is a folder under lib/ (lib/links and lib/links/status are two nodes), or a file directly
+// A node is a folder under lib/ (lib/links and a folder inside it, lib/links/x, are two nodes), or a file directly
 // in lib/ (lib/errors.ts is its own node). Imports by `@/lib/…` and by relative path count,
 // type-only ones too; tests (*.test.ts) and lib/generated are left out. The graph is read once per
 // lint run from the files on disk.

@@ -5,7 +5,7 @@ export type Env = Record<string, string | undefined>;
 
 /**
  * Where this instance keeps its state: the SQLite database, the generated session secret and
- * (later) the master key. Every entry point (the server, the CLI, Prisma's CLI, tests) resolves
+ * the master key (unless APP_MASTER_KEY gives it). Every entry point (the server, the CLI, Prisma's CLI, tests) resolves
  * it here, so they can never disagree about which database they use.
  */
 export function dataDir(env: Env = process.env): string {

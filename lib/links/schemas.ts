@@ -54,7 +54,7 @@ export function normaliseAppUrl(url: URL | string): string {
 }
 
 /**
- * A link's status, worst first (PRODUCT.md, Atlassian's vocabulary), then UNCHECKED: a link the
+ * A link's status, worst first (the README's "Link status", Atlassian's vocabulary), then UNCHECKED: a link the
  * diagnostics have not checked yet.
  */
 export const LINK_STATUSES = ["DISABLED", "NETWORK_ERROR", "INCOMPATIBLE", "CONFIG_ERROR", "ACCESS_DENIED", "AUTHENTICATE", "UPGRADE_CONFIG", "CONNECTED", "UNCHECKED"] as const;

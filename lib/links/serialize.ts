@@ -66,7 +66,7 @@ export function incomingJson(link: Link) {
   };
 }
 
-/** A link as the API returns it (PRODUCT.md): never a secret. */
+/** A link as the API returns it (GET /api/v1/openapi.json): never a secret. */
 export function linkJson(link: Link) {
   return {
     id: link.id,

@@ -99,7 +99,7 @@ export function protocolParameters(request: IncomingRequest, url: URL = new URL(
 
 /**
  * Verifies an OAuth 1.0a request and says why when it does not: every check has its problem
- * (PRODUCT.md). The nonce is recorded only after the signature verifies, so forged requests never
+ * (the README's "Security in short"). The nonce is recorded only after the signature verifies, so forged requests never
  * fill the store; the store's unique key settles two identical requests at once.
  * @see https://www.rfc-editor.org/rfc/rfc5849#section-3.2
  */

@@ -130,12 +130,12 @@ export async function accessTokenFor(db: Db, userId: string, linkId: string): Pr
   return { key: row.token, secret: (await readSecret(db, row.secretId)).toString("utf8") };
 }
 
-/** Forgets a person's access token for a link (revoked by them, or refused by the remote). */
 /** Whether this person holds an access token for this link (has authorized it, 3LO). */
 export async function hasAuthorized(db: Db, userId: string, linkId: string): Promise<boolean> {
   return (await cachedReads(db).accessToken(userId, linkId)) !== null;
 }
 
+/** Forgets a person's access token for a link (revoked by them, or refused by the remote). */
 export async function dropAccessToken(db: Db, userId: string, linkId: string): Promise<boolean> {
   const row = await db.oAuthAccessToken.findUnique({ where: { userId_linkId: { userId, linkId } } });
   if (!row) return false;

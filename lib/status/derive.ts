@@ -55,7 +55,7 @@ export interface Diagnosis {
 const rank = (status: LinkStatusCode) => LINK_STATUSES.indexOf(status);
 
 /**
- * The link's status is its worst finding (PRODUCT.md's order: DISABLED first, CONNECTED last);
+ * The link's status is its worst finding (the README's "Link status" order: DISABLED first, CONNECTED last);
  * the cause and fix are that finding's. A warn with a status counts as much as a fail.
  */
 export function deriveStatus(checks: Check[]): Diagnosis {

@@ -17,7 +17,7 @@ import { FIRST_RETRY_MS } from "@/lib/traffic/traffic";
 /** A fix as the API and the page show it: applied here (`apply`: POST it back), or a page to open (`href`, on the remote). */
 export type ActionView = FixAction & ({ apply: string } | { href: string });
 
-/** A link's status as `GET /api/v1/links/{id}/status` returns it (PRODUCT.md). */
+/** A link's status as `GET /api/v1/links/{id}/status` returns it (GET /api/v1/openapi.json, the README's "Link status"). */
 export interface LinkStatusView {
   status: LinkStatusCode;
   cause: string;

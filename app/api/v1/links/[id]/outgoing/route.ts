@@ -14,7 +14,9 @@ export const GET = withCaller<"user", P>("user", async ({ params }) => {
   return Response.json({ ...outgoingJson(link), version: link.version });
 });
 
-// PUT /api/v1/links/{id}/outgoing – a scheme with its fields (lib/links/schemas.ts `outgoingSchema`);
+// PUT /api/v1/links/{id}/outgoing – a scheme with its fields (lib/links/schemas.ts `outgoingSchema`:
+// OAuth 1.0a levels and endpoints, a fixed credential, OAuth 2.0 client credentials or a Connect JWT
+// secret, with TLS settings); `{scheme: "oauth1"}` alone switches back to kept OAuth levels;
 // `warnings` names each URL given that the server will call and that points somewhere unusual
 export const PUT = withCaller<"admin", P>("admin", async ({ req, caller, params }) => {
   const input = await readJson(req, outgoingSchema);

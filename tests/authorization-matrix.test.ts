@@ -121,6 +121,7 @@ const ROUTES: RouteCase[] = [
   // application; with no METRICS_TOKEN set (as here) they do not exist (tests/metrics.test.ts).
   { file: "app/api/metrics/route.ts", method: "GET", expect: { anonymous: 404, user: 404, admin: 404, delegated: 404 } },
   { file: "app/api/health/ready/route.ts", method: "GET", expect: { anonymous: 200, user: 200, admin: 200, delegated: 200 } },
+  { file: "app/api/v1/openapi.json/route.ts", method: "GET", expect: { anonymous: 200, user: 200, admin: 200, delegated: 200 } },
   { file: "app/api/v1/myself/route.ts", method: "GET", expect: { anonymous: 401, user: 200, admin: 200, delegated: 200 } },
   { file: "app/api/v1/consumer/route.ts", method: "GET", expect: { anonymous: 401, user: 200, admin: 200, delegated: 200 } },
   { file: "app/rest/applinks/1.0/manifest/route.ts", method: "GET", expect: { anonymous: 200, user: 200, admin: 200, delegated: 200 } },

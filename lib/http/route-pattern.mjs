@@ -21,6 +21,7 @@ const KNOWN = new Set([
   "/api/health/live",
   "/api/health/ready",
   "/api/metrics",
+  "/api/v1/openapi.json",
   "/api/v1/myself",
   "/api/v1/consumer",
   "/api/v1/links",

@@ -1,3 +1,4 @@
+import { z } from "zod";
 import type { Db } from "@/lib/db";
 import type { Actor } from "@/lib/audit/record";
 import { recordAudit } from "@/lib/audit/record";
@@ -14,6 +15,9 @@ import { statusRow } from "@/lib/status/store";
 /** The fixes applied on this side; the others open the remote's page or the authorization. */
 export const LOCAL_FIXES = ["enable", "match-here", "refetch-consumer", "adopt-identity", "relocate", "disable-legacy"] as const;
 export type LocalFix = (typeof LOCAL_FIXES)[number];
+
+/** POST /api/v1/links/{id}/status: check now, after applying a fix the last check offered. */
+export const checkNowSchema = z.object({ fix: z.enum(LOCAL_FIXES, { error: `fix is one of: ${LOCAL_FIXES.join(", ")}.` }).optional() }).strict();
 
 /**
  * Applies the fix the link's last diagnosis offered, of this kind (only a fix the diagnosis

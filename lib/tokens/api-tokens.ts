@@ -1,4 +1,5 @@
 import crypto from "node:crypto";
+import { z } from "zod";
 import type { Db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { recordAudit, type Actor } from "@/lib/audit/record";
@@ -12,6 +13,9 @@ export const TOKEN_PREFIX = "ala_";
 export function hashToken(token: string): string {
   return crypto.hash("sha256", token, "hex");
 }
+
+/** POST /api/v1/tokens. */
+export const createTokenSchema = z.object({ name: tokenNameSchema });
 
 export interface ApiTokenView {
   id: string;

@@ -1,3 +1,4 @@
+import { z } from "zod";
 import type { Db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { recordAudit, type Actor } from "@/lib/audit/record";
@@ -6,7 +7,13 @@ import { generatePassword, hashPassword, verifyPassword } from "@/lib/auth/passw
 import { findUserOrThrow } from "@/lib/users/find-user";
 import { assertAnotherActiveAdmin } from "@/lib/users/last-admin";
 import { auditView, PUBLIC_USER_SELECT, toPublicUser, type PublicUser } from "@/lib/users/public-user";
-import { passwordSchema, type Role } from "@/lib/validation/fields";
+import { passwordSchema, roleSchema, type Role } from "@/lib/validation/fields";
+
+/** PATCH /api/v1/users/{username}: a role, enabled or disabled, or both. */
+export const patchUserSchema = z
+  .object({ role: roleSchema.optional(), disabled: z.boolean().optional() })
+  .strict()
+  .refine((v) => v.role !== undefined || v.disabled !== undefined, "Send role and/or disabled.");
 
 /** Disables (ending every session and token use at once) or re-enables a user. */
 export async function setUserDisabled(db: Db, actor: Actor, username: string, disabled: boolean): Promise<PublicUser> {

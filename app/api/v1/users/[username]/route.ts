@@ -1,23 +1,16 @@
-import { z } from "zod";
 import { db } from "@/lib/db";
 import { readJson, withCaller } from "@/lib/api/with-caller";
 import { findUserOrThrow } from "@/lib/users/find-user";
-import { setUserDisabled, setUserRole } from "@/lib/users/update-user";
-import { roleSchema } from "@/lib/validation/fields";
+import { patchUserSchema, setUserDisabled, setUserRole } from "@/lib/users/update-user";
 
 // GET /api/v1/users/{username} – one user (admins only)
 export const GET = withCaller<"admin", { username: string }>("admin", async ({ params }) =>
   Response.json(await findUserOrThrow(db, params.username)),
 );
 
-const patchSchema = z
-  .object({ role: roleSchema.optional(), disabled: z.boolean().optional() })
-  .strict()
-  .refine((v) => v.role !== undefined || v.disabled !== undefined, "Send role and/or disabled.");
-
 // PATCH /api/v1/users/{username} – change role or disable/enable (the last admin is protected)
 export const PATCH = withCaller<"admin", { username: string }>("admin", async ({ req, caller, params }) => {
-  const input = await readJson(req, patchSchema);
+  const input = await readJson(req, patchUserSchema);
   let user = await findUserOrThrow(db, params.username);
   if (input.role !== undefined) user = await setUserRole(db, caller, user.username, input.role);
   if (input.disabled !== undefined) user = await setUserDisabled(db, caller, user.username, input.disabled);

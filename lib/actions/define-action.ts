@@ -1,11 +1,10 @@
 import "server-only";
 import { unstable_rethrow } from "next/navigation";
 import { z } from "zod";
-import { AppError } from "@/lib/errors";
 import { getServerCaller } from "@/lib/api/server-caller";
 import type { Caller } from "@/lib/auth/caller";
 import { fieldErrors } from "@/lib/validation/fields";
-import { log } from "@/lib/log";
+import { describeError } from "@/lib/describe-error";
 
 export type ActionResult<T = unknown> =
   | { ok: true; message?: string; data?: T; /** A success whose news is not good (a check that found a problem): shown in this tone. */ tone?: "success" | "warning" | "danger" }
@@ -48,11 +47,10 @@ export function defineAction<S extends z.ZodType, T = unknown>(
     } catch (error) {
       // redirect() and notFound() travel as errors: let Next.js handle them.
       unstable_rethrow(error);
-      if (error instanceof z.ZodError) return { ok: false, message: "Check the highlighted fields.", fields: fieldErrors(error), values };
-      if (error instanceof AppError) return { ok: false, message: error.message, fields: error.fields, values };
-      const id = crypto.randomUUID();
-      log.error({ err: error, errorId: id }, "unhandled server action error");
-      return { ok: false, message: `Something went wrong on our side (error id ${id}).` };
+      const described = describeError(error, "server action");
+      if (described.code === "validation_failed") return { ok: false, message: "Check the highlighted fields.", fields: described.fields, values };
+      if (described.code === "internal_error") return { ok: false, message: described.message };
+      return { ok: false, message: described.message, fields: described.fields, values };
     }
   };
 }

@@ -1,7 +1,6 @@
 import { parseArgs } from "node:util";
 import fs from "node:fs";
 import os from "node:os";
-import { ZodError } from "zod";
 import type { Db } from "@/lib/db";
 import type { Actor } from "@/lib/audit/record";
 import { AppError } from "@/lib/errors";
@@ -9,7 +8,8 @@ import { createUser } from "@/lib/users/create-user";
 import { findUserOrThrow, listUsers } from "@/lib/users/find-user";
 import { resetPassword, setUserDisabled, setUserRole } from "@/lib/users/update-user";
 import { createApiToken } from "@/lib/tokens/api-tokens";
-import { fieldErrors, roleSchema } from "@/lib/validation/fields";
+import { roleSchema } from "@/lib/validation/fields";
+import { describeError } from "@/lib/describe-error";
 import { rotateMasterKey } from "@/lib/vault/vault";
 import { recordAudit } from "@/lib/audit/record";
 import { VaultError } from "@/lib/crypto/envelope";
@@ -184,17 +184,18 @@ export async function runAdminCli(db: Db, argv: string[], io: CliIo): Promise<nu
       io.err(`${(error as Error).message}\n\n${USAGE}`);
       return EXIT.usage;
     }
-    if (error instanceof ZodError) {
-      const fields = fieldErrors(error);
-      io.err(Object.entries(fields).map(([field, message]) => `${field}: ${message}`).join("\n"));
-      return EXIT.refused;
-    }
-    if (error instanceof AppError || error instanceof VaultError) {
+    // The master key or a sealed secret that cannot be opened: its message says what to do.
+    if (error instanceof VaultError) {
       io.err(error.message);
       return EXIT.refused;
     }
-    io.err(`Internal error: ${(error as Error)?.message ?? String(error)}`);
-    return EXIT.internal;
+    const described = describeError(error, "CLI", { logUnexpected: false });
+    if (described.code === "internal_error") {
+      io.err(`Internal error: ${(error as Error)?.message ?? String(error)}`);
+      return EXIT.internal;
+    }
+    io.err(described.fields ? Object.entries(described.fields).map(([field, message]) => `${field}: ${message}`).join("\n") : described.message);
+    return EXIT.refused;
   }
 }
 

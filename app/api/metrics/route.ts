@@ -1,5 +1,6 @@
 import crypto from "node:crypto";
 import { metricsText } from "@/lib/metrics";
+import { jsonError } from "@/lib/api/handle-error";
 
 const NO_STORE = { "Cache-Control": "no-store" };
 
@@ -14,9 +15,9 @@ function authorized(header: string | null, token: string): boolean {
 // Bearer …); without METRICS_TOKEN set the endpoint does not exist (404).
 export async function GET(req: Request) {
   const token = process.env.METRICS_TOKEN?.trim();
-  if (!token) return Response.json({ error: { code: "not_found", message: "Metrics are off: set METRICS_TOKEN to serve them." } }, { status: 404, headers: NO_STORE });
+  if (!token) return jsonError(404, "not_found", "Metrics are off: set METRICS_TOKEN to serve them.", {}, NO_STORE);
   if (!authorized(req.headers.get("authorization"), token)) {
-    return Response.json({ error: { code: "unauthenticated", message: "Send Authorization: Bearer <METRICS_TOKEN>." } }, { status: 401, headers: { ...NO_STORE, "WWW-Authenticate": 'Bearer realm="metrics"' } });
+    return jsonError(401, "unauthenticated", "Send Authorization: Bearer <METRICS_TOKEN>.", {}, { ...NO_STORE, "WWW-Authenticate": 'Bearer realm="metrics"' });
   }
   const { body, contentType } = await metricsText();
   return new Response(body, { headers: { ...NO_STORE, "Content-Type": contentType } });

@@ -1,0 +1,44 @@
+import crypto from "node:crypto";
+import { ZodError } from "zod";
+import { AppError, ERROR_STATUS, type ErrorCode } from "@/lib/errors";
+import { fieldErrors } from "@/lib/validation/fields";
+import { isUnstorableText } from "@/lib/db/dialect";
+import { log } from "@/lib/log";
+
+/** An error as every caller-facing layer says it: the API's JSON, a form's message, the CLI's line. */
+export interface DescribedError {
+  status: number;
+  code: ErrorCode | "internal_error";
+  message: string;
+  /** Per-field messages (validation). */
+  fields?: Record<string, string>;
+  /** Extra top-level members of the API's answer (an AppError's `extra`). */
+  extra?: Record<string, unknown>;
+}
+
+function prismaCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown })?.code;
+  return typeof code === "string" && /^P\d{4}$/.test(code) ? code : undefined;
+}
+
+const described = (code: ErrorCode, message: string, more: Pick<DescribedError, "fields" | "extra"> = {}): DescribedError => ({ status: ERROR_STATUS[code], code, message, ...more });
+
+/**
+ * The one mapping from a thrown error to what its caller is told (lib/api/handle-error.ts for the
+ * API, lib/actions/define-action.ts for forms, lib/cli/admin-cli.ts for the CLI): invalid input,
+ * the app's own errors, a record that is gone or would be duplicated (Prisma's P2025 and P2002),
+ * text a database cannot store; anything else is a bug, logged under an id the answer names,
+ * never a stack trace. `where` names the layer in that log line (the CLI prints the error itself:
+ * `logUnexpected: false`).
+ */
+export function describeError(error: unknown, where: string, options: { logUnexpected?: boolean } = {}): DescribedError {
+  if (error instanceof ZodError) return described("validation_failed", "Some fields are not valid.", { fields: fieldErrors(error) });
+  if (error instanceof AppError) return { status: error.status, code: error.code, message: error.message, ...(error.fields ? { fields: error.fields } : {}), ...(error.extra ? { extra: error.extra } : {}) };
+  const prisma = prismaCode(error);
+  if (prisma === "P2025") return described("not_found", "Not found: it may have just been deleted.");
+  if (prisma === "P2002") return described("conflict", "That would duplicate an existing record.");
+  if (isUnstorableText(error)) return described("bad_request", "Text must not contain NUL characters.");
+  const id = crypto.randomUUID();
+  if (options.logUnexpected !== false) log.error({ err: error, errorId: id }, `unhandled ${where} error`);
+  return { status: 500, code: "internal_error", message: `Something went wrong on our side (error id ${id}).` };
+}

@@ -79,7 +79,9 @@ async function main() {
   fs.rmSync(DATA_DIR, { recursive: true, force: true });
   const env = { PORT: String(APP_PORT), HOST: "127.0.0.1", DATA_DIR, ADMIN_USERNAME: ADMIN.username, ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, LOG_LEVEL: "warn", NODE_ENV: "production" as const };
   console.error("bench: starting the app as `npm start` does (builds first if the sources changed)…");
-  const app = await start("node", [path.join(root, "scripts", "start.mjs")], env, /is serving on/);
+  // BENCH_CPU_PROF=<dir> writes the app's CPU profile there when it stops (as bench:proxy does).
+  const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`] : [];
+  const app = await start("node", [...profile, path.join(root, "scripts", "start.mjs")], env, /is serving on/);
   const tokenRun = spawnSync(path.join(root, "node_modules", ".bin", "tsx"), [path.join(root, "scripts", "admin.ts"), "token", "create", "--username", ADMIN.username, "--name", "bench"], { cwd: root, env: { ...process.env, ...env }, encoding: "utf8" });
   if (tokenRun.status !== 0) throw new Error(`token create failed: ${tokenRun.stderr}`);
   const bearer = `Bearer ${tokenRun.stdout.trim()}`;

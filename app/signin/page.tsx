@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { safeReturnPath } from "@/lib/http/page-path";
 import { redirect } from "next/navigation";
 import { SignInForm } from "@/components/auth/sign-in-form";
 import { Card } from "@/components/ui/card";
@@ -9,7 +10,7 @@ export const metadata: Metadata = { title: "Sign in" };
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const params = await searchParams;
   const callbackUrl = typeof params.callbackUrl === "string" ? params.callbackUrl : undefined;
-  if (await getServerCaller()) redirect(callbackUrl?.startsWith("/") && !callbackUrl.startsWith("//") ? callbackUrl : "/links");
+  if (await getServerCaller()) redirect(safeReturnPath(callbackUrl));
   // next-auth sends sign-in failures here as ?error=…; only our own messages are shown verbatim.
   const error = typeof params.error === "string" ? signInErrorMessage(params.error) : undefined;
   return (

@@ -6,11 +6,8 @@ import { useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/field";
 import { FormMessage } from "@/components/ui/form-message";
+import { safeReturnPath } from "@/lib/http/page-path";
 
-/** Where to go after signing in: only a path on this site, never another origin. */
-function safeCallback(callbackUrl: string | undefined): string {
-  return callbackUrl && callbackUrl.startsWith("/") && !callbackUrl.startsWith("//") && !callbackUrl.includes("\\") ? callbackUrl : "/links";
-}
 
 export function SignInForm({ callbackUrl, initialError }: { callbackUrl?: string; initialError?: string }) {
   const router = useRouter();
@@ -34,7 +31,7 @@ export function SignInForm({ callbackUrl, initialError }: { callbackUrl?: string
         setError(result?.error && result.error !== "CredentialsSignin" ? result.error : "Invalid username or password.");
         return;
       }
-      router.replace(safeCallback(callbackUrl));
+      router.replace(safeReturnPath(callbackUrl));
       router.refresh();
     } catch {
       setError("The server could not be reached. Try again.");

@@ -1,4 +1,5 @@
 import type { Db } from "@/lib/db";
+import { safeReturnPath } from "@/lib/http/page-path";
 import { AppError } from "@/lib/errors";
 import type { Caller } from "@/lib/auth/caller";
 import { secureCookies } from "@/lib/auth/session-cookie";
@@ -24,15 +25,12 @@ function backToLink(base: string, linkId: string, message: string, ok: boolean, 
   return new Response(null, { status: 302, headers: { Location: target.href, "Set-Cookie": flash, "Cache-Control": "no-store" } });
 }
 
-function safeReturnTo(value: string | null): string | undefined {
-  return value && value.startsWith("/") && !value.startsWith("//") && !value.includes("\\") ? value : undefined;
-}
 
 /** GET /api/v1/links/{id}/authorize: fetch a request token and send the browser to the remote. */
 export async function beginAuthorization(db: Db, req: Request, caller: Caller, linkId: string): Promise<Response> {
   const base = publicBaseUrl(req);
   const link = await findLinkOrThrow(db, linkId);
-  const returnTo = safeReturnTo(new URL(req.url).searchParams.get("returnTo")) ?? `/links/${encodeURIComponent(link.id)}`;
+  const returnTo = safeReturnPath(new URL(req.url).searchParams.get("returnTo"), `/links/${encodeURIComponent(link.id)}`);
   try {
     const { authorizeUrl, binding } = await startAuthorization(db, link, caller, { callbackUrl: `${base}${callbackPath(link.id)}`, returnTo });
     const cookie = [

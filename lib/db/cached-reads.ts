@@ -1,7 +1,8 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import Database from "better-sqlite3";
 import type pg from "pg";
-import { db as processDb, type Db, type Tx } from "@/lib/db";
+import type { Db, Tx } from "@/lib/db";
+import { perClient } from "@/lib/db/per-client";
 import { postgresqlPool, UTC_TIMESTAMPS } from "@/lib/db/postgresql-pool";
 import type { Link } from "@/lib/generated/prisma/client";
 import { databaseKind, databaseUrl, sqliteFile } from "@/lib/env/paths";
@@ -274,19 +275,8 @@ function postgresqlReads(pool: pg.Pool): CachedReads {
   );
 }
 
-const byClient = new WeakMap<object, CachedReads>();
-
 /** The cached reads for `client`: prepared statements for the process-wide client, Prisma for any other (a transaction). */
-export function cachedReads(client: Db | Tx): CachedReads {
-  let reads = byClient.get(client);
-  if (!reads) {
-    const url = databaseUrl();
-    const kind = databaseKind(url);
-    reads = client !== processDb ? prismaReads(client) : kind === "sqlite" ? sqliteReads(sqliteFile(url)) : postgresqlReads(postgresqlPool(url));
-    byClient.set(client, reads);
-  }
-  return reads;
-}
+export const cachedReads: (client: Db | Tx) => CachedReads = perClient<CachedReads>({ prisma: prismaReads, sqlite: sqliteReads, postgresql: (url) => postgresqlReads(postgresqlPool(url)) });
 
 /** Prisma's and the fast implementation over this process's database, for the test that holds them equal. */
 export function cachedReadsForTest(client: Db) {

@@ -5,6 +5,7 @@ import { AppError } from "@/lib/errors";
 import { recordAudit, type Actor } from "@/lib/audit/record";
 import { generateNonce, OAuthProblemError, type StoredToken, type TokenStore } from "@/lib/oauth1";
 import { readSecret, storeSecret } from "@/lib/vault/vault";
+import { LAST_USED_RESOLUTION_MS, lastUsedIsDue } from "@/lib/db/last-used";
 import { cachedReads } from "@/lib/db/cached-reads";
 
 /** Request tokens live 10 minutes, and are used once. */
@@ -128,12 +129,10 @@ export async function exchangeRequestToken(db: Db, request: IssuedToken, verifie
   });
 }
 
-const TOUCH_EVERY_MS = 60_000;
-
 /** Marks an access token used, at most once a minute (no write at all while the row says it was, a moment ago). */
 export async function touchAccessToken(db: Db, token: { id: string; lastUsedAt: Date | null }, now = Date.now()): Promise<void> {
-  if (token.lastUsedAt && now - token.lastUsedAt.getTime() < TOUCH_EVERY_MS) return;
-  await db.oAuthIssuedToken.updateMany({ where: { id: token.id, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: new Date(now - TOUCH_EVERY_MS) } }] }, data: { lastUsedAt: new Date(now) } });
+  if (!lastUsedIsDue(token.lastUsedAt, now)) return;
+  await db.oAuthIssuedToken.updateMany({ where: { id: token.id, OR: [{ lastUsedAt: null }, { lastUsedAt: { lte: new Date(now - LAST_USED_RESOLUTION_MS) } }] }, data: { lastUsedAt: new Date(now) } });
 }
 
 /** The applications a person allowed to act as them here (incoming 3LO), newest first. */

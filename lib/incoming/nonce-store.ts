@@ -1,8 +1,8 @@
 import Database from "better-sqlite3";
 import type pg from "pg";
-import { db as processDb, type Db } from "@/lib/db";
+import type { Db } from "@/lib/db";
+import { perClient } from "@/lib/db/per-client";
 import { postgresqlNoncePool } from "@/lib/db/postgresql-pool";
-import { databaseKind, databaseUrl, sqliteFile } from "@/lib/env/paths";
 import type { NonceStore } from "@/lib/oauth1";
 
 /**
@@ -79,16 +79,9 @@ export function postgresqlNonceStore(pool: pg.Pool): NonceStore {
   };
 }
 
-const stores = new WeakMap<object, NonceStore>();
-
 /** The nonce store for `db`: prepared statements for the process-wide client, else Prisma. */
-export function nonceStoreFor(db: Db): NonceStore {
-  let store = stores.get(db);
-  if (!store) {
-    const url = databaseUrl();
-    const kind = databaseKind(url);
-    store = db !== processDb ? prismaNonceStore(db) : kind === "sqlite" ? sqliteNonceStore(sqliteFile(url)) : postgresqlNonceStore(postgresqlNoncePool(url));
-    stores.set(db, store);
-  }
-  return store;
-}
+export const nonceStoreFor: (db: Db) => NonceStore = perClient<NonceStore>({
+  prisma: (client) => prismaNonceStore(client as Db),
+  sqlite: sqliteNonceStore,
+  postgresql: (url) => postgresqlNonceStore(postgresqlNoncePool(url)),
+});

@@ -7,6 +7,8 @@ import { AppError } from "@/lib/errors";
 import { recordAudit } from "@/lib/audit/record";
 import type { Caller } from "@/lib/auth/caller";
 import { appSigner } from "@/lib/identity/app-identity";
+import { safeReturnPath } from "@/lib/http/page-path";
+import { lastUsedIsDue } from "@/lib/db/last-used";
 import { cachedReads } from "@/lib/db/cached-reads";
 import { classifyNetworkError } from "@/lib/outgoing/remote-fetch";
 import { parseFormEncoded, parseProblemReport, signRequest, type SignOptions } from "@/lib/oauth1";
@@ -73,7 +75,7 @@ export async function startAuthorization(db: Db, link: Link, caller: Caller, { c
         token: answer.oauth_token!,
         secretId,
         bindingHash: sha256(binding).toString("hex"),
-        returnTo: returnTo.startsWith("/") && !returnTo.startsWith("//") ? returnTo : "/links",
+        returnTo: safeReturnPath(returnTo),
         expiresAt: new Date(Date.now() + REQUEST_TOKEN_TTL_MS),
       },
     });
@@ -123,8 +125,7 @@ export async function completeAuthorization(db: Db, link: Link, caller: Caller, 
 export async function accessTokenFor(db: Db, userId: string, linkId: string): Promise<{ key: string; secret: string } | null> {
   const row = await cachedReads(db).accessToken(userId, linkId);
   if (!row) return null;
-  // Written at most once a minute: a write per request would cost more than the request.
-  if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000) {
+  if (lastUsedIsDue(row.lastUsedAt)) {
     await db.oAuthAccessToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } });
   }
   return { key: row.token, secret: (await readSecret(db, row.secretId)).toString("utf8") };

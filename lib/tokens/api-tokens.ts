@@ -6,6 +6,7 @@ import { recordAudit, type Actor } from "@/lib/audit/record";
 import { isDelegatedVia } from "@/lib/auth/caller";
 import { tokenNameSchema } from "@/lib/validation/fields";
 import { cachedReads } from "@/lib/db/cached-reads";
+import { lastUsedIsDue } from "@/lib/db/last-used";
 
 /** Tokens look like `ala_<43 base64url characters>` (256 random bits): recognisable in a leak scan. */
 export const TOKEN_PREFIX = "ala_";
@@ -91,15 +92,12 @@ export async function revokeApiToken(db: Db, actor: Actor, ownerId: string, toke
   });
 }
 
-/** Last-used times are written at most once a minute per token, to keep reads cheap. */
-const LAST_USED_RESOLUTION_MS = 60_000;
-
 /** The active user a bearer token belongs to, or null for an unknown, revoked or disabled one. */
 export async function authenticateApiToken(db: Db, token: string, now = new Date()) {
   if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) return null;
   const row = await cachedReads(db).apiTokenByHash(hashToken(token));
   if (!row || row.revokedAt || row.user.disabled) return null;
-  if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+  if (lastUsedIsDue(row.lastUsedAt, now.getTime())) {
     await db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: now } });
   }
   return row.user;

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import type { Db } from "@/lib/db";
+import type { Db, Tx } from "@/lib/db";
+import type { Prisma } from "@/lib/generated/prisma/client";
 import { AppError } from "@/lib/errors";
 import { recordAudit, type Actor } from "@/lib/audit/record";
 import { clearUserFailures } from "@/lib/auth/throttle";
@@ -21,23 +22,15 @@ export async function setUserDisabled(db: Db, actor: Actor, username: string, di
     const before = await findUserOrThrow(tx, username);
     if (before.disabled === disabled) return before;
     if (disabled && before.role === "ADMIN") await assertAnotherActiveAdmin(tx, before.id, before.username);
-    const after = toPublicUser(
-      await tx.user.update({
-        where: { id: before.id },
-        data: { disabled, ...(disabled ? { sessionsValidAfter: new Date() } : {}) },
-        select: PUBLIC_USER_SELECT,
-      }),
-    );
-    await recordAudit(tx, actor, {
-      action: disabled ? "user.disable" : "user.enable",
-      targetType: "user",
-      targetId: after.id,
-      targetLabel: after.username,
-      before: auditView(before),
-      after: auditView(after),
-    });
-    return after;
+    return changeUser(tx, actor, before, disabled ? "user.disable" : "user.enable", { disabled, ...(disabled ? { sessionsValidAfter: new Date() } : {}) });
   });
+}
+
+/** The audited tail of every change to a user: written, then recorded with its before and after. */
+async function changeUser(tx: Tx, actor: Actor, before: PublicUser, action: string, data: Prisma.UserUpdateInput): Promise<PublicUser> {
+  const after = toPublicUser(await tx.user.update({ where: { id: before.id }, data, select: PUBLIC_USER_SELECT }));
+  await recordAudit(tx, actor, { action, targetType: "user", targetId: after.id, targetLabel: after.username, before: auditView(before), after: auditView(after) });
+  return after;
 }
 
 /** Changes a user's role; the last active administrator cannot be demoted. */
@@ -46,18 +39,7 @@ export async function setUserRole(db: Db, actor: Actor, username: string, role: 
     const before = await findUserOrThrow(tx, username);
     if (before.role === role) return before;
     if (before.role === "ADMIN" && !before.disabled) await assertAnotherActiveAdmin(tx, before.id, before.username);
-    const after = toPublicUser(
-      await tx.user.update({ where: { id: before.id }, data: { role }, select: PUBLIC_USER_SELECT }),
-    );
-    await recordAudit(tx, actor, {
-      action: "user.role",
-      targetType: "user",
-      targetId: after.id,
-      targetLabel: after.username,
-      before: auditView(before),
-      after: auditView(after),
-    });
-    return after;
+    return changeUser(tx, actor, before, "user.role", { role });
   });
 }
 

@@ -1,7 +1,7 @@
 import type { Db } from "@/lib/db";
 import type { UserRow } from "@/lib/db/cached-reads";
 import type { Link } from "@/lib/generated/prisma/client";
-import { toCaller } from "@/lib/auth/caller";
+import { toCaller, type Caller } from "@/lib/auth/caller";
 import { log } from "@/lib/log";
 import { AppError } from "@/lib/errors";
 import { ensureAppIdentity } from "@/lib/identity/app-identity";
@@ -180,16 +180,30 @@ async function timed(name: CheckName, step: () => Promise<Omit<Check, "name" | "
 
 const skipped = (name: CheckName, message: string): Check => ({ name, result: "skipped", ms: 0, message });
 
+/** What every check of one diagnosis reads: the link, how to call it, and who asked. */
+interface CheckContext {
+  db: Db;
+  link: Link;
+  /** The remote's name, as messages say it. */
+  remote: string;
+  timeoutMs: number;
+  /** The admin who asked, as a caller (their authorization reads the remote's side), or null. */
+  as: Caller | null;
+  ours: { outgoing: Levels; incoming: Levels };
+  options: DiagnoseOptions;
+}
+
 /**
- * Diagnoses one link end to end, over the real path: reach (DNS, TCP, TLS), the remote's identity
- * and applinks version, its clock, its view of us (its link back and auth levels, read with the
- * admin's own authorization), the levels matched across both ends, one signed call per outgoing
- * level, what incoming traffic recorded, and legacy authentication. Never throws: every failure is
- * a check with its cause, fix and, where the app can apply it, an action.
+ * Diagnoses one link end to end, over the real path, one function per check in the README's order:
+ * enabled, reach (DNS, TCP, TLS), the remote's identity and applinks version, its clock, its view
+ * of us (its link back and auth levels, read with the admin's own authorization), the levels
+ * matched across both ends, one signed call per outgoing level, what incoming traffic recorded, and
+ * legacy authentication. Never throws: every failure is a check with its cause, fix and, where the
+ * app can apply it, an action.
  */
 export async function diagnoseLink(db: Db, link: Link, options: DiagnoseOptions = {}): Promise<Diagnosis> {
-  const timeoutMs = options.timeoutMs ?? 5000;
-  const remote = link.name;
+  const admin = options.admin ?? null;
+  const context: CheckContext = { db, link, remote: link.name, timeoutMs: options.timeoutMs ?? 5000, as: admin ? toCaller(admin, "session") : null, ours: ourLevels(link), options };
   const checks: Check[] = [];
   const skip = (names: CheckName[], why: string) => {
     for (const name of names) checks.push(skipped(name, why));
@@ -202,285 +216,289 @@ export async function diagnoseLink(db: Db, link: Link, options: DiagnoseOptions 
   }
   checks.push({ name: "enabled", result: "pass", ms: 0, message: "The link is enabled." });
 
-  // 2.–6. What needs the remote to answer.
-  const remoteChecks = async (got: RemoteText | null) => {
-    // 2. Identity: the manifest still names the application this link was made with. Atlassian
-    // products and this app serve one; a generic OAuth peer need not.
-    let manifest: RemoteManifest | null = null;
-    const expectsManifest = ATLASSIAN.has(link.type) || link.type === "applink-admin";
-    const noManifest = { result: "skipped" as const, message: `${remote} serves no applinks manifest: a generic OAuth peer, checked by the other steps.` };
-    checks.push(
-      await timed("identity", async () => {
-        if (!got || got.status !== 200) {
-          if (!expectsManifest) return noManifest;
-          return { result: "fail", status: "INCOMPATIBLE", type: "MANIFEST_NOT_FOUND", message: `${remote} serves no applinks manifest (HTTP ${got?.status ?? "?"}): its applinks is absent or too old.`, fix: `Upgrade ${remote}'s application links, or check that the RPC URL is the application's base URL.` };
-        }
-        try {
-          manifest = parseManifest(got.text, new URL(link.rpcUrl).host);
-        } catch (error) {
-          if (!(error instanceof RemoteFetchError)) throw error;
-          if (!expectsManifest) return noManifest;
-          return { result: "fail", status: "INCOMPATIBLE", type: "MANIFEST_NOT_FOUND", message: error.message, fix: "Check that the RPC URL is the application's base URL." };
-        }
-        const m = manifest as RemoteManifest;
-        if (link.remoteAppId && m.id !== link.remoteAppId) {
-          return {
-            result: "fail",
-            status: "CONFIG_ERROR",
-            type: "UNEXPECTED_APPLICATION_ID",
-            message: `${remote} now says it is application ${m.id} ("${m.name}"), not ${link.remoteAppId}: it was reinstalled, or the URL now points at another application.`,
-            fix: "If it is the same application, reinstalled: accept its new id (its consumer is fetched again). If not, correct the RPC URL or create a new link.",
-            actions: [{ kind: "adopt-identity", label: "Accept the new application id", remoteAppId: m.id }],
-          };
-        }
-        const major = Number.parseInt(m.applinksVersion ?? "", 10);
-        if (Number.isFinite(major) && major < MIN_APPLINKS_MAJOR) {
-          return { result: "fail", status: "INCOMPATIBLE", type: "REMOTE_VERSION_INCOMPATIBLE", message: `${remote} runs applinks ${m.applinksVersion}, older than ${MIN_APPLINKS_MAJOR}.0: its status cannot be read.`, fix: `Upgrade ${remote}.` };
-        }
-        if (m.url && m.url !== link.rpcUrl && m.url !== link.displayUrl) {
-          return { result: "warn", message: `${remote} calls itself ${m.url}, while this link calls it at ${link.rpcUrl}: signatures can fail if it checks them against its own URL.`, actions: [{ kind: "relocate", label: `Use ${m.url}`, rpcUrl: m.url }] };
-        }
-        return { result: "pass", message: `${remote} is application ${m.id}${m.applinksVersion ? `, applinks ${m.applinksVersion}` : ""}.` };
-      }),
-    );
-
-    // 3. Clock: the remote's Date header against ours, at the middle of the exchange.
-    checks.push(
-      await timed("clock", async () => {
-        const date = got?.date ? Date.parse(got.date) : Number.NaN;
-        if (!Number.isFinite(date)) return { result: "skipped", message: `${remote} sent no Date header.` };
-        const window = timestampWindowSeconds();
-        const skew = Math.round((date - answeredAt) / 1000);
-        const text = `${remote}'s clock is ${Math.abs(skew)} s ${skew >= 0 ? "ahead of" : "behind"} ours`;
-        if (Math.abs(skew) > window) return { result: "fail", status: "CONFIG_ERROR", type: "OAUTH_TIMESTAMP_REFUSED", message: `${text}: beyond the ${window} s OAuth accepts, every signed request is refused.`, fix: "Synchronise both servers' clocks (NTP)." };
-        if (Math.abs(skew) > window / 2) return { result: "warn", message: `${text}: more than half the ${window} s OAuth accepts.`, fix: "Synchronise both servers' clocks (NTP)." };
-        return { result: "pass", message: `${text} (OAuth accepts ${window} s).` };
-      }),
-    );
-
-    // 4. and 5. The remote's view of us, and the levels across both ends.
-    const admin = options.admin ?? null;
-    const as = admin ? toCaller(admin, "session") : null;
-    let remoteView: RemoteStatusJson | null = null;
-    const ours = ourLevels(link);
-    const remoteSide = await timed("remote-view", async () => {
-      if (!manifest) return { result: "skipped", message: `${remote} serves no status resource (no applinks): its side is not read.` };
-      if (!link.outEnabled) return { result: "skipped", message: "Outgoing OAuth is off: this app cannot read the remote's side." };
-      if (isFixedScheme(link.outScheme)) return { result: "skipped", message: `This link authenticates with ${link.outScheme}, not OAuth: the remote's view of this app is not read.` };
-      // Another Applink Admin answers this app itself (signed 2-legged, no user) about its link to
-      // us: no one's authorization is needed, whatever levels the link runs requests with. An
-      // Atlassian product answers an administrator only: the admin's 3LO token, or impersonation.
-      let reader: { as: Parameters<typeof linkRelay>[3]["as"]; level: "app" | "3lo" | "2loi"; name: string };
-      if (link.type === "applink-admin") {
-        reader = { as: { server: true }, level: "app", name: "reading its status" };
-      } else {
-        if (!as) {
-          return { result: "warn", status: "AUTHENTICATE", type: "REMOTE_AUTH_TOKEN_REQUIRED", message: `An administrator must check this link once to read ${remote}'s side.`, fix: "Press Check now on the link's page." };
-        }
-        const token = link.out3lo ? await accessTokenFor(db, as.id, link.id) : null;
-        const level = token ? "3lo" : link.outImpersonation ? "2loi" : null;
-        if (!level) {
-          return {
-            result: "warn",
-            status: "AUTHENTICATE",
-            type: "REMOTE_AUTH_TOKEN_REQUIRED",
-            message: `Authenticate to see status: reading ${remote}'s side needs your authorization there (3LO).`,
-            fix: link.out3lo ? `Authorize this app on ${remote} as an administrator there.` : "Turn on outgoing 3LO, then authorize this app on the remote.",
-            actions: link.out3lo ? [{ kind: "authorize", label: "Authorize to see status" }] : [],
-          };
-        }
-        reader = { as, level, name: level === "3lo" ? "3LO" : "2LO with impersonation" };
-      }
-      const { id } = await ensureAppIdentity(db).then((i) => ({ id: i.instanceId }));
-      let relayed;
-      try {
-        relayed = await linkRelay(db, link, { method: "GET", url: `${link.rpcUrl}/rest/applinks/3.0/status/${encodeURIComponent(id)}`, headers: new Headers({ accept: "application/json" }) }, { as: reader.as, level: reader.level, timeouts: { connectMs: timeoutMs, responseMs: timeoutMs }, retry: { delaysMs: [] } });
-      } catch (error) {
-        if (error instanceof AppError && error.code === "authorization_required") {
-          return { result: "warn", status: "AUTHENTICATE", type: "REMOTE_AUTH_TOKEN_REQUIRED", message: `Authenticate to see status: ${error.message}`, fix: "Authorize again.", actions: [{ kind: "authorize", label: "Authorize to see status" }] };
-        }
-        throw error;
-      }
-      const text = await readSmall(relayed.body);
-      const problem = relayed.headers.get("x-applink-oauth-problem");
-      if (problem) return { ...outgoingProblemFinding(problem, remote, link, reader.name), problem };
-      if (relayed.status === 404) {
-        return {
-          result: "fail",
-          status: "CONFIG_ERROR",
-          type: "NO_REMOTE_APPLINK",
-          message: `No link back: ${remote} has no application link to this app.`,
-          fix: `On ${remote}, create an application link to this app.`,
-          actions: [{ kind: "create-link-back", label: "Create the link back", remoteUrl: link.displayUrl, remoteType: link.type, outgoing: ours.incoming, incoming: ours.outgoing }],
-        };
-      }
-      if (relayed.status === 403) {
-        return { result: "warn", status: "ACCESS_DENIED", type: "INSUFFICIENT_REMOTE_PERMISSION", message: `ACCESS DENIED: you are not an administrator on ${remote}, so its side of the link cannot be read.`, fix: `Ask an administrator of ${remote}, or check with an account that is one there.` };
-      }
-      if (relayed.status !== 200) return { result: "warn", message: `${remote}'s status resource answered HTTP ${relayed.status}; its side is not read.` };
-      try {
-        remoteView = JSON.parse(text) as RemoteStatusJson;
-        remoteLevels(remoteView);
-      } catch {
-        remoteView = null;
-        return { result: "warn", message: `${remote}'s status resource answered something that is not its status; its side is not read.` };
-      }
-      return { result: "pass", message: `${remote} has a link back to this app${remoteView.working === false ? ", which it does not see working yet" : ""}.` };
-    });
-    checks.push(remoteSide);
-
-    checks.push(
-      await timed("auth-levels", async () => {
-        const view = remoteView as RemoteStatusJson | null;
-        if (!view) return { result: "skipped", message: "The remote's side was not read." };
-        const theirs = remoteLevels(view);
-        // A level one end uses and the other refuses breaks requests; one allowed but unused breaks nothing.
-        const mismatches: string[] = [];
-        const unused: string[] = [];
-        for (const key of LEVEL_KEYS) {
-          const name = LEVEL_NAMES[key];
-          if (ours.outgoing[key] && !theirs.incoming[key]) mismatches.push(`outgoing ${name} is on here but ${name} is off for us on ${remote}`);
-          if (theirs.outgoing[key] && !ours.incoming[key]) mismatches.push(`${remote} sends ${name} but incoming ${name} is off here`);
-          if (!ours.outgoing[key] && theirs.incoming[key]) unused.push(`${remote} accepts ${name} from us, unused here`);
-          if (!theirs.outgoing[key] && ours.incoming[key]) unused.push(`incoming ${name} is on here, unused by ${remote}`);
-        }
-        if (!mismatches.length) {
-          return { result: "pass", message: `Both ends agree on every level they use${unused.length ? ` (${unused.join("; ")})` : ""}.` };
-        }
-        const actions: FixAction[] = [];
-        const incomingNeedsUser = theirs.outgoing.twoLegged && !link.inExecuteAs;
-        // Matching this side to the remote may turn off levels the admin chose here: the label says
-        // which, and then the fix on the remote (which keeps them) comes first.
-        const dropped = LEVEL_KEYS.flatMap((k) => [...(ours.outgoing[k] && !theirs.incoming[k] ? [`outgoing ${LEVEL_NAMES[k]}`] : []), ...(ours.incoming[k] && !theirs.outgoing[k] ? [`incoming ${LEVEL_NAMES[k]}`] : [])]);
-        const onRemote: FixAction =
-          link.type === "applink-admin"
-            ? { kind: "fix-on-remote", label: `Fix on ${remote}${dropped.length ? " (keeps this side's levels)" : ""}`, remoteUrl: link.displayUrl, remoteLinkId: remoteLinkId(view), outgoing: ours.incoming, incoming: ours.outgoing }
-            : productPageFix(link, remote);
-        if (incomingNeedsUser) actions.push({ kind: "open-section", label: `Choose whom ${remote}'s 2LO runs as here`, section: "incoming" });
-        if (!incomingNeedsUser) {
-          actions.push({ kind: "match-here", label: dropped.length ? `Match this side to ${remote}: turns ${dropped.join(" and ")} off here` : `Match this side to ${remote}`, outgoing: theirs.incoming, incoming: theirs.outgoing });
-        }
-        if (dropped.length) actions.unshift(onRemote);
-        else actions.push(onRemote);
-        const first = mismatches[0]!;
-        return {
-          result: "fail",
-          status: "CONFIG_ERROR",
-          type: "AUTH_LEVEL_MISMATCH",
-          message: `${first.charAt(0).toUpperCase()}${first.slice(1)}${mismatches.length > 1 ? ` (and ${mismatches.length - 1} more: ${mismatches.slice(1).join("; ")})` : ""}.`,
-          fix: incomingNeedsUser ? `Choose the user ${remote}'s 2LO requests run as (Incoming), or change the levels on ${remote}.` : `Make both ends agree: here, or on ${remote}.`,
-          actions,
-        };
-      }),
-    );
-
-    // 6. One signed call per enabled outgoing level.
-    checks.push(
-      await timed("signed-call", async () => {
-        if (!link.outEnabled) return { result: "skipped", message: "Outgoing OAuth is off: no signed call to make." };
-        const path = whoAmIPath(link.type);
-        if (isFixedScheme(link.outScheme)) {
-          // One call with the link's fixed credential; a 401 or 403 says which part to check, in a person's words.
-          let relayed;
-          try {
-            relayed = await linkRelay(db, link, { method: "GET", url: `${link.rpcUrl}${path}`, headers: new Headers({ accept: "application/json" }) }, { as: { server: true }, level: "fixed", timeouts: { connectMs: timeoutMs, responseMs: timeoutMs }, retry: { delaysMs: [] } });
-          } catch (error) {
-            // OAuth 2.0: the token endpoint refused our client before the remote was even called.
-            const problem = error instanceof AppError ? error.extra?.problem : undefined;
-            if (typeof problem === "string" && problem.startsWith("oauth2_")) {
-              const info = schemeInfoOf(link);
-              return { result: "fail", status: "CONFIG_ERROR", type: "CREDENTIAL_REFUSED", message: (error as AppError).message, fix: `Check the client id${info?.clientId ? ` "${info.clientId}"` : ""} and its secret with whoever runs ${info?.tokenUrl ? new URL(info.tokenUrl).host : "the token endpoint"} (revoked, or another secret?), and enter them again under Outgoing.`, problem };
-            }
-            throw error;
-          }
-          await readSmall(relayed.body);
-          if (relayed.status === 401 || relayed.status === 403) {
-            const refusal = schemeRefusal(link.outScheme, relayed.status, remote, schemeInfoOf(link));
-            return { result: "fail", status: relayed.status === 401 ? "CONFIG_ERROR" : "ACCESS_DENIED", type: "CREDENTIAL_REFUSED", message: refusal.message, fix: refusal.fix };
-          }
-          return { result: "pass", message: `${link.outScheme} accepted (HTTP ${relayed.status}) at ${path}.` };
-        }
-        const tries: { level: "2lo" | "2loi" | "3lo"; name: string; as: Parameters<typeof linkRelay>[3]["as"] }[] = [];
-        if (link.out2lo) tries.push({ level: "2lo", name: "2LO", as: { server: true } });
-        if (link.outImpersonation && as) tries.push({ level: "2loi", name: "2LO with impersonation", as });
-        if (link.out3lo && as && (await accessTokenFor(db, as.id, link.id))) tries.push({ level: "3lo", name: "3LO", as });
-        if (!tries.length) return { result: "skipped", message: link.out3lo ? "Only 3LO is on, and you have not authorized it: no signed call to make." : "No level to call with." };
-        const passed: string[] = [];
-        for (const attempt of tries) {
-          let relayed;
-          try {
-            relayed = await linkRelay(db, link, { method: "GET", url: `${link.rpcUrl}${path}`, headers: new Headers({ accept: "application/json" }) }, { as: attempt.as, level: attempt.level, timeouts: { connectMs: timeoutMs, responseMs: timeoutMs }, retry: { delaysMs: [] } });
-          } catch (error) {
-            if (error instanceof AppError && error.code === "authorization_required") return { ...outgoingProblemFinding("token_rejected", remote, link, attempt.name), problem: "token_rejected" };
-            throw error;
-          }
-          await readSmall(relayed.body);
-          const problem = relayed.headers.get("x-applink-oauth-problem");
-          if (problem) return { ...outgoingProblemFinding(problem, remote, link, attempt.name, remoteLinkId(remoteView)), problem };
-          if (relayed.status === 401) return { result: "fail", status: "CONFIG_ERROR", type: "AUTH_LEVEL_UNSUPPORTED", message: `${remote} refused ${attempt.name} without saying why (HTTP 401 at ${path}).`, fix: `Check that ${remote} accepts ${attempt.name} from this app.` };
-          passed.push(`${attempt.name} accepted (HTTP ${relayed.status})`);
-        }
-        return { result: "pass", message: `${passed.join(", ")} at ${path}.` };
-      }),
-    );
-  };
-
-  // 1. Reach: one GET of the manifest tells DNS, TCP, TLS and HTTP apart.
-  let answer: RemoteText | null = null;
-  let answeredAt = 0;
-  const reach = await timed("reach", async () => {
-    try {
-      const sentAt = Date.now();
-      // With the link's own TLS settings: a remote that wants our client certificate wants it here too.
-      answer = await fetchRemoteText(manifestUrl(link.rpcUrl), { timeoutMs, maxBytes: MANIFEST_MAX_BYTES, dispatcher: await dispatcherFor(db, link, timeoutMs) });
-      answeredAt = (sentAt + Date.now()) / 2;
-      const reached = `${new URL(link.rpcUrl).host} answered (HTTP ${answer.status})`;
-      const certificate = clientCertificateInfoOf(link);
-      if (certificate) {
-        const state = certificateState(certificate);
-        const until = certificate.validTo.slice(0, 10);
-        if (state === "expired") return { result: "fail", status: "NETWORK_ERROR", type: "SSL_CLIENT_CERTIFICATE", message: `${reached}, but our client certificate (${certificate.subject}) expired on ${until}.`, fix: RENEW_CERTIFICATE };
-        if (state === "expires-soon") return { result: "warn", message: `${reached}; our client certificate (${certificate.subject}) expires on ${until}.`, fix: "Renew the client certificate before then and upload it (Outgoing: client certificate)." };
-      }
-      return { result: "pass", message: `${reached}.` };
-    } catch (caught) {
-      if (!(caught instanceof RemoteFetchError)) throw caught;
-      const error = await explainClosedConnection(db, link, manifestUrl(link.rpcUrl), caught);
-      if (error.problem === "too_large" || error.problem === "redirect") return { result: "warn", message: error.message };
-      const certificate = clientCertificateInfoOf(link);
-      const renew = error.problem === "tls_client_certificate" && certificate && certificateState(certificate) === "expired";
-      const fix = renew ? RENEW_CERTIFICATE : (NETWORK_FIXES[error.problem] ?? "Check the RPC URL and the network between the two servers.");
-      return { result: "fail", status: "NETWORK_ERROR", type: NETWORK_TYPES[error.problem], message: error.message, fix };
-    }
-  });
+  const reached: Reached = { answer: null, answeredAt: 0 };
+  const reach = await timed("reach", () => checkReach(context, reached));
   checks.push(reach);
   if (reach.result === "fail") {
     skip(["identity", "clock", "remote-view", "auth-levels", "signed-call"], "The remote cannot be reached.");
   } else {
-    await remoteChecks(answer as RemoteText | null);
+    const identified: { manifest: RemoteManifest | null } = { manifest: null };
+    checks.push(await timed("identity", () => checkIdentity(context, reached.answer, identified)));
+    checks.push(await timed("clock", () => checkClock(context, reached)));
+    const read: { view: RemoteStatusJson | null } = { view: null };
+    checks.push(await timed("remote-view", () => readRemoteView(context, identified.manifest, read)));
+    checks.push(await timed("auth-levels", () => checkAuthLevels(context, read.view)));
+    checks.push(await timed("signed-call", () => checkSignedCalls(context, read.view)));
   }
-
-  // 7. Incoming: what the remote's calls to us met.
-  checks.push(
-    await timed("incoming", async () => {
-      if (!link.inEnabled) return { result: "skipped", message: "Incoming OAuth is off." };
-      const seen = options.incoming;
-      if (!seen || (!seen.okAt && !seen.problemAt)) return { result: "skipped", message: `${remote} has not called this app yet.` };
-      const okText = seen.okAt ? `last accepted ${seen.okAt.toISOString()}` : "never accepted";
-      if (seen.problem && seen.problemAt && (!seen.okAt || seen.problemAt > seen.okAt)) {
-        return { ...incomingProblemFinding(seen.problem, remote), message: `${remote}'s last call was refused with ${seen.problem} at ${seen.problemAt.toISOString()} (${okText}). ${incomingProblemFinding(seen.problem, remote).message}`, problem: seen.problem };
-      }
-      return { result: "pass", message: `${remote}'s calls are accepted (${okText}).` };
-    }),
-  );
-
-  // Legacy authentication: it works, but is deprecated.
-  checks.push(
-    link.trustedApps || link.basicAccess
-      ? { name: "legacy", result: "warn", ms: 0, status: "UPGRADE_CONFIG", type: "LEGACY_AUTHENTICATION", message: `${[link.trustedApps ? "Trusted Applications" : "", link.basicAccess ? "Basic Access" : ""].filter(Boolean).join(" and ")} is on: deprecated authentication.`, fix: "Switch it off; OAuth replaces it.", actions: [{ kind: "disable-legacy", label: "Switch deprecated authentication off" }] }
-      : { name: "legacy", result: "pass", ms: 0, message: "No deprecated authentication." },
-  );
+  checks.push(await timed("incoming", () => checkIncoming(context)));
+  checks.push(checkLegacy(link));
   return deriveStatus(checks);
+}
+
+type Finding = Omit<Check, "name" | "ms">;
+/** What reach got: the manifest's answer (null when none) and when it came, for the clock. */
+interface Reached {
+  answer: RemoteText | null;
+  answeredAt: number;
+}
+
+/** 1. Reach: one GET of the manifest tells DNS, TCP, TLS and HTTP apart. */
+async function checkReach({ db, link, timeoutMs }: CheckContext, found: Reached): Promise<Finding> {
+  try {
+    const sentAt = Date.now();
+    // With the link's own TLS settings: a remote that wants our client certificate wants it here too.
+    found.answer = await fetchRemoteText(manifestUrl(link.rpcUrl), { timeoutMs, maxBytes: MANIFEST_MAX_BYTES, dispatcher: await dispatcherFor(db, link, timeoutMs) });
+    found.answeredAt = (sentAt + Date.now()) / 2;
+    const reached = `${new URL(link.rpcUrl).host} answered (HTTP ${found.answer.status})`;
+    const certificate = clientCertificateInfoOf(link);
+    if (certificate) {
+      const state = certificateState(certificate);
+      const until = certificate.validTo.slice(0, 10);
+      if (state === "expired") return { result: "fail", status: "NETWORK_ERROR", type: "SSL_CLIENT_CERTIFICATE", message: `${reached}, but our client certificate (${certificate.subject}) expired on ${until}.`, fix: RENEW_CERTIFICATE };
+      if (state === "expires-soon") return { result: "warn", message: `${reached}; our client certificate (${certificate.subject}) expires on ${until}.`, fix: "Renew the client certificate before then and upload it (Outgoing: client certificate)." };
+    }
+    return { result: "pass", message: `${reached}.` };
+  } catch (caught) {
+    if (!(caught instanceof RemoteFetchError)) throw caught;
+    const error = await explainClosedConnection(db, link, manifestUrl(link.rpcUrl), caught);
+    if (error.problem === "too_large" || error.problem === "redirect") return { result: "warn", message: error.message };
+    const certificate = clientCertificateInfoOf(link);
+    const renew = error.problem === "tls_client_certificate" && certificate && certificateState(certificate) === "expired";
+    const fix = renew ? RENEW_CERTIFICATE : (NETWORK_FIXES[error.problem] ?? "Check the RPC URL and the network between the two servers.");
+    return { result: "fail", status: "NETWORK_ERROR", type: NETWORK_TYPES[error.problem], message: error.message, fix };
+  }
+}
+
+/**
+ * 2. Identity: the manifest still names the application this link was made with. Atlassian
+ * products and this app serve one; a generic OAuth peer need not.
+ */
+async function checkIdentity({ link, remote }: CheckContext, got: RemoteText | null, found: { manifest: RemoteManifest | null }): Promise<Finding> {
+  const expectsManifest = ATLASSIAN.has(link.type) || link.type === "applink-admin";
+  const noManifest = { result: "skipped" as const, message: `${remote} serves no applinks manifest: a generic OAuth peer, checked by the other steps.` };
+  if (!got || got.status !== 200) {
+    if (!expectsManifest) return noManifest;
+    return { result: "fail", status: "INCOMPATIBLE", type: "MANIFEST_NOT_FOUND", message: `${remote} serves no applinks manifest (HTTP ${got?.status ?? "?"}): its applinks is absent or too old.`, fix: `Upgrade ${remote}'s application links, or check that the RPC URL is the application's base URL.` };
+  }
+  try {
+    found.manifest = parseManifest(got.text, new URL(link.rpcUrl).host);
+  } catch (error) {
+    if (!(error instanceof RemoteFetchError)) throw error;
+    if (!expectsManifest) return noManifest;
+    return { result: "fail", status: "INCOMPATIBLE", type: "MANIFEST_NOT_FOUND", message: error.message, fix: "Check that the RPC URL is the application's base URL." };
+  }
+  const m = found.manifest;
+  if (link.remoteAppId && m.id !== link.remoteAppId) {
+    return {
+      result: "fail",
+      status: "CONFIG_ERROR",
+      type: "UNEXPECTED_APPLICATION_ID",
+      message: `${remote} now says it is application ${m.id} ("${m.name}"), not ${link.remoteAppId}: it was reinstalled, or the URL now points at another application.`,
+      fix: "If it is the same application, reinstalled: accept its new id (its consumer is fetched again). If not, correct the RPC URL or create a new link.",
+      actions: [{ kind: "adopt-identity", label: "Accept the new application id", remoteAppId: m.id }],
+    };
+  }
+  const major = Number.parseInt(m.applinksVersion ?? "", 10);
+  if (Number.isFinite(major) && major < MIN_APPLINKS_MAJOR) {
+    return { result: "fail", status: "INCOMPATIBLE", type: "REMOTE_VERSION_INCOMPATIBLE", message: `${remote} runs applinks ${m.applinksVersion}, older than ${MIN_APPLINKS_MAJOR}.0: its status cannot be read.`, fix: `Upgrade ${remote}.` };
+  }
+  if (m.url && m.url !== link.rpcUrl && m.url !== link.displayUrl) {
+    return { result: "warn", message: `${remote} calls itself ${m.url}, while this link calls it at ${link.rpcUrl}: signatures can fail if it checks them against its own URL.`, actions: [{ kind: "relocate", label: `Use ${m.url}`, rpcUrl: m.url }] };
+  }
+  return { result: "pass", message: `${remote} is application ${m.id}${m.applinksVersion ? `, applinks ${m.applinksVersion}` : ""}.` };
+}
+
+/** 3. Clock: the remote's Date header against ours, at the middle of the exchange. */
+async function checkClock({ remote }: CheckContext, { answer: got, answeredAt }: Reached): Promise<Finding> {
+  const date = got?.date ? Date.parse(got.date) : Number.NaN;
+  if (!Number.isFinite(date)) return { result: "skipped", message: `${remote} sent no Date header.` };
+  const window = timestampWindowSeconds();
+  const skew = Math.round((date - answeredAt) / 1000);
+  const text = `${remote}'s clock is ${Math.abs(skew)} s ${skew >= 0 ? "ahead of" : "behind"} ours`;
+  if (Math.abs(skew) > window) return { result: "fail", status: "CONFIG_ERROR", type: "OAUTH_TIMESTAMP_REFUSED", message: `${text}: beyond the ${window} s OAuth accepts, every signed request is refused.`, fix: "Synchronise both servers' clocks (NTP)." };
+  if (Math.abs(skew) > window / 2) return { result: "warn", message: `${text}: more than half the ${window} s OAuth accepts.`, fix: "Synchronise both servers' clocks (NTP)." };
+  return { result: "pass", message: `${text} (OAuth accepts ${window} s).` };
+}
+
+/**
+ * 4. The remote's view of us: its link back and its levels, read from its status resource.
+ * Another Applink Admin answers this app itself (signed 2-legged, no user) about its link to us:
+ * no one's authorization is needed, whatever levels the link runs requests with. An Atlassian
+ * product answers an administrator only: the admin's 3LO token, or impersonation.
+ */
+async function readRemoteView({ db, link, remote, timeoutMs, as, ours }: CheckContext, manifest: RemoteManifest | null, found: { view: RemoteStatusJson | null }): Promise<Finding> {
+  if (!manifest) return { result: "skipped", message: `${remote} serves no status resource (no applinks): its side is not read.` };
+  if (!link.outEnabled) return { result: "skipped", message: "Outgoing OAuth is off: this app cannot read the remote's side." };
+  if (isFixedScheme(link.outScheme)) return { result: "skipped", message: `This link authenticates with ${link.outScheme}, not OAuth: the remote's view of this app is not read.` };
+  // Another Applink Admin answers this app itself (signed 2-legged, no user) about its link to
+  // us: no one's authorization is needed, whatever levels the link runs requests with. An
+  // Atlassian product answers an administrator only: the admin's 3LO token, or impersonation.
+  let reader: { as: Parameters<typeof linkRelay>[3]["as"]; level: "app" | "3lo" | "2loi"; name: string };
+  if (link.type === "applink-admin") {
+    reader = { as: { server: true }, level: "app", name: "reading its status" };
+  } else {
+    if (!as) {
+      return { result: "warn", status: "AUTHENTICATE", type: "REMOTE_AUTH_TOKEN_REQUIRED", message: `An administrator must check this link once to read ${remote}'s side.`, fix: "Press Check now on the link's page." };
+    }
+    const token = link.out3lo ? await accessTokenFor(db, as.id, link.id) : null;
+    const level = token ? "3lo" : link.outImpersonation ? "2loi" : null;
+    if (!level) {
+      return {
+        result: "warn",
+        status: "AUTHENTICATE",
+        type: "REMOTE_AUTH_TOKEN_REQUIRED",
+        message: `Authenticate to see status: reading ${remote}'s side needs your authorization there (3LO).`,
+        fix: link.out3lo ? `Authorize this app on ${remote} as an administrator there.` : "Turn on outgoing 3LO, then authorize this app on the remote.",
+        actions: link.out3lo ? [{ kind: "authorize", label: "Authorize to see status" }] : [],
+      };
+    }
+    reader = { as, level, name: level === "3lo" ? "3LO" : "2LO with impersonation" };
+  }
+  const { id } = await ensureAppIdentity(db).then((i) => ({ id: i.instanceId }));
+  let relayed;
+  try {
+    relayed = await linkRelay(db, link, { method: "GET", url: `${link.rpcUrl}/rest/applinks/3.0/status/${encodeURIComponent(id)}`, headers: new Headers({ accept: "application/json" }) }, { as: reader.as, level: reader.level, timeouts: { connectMs: timeoutMs, responseMs: timeoutMs }, retry: { delaysMs: [] } });
+  } catch (error) {
+    if (error instanceof AppError && error.code === "authorization_required") {
+      return { result: "warn", status: "AUTHENTICATE", type: "REMOTE_AUTH_TOKEN_REQUIRED", message: `Authenticate to see status: ${error.message}`, fix: "Authorize again.", actions: [{ kind: "authorize", label: "Authorize to see status" }] };
+    }
+    throw error;
+  }
+  const text = await readSmall(relayed.body);
+  const problem = relayed.headers.get("x-applink-oauth-problem");
+  if (problem) return { ...outgoingProblemFinding(problem, remote, link, reader.name), problem };
+  if (relayed.status === 404) {
+    return {
+      result: "fail",
+      status: "CONFIG_ERROR",
+      type: "NO_REMOTE_APPLINK",
+      message: `No link back: ${remote} has no application link to this app.`,
+      fix: `On ${remote}, create an application link to this app.`,
+      actions: [{ kind: "create-link-back", label: "Create the link back", remoteUrl: link.displayUrl, remoteType: link.type, outgoing: ours.incoming, incoming: ours.outgoing }],
+    };
+  }
+  if (relayed.status === 403) {
+    return { result: "warn", status: "ACCESS_DENIED", type: "INSUFFICIENT_REMOTE_PERMISSION", message: `ACCESS DENIED: you are not an administrator on ${remote}, so its side of the link cannot be read.`, fix: `Ask an administrator of ${remote}, or check with an account that is one there.` };
+  }
+  if (relayed.status !== 200) return { result: "warn", message: `${remote}'s status resource answered HTTP ${relayed.status}; its side is not read.` };
+  try {
+    found.view = JSON.parse(text) as RemoteStatusJson;
+    remoteLevels(found.view);
+  } catch {
+    found.view = null;
+    return { result: "warn", message: `${remote}'s status resource answered something that is not its status; its side is not read.` };
+  }
+  return { result: "pass", message: `${remote} has a link back to this app${found.view.working === false ? ", which it does not see working yet" : ""}.` };
+}
+
+/** 5. The levels across both ends: a level one end uses and the other refuses breaks requests. */
+async function checkAuthLevels({ link, remote, ours }: CheckContext, view: RemoteStatusJson | null): Promise<Finding> {
+  if (!view) return { result: "skipped", message: "The remote's side was not read." };
+  const theirs = remoteLevels(view);
+  // A level one end uses and the other refuses breaks requests; one allowed but unused breaks nothing.
+  const mismatches: string[] = [];
+  const unused: string[] = [];
+  for (const key of LEVEL_KEYS) {
+    const name = LEVEL_NAMES[key];
+    if (ours.outgoing[key] && !theirs.incoming[key]) mismatches.push(`outgoing ${name} is on here but ${name} is off for us on ${remote}`);
+    if (theirs.outgoing[key] && !ours.incoming[key]) mismatches.push(`${remote} sends ${name} but incoming ${name} is off here`);
+    if (!ours.outgoing[key] && theirs.incoming[key]) unused.push(`${remote} accepts ${name} from us, unused here`);
+    if (!theirs.outgoing[key] && ours.incoming[key]) unused.push(`incoming ${name} is on here, unused by ${remote}`);
+  }
+  if (!mismatches.length) {
+    return { result: "pass", message: `Both ends agree on every level they use${unused.length ? ` (${unused.join("; ")})` : ""}.` };
+  }
+  const actions: FixAction[] = [];
+  const incomingNeedsUser = theirs.outgoing.twoLegged && !link.inExecuteAs;
+  // Matching this side to the remote may turn off levels the admin chose here: the label says
+  // which, and then the fix on the remote (which keeps them) comes first.
+  const dropped = LEVEL_KEYS.flatMap((k) => [...(ours.outgoing[k] && !theirs.incoming[k] ? [`outgoing ${LEVEL_NAMES[k]}`] : []), ...(ours.incoming[k] && !theirs.outgoing[k] ? [`incoming ${LEVEL_NAMES[k]}`] : [])]);
+  const onRemote: FixAction =
+    link.type === "applink-admin"
+      ? { kind: "fix-on-remote", label: `Fix on ${remote}${dropped.length ? " (keeps this side's levels)" : ""}`, remoteUrl: link.displayUrl, remoteLinkId: remoteLinkId(view), outgoing: ours.incoming, incoming: ours.outgoing }
+      : productPageFix(link, remote);
+  if (incomingNeedsUser) actions.push({ kind: "open-section", label: `Choose whom ${remote}'s 2LO runs as here`, section: "incoming" });
+  if (!incomingNeedsUser) {
+    actions.push({ kind: "match-here", label: dropped.length ? `Match this side to ${remote}: turns ${dropped.join(" and ")} off here` : `Match this side to ${remote}`, outgoing: theirs.incoming, incoming: theirs.outgoing });
+  }
+  if (dropped.length) actions.unshift(onRemote);
+  else actions.push(onRemote);
+  const first = mismatches[0]!;
+  return {
+    result: "fail",
+    status: "CONFIG_ERROR",
+    type: "AUTH_LEVEL_MISMATCH",
+    message: `${first.charAt(0).toUpperCase()}${first.slice(1)}${mismatches.length > 1 ? ` (and ${mismatches.length - 1} more: ${mismatches.slice(1).join("; ")})` : ""}.`,
+    fix: incomingNeedsUser ? `Choose the user ${remote}'s 2LO requests run as (Incoming), or change the levels on ${remote}.` : `Make both ends agree: here, or on ${remote}.`,
+    actions,
+  };
+}
+
+/** 6. One signed call per enabled outgoing level (or one with the link's fixed credential). */
+async function checkSignedCalls({ db, link, remote, timeoutMs, as }: CheckContext, view: RemoteStatusJson | null): Promise<Finding> {
+  if (!link.outEnabled) return { result: "skipped", message: "Outgoing OAuth is off: no signed call to make." };
+  const path = whoAmIPath(link.type);
+  if (isFixedScheme(link.outScheme)) {
+    // One call with the link's fixed credential; a 401 or 403 says which part to check, in a person's words.
+    let relayed;
+    try {
+      relayed = await linkRelay(db, link, { method: "GET", url: `${link.rpcUrl}${path}`, headers: new Headers({ accept: "application/json" }) }, { as: { server: true }, level: "fixed", timeouts: { connectMs: timeoutMs, responseMs: timeoutMs }, retry: { delaysMs: [] } });
+    } catch (error) {
+      // OAuth 2.0: the token endpoint refused our client before the remote was even called.
+      const problem = error instanceof AppError ? error.extra?.problem : undefined;
+      if (typeof problem === "string" && problem.startsWith("oauth2_")) {
+        const info = schemeInfoOf(link);
+        return { result: "fail", status: "CONFIG_ERROR", type: "CREDENTIAL_REFUSED", message: (error as AppError).message, fix: `Check the client id${info?.clientId ? ` "${info.clientId}"` : ""} and its secret with whoever runs ${info?.tokenUrl ? new URL(info.tokenUrl).host : "the token endpoint"} (revoked, or another secret?), and enter them again under Outgoing.`, problem };
+      }
+      throw error;
+    }
+    await readSmall(relayed.body);
+    if (relayed.status === 401 || relayed.status === 403) {
+      const refusal = schemeRefusal(link.outScheme, relayed.status, remote, schemeInfoOf(link));
+      return { result: "fail", status: relayed.status === 401 ? "CONFIG_ERROR" : "ACCESS_DENIED", type: "CREDENTIAL_REFUSED", message: refusal.message, fix: refusal.fix };
+    }
+    return { result: "pass", message: `${link.outScheme} accepted (HTTP ${relayed.status}) at ${path}.` };
+  }
+  const tries: { level: "2lo" | "2loi" | "3lo"; name: string; as: Parameters<typeof linkRelay>[3]["as"] }[] = [];
+  if (link.out2lo) tries.push({ level: "2lo", name: "2LO", as: { server: true } });
+  if (link.outImpersonation && as) tries.push({ level: "2loi", name: "2LO with impersonation", as });
+  if (link.out3lo && as && (await accessTokenFor(db, as.id, link.id))) tries.push({ level: "3lo", name: "3LO", as });
+  if (!tries.length) return { result: "skipped", message: link.out3lo ? "Only 3LO is on, and you have not authorized it: no signed call to make." : "No level to call with." };
+  const passed: string[] = [];
+  for (const attempt of tries) {
+    let relayed;
+    try {
+      relayed = await linkRelay(db, link, { method: "GET", url: `${link.rpcUrl}${path}`, headers: new Headers({ accept: "application/json" }) }, { as: attempt.as, level: attempt.level, timeouts: { connectMs: timeoutMs, responseMs: timeoutMs }, retry: { delaysMs: [] } });
+    } catch (error) {
+      if (error instanceof AppError && error.code === "authorization_required") return { ...outgoingProblemFinding("token_rejected", remote, link, attempt.name), problem: "token_rejected" };
+      throw error;
+    }
+    await readSmall(relayed.body);
+    const problem = relayed.headers.get("x-applink-oauth-problem");
+    if (problem) return { ...outgoingProblemFinding(problem, remote, link, attempt.name, remoteLinkId(view)), problem };
+    if (relayed.status === 401) return { result: "fail", status: "CONFIG_ERROR", type: "AUTH_LEVEL_UNSUPPORTED", message: `${remote} refused ${attempt.name} without saying why (HTTP 401 at ${path}).`, fix: `Check that ${remote} accepts ${attempt.name} from this app.` };
+    passed.push(`${attempt.name} accepted (HTTP ${relayed.status})`);
+  }
+  return { result: "pass", message: `${passed.join(", ")} at ${path}.` };
+}
+
+/** 7. Incoming: what the remote's calls to us met. */
+async function checkIncoming({ link, remote, options }: CheckContext): Promise<Finding> {
+  if (!link.inEnabled) return { result: "skipped", message: "Incoming OAuth is off." };
+  const seen = options.incoming;
+  if (!seen || (!seen.okAt && !seen.problemAt)) return { result: "skipped", message: `${remote} has not called this app yet.` };
+  const okText = seen.okAt ? `last accepted ${seen.okAt.toISOString()}` : "never accepted";
+  if (seen.problem && seen.problemAt && (!seen.okAt || seen.problemAt > seen.okAt)) {
+    return { ...incomingProblemFinding(seen.problem, remote), message: `${remote}'s last call was refused with ${seen.problem} at ${seen.problemAt.toISOString()} (${okText}). ${incomingProblemFinding(seen.problem, remote).message}`, problem: seen.problem };
+  }
+  return { result: "pass", message: `${remote}'s calls are accepted (${okText}).` };
+}
+
+/** 8. Legacy authentication: it works, but is deprecated. */
+function checkLegacy(link: Link): Check {
+  return link.trustedApps || link.basicAccess
+    ? { name: "legacy", result: "warn", ms: 0, status: "UPGRADE_CONFIG", type: "LEGACY_AUTHENTICATION", message: `${[link.trustedApps ? "Trusted Applications" : "", link.basicAccess ? "Basic Access" : ""].filter(Boolean).join(" and ")} is on: deprecated authentication.`, fix: "Switch it off; OAuth replaces it.", actions: [{ kind: "disable-legacy", label: "Switch deprecated authentication off" }] }
+    : { name: "legacy", result: "pass", ms: 0, message: "No deprecated authentication." };
 }
 
 /** A refusal this app gave the remote's call: what it means for the remote's admin, and ours. */

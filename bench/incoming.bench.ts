@@ -21,7 +21,7 @@ import fs from "node:fs";
 import path from "node:path";
 import autocannon from "autocannon";
 import { signRequest } from "@/lib/oauth1";
-import { appApi, cpuMs, start, type Figures } from "./support";
+import { appApi, cpuMs, processesCpuMs, start, type Figures } from "./support";
 
 const root = path.resolve(import.meta.dirname, "..");
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
@@ -32,11 +32,14 @@ const DATA_DIR = path.join(root, ".tmp", "bench-incoming-data");
 const ADMIN = { username: "bench-admin", email: "bench@example.test", password: "bench admin password" };
 const BASE = `http://127.0.0.1:${APP_PORT}`;
 const CONSUMER_KEY = "bench:incoming";
+/** On a local PostgreSQL (DATABASE_URL=postgresql://…@127.0.0.1), its server's CPU per request is measured too. */
+const ON_POSTGRESQL = /^postgres(ql)?:\/\/[^/]*(127\.0\.0\.1|localhost)/.test(process.env.DATABASE_URL ?? "");
 
 
 /** GET `path` (default /api/v1/myself) at CONNECTIONS, each request with the next Authorization header. */
 async function load(nextAuthorization: () => string, pid: number | undefined, seconds = SECONDS, options: { path?: string; connections?: number; overallRate?: number } = {}): Promise<Figures> {
   const cpuBefore = cpuMs(pid);
+  const databaseBefore = ON_POSTGRESQL ? processesCpuMs("postgres") : 0;
   const result = await autocannon({
     url: BASE,
     connections: options.connections ?? CONNECTIONS,
@@ -45,12 +48,14 @@ async function load(nextAuthorization: () => string, pid: number | undefined, se
     requests: [{ method: "GET", path: options.path ?? "/api/v1/myself", setupRequest: (req) => ({ ...req, headers: { ...req.headers, authorization: nextAuthorization() } }) }],
   });
   const cpu = cpuMs(pid) - cpuBefore;
+  const databaseCpu = ON_POSTGRESQL ? processesCpuMs("postgres") - databaseBefore : 0;
   return {
     rps: Math.round(result.requests.average),
     p50: result.latency.p50,
     p99: result.latency.p99,
     errors: result.errors + result.timeouts + result.non2xx,
     cpuMsPerRequest: Math.round((cpu / Math.max(1, result.requests.total)) * 1000) / 1000,
+    ...(ON_POSTGRESQL ? { databaseCpuMsPerRequest: Math.round((databaseCpu / Math.max(1, result.requests.total)) * 1000) / 1000 } : {}),
   };
 }
 
@@ -160,8 +165,8 @@ async function main() {
     proxyUnchangedBesideOAuth: ratios.proxyBesideOAuthVsBesideBearer >= 0.95,
     zeroErrors: errors === 0,
   };
-  const rows = Object.entries(results).map(([name, f]) => `${name.padEnd(10)} ${String(f.rps).padStart(8)} ${f.p50.toFixed(2).padStart(8)} ${f.p99.toFixed(2).padStart(8)} ${String(f.errors).padStart(7)} ${f.cpuMsPerRequest.toFixed(3).padStart(11)}`);
-  console.log([`GET /api/v1/myself at ${CONNECTIONS} connections`, "caller        req/s   p50 ms   p99 ms  errors  cpu ms/req", ...rows].join("\n"));
+  const rows = Object.entries(results).map(([name, f]) => `${name.padEnd(10)} ${String(f.rps).padStart(8)} ${f.p50.toFixed(2).padStart(8)} ${f.p99.toFixed(2).padStart(8)} ${String(f.errors).padStart(7)} ${f.cpuMsPerRequest.toFixed(3).padStart(11)}${ON_POSTGRESQL ? (f.databaseCpuMsPerRequest ?? 0).toFixed(3).padStart(14) : ""}`);
+  console.log([`GET /api/v1/myself at ${CONNECTIONS} connections`, `caller        req/s   p50 ms   p99 ms  errors  cpu ms/req${ON_POSTGRESQL ? "  db cpu ms/req" : ""}`, ...rows].join("\n"));
   console.log(`signed proxy (8 connections) beside incoming calls of equal CPU: ${bearerNeighbourRate}/s by token ${beside.besideBearer!.rps} req/s, ${OAUTH_NEIGHBOUR_RATE}/s by 2LO ${beside.besideOAuth2lo!.rps} req/s`);
   console.log(`targets: incoming OAuth ≥ 0.8× bearer: ${targets.incomingAtLeast08xBearer} (2LO ${ratios.oauth2loVsBearer}, 3LO ${ratios.oauth3loVsBearer}); proxy unchanged beside OAuth: ${targets.proxyUnchangedBesideOAuth} (${ratios.proxyBesideOAuthVsBesideBearer}); zero errors: ${targets.zeroErrors}`);
   console.log(JSON.stringify({ bench: "incoming", seconds: SECONDS, rounds: ROUNDS, connections: CONNECTIONS, results, proxyBeside: beside, neighbourRates: { bearer: bearerNeighbourRate, oauth2lo: OAUTH_NEIGHBOUR_RATE }, ratios, errors, targets }));

@@ -23,6 +23,25 @@ export function cpuMs(pid: number | undefined): number {
   }
 }
 
+/**
+ * CPU time used so far by every process whose command name is `name` (the database server's
+ * backends: `postgres`), in ms, from /proc: what a request costs beyond the app's own process.
+ */
+export function processesCpuMs(name: string): number {
+  let total = 0;
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+      if (stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")) !== name) continue;
+      total += cpuMs(Number(entry));
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return total;
+}
+
 /** Starts a process and resolves with what `ready` extracts from its output (and the pid). */
 export function start(command: string, args: string[], env: Record<string, string>, ready: RegExp, timeoutMs = 300_000): Promise<RegExpExecArray & { pid?: number }> {
   const child = spawn(command, args, { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
@@ -65,4 +84,6 @@ export interface Figures {
   errors: number;
   /** CPU the serving process spent per request (ms): where the time goes. */
   cpuMsPerRequest: number;
+  /** CPU the database server spent per request (ms), on a local PostgreSQL. */
+  databaseCpuMsPerRequest?: number;
 }

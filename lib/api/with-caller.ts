@@ -16,7 +16,8 @@ export type Access = "public" | "user" | "admin";
 /**
  * Whether a caller authenticated by delegation (a linked application acting for a person: OAuth
  * 1.0a 2LO, 2LO with impersonation or 3LO, or a Connect JWT; every way but a session or a token,
- * lib/auth/caller.ts `isDelegatedVia`) may call a route. Delegated access is revocable and bounded by its link, so it may read and use what its person may, and never becomes something
+ * lib/auth/caller.ts `isDelegatedVia`) may call a route. Delegated access is revocable and
+ * bounded by its link, so it may read and use what its person may, and never becomes something
  * that outlives the link. The default follows the method:
  * - GET and HEAD read: allowed;
  * - every other method creates, changes or revokes (credentials, users, keys, links and their
@@ -87,7 +88,7 @@ export function withCaller<A extends Access, P extends Params = Params>(
   options: { delegation?: Delegation; sharedBody?: boolean } = {},
 ) {
   return (req: Request, context: RouteContext<P>): Promise<Response> =>
-    withOneCacheVersion(async () => {
+    oneVersionFor(req, options.sharedBody === true, async () => {
       try {
         const request = callerRequest(req, options.sharedBody);
         const caller = await callerFor(access, req.headers, request);
@@ -111,7 +112,7 @@ export function withLinkedApplication<A extends Exclude<Access, "public">, P ext
   handler: (args: { req: Request; params: P } & ({ application: Link; caller: null } | { application: null; caller: Caller })) => Promise<Response>,
 ) {
   return (req: Request, context: RouteContext<P>): Promise<Response> =>
-    withOneCacheVersion(async () => {
+    oneVersionFor(req, false, async () => {
       try {
         const params = (await context?.params) ?? ({} as P);
         const authorization = req.headers.get("authorization");
@@ -131,6 +132,15 @@ export function withLinkedApplication<A extends Exclude<Access, "public">, P ext
         return notStored(handleApiError(error));
       }
     });
+}
+
+/**
+ * A reading request (GET, HEAD) and the proxy's every request take one CacheVersion read for all
+ * their cached reads (withOneCacheVersion); a request that changes something reads afresh each
+ * time, so what it reads after its own write is never an answer from before it.
+ */
+function oneVersionFor<T>(req: Request, proxy: boolean, work: () => Promise<T>): Promise<T> {
+  return proxy || READS.has(req.method.toUpperCase()) ? withOneCacheVersion(work) : work();
 }
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { ensureAppIdentity } from "@/lib/identity/app-identity";
-import { cachedReads, cachedReadsForTest, sqliteDate } from "@/lib/db/cached-reads";
+import { cachedReads, cachedReadsForTest, sqliteDate, withOneCacheVersion } from "@/lib/db/cached-reads";
 import { createApiToken, hashToken, revokeApiToken } from "@/lib/tokens/api-tokens";
 import { storeSecret } from "@/lib/vault/vault";
 import { makeUser, SYSTEM } from "@/tests/support/factories";
@@ -92,6 +92,23 @@ describe("cached reads", () => {
     expect((await fast.apiTokenByHash(hashToken(token)))?.revokedAt).toBeInstanceOf(Date);
     await db.user.update({ where: { id: user.id }, data: { disabled: true } });
     expect((await fast.userById(user.id))?.disabled).toBe(true);
+  });
+
+  it("read the counter once per request (withOneCacheVersion), and the next request sees a revocation", async () => {
+    const user = await makeUser("USER");
+    const { token, view } = await createApiToken(db, SYSTEM, user, "one version");
+    const reads = cachedReads(db);
+    await reads.apiTokenByHash(hashToken(token));
+    // Within one request, a revocation committed after its first read is not seen: one counter read for the request.
+    const within = await withOneCacheVersion(async () => {
+      const before = await reads.apiTokenByHash(hashToken(token));
+      await revokeApiToken(db, SYSTEM, user.id, view.id);
+      return { before, after: await reads.apiTokenByHash(hashToken(token)) };
+    });
+    expect(within.before?.revokedAt).toBeNull();
+    expect(within.after).toBe(within.before);
+    // The next request reads the counter again, and sees it.
+    expect((await withOneCacheVersion(() => reads.apiTokenByHash(hashToken(token))))?.revokedAt).toBeInstanceOf(Date);
   });
 
   // Issue 13: every incoming OAuth request writes a nonce; that write must not empty the cache.

@@ -19,8 +19,8 @@ import { databaseKind, databaseUrl, sqliteFile } from "@/lib/env/paths";
  * PostgreSQL the same triggers bump the same row in the writer's transaction, and each request's
  * first cached read reads the counter (one round trip, no Prisma; its other reads reuse that value:
  * withOneCacheVersion): an answer is reused only while no instance has committed a change since, so
- * a revocation at one instance holds at every other on its next request, with no window. Clients other than the process-wide one (a test's transaction) use
- * Prisma with the same shapes. `cached-reads.test.ts` holds the implementations equal on the same rows.
+ * a revocation at one instance holds at every other on its next request, with no window. Clients
+ * other than the process-wide one (a test's transaction) use Prisma with the same shapes. `cached-reads.test.ts` holds the implementations equal on the same rows.
  * Answers are shared between callers: never modify one.
  */
 export interface CachedReads {
@@ -165,7 +165,8 @@ const oneRequest = new AsyncLocalStorage<{ version?: number | Promise<number> }>
  * the link, the signer, a secret), taken at its first read: every answer it gets is as fresh as a
  * change committed before that read, so a revocation is seen on the next request, and a request
  * pays one counter read (one round trip on PostgreSQL) instead of one per read. The web layer
- * wraps each API request in it (lib/api).
+ * wraps each reading API request and each proxied one in it (lib/api): not a request that writes
+ * and then reads what it wrote, which would get the answer from before its write.
  */
 export function withOneCacheVersion<T>(work: () => T): T {
   return oneRequest.run({}, work);

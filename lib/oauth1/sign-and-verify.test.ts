@@ -17,6 +17,7 @@ import {
   type SignOptions,
 } from "@/lib/oauth1";
 import { memoryNonceStore, memoryOptions, memoryTokenStore } from "@/lib/oauth1/test-support";
+import { generateNonce } from "@/lib/oauth1/signature";
 
 let keys: crypto.KeyPairKeyObjectResult;
 let rsaConsumer: Consumer;
@@ -117,6 +118,14 @@ describe("signing (consumer side)", () => {
       nonces.add(params.oauth_nonce!);
     }
     expect(nonces.size).toBe(20);
+  });
+
+  it("hands out each random byte once: nonces across many 4 KiB pools are all distinct and alphanumeric", () => {
+    const many = Array.from({ length: 5000 }, () => generateNonce());
+    expect(many.every((n) => /^[A-Za-z0-9]{24}$/.test(n))).toBe(true);
+    expect(new Set(many).size).toBe(5000);
+    // Every character of the alphabet turns up: the bytes are not all taken from one place.
+    expect(new Set(many.join("")).size).toBe(62);
   });
 
   it("sends oauth_callback and oauth_verifier in the signed header", async () => {

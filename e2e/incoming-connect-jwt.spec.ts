@@ -64,7 +64,9 @@ test("an admin has a link accept Connect JWTs from the page; a reference token t
   await jwt.getByLabel("Accept Connect JWTs from the remote").uncheck();
   await expect(jwt.getByLabel("Issuer of the remote's tokens (iss)")).toBeHidden();
   await form.getByRole("button", { name: "Save incoming" }).click();
+  // The status already said "Incoming saved." from the save before: wait for this save to be stored,
+  // then the very next call must be refused (no cached answer from before the change).
+  await expect.poll(async () => (await api(admin, "GET", `/api/v1/links/${link.id}`)).incoming.connectJwt).toBeNull();
   await expect(form.getByRole("status")).toHaveText("Incoming saved.");
   expect((await myself(request, baseURL!)).status()).toBe(401);
-  expect((await api(admin, "GET", `/api/v1/links/${link.id}`)).incoming.connectJwt).toBeNull();
 });

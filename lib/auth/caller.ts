@@ -5,7 +5,7 @@ import type { Role } from "@/lib/validation/fields";
  * The one model of who is calling, as every route, page, server action and the audit log see it.
  * How a caller is recognised from a request (a session, a token, a linked application's signature)
  * is the web layer's work (lib/api/resolve-caller.ts); this file says what a caller is and what the
- * way they came lets them do, decided once, when the caller is made.
+ * way they came lets them do.
  */
 
 /** The ways a person reaches this app themselves: a browser session, or their own API token. */
@@ -40,8 +40,6 @@ export interface Caller extends Actor, Pick<UserRow, "id" | "username" | "email"
   id: string;
   role: Role;
   via: Via;
-  /** A linked application acting for this person (isDelegatedVia), decided when the caller is made. */
-  delegated: boolean;
   /** For a linked application's caller: its consumer key (OAuth) or issuer (Connect JWT)… */
   consumerKey?: string;
   /** …and the link it came through. */
@@ -56,14 +54,13 @@ export function toCaller(user: UserRow, via: Via, linked?: { consumerKey: string
     displayName: user.displayName,
     role: user.role === "ADMIN" ? "ADMIN" : "USER",
     via,
-    delegated: isDelegatedVia(via),
     ...(linked ? { consumerKey: linked.consumerKey, linkId: linked.linkId } : {}),
   };
 }
 
 /** Callers authenticated by delegation: a linked application acting for a person (see lib/api/with-caller.ts `Delegation`). */
 export function isDelegated(caller: Caller): boolean {
-  return caller.delegated;
+  return isDelegatedVia(caller.via);
 }
 
 export function isAdmin(caller: Caller | null): caller is Caller & { role: "ADMIN" } {

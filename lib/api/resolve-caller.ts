@@ -56,8 +56,8 @@ export async function resolveCaller(db: Db, headers: Headers, request?: CallerRe
   switch (given.kind) {
     case "oauth1":
     case "connect-jwt": {
-      // Without the request (pages and server actions), a linked application's signature is not checked: no caller.
-      if (!request) return refusedWithoutRequest(given);
+      // Without the request (pages and server actions), a linked application's signature cannot be checked.
+      if (!request) throw unsupportedAuthorization();
       const call = { method: request.method, url: request.url, headers };
       const identity = given.kind === "oauth1" ? await authenticateOAuth(db, { ...call, body: await request.body() }) : await authenticateConnectJwt(db, { ...call, body: null });
       return toCaller(identity.user, identity.via, identity);
@@ -68,16 +68,13 @@ export async function resolveCaller(db: Db, headers: Headers, request?: CallerRe
       return toCaller(user, "token");
     }
     case "unsupported":
-      throw new AppError("unauthenticated", 'Unsupported Authorization header: use "Bearer <api token>" (or OAuth 1.0a from a linked application).');
+      throw unsupportedAuthorization();
     case "none":
       return sessionCaller(db, headers);
   }
 }
 
-/** A page or server action sees an OAuth or JWT Authorization header as no session of its own. */
-function refusedWithoutRequest(credential: Credential): never {
-  throw new AppError("unauthenticated", `A linked application's ${credential.kind === "oauth1" ? "OAuth 1.0a signature" : "Connect JWT"} is accepted by the REST API, not by pages.`);
-}
+const unsupportedAuthorization = () => new AppError("unauthenticated", 'Unsupported Authorization header: use "Bearer <api token>" (or OAuth 1.0a from a linked application).');
 
 /**
  * A request must carry one credential: an Authorization header, a Connect JWT in the query, or

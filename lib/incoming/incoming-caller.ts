@@ -59,17 +59,19 @@ function publicKeyOf(pem: string): crypto.KeyObject {
 }
 
 /** The consumers this app knows: each link's incoming consumer, while its incoming direction is on. */
-export function linkedConsumers(db: Db, onFound?: (link: Link) => void) {
+export function linkedConsumers(db: Db) {
   let found: Link | null = null;
   return {
     async findConsumer(key: string): Promise<LinkedConsumer | null> {
       const link = await cachedReads(db).linkByConsumerKey(key);
       if (!link || !link.inEnabled || !link.inPublicKeyPem) return null;
       found = link;
-      onFound?.(link);
       return { key, name: link.inConsumerName ?? link.name, publicKey: publicKeyOf(link.inPublicKeyPem), link };
     },
-    /** The link `findConsumer` found: the verifier asks for the consumer before its token, so the token store need not read it again. */
+    /**
+     * The link `findConsumer` found: the token store need not read it again (the verifier asks for
+     * the consumer before its token), and a refusal after it is recorded on that link.
+     */
     found: (): Link | null => found,
   };
 }
@@ -106,15 +108,16 @@ export async function authenticateOAuth(db: Db, call: SignedCall): Promise<OAuth
 export async function authenticateOAuth(db: Db, call: SignedCall, options: { application: true }): Promise<OAuthIdentity | ApplicationIdentity>;
 export async function authenticateOAuth(db: Db, call: SignedCall, options: { application?: boolean } = {}): Promise<OAuthIdentity | ApplicationIdentity> {
   // The link the consumer key named, once known: its diagnostics record this call's outcome.
-  let linkId: string | null = null;
+  const consumers = linkedConsumers(db);
   try {
-    const identity = await identify(db, call, linkedConsumers(db, (link) => (linkId = link.id)), options.application ?? false);
+    const identity = await identify(db, call, consumers, options.application ?? false);
     incomingVerifications.inc({ result: "ok" });
     await recordIncomingSuccess(db, identity.linkId);
     return identity;
   } catch (error) {
     if (error instanceof OAuthProblemError) incomingVerifications.inc({ result: error.problem });
-    if (linkId && error instanceof OAuthProblemError) await recordIncomingRefusal(db, linkId, error.problem);
+    const link = consumers.found();
+    if (link && error instanceof OAuthProblemError) await recordIncomingRefusal(db, link.id, error.problem);
     throw error;
   }
 }

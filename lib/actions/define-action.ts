@@ -48,9 +48,9 @@ export function defineAction<S extends z.ZodType, T = unknown>(
       // redirect() and notFound() travel as errors: let Next.js handle them.
       unstable_rethrow(error);
       const described = describeError(error, "server action");
-      if (described.code === "validation_failed") return { ok: false, message: "Check the highlighted fields.", fields: described.fields, values };
       if (described.code === "internal_error") return { ok: false, message: described.message };
-      return { ok: false, message: described.message, fields: described.fields, values };
+      // A schema's refusal is said field by field; the app's own errors keep their own words.
+      return { ok: false, message: error instanceof z.ZodError ? "Check the highlighted fields." : described.message, fields: described.fields, values };
     }
   };
 }

@@ -3,6 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import type { Db } from "@/lib/db";
 import type { Actor } from "@/lib/audit/record";
+import { ZodError } from "zod";
 import { AppError } from "@/lib/errors";
 import { createUser } from "@/lib/users/create-user";
 import { findUserOrThrow, listUsers } from "@/lib/users/find-user";
@@ -194,7 +195,8 @@ export async function runAdminCli(db: Db, argv: string[], io: CliIo): Promise<nu
       io.err(`Internal error: ${(error as Error)?.message ?? String(error)}`);
       return EXIT.internal;
     }
-    io.err(described.fields ? Object.entries(described.fields).map(([field, message]) => `${field}: ${message}`).join("\n") : described.message);
+    // A schema's refusal is said field by field; the app's own errors keep their own words.
+    io.err(error instanceof ZodError && described.fields ? Object.entries(described.fields).map(([field, message]) => `${field}: ${message}`).join("\n") : described.message);
     return EXIT.refused;
   }
 }

@@ -13,7 +13,6 @@ import { roleSchema } from "@/lib/validation/fields";
 import { describeError } from "@/lib/describe-error";
 import { rotateMasterKey } from "@/lib/vault/vault";
 import { recordAudit } from "@/lib/audit/record";
-import { VaultError } from "@/lib/crypto/envelope";
 import { exportData, importData, parseExport } from "@/lib/transfer/export-import";
 import { writePrivateFile } from "@/lib/env/secret-file";
 import { loadKeyring } from "@/lib/vault/master-keys";
@@ -184,11 +183,6 @@ export async function runAdminCli(db: Db, argv: string[], io: CliIo): Promise<nu
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
       io.err(`${(error as Error).message}\n\n${USAGE}`);
       return EXIT.usage;
-    }
-    // The master key or a sealed secret that cannot be opened: its message says what to do.
-    if (error instanceof VaultError) {
-      io.err(error.message);
-      return EXIT.refused;
     }
     const described = describeError(error, "CLI", { logUnexpected: false });
     if (described.code === "internal_error") {

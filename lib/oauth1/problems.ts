@@ -1,32 +1,19 @@
+import { OAUTH_PROBLEMS, STATUS, type OAuthProblem } from "@/lib/errors";
+
 /**
- * OAuth problem reporting: the problem names Atlassian peers send and understand, one status per
- * problem, and one error class that carries the extra fields a problem may need.
+ * OAuth problem reporting: one error class that carries a problem's name, its status (from the app's
+ * one status table, lib/errors.ts) and the extra fields a problem may need.
  * @see https://wiki.oauth.net/w/page/12238543/ProblemReporting
  * @see https://www.rfc-editor.org/rfc/rfc5849#section-3.2
  */
-export const OAUTH_PROBLEM_STATUS = {
-  consumer_key_unknown: 401,
-  signature_invalid: 401,
-  signature_method_rejected: 401,
-  timestamp_refused: 401,
-  nonce_used: 401,
-  token_rejected: 401,
-  token_expired: 401,
-  permission_denied: 401,
-  user_refused: 401,
-  parameter_absent: 400,
-  parameter_rejected: 400,
-  version_rejected: 400,
-} as const;
-
-export type OAuthProblem = keyof typeof OAUTH_PROBLEM_STATUS;
+export { OAUTH_PROBLEMS, type OAuthProblem } from "@/lib/errors";
 
 /**
  * Every problem name the OAuth Problem Reporting extension defines (what a remote may answer us
  * with): the metrics label a remote's answer by these and "other", so a remote cannot grow series.
  */
 export const KNOWN_OAUTH_PROBLEMS: ReadonlySet<string> = new Set([
-  ...Object.keys(OAUTH_PROBLEM_STATUS),
+  ...OAUTH_PROBLEMS,
   "consumer_key_rejected",
   "consumer_key_refused",
   "token_used",
@@ -59,7 +46,7 @@ export class OAuthProblemError extends Error {
     super(details.advice ? `${problem}: ${details.advice}` : problem);
     this.name = "OAuthProblemError";
     this.problem = problem;
-    this.status = OAUTH_PROBLEM_STATUS[problem];
+    this.status = STATUS[problem];
     this.details = details;
   }
 

@@ -40,12 +40,12 @@ function canonicalQuery(search: string): string {
 }
 
 /** `METHOD&path&query`, the text whose SHA-256 is the `qsh` claim. `baseUrl`: the product's (its path is not part of the canonical path). */
-export function canonicalRequest(method: string, url: string, baseUrl: string): string {
-  const target = new URL(url);
+export function canonicalRequest(method: string, url: string | URL, baseUrl: string): string {
+  const target = typeof url === "string" ? new URL(url) : url;
   return `${method.toUpperCase()}&${canonicalPath(target.pathname, new URL(baseUrl).pathname)}&${canonicalQuery(target.search)}`;
 }
 
-export function queryStringHash(method: string, url: string, baseUrl: string): string {
+export function queryStringHash(method: string, url: string | URL, baseUrl: string): string {
   return crypto.createHash("sha256").update(canonicalRequest(method, url, baseUrl)).digest("hex");
 }
 

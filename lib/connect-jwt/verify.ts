@@ -48,7 +48,7 @@ export const DEFAULT_MAX_LIFETIME_SECONDS = 3600;
  */
 export async function verifyConnectJwt<T>(
   token: string,
-  request: { method: string; url: string; baseUrl: string },
+  request: { method: string; url: string | URL; baseUrl: string },
   findSecret: (issuer: string) => Promise<{ secret: string; found: T } | null>,
   {
     now = Date.now(),

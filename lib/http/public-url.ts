@@ -10,5 +10,5 @@ export function publicBaseUrl(req: Request): string {
   if (configured) return configured.replace(/\/+$/, "");
   const url = new URL(req.url);
   if (!req.headers.get("host")) return url.origin;
-  return new URL(requestUrl(url.pathname, req.headers, { trustProxy: trustProxy(), defaultProtocol: url.protocol === "https:" ? "https" : "http" })).origin;
+  return requestUrl(url.pathname, req.headers, { trustProxy: trustProxy(), defaultProtocol: url.protocol === "https:" ? "https" : "http" }).origin;
 }

@@ -84,10 +84,18 @@ async function activeUser(db: Db, lookup: { id: string } | { username: string },
   return user;
 }
 
-/** The request as the verifier needs it: the URL the client called, rebuilt from Host (and trusted forwarded headers). */
-export function incomingRequest(call: SignedCall) {
-  const target = new URL(call.url);
-  const url = call.headers.get("host") ? requestUrl(target.pathname + target.search, call.headers, { trustProxy: trustProxy(), defaultProtocol: target.protocol === "https:" ? "https" : "http" }) : call.url;
+/**
+ * The request as the verifiers need it: the URL the client called, rebuilt from Host (and trusted
+ * forwarded headers), parsed once here and handed on parsed. The path and query are taken from the
+ * URL the server saw as text: it is absolute, and parsing it only to rebuild it cost a parse.
+ */
+export function incomingRequest(call: SignedCall): { method: string; url: URL; headers: Headers; body: SignedCall["body"] } {
+  const afterScheme = call.url.indexOf("//");
+  const pathStart = afterScheme === -1 ? -1 : call.url.indexOf("/", afterScheme + 2);
+  const url =
+    call.headers.get("host") && pathStart !== -1
+      ? requestUrl(call.url.slice(pathStart), call.headers, { trustProxy: trustProxy(), defaultProtocol: call.url.startsWith("https:") ? "https" : "http" })
+      : new URL(call.url);
   return { method: call.method, url, headers: call.headers, body: call.body };
 }
 

@@ -17,10 +17,10 @@ export function isConnectJwt(authorization: string | null | undefined, url: stri
   return query !== -1 && /[?&]jwt=/.test(url.slice(query));
 }
 
-function tokenOf(call: SignedCall): string {
-  const header = call.headers.get("authorization")?.match(/^\s*jwt\s+(\S+)\s*$/i);
+function tokenOf(headers: Headers, url: URL): string {
+  const header = headers.get("authorization")?.match(/^\s*jwt\s+(\S+)\s*$/i);
   if (header) return header[1]!;
-  return new URL(call.url).searchParams.get("jwt") ?? "";
+  return url.searchParams.get("jwt") ?? "";
 }
 
 /** A refused Connect JWT: 401 with its problem named, as the OAuth verifier names its own. */
@@ -50,8 +50,8 @@ export async function authenticateConnectJwt(db: Db, call: SignedCall): Promise<
   try {
     const request = incomingRequest(call);
     const { claims, found: link } = await verifyConnectJwt(
-      tokenOf(call),
-      { method: request.method, url: request.url, baseUrl: new URL(request.url).origin },
+      tokenOf(call.headers, request.url),
+      { method: request.method, url: request.url, baseUrl: request.url.origin },
       async (issuer) => {
         const row = await reads.linkByJwtIssuer(issuer);
         if (!row?.inJwtSecretId) return null;

@@ -4,10 +4,13 @@ import { collectParameters, normalizeParameters, type Param } from "./parameters
 import { OAuthProblemError } from "./problems";
 import { bodyHash, isSignatureMethod, signingKey, verifyHmacSha1, verifyPlaintext, verifyRsaSha1, type SignatureMethod } from "./signature";
 
-/** A request as this app received it: `url` is the URL the client called (see `requestUrl`). */
+/**
+ * A request as this app received it: `url` is the URL the client called (see `requestUrl`), as
+ * text or already parsed (then it is not parsed again).
+ */
 export interface IncomingRequest {
   method: string;
-  url: string;
+  url: string | URL;
   headers: Headers;
   /** The raw body text, when there is one (needed for form parameters and `oauth_body_hash`). */
   body?: string | Uint8Array | null;
@@ -82,7 +85,7 @@ const REQUIRED = ["oauth_consumer_key", "oauth_signature_method", "oauth_signatu
  * and its protocol parameters by name, refusing any `oauth_*` parameter given twice.
  * @see https://www.rfc-editor.org/rfc/rfc5849#section-3.5
  */
-export function protocolParameters(request: IncomingRequest, url: URL = new URL(request.url)): { params: Param[]; oauth: Record<string, string>; isForm: boolean } {
+export function protocolParameters(request: IncomingRequest, url: URL = urlOf(request)): { params: Param[]; oauth: Record<string, string>; isForm: boolean } {
   const { params, isForm } = collectParameters({ url, contentType: request.headers.get("content-type"), body: request.body, authorization: request.headers.get("authorization") });
   const oauth: Record<string, string> = {};
   let repeated: Set<string> | null = null;
@@ -107,7 +110,7 @@ export async function verifyRequest<C extends Consumer, T extends StoredToken>(
   request: IncomingRequest,
   options: VerifyOptions<C, T>,
 ): Promise<VerifiedRequest<C, T>> {
-  const url = new URL(request.url);
+  const url = urlOf(request);
   const { params, oauth, isForm } = protocolParameters(request, url);
 
   const absent = REQUIRED.filter((name) => !oauth[name]);
@@ -175,6 +178,8 @@ export async function verifyRequest<C extends Consumer, T extends StoredToken>(
   return { consumer, token, signatureMethod: method, oauth, params, requestorId: oauth.xoauth_requestor_id ?? firstParam(params, "xoauth_requestor_id") };
 }
 
+const urlOf = (request: IncomingRequest): URL => (typeof request.url === "string" ? new URL(request.url) : request.url);
+
 function firstParam(params: readonly Param[], name: string): string | null {
   return params.find(([n]) => n === name)?.[1] ?? null;
 }
@@ -185,10 +190,10 @@ function firstParam(params: readonly Param[], name: string): string | null {
  * proxy (a URL mismatch behind a proxy is the most common cause of `signature_invalid`).
  * @see https://www.rfc-editor.org/rfc/rfc5849#section-3.4.1.2
  */
-export function requestUrl(pathAndQuery: string, headers: Headers, options: { trustProxy: boolean; defaultProtocol?: "http" | "https" }): string {
+export function requestUrl(pathAndQuery: string, headers: Headers, options: { trustProxy: boolean; defaultProtocol?: "http" | "https" }): URL {
   const first = (v: string | null) => v?.split(",")[0]?.trim() || null;
   const proto = (options.trustProxy && first(headers.get("x-forwarded-proto"))) || options.defaultProtocol || "http";
   const host = (options.trustProxy && first(headers.get("x-forwarded-host"))) || headers.get("host");
   if (!host) throw new OAuthProblemError("parameter_rejected", { advice: "The request has no Host header." });
-  return new URL(pathAndQuery, `${proto}://${host}`).href;
+  return new URL(pathAndQuery, `${proto}://${host}`);
 }

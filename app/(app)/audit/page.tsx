@@ -3,7 +3,7 @@ import Link from "next/link";
 import { AdminOnly } from "@/components/shell/app-shell";
 import { buttonVariants } from "@/components/ui/button";
 import { EmptyState, PageHeader } from "@/components/ui/card";
-import { inputClass } from "@/components/ui/field";
+import { SelectField, TextField } from "@/components/ui/field";
 import { Table, Td, Th } from "@/components/ui/table";
 import { Time } from "@/components/ui/time";
 import { auditActions, auditFilterSchema, listAuditEvents } from "@/lib/audit/query";
@@ -26,33 +26,18 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
     <>
       <PageHeader title="Audit log" description="Every administrative change: who, when, what, before and after. Secrets are never recorded." />
       <form method="get" className="mb-6 flex flex-wrap items-end gap-3" aria-label="Filter audit log">
-        <label className="flex flex-col gap-1 text-sm font-medium">
-          Person
-          <input name="actor" defaultValue={filter.actor} placeholder="username" className={inputClass} />
-        </label>
-        <label className="flex flex-col gap-1 text-sm font-medium">
-          Action
-          <select name="action" defaultValue={filter.action ?? ""} className={inputClass}>
-            <option value="">Any</option>
-            {actions.map((a) => (
-              <option key={a} value={a}>
-                {auditActionLabel(a)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="flex flex-col gap-1 text-sm font-medium">
-          Link or user
-          <input name="target" defaultValue={filter.target} placeholder="name or id" className={inputClass} />
-        </label>
-        <label className="flex flex-col gap-1 text-sm font-medium">
-          From
-          <input type="date" name="from" defaultValue={filter.from} className={inputClass} />
-        </label>
-        <label className="flex flex-col gap-1 text-sm font-medium">
-          To
-          <input type="date" name="to" defaultValue={filter.to} className={inputClass} />
-        </label>
+        <TextField id="audit-actor" name="actor" label="Person" defaultValue={filter.actor} placeholder="username" />
+        <SelectField id="audit-action" name="action" label="Action" defaultValue={filter.action ?? ""}>
+          <option value="">Any</option>
+          {actions.map((a) => (
+            <option key={a} value={a}>
+              {auditActionLabel(a)}
+            </option>
+          ))}
+        </SelectField>
+        <TextField id="audit-target" name="target" label="Link or user" defaultValue={filter.target} placeholder="name or id" />
+        <TextField id="audit-from" name="from" type="date" label="From" defaultValue={filter.from} />
+        <TextField id="audit-to" name="to" type="date" label="To" defaultValue={filter.to} />
         <button type="submit" className={buttonVariants({ variant: "secondary" })}>
           Filter
         </button>

@@ -5,7 +5,7 @@ import Link from "next/link";
 import { incomingSummary, outgoingSummary } from "@/components/links/auth-summary";
 import { buttonVariants } from "@/components/ui/button";
 import { EmptyState, PageHeader } from "@/components/ui/card";
-import { inputClass } from "@/components/ui/field";
+import { SelectField, TextField } from "@/components/ui/field";
 import { Lozenge } from "@/components/ui/lozenge";
 import { Table, Td, Th } from "@/components/ui/table";
 import { requirePageCaller } from "@/lib/api/server-caller";
@@ -95,32 +95,23 @@ export default async function LinksPage({ searchParams }: { searchParams: Promis
       ) : (
         <>
           <form method="get" className="mb-4 flex flex-wrap items-end gap-3" aria-label="Filter links">
-            <label className="flex flex-col gap-1 text-sm font-medium">
-              Search
-              <input name="q" defaultValue={filter.q} placeholder="name or URL" className={inputClass} />
-            </label>
-            <label className="flex flex-col gap-1 text-sm font-medium">
-              Type
-              <select name="type" defaultValue={filter.type ?? ""} className={inputClass}>
-                <option value="">Any</option>
-                {LINK_TYPES.map((t) => (
-                  <option key={t} value={t}>
-                    {linkTypeLabel(t)}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label className="flex flex-col gap-1 text-sm font-medium">
-              Status
-              <select name="status" defaultValue={filter.status ?? ""} className={inputClass}>
-                <option value="">Any</option>
-                {LINK_STATUSES.map((s) => (
-                  <option key={s} value={s}>
-                    {STATUS_LABEL[s]}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <TextField id="links-q" name="q" label="Search" defaultValue={filter.q} placeholder="name or URL" />
+            <SelectField id="links-type" name="type" label="Type" defaultValue={filter.type ?? ""}>
+              <option value="">Any</option>
+              {LINK_TYPES.map((t) => (
+                <option key={t} value={t}>
+                  {linkTypeLabel(t)}
+                </option>
+              ))}
+            </SelectField>
+            <SelectField id="links-status" name="status" label="Status" defaultValue={filter.status ?? ""}>
+              <option value="">Any</option>
+              {LINK_STATUSES.map((s) => (
+                <option key={s} value={s}>
+                  {STATUS_LABEL[s]}
+                </option>
+              ))}
+            </SelectField>
             <button type="submit" className={buttonVariants({ variant: "secondary" })}>
               Filter
             </button>

@@ -21,6 +21,8 @@ export interface DescribedError {
   fields?: Record<string, string>;
   /** Extra top-level members of the API's answer (an AppError's `extra`). */
   extra?: Record<string, unknown>;
+  /** The answer's `WWW-Authenticate` challenge (an AppError's `challenge`). */
+  challenge?: string;
 }
 
 function prismaCode(error: unknown): string | undefined {
@@ -59,7 +61,7 @@ function describeKnownClass(error: unknown): DescribedError | undefined {
  */
 export function describeError(error: unknown, where: string, options: { logUnexpected?: boolean } = {}): DescribedError {
   if (error instanceof ZodError) return described("validation_failed", "Some fields are not valid.", { fields: fieldErrors(error) });
-  if (error instanceof AppError) return { status: error.status, code: error.code, message: error.message, ...(error.fields ? { fields: error.fields } : {}), ...(error.extra ? { extra: error.extra } : {}) };
+  if (error instanceof AppError) return { status: error.status, code: error.code, message: error.message, ...(error.fields ? { fields: error.fields } : {}), ...(error.extra ? { extra: error.extra } : {}), ...(error.challenge ? { challenge: error.challenge } : {}) };
   const known = describeKnownClass(error);
   if (known) return known;
   const prisma = prismaCode(error);

@@ -72,12 +72,16 @@ export class AppError extends Error {
   /** Extra top-level members of the JSON error answer (e.g. `authorizeUrl`). */
   readonly extra?: Record<string, unknown>;
 
-  constructor(code: ErrorCode, message: string, options: { fields?: Record<string, string>; extra?: Record<string, unknown> } = {}) {
+  /** The `WWW-Authenticate` challenge of the answer, where the default (`Bearer realm=…` on a 401) says too little (RFC 6750 §3). */
+  readonly challenge?: string;
+
+  constructor(code: ErrorCode, message: string, options: { fields?: Record<string, string>; extra?: Record<string, unknown>; challenge?: string } = {}) {
     super(message);
     this.name = "AppError";
     this.code = code;
     this.status = STATUS[code];
     this.fields = options.fields;
     this.extra = options.extra;
+    this.challenge = options.challenge;
   }
 }

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { db } from "@/lib/db";
 import { withOneCacheVersion } from "@/lib/db/cached-reads";
-import { callerFor } from "@/lib/api/with-caller";
+import { callerFor, refuseUnlessAllowed } from "@/lib/api/with-caller";
 import { handleApiError } from "@/lib/api/handle-error";
 import { proxyThroughLink } from "@/lib/outgoing/proxy-request";
 import { proxyRequestOf, proxyTargetOf, type ProxyTarget } from "@/lib/api/proxy-route";
@@ -57,6 +57,7 @@ async function serveProxy(req: IncomingMessage, res: ServerResponse, target: Pro
   res.once("close", () => res.writableFinished || gone.abort());
   try {
     const caller = await callerFor("user", headers, undefined, credential);
+    refuseUnlessAllowed(caller, req.method ?? "GET", "use");
     relayed = await proxyThroughLink(db, proxyRequestOf(target, req.method ?? "GET", headers, req, gone.signal), caller);
   } catch (error) {
     if (res.destroyed) return;

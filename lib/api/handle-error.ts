@@ -18,6 +18,7 @@ export function handleApiError(error: unknown): Response {
     });
   }
   const described = describeError(error, "API");
-  const headers = described.status === 401 ? { "WWW-Authenticate": 'Bearer realm="applink-admin"' } : undefined;
+  const challenge = described.challenge ?? (described.status === 401 ? 'Bearer realm="applink-admin"' : undefined);
+  const headers = challenge ? { "WWW-Authenticate": challenge } : undefined;
   return jsonError(described.status, described.code, described.message, described.fields ? { fields: described.fields } : {}, headers, described.extra);
 }

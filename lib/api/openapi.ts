@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { createLinkSchema, csrSubjectSchema, incomingSchema, listLinksSchema, outgoingSchema, patchLinkSchema, resetSchema } from "@/lib/links/schemas";
+import { createLinkSchema, csrSubjectSchema, incomingPutSchema, listLinksSchema, outgoingSchema, patchLinkSchema, resetSchema } from "@/lib/links/schemas";
 import { checkNowSchema } from "@/lib/status/apply-fix";
 import { createTokenSchema } from "@/lib/tokens/api-tokens";
 import { createUserSchema } from "@/lib/users/create-user";
@@ -15,7 +15,7 @@ import pkg from "@/package.json";
  */
 
 /** Who may call an operation (the README's "who" column). */
-type Who = "anyone" | "user" | "admin" | "linked-application" | "metrics-scraper" | "browser";
+type Who = "anyone" | "user" | "admin" | "linked-application" | "metrics-scraper" | "browser" | "oauth2-client";
 
 interface Operation {
   method: "get" | "post" | "put" | "patch" | "delete" | "head";
@@ -38,7 +38,7 @@ export const OPERATIONS: readonly Operation[] = [
   { method: "get", path: "/api/health/live", summary: "Liveness: the process answers.", who: "anyone" },
   { method: "get", path: "/api/metrics", summary: "Prometheus metrics (404 while METRICS_TOKEN is unset).", who: "metrics-scraper", produces: "text/plain" },
   { method: "get", path: "/api/v1/openapi.json", summary: "This document.", who: "anyone" },
-  { method: "get", path: "/api/v1/myself", summary: "The caller: {username, email, displayName, role, via, consumerKey?}.", who: "user" },
+  { method: "get", path: "/api/v1/myself", summary: "The caller: {username, email, displayName, role, via, consumerKey?} (an OAuth 2.0 caller: via \"oauth2\", clientId, scopes).", who: "user" },
   { method: "get", path: "/api/v1/consumer", summary: "This app's consumer identity: {key, name, publicKey, publicKeyBase64, fingerprint}.", who: "user" },
   { method: "get", path: "/api/v1/users", summary: "Users.", who: "admin" },
   { method: "post", path: "/api/v1/users", summary: "Create a user (a generated password is returned once).", who: "admin", body: createUserSchema },
@@ -56,7 +56,17 @@ export const OPERATIONS: readonly Operation[] = [
   { method: "put", path: "/api/v1/links/{id}/outgoing", summary: "Set the outgoing scheme and its fields (secrets are write-only).", who: "admin", body: outgoingSchema },
   { method: "post", path: "/api/v1/links/{id}/outgoing/csr", summary: "A new key in the vault and a certificate signing request for it.", who: "admin", body: csrSubjectSchema, neverDelegated: true },
   { method: "get", path: "/api/v1/links/{id}/incoming", summary: "How the remote calls this app.", who: "user" },
-  { method: "put", path: "/api/v1/links/{id}/incoming", summary: "Set the incoming consumer, levels and Connect JWT.", who: "admin", body: incomingSchema },
+  {
+    method: "put",
+    path: "/api/v1/links/{id}/incoming",
+    summary: "Set the incoming consumer, levels and Connect JWT, and (or only) OAuth 2.0: {oauth2: {redirectUris, scopes} | null}; turning OAuth 2.0 on answers oauth2.clientSecret, the only time it is shown.",
+    who: "admin",
+    body: incomingPutSchema,
+  },
+  { method: "post", path: "/api/v1/links/{id}/incoming/oauth2-secret", summary: "A new OAuth 2.0 client secret, in this answer only; the old one stops working.", who: "admin", neverDelegated: true },
+  { method: "get", path: "/api/v1/links/{id}/incoming/oauth2-grants", summary: "Who authorized the link's external application: person, scopes, when, last call.", who: "admin", neverDelegated: true },
+  { method: "delete", path: "/api/v1/links/{id}/incoming/oauth2-grants", summary: "Revoke every authorization of the link's external application: its tokens stop at once.", who: "admin", neverDelegated: true },
+  { method: "delete", path: "/api/v1/links/{id}/incoming/oauth2-grants/{grantId}", summary: "Revoke one person's authorization: its tokens stop at once.", who: "admin", neverDelegated: true },
   { method: "get", path: "/api/v1/links/{id}/status", summary: "The stored diagnosis (no network).", who: "user" },
   { method: "post", path: "/api/v1/links/{id}/status", summary: "Check now, after applying a fix the last check offered.", who: "admin", body: checkNowSchema, neverDelegated: true },
   { method: "post", path: "/api/v1/links/{id}/reset", summary: "Forget a direction's settings and revoke what it issued.", who: "admin", body: resetSchema },
@@ -74,6 +84,14 @@ export const OPERATIONS: readonly Operation[] = [
   { method: "get", path: "/plugins/servlet/oauth/consumer-info", summary: "This app's consumer info.", who: "anyone", produces: "application/xml" },
   { method: "post", path: "/plugins/servlet/oauth/request-token", summary: "A request token for a linked consumer (OAuth-signed, incoming 3LO on).", who: "linked-application", produces: "application/x-www-form-urlencoded" },
   { method: "post", path: "/plugins/servlet/oauth/access-token", summary: "An access token for an authorized request token and its verifier.", who: "linked-application", produces: "application/x-www-form-urlencoded" },
+  {
+    method: "post",
+    path: "/rest/oauth2/latest/token",
+    summary: "OAuth 2.0 token endpoint (RFC 6749): grant_type authorization_code (code, redirect_uri, code_verifier) or refresh_token; form-encoded; errors as RFC 6749 §5.2.",
+    who: "oauth2-client",
+  },
+  { method: "post", path: "/rest/oauth2/latest/revoke", summary: "OAuth 2.0 token revocation (RFC 7009): a refresh token ends its whole grant; unknown tokens answer 200.", who: "oauth2-client" },
+  { method: "get", path: "/.well-known/oauth-authorization-server", summary: "OAuth 2.0 authorization server metadata (RFC 8414).", who: "anyone" },
 ];
 
 const WHO: Record<Who, string> = {
@@ -83,6 +101,7 @@ const WHO: Record<Who, string> = {
   "linked-application": "A linked application, signing with OAuth 1.0a.",
   "metrics-scraper": "A scraper holding METRICS_TOKEN.",
   browser: "A signed-in person in the browser.",
+  "oauth2-client": "An external application, with its OAuth 2.0 client id and secret (client_secret_basic or client_secret_post).",
 };
 
 /** The error every route answers with: never a stack trace. */

@@ -6,6 +6,7 @@ import { toCaller, type Caller } from "@/lib/auth/caller";
 import { authenticateApiToken } from "@/lib/tokens/api-tokens";
 import { cachedReads } from "@/lib/db/cached-reads";
 import { authenticateOAuth, isOAuthSigned } from "@/lib/incoming/incoming-caller";
+import { authenticateOAuth2Token, isOAuth2AccessToken } from "@/lib/incoming/oauth2/access";
 import { authenticateConnectJwt, isConnectJwt } from "@/lib/incoming/incoming-jwt";
 import { sessionCookieName, secureCookies } from "@/lib/auth/session-cookie";
 import { sessionSecret } from "@/lib/env/secret-file";
@@ -63,6 +64,11 @@ export async function resolveCaller(db: Db, headers: Headers, request?: CallerRe
       return toCaller(identity.user, identity.via, identity);
     }
     case "bearer": {
+      // A bearer value goes to one store by its prefix: an OAuth 2.0 access token, or an API token.
+      if (isOAuth2AccessToken(given.value)) {
+        const identity = await authenticateOAuth2Token(db, given.value);
+        return toCaller(identity.user, "oauth2", { consumerKey: identity.clientId, linkId: identity.linkId, scopes: identity.scopes });
+      }
       const user = await authenticateApiToken(db, given.value);
       if (!user) throw new AppError("unauthenticated", "The API token is invalid, revoked, or belongs to a disabled user.");
       return toCaller(user, "token");

@@ -2,13 +2,18 @@ import "server-only";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { db } from "@/lib/db";
-import type { Caller } from "@/lib/auth/caller";
+import { isDelegated, type Caller } from "@/lib/auth/caller";
 import { resolveCaller } from "@/lib/api/resolve-caller";
 
-/** The caller of the current page or server action, or null. */
+/**
+ * The caller of the current page or server action, or null. Pages and actions are a person's own
+ * (a session, or their API token): a linked application's credential (an OAuth 2.0 access token;
+ * signed requests cannot be checked here at all) is nobody here, so no action runs by delegation.
+ */
 export async function getServerCaller(): Promise<Caller | null> {
   try {
-    return await resolveCaller(db, await headers());
+    const caller = await resolveCaller(db, await headers());
+    return caller && !isDelegated(caller) ? caller : null;
   } catch {
     return null;
   }

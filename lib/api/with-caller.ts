@@ -9,6 +9,8 @@ import { authenticateOAuth, isOAuthSigned } from "@/lib/incoming/incoming-caller
 import { handleApiError } from "@/lib/api/handle-error";
 import { proxyMaxBodyBytes, readBodyCapped } from "@/lib/http/read-body";
 import { MALFORMED_TEXT, malformedTextPath } from "@/lib/validation/fields";
+import { scopeAllows } from "@/lib/auth/oauth2-scopes";
+import { insufficientScope } from "@/lib/incoming/oauth2/access";
 
 /** Who may call a route: anyone, any signed-in user (or token), or administrators only. */
 export type Access = "public" | "user" | "admin";
@@ -37,6 +39,20 @@ export function delegationAllows(caller: Caller | null, method: string, delegati
   if (!caller || !isDelegated(caller)) return true;
   if (delegation) return delegation === "use";
   return READS.has(method.toUpperCase());
+}
+
+/**
+ * The delegated-caller rule with an OAuth 2.0 caller's scopes (lib/auth/oauth2-scopes.ts): within
+ * what the rule allows, reading needs READ and anything else WRITE; refused as 403 with the
+ * delegation's words, or as RFC 6750's `insufficient_scope` naming the scope that was missing.
+ */
+export function refuseUnlessAllowed(caller: Caller | null, method: string, delegation?: Delegation): void {
+  if (!delegationAllows(caller, method, delegation)) throw new AppError("forbidden", DELEGATION_REFUSED);
+  if (caller?.via !== "oauth2") return;
+  const needed = READS.has(method.toUpperCase()) ? "READ" : "WRITE";
+  if (!scopeAllows(caller.scopes ?? [], needed)) {
+    throw insufficientScope(needed, `This request needs the ${needed} scope; the application was granted ${caller.scopes?.length ? caller.scopes.join(" ") : "none"}.`);
+  }
 }
 
 type Params = Record<string, string | string[]>;
@@ -92,7 +108,7 @@ export function withCaller<A extends Access, P extends Params = Params>(
       try {
         const request = callerRequest(req, options.sharedBody);
         const caller = await callerFor(access, req.headers, request);
-        if (!delegationAllows(caller, req.method, options.delegation)) throw new AppError("forbidden", DELEGATION_REFUSED);
+        refuseUnlessAllowed(caller, req.method, options.delegation);
         const params = (await context?.params) ?? ({} as P);
         return notStored(await handler({ req, params, caller: caller as HandlerArgs<P, A>["caller"], body: request.body }));
       } catch (error) {
@@ -126,7 +142,7 @@ export function withLinkedApplication<A extends Exclude<Access, "public">, P ext
           caller = await callerFor(access, req.headers, callerRequest(req));
         }
         // The same delegated-caller rule as withCaller's, whichever way the caller came.
-        if (!delegationAllows(caller, req.method)) throw new AppError("forbidden", DELEGATION_REFUSED);
+        refuseUnlessAllowed(caller, req.method);
         return notStored(await handler({ req, params, application: null, caller }));
       } catch (error) {
         return notStored(handleApiError(error));

@@ -1,5 +1,6 @@
 import type { UserRow } from "@/lib/db/cached-reads";
 import type { Role } from "@/lib/validation/fields";
+import type { OAuth2Scope } from "@/lib/auth/oauth2-scopes";
 
 /**
  * The one model of who is calling, as every route, page, server action and the audit log see it.
@@ -10,8 +11,8 @@ import type { Role } from "@/lib/validation/fields";
 
 /** The ways a person reaches this app themselves: a browser session, or their own API token. */
 export const PERSONAL_VIAS = ["session", "token"] as const;
-/** The ways a linked application acts for a person (OAuth 1.0a 2LO, 2LO with impersonation, 3LO; a Connect JWT). */
-export const DELEGATED_VIAS = ["oauth-2lo", "oauth-2loi", "oauth-3lo", "connect-jwt"] as const;
+/** The ways a linked application acts for a person (OAuth 1.0a 2LO, 2LO with impersonation, 3LO; a Connect JWT; an OAuth 2.0 access token). */
+export const DELEGATED_VIAS = ["oauth-2lo", "oauth-2loi", "oauth-3lo", "connect-jwt", "oauth2"] as const;
 
 /** How a caller came: declared once, here. */
 export type Via = (typeof PERSONAL_VIAS)[number] | (typeof DELEGATED_VIAS)[number];
@@ -44,9 +45,11 @@ export interface Caller extends Actor, Pick<UserRow, "id" | "username" | "email"
   consumerKey?: string;
   /** …and the link it came through. */
   linkId?: string;
+  /** For an OAuth 2.0 caller: the scopes its person consented to (lib/incoming/oauth2/scopes.ts). */
+  scopes?: readonly OAuth2Scope[];
 }
 
-export function toCaller(user: UserRow, via: Via, linked?: { consumerKey: string; linkId: string }): Caller {
+export function toCaller(user: UserRow, via: Via, linked?: { consumerKey: string; linkId: string; scopes?: readonly OAuth2Scope[] }): Caller {
   return {
     id: user.id,
     username: user.username,
@@ -55,6 +58,7 @@ export function toCaller(user: UserRow, via: Via, linked?: { consumerKey: string
     role: user.role === "ADMIN" ? "ADMIN" : "USER",
     via,
     ...(linked ? { consumerKey: linked.consumerKey, linkId: linked.linkId } : {}),
+    ...(linked?.scopes ? { scopes: linked.scopes } : {}),
   };
 }
 

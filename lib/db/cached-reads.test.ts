@@ -51,6 +51,12 @@ describe("cached reads", () => {
     await db.oAuthAccessToken.create({ data: { userId: user.id, linkId: full.id, token: "access-token", secretId } });
     await db.oAuthIssuedToken.create({ data: { linkId: full.id, kind: "access", tokenHash: "issued-hash", secretId, userId: user.id, callback: "oob", verifierHash: "v", expiresAt: new Date("2031-01-01T00:00:00.000Z"), lastUsedAt: new Date("2026-11-30T10:00:00.123Z") } });
     await db.oAuthIssuedToken.create({ data: { linkId: bare.id, kind: "request", tokenHash: "pending-hash", secretId, expiresAt: new Date("2026-12-01T00:00:00.000Z") } });
+    // An OAuth 2.0 grant used and revoked (every optional filled), and one never used.
+    const client = await db.oAuth2Client.create({ data: { linkId: full.id, clientId: "full-client", secretHash: "h", redirectUris: "[]", scopes: "READ WRITE" } });
+    const used = await db.oAuth2Grant.create({ data: { clientRowId: client.id, userId: user.id, scopes: "READ", codeHash: "c1", lastUsedAt: new Date("2026-11-30T10:00:00.123Z"), revokedAt: new Date("2026-12-01T10:00:00.456Z") } });
+    const fresh = await db.oAuth2Grant.create({ data: { clientRowId: client.id, userId: user.id, scopes: "READ WRITE", codeHash: "c2" } });
+    await db.oAuth2Token.create({ data: { tokenHash: "oauth2-used", grantId: used.id, kind: "access", expiresAt: new Date("2031-01-01T00:00:00.000Z"), spentAt: new Date("2026-12-01T00:00:00.000Z") } });
+    await db.oAuth2Token.create({ data: { tokenHash: "oauth2-fresh", grantId: fresh.id, kind: "refresh", expiresAt: new Date("2031-01-01T00:00:00.000Z") } });
 
     const calls: Array<[string, (r: typeof prisma) => Promise<unknown>]> = [
       ["token", (r) => r.apiTokenByHash(hashToken(token))],
@@ -73,6 +79,9 @@ describe("cached reads", () => {
       ["issued access token", (r) => r.issuedToken("issued-hash")],
       ["issued request token", (r) => r.issuedToken("pending-hash")],
       ["unknown issued token", (r) => r.issuedToken("nope")],
+      ["OAuth 2.0 token of a used, revoked grant", (r) => r.oauth2AccessToken("oauth2-used")],
+      ["OAuth 2.0 token of a fresh grant", (r) => r.oauth2AccessToken("oauth2-fresh")],
+      ["unknown OAuth 2.0 token", (r) => r.oauth2AccessToken("nope")],
     ];
     for (const [name, call] of calls) {
       expect({ name, value: await call(fast) }).toEqual({ name, value: await call(prisma) });

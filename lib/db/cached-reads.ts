@@ -37,6 +37,23 @@ export interface CachedReads {
   userByUsername(username: string): Promise<UserRow | null>;
   /** A token this app issued to a linked consumer, by the SHA-256 of its value. */
   issuedToken(tokenHash: string): Promise<IssuedTokenRow | null>;
+  /** An OAuth 2.0 access token this app issued to an external application, by the SHA-256 of its value. */
+  oauth2AccessToken(tokenHash: string): Promise<OAuth2AccessTokenRow | null>;
+}
+
+/** An OAuth 2.0 access token with what deciding a request needs: its grant, client, link and person. */
+export interface OAuth2AccessTokenRow {
+  kind: string;
+  expiresAt: Date;
+  grantId: string;
+  grantScopes: string;
+  grantRevokedAt: Date | null;
+  grantLastUsedAt: Date | null;
+  clientId: string;
+  clientScopes: string;
+  linkId: string;
+  linkDisabled: boolean;
+  user: UserRow;
 }
 
 export interface IssuedTokenRow {
@@ -90,6 +107,31 @@ function prismaReads(client: Db | Tx): CachedReads {
     linkByJwtIssuer: (issuer) => client.link.findUnique({ where: { inJwtIssuer: issuer } }),
     userByUsername: (username) => client.user.findUnique({ where: { username }, select: USER_SELECT }),
     issuedToken: (tokenHash) => client.oAuthIssuedToken.findUnique({ where: { tokenHash }, select: ISSUED_SELECT }),
+    oauth2AccessToken: async (tokenHash) => {
+      const row = await client.oAuth2Token.findUnique({
+        where: { tokenHash },
+        select: {
+          kind: true,
+          expiresAt: true,
+          grant: { select: { id: true, scopes: true, revokedAt: true, lastUsedAt: true, user: { select: USER_SELECT }, client: { select: { clientId: true, scopes: true, link: { select: { id: true, disabled: true } } } } } },
+        },
+      });
+      if (!row) return null;
+      const { grant } = row;
+      return {
+        kind: row.kind,
+        expiresAt: row.expiresAt,
+        grantId: grant.id,
+        grantScopes: grant.scopes,
+        grantRevokedAt: grant.revokedAt,
+        grantLastUsedAt: grant.lastUsedAt,
+        clientId: grant.client.clientId,
+        clientScopes: grant.client.scopes,
+        linkId: grant.client.link.id,
+        linkDisabled: grant.client.link.disabled,
+        user: grant.user,
+      };
+    },
   };
 }
 
@@ -188,6 +230,13 @@ const SQL = {
   signer: `SELECT "consumerKey", "privateKeySecretId" FROM "AppIdentity" WHERE "id" = 1`,
   accessToken: `SELECT "id", "token", "secretId", "lastUsedAt" FROM "OAuthAccessToken" WHERE "userId" = ? AND "linkId" = ?`,
   secret: `SELECT "id", "purpose", "sealed" FROM "VaultSecret" WHERE "id" = ?`,
+  oauth2Access: `SELECT t."kind" AS "kind", t."expiresAt" AS "expiresAt", g."id" AS "grantId", g."scopes" AS "grantScopes",
+              g."revokedAt" AS "grantRevokedAt", g."lastUsedAt" AS "grantLastUsedAt", c."clientId" AS "clientId", c."scopes" AS "clientScopes",
+              l."id" AS "linkId", l."disabled" AS "linkDisabled",
+              u."id" AS "u_id", u."username" AS "u_username", u."email" AS "u_email", u."displayName" AS "u_displayName",
+              u."role" AS "u_role", u."disabled" AS "u_disabled", u."sessionsValidAfter" AS "u_sessionsValidAfter"
+         FROM "OAuth2Token" t JOIN "OAuth2Grant" g ON g."id" = t."grantId" JOIN "OAuth2Client" c ON c."id" = g."clientRowId"
+         JOIN "Link" l ON l."id" = c."linkId" JOIN "User" u ON u."id" = g."userId" WHERE t."tokenHash" = ?`,
 } as const;
 
 type Statement = Exclude<keyof typeof SQL, "version">;
@@ -229,6 +278,24 @@ function fastReads(cacheVersion: () => number | Promise<number>, row: RowOf): Ca
           secretId: r.secretId as string,
           expiresAt: sqliteDate(r.expiresAt)!,
           lastUsedAt: sqliteDate(r.lastUsedAt),
+        });
+      }),
+    oauth2AccessToken: (tokenHash) =>
+      kept.get(`oauth2:${tokenHash}`, async () => {
+        const r = await row("oauth2Access", tokenHash);
+        if (!r) return null;
+        return Object.freeze({
+          kind: r.kind as string,
+          expiresAt: sqliteDate(r.expiresAt)!,
+          grantId: r.grantId as string,
+          grantScopes: r.grantScopes as string,
+          grantRevokedAt: sqliteDate(r.grantRevokedAt),
+          grantLastUsedAt: sqliteDate(r.grantLastUsedAt),
+          clientId: r.clientId as string,
+          clientScopes: r.clientScopes as string,
+          linkId: r.linkId as string,
+          linkDisabled: bool(r.linkDisabled),
+          user: Object.freeze(toUser(r, "u_")),
         });
       }),
     appSignerRow: () => kept.get("signer", async () => Object.freeze(((await row("signer")) as { consumerKey: string; privateKeySecretId: string } | undefined) ?? null)),

@@ -6,7 +6,7 @@
  */
 
 /** Paths that are route handlers, not pages: remotes post to them, with bodies of their own kinds. */
-const NOT_PAGES = /^\/(api|rest|_next)(\/|$)|^\/plugins\/servlet\/oauth\/(request-token|access-token|consumer-info)(\/|$)/;
+const NOT_PAGES = /^\/(api|_next)(\/|$)|^\/rest(\/(?!oauth2\/latest\/authorize(\/|$))|$)|^\/plugins\/servlet\/oauth\/(request-token|access-token|consumer-info)(\/|$)/;
 
 export type FormPostRefusal = { status: 400 | 403; code: "bad_request" | "forbidden"; message: string };
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { OAUTH2_SCOPES } from "@/lib/auth/oauth2-scopes";
 import { SCHEME_FIELDS, SCHEMES, validKeyHeader } from "@/lib/outgoing/schemes";
 import { connectSharedSecretSchema, shownName, usernameSchema } from "@/lib/validation/fields";
 
@@ -212,6 +213,20 @@ export const incomingSchema = z
   })
   .strict();
 export type IncomingInput = z.input<typeof incomingSchema>;
+
+/** Incoming OAuth 2.0 (lib/incoming/oauth2): the redirect URLs a code may go to and the scopes the application may ask for. */
+export const oauth2ClientSchema = z
+  .object({
+    redirectUris: z.array(z.string().trim().min(1).max(2000)).min(1, "Enter at least one redirect URL.").max(20, "At most 20 redirect URLs."),
+    scopes: z.array(z.enum(OAUTH2_SCOPES, { error: `Scopes are ${OAUTH2_SCOPES.join(", ")}.` })).min(1, "Tick at least one scope."),
+  })
+  .strict();
+
+/** PUT /api/v1/links/{id}/incoming: OAuth 1.0a and Connect JWT settings, and (or only) OAuth 2.0's `oauth2` (null turns it off). */
+export const incomingPutSchema = z.union([
+  z.object({ version: version.optional(), oauth2: oauth2ClientSchema.nullable() }).strict(),
+  incomingSchema.extend({ oauth2: oauth2ClientSchema.nullable().optional() }),
+]);
 
 export const resetSchema = z
   .object({

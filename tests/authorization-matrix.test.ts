@@ -17,6 +17,7 @@ import { signRequest } from "@/lib/oauth1";
 import { DELEGATION_REFUSED } from "@/lib/api/with-caller";
 import { ADMINS_ONLY, NOT_SIGNED_IN } from "@/lib/actions/define-action";
 import { makeUser, PASSWORD, sessionCookie, SYSTEM } from "@/tests/support/factories";
+import { OAUTH2_SCOPES, type OAuth2Scope } from "@/lib/auth/oauth2-scopes";
 
 // Server actions read the request through next/headers; give them this test's request headers.
 const request = vi.hoisted(() => ({ headers: new Headers(), cookiesSet: [] as string[] }));
@@ -63,7 +64,26 @@ beforeAll(async () => {
     impersonation: true,
     connectJwt: { issuer: JWT_ISSUER, sharedSecret: JWT_SECRET },
   });
+  // The same application as an external OAuth 2.0 client, with one access token per scope for the ADMIN.
+  const { setOAuth2Client } = await import("@/lib/incoming/oauth2/clients");
+  await setOAuth2Client(db, SYSTEM, link.id, { redirectUris: [OAUTH2_REDIRECT], scopes: [...OAUTH2_SCOPES] });
+  matrixClientId = (await db.oAuth2Client.findUniqueOrThrow({ where: { linkId: link.id } })).clientId;
+  for (const scope of OAUTH2_SCOPES) oauth2Tokens[scope] = await oauth2AccessToken(link.id, callers.admin.id, [scope]);
 });
+
+const OAUTH2_REDIRECT = "https://external.example.test/callback";
+let matrixClientId: string;
+const oauth2Tokens = {} as Record<OAuth2Scope, string>;
+
+/** An access token of a grant for this person and these scopes, as the token endpoint stores one (the flow itself: tests/interop/incoming-oauth2.test.ts). */
+async function oauth2AccessToken(linkId: string, userId: string, scopes: OAuth2Scope[]): Promise<string> {
+  const { sha256 } = await import("@/lib/incoming/oauth2/clients");
+  const client = await db.oAuth2Client.findUniqueOrThrow({ where: { linkId } });
+  const token = `alo2_matrix-${crypto.randomBytes(16).toString("hex")}`;
+  const grant = await db.oAuth2Grant.create({ data: { clientRowId: client.id, userId, scopes: scopes.join(" "), codeHash: sha256(token) } });
+  await db.oAuth2Token.create({ data: { tokenHash: sha256(token), grantId: grant.id, kind: "access", expiresAt: new Date(Date.now() + 3_600_000) } });
+  return token;
+}
 
 /** A request signed by the linked application: plain 2LO (runs as the USER) or impersonating the ADMIN. */
 async function oauthRequest(who: "user" | "admin", method: string, url: string, headers: Headers, body?: string): Promise<Request> {
@@ -162,6 +182,21 @@ const freshLink = async () => {
   return { id: link.id };
 };
 const OFF = { threeLegged: false, twoLegged: false, impersonation: false };
+/** A fresh link with incoming OAuth 2.0 on. */
+const oauth2Link = async () => {
+  const { setOAuth2Client } = await import("@/lib/incoming/oauth2/clients");
+  const { id } = await freshLink();
+  await setOAuth2Client(db, SYSTEM, id, { redirectUris: [OAUTH2_REDIRECT], scopes: ["READ"] });
+  return { id };
+};
+/** A fresh link's OAuth 2.0 grant, for revoking. */
+const oauth2Grant = async () => {
+  const { id } = await oauth2Link();
+  const person = await makeUser();
+  await oauth2AccessToken(id, person.id, ["READ"]);
+  const grant = await db.oAuth2Grant.findFirstOrThrow({ where: { client: { linkId: id } } });
+  return { id, grantId: grant.id };
+};
 
 ROUTES.push(
   { file: "app/api/v1/links/route.ts", method: "GET", expect: { anonymous: 401, user: 200, admin: 200, delegated: 200 } },
@@ -179,6 +214,16 @@ ROUTES.push(
   { file: "app/api/v1/links/[id]/outgoing/csr/route.ts", method: "POST", expect: { anonymous: 401, user: 403, admin: 201, delegated: 403 }, params: freshLink, body: () => ({ commonName: "connector.example.test" }) },
   { file: "app/api/v1/links/[id]/incoming/route.ts", method: "GET", expect: { anonymous: 401, user: 200, admin: 200, delegated: 200 }, params: freshLink },
   { file: "app/api/v1/links/[id]/incoming/route.ts", method: "PUT", expect: { anonymous: 401, user: 403, admin: 200, delegated: 403 }, params: freshLink, body: () => OFF },
+  // Incoming OAuth 2.0's client settings, secret and grants: administrators, never by delegation (a secret, a list of standing credentials).
+  { file: "app/api/v1/links/[id]/incoming/oauth2-secret/route.ts", method: "POST", expect: { anonymous: 401, user: 403, admin: 200, delegated: 403 }, params: oauth2Link },
+  { file: "app/api/v1/links/[id]/incoming/oauth2-grants/route.ts", method: "GET", expect: { anonymous: 401, user: 403, admin: 200, delegated: 403 }, params: oauth2Link },
+  { file: "app/api/v1/links/[id]/incoming/oauth2-grants/route.ts", method: "DELETE", expect: { anonymous: 401, user: 403, admin: 200, delegated: 403 }, params: oauth2Link },
+  { file: "app/api/v1/links/[id]/incoming/oauth2-grants/[grantId]/route.ts", method: "DELETE", expect: { anonymous: 401, user: 403, admin: 200, delegated: 403 }, params: oauth2Grant },
+  // The authorization server's endpoints authenticate the client, not a caller: a session, an API
+  // token or a linked application gets RFC 6749's invalid_request there (no form, no client).
+  { file: "app/rest/oauth2/latest/token/route.ts", method: "POST", expect: { anonymous: 400, user: 400, admin: 400, delegated: 400 } },
+  { file: "app/rest/oauth2/latest/revoke/route.ts", method: "POST", expect: { anonymous: 400, user: 400, admin: 400, delegated: 400 } },
+  { file: "app/.well-known/oauth-authorization-server/route.ts", method: "GET", expect: { anonymous: 200, user: 200, admin: 200, delegated: 200 } },
   { file: "app/api/v1/links/[id]/reset/route.ts", method: "POST", expect: { anonymous: 401, user: 403, admin: 200, delegated: 403 }, params: freshLink, body: () => ({ direction: "outgoing" }) },
   // Anyone signed in reads a link's status; checking it (network, and the checker's authorization) is for admins, never by delegation.
   { file: "app/api/v1/links/[id]/status/route.ts", method: "GET", expect: { anonymous: 401, user: 200, admin: 200, delegated: 200 }, params: freshLink },
@@ -245,7 +290,13 @@ async function expectErrorShape(response: Response) {
     // The OAuth endpoints report problems the OAuth way (RFC 5849 problem reporting).
     expect(new URLSearchParams(await response.text()).get("oauth_problem")).toMatch(/^[a-z_]+$/);
   } else if (response.status >= 400) {
-    const json = (await response.json()) as { error: { code: string; message: string } };
+    const json = (await response.json()) as { error: { code: string; message: string } | string; error_description?: string };
+    if (typeof json.error === "string") {
+      // The authorization server answers as RFC 6749 §5.2 says: {error, error_description}.
+      expect(json.error).toMatch(/^[a-z_]+$/);
+      expect(json.error_description).not.toMatch(/\n\s+at /);
+      return;
+    }
     expect(json.error.code).toMatch(/^[a-z_]+$/);
     expect(json.error.message).not.toMatch(/\n\s+at /);
   }
@@ -298,6 +349,34 @@ describe("API routes", () => {
       });
     }
   }
+
+  // An external application's OAuth 2.0 access token for the ADMIN, one per scope: as delegated as a
+  // linked application (the same refusals), and within that, reading needs READ and anything else WRITE.
+  for (const c of ROUTES) {
+    for (const scope of OAUTH2_SCOPES) {
+      const indifferent = c.expect.anonymous === c.expect.admin && c.expect.admin === c.expect.delegated;
+      const reads = c.method === "GET" || c.method === "HEAD";
+      const expected = indifferent || c.expect.delegated === 403 || reads || scope !== "READ" ? c.expect.delegated : 403;
+      it(`${c.method} ${c.file.replace(/^app|\/route\.ts$/g, "")} with an OAuth 2.0 token (${scope}) for the admin → ${expected}`, async () => {
+        const response = await callRoute(c, new Headers({ authorization: `Bearer ${oauth2Tokens[scope]}` }));
+        expect(response.status).toBe(expected);
+        if (expected === 403 && c.expect.delegated !== 403) {
+          expect(response.headers.get("www-authenticate")).toMatch(/error="insufficient_scope", scope="WRITE"/);
+        } else if (expected === 403 && c.expect.admin !== 403) {
+          expect(((await response.clone().json()) as { error: { message: string } }).error.message).toBe(DELEGATION_REFUSED);
+        }
+        await expectErrorShape(response);
+      });
+    }
+  }
+
+  it("an OAuth 2.0 token is who it says (the matrix above really ran as the admin, with its scope)", async () => {
+    const mod = await import("@/app/api/v1/myself/route");
+    for (const scope of OAUTH2_SCOPES) {
+      const response = await mod.GET(new Request("http://localhost/api/v1/myself", { headers: { authorization: `Bearer ${oauth2Tokens[scope]}` } }), { params: Promise.resolve({}) });
+      expect(await response.json()).toMatchObject({ username: callers.admin.username, via: "oauth2", clientId: matrixClientId, scopes: [scope] });
+    }
+  });
 
   it("a linked application's Connect JWTs are who they say (the matrix above really ran as them)", async () => {
     const mod = await import("@/app/api/v1/myself/route");
@@ -441,6 +520,13 @@ const ACTIONS: ActionCase[] = [
   { file: "app/(app)/tokens/actions.ts", name: "createTokenAction", access: "user", form: async () => ({ name: `act-token-${++seq}` }) },
   { file: "app/(app)/settings/actions.ts", name: "setThemeAction", access: "user", form: async () => ({ theme: "dark" }) },
   { file: "app/(app)/settings/actions.ts", name: "rotateKeyAction", access: "admin", form: async () => ({ bits: "2048", confirm: "on" }) },
+  // Any signed-in person answers an external application's consent page (here: Deny, sent back to the application).
+  {
+    file: "app/rest/oauth2/latest/authorize/actions.ts",
+    name: "decideOAuth2Action",
+    access: "user",
+    form: async () => ({ decision: "deny", response_type: "code", client_id: matrixClientId, redirect_uri: OAUTH2_REDIRECT, state: "s" }),
+  },
 ];
 
 const linkForm = async () => {
@@ -545,6 +631,16 @@ describe("server actions", () => {
     // …and a bad one is anonymous, not an error page.
     request.headers = new Headers({ authorization: "Bearer ala_bad" });
     expect(await action(null, formData({ username: `tok-${++seq}`, email: `tok-${seq}@example.test` }))).toEqual({ ok: false, message: NOT_SIGNED_IN });
+  });
+
+  it("an external application's OAuth 2.0 token is no session for a server action, whatever its scope", async () => {
+    const action = await loadAction("app/(app)/tokens/actions.ts", "createTokenAction");
+    const before = await db.apiToken.count();
+    for (const scope of OAUTH2_SCOPES) {
+      request.headers = new Headers({ authorization: `Bearer ${oauth2Tokens[scope]}` });
+      expect(await action(null, formData({ name: `oauth2-${++seq}` }))).toEqual({ ok: false, message: NOT_SIGNED_IN });
+    }
+    expect(await db.apiToken.count()).toBe(before);
   });
 
   it("a linked application's OAuth signature is no session for a server action", async () => {

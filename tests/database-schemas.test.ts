@@ -187,6 +187,6 @@ describe("one data model on SQLite and PostgreSQL", () => {
     const sqliteFile = path.join(dir, "migrated.db");
     expect(fs.existsSync(sqliteFile)).toBe(true);
     expect(portable(withoutSerialDefaults(shape))).toEqual(portable(sqliteShape(sqliteFile)));
-    expect(shape.cacheTriggers).toEqual(["ApiToken", "AppIdentity", "Link", "OAuthAccessToken", "OAuthIssuedToken", "User", "VaultSecret"]);
+    expect(shape.cacheTriggers).toEqual(["ApiToken", "AppIdentity", "Link", "OAuth2Client", "OAuth2Grant", "OAuth2Token", "OAuthAccessToken", "OAuthIssuedToken", "User", "VaultSecret"]);
   });
 });

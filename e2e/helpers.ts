@@ -121,7 +121,7 @@ export async function expectAccessible(page: Page, where: string) {
 }
 
 /** A link page's section (its settings are tabs: Outgoing, Incoming, Credential and TLS, Name and URLs, Danger zone). */
-export async function openSection(page: Page, name: "Outgoing" | "Incoming" | "Credential and TLS" | "Name and URLs" | "Danger zone") {
+export async function openSection(page: Page, name: "Outgoing" | "Incoming" | "OAuth 2.0 (incoming)" | "Credential and TLS" | "Name and URLs" | "Danger zone") {
   const tab = page.getByRole("tab", { name, exact: true });
   await tab.click();
   await expect(tab).toHaveAttribute("aria-selected", "true");

@@ -545,6 +545,10 @@ ACTIONS.push(
   { file: L, name: "saveIncomingAction", access: "admin", form: async () => linkForm() },
   { file: L, name: "resetLinkAction", access: "admin", form: async () => ({ id: (await linkForm()).id, direction: "outgoing" }) },
   { file: L, name: "revokeIssuedTokensAction", access: "admin", form: async () => ({ id: (await linkForm()).id }) },
+  { file: L, name: "saveOAuth2ClientAction", access: "admin", form: async () => ({ id: (await linkForm()).id, redirectUris: OAUTH2_REDIRECT, "scope-READ": "on" }) },
+  { file: L, name: "rotateOAuth2SecretAction", access: "admin", form: async () => ({ id: (await oauth2Link()).id }) },
+  { file: L, name: "turnOffOAuth2Action", access: "admin", form: async () => ({ id: (await oauth2Link()).id }) },
+  { file: L, name: "revokeLinkOAuth2GrantsAction", access: "admin", form: async () => oauth2Grant() },
   { file: L, name: "checkLinkAction", access: "admin", form: async () => ({ id: (await linkForm()).id }) },
   { file: L, name: "checkFromPageAction", access: "admin", form: async () => ({ id: (await linkForm()).id, reason: "returned" }) },
   { file: L, name: "sendLinkRequestAction", access: "user", form: async () => ({ id: (await linkForm()).id, method: "POST", path: "rest/api/2/issue", headers: "Content-Type: application/json", body: "{}" }) },
@@ -563,7 +567,7 @@ ACTIONS.push(
 );
 
 /** Actions whose success needs the caller's own data: tested below with that data. */
-const OWN_DATA_ACTIONS = ["revokeTokenAction", "changePasswordAction", "revokeAuthorizationAction", "revokeApplicationAction", "decideAuthorizationAction"];
+const OWN_DATA_ACTIONS = ["revokeTokenAction", "changePasswordAction", "revokeAuthorizationAction", "revokeApplicationAction", "decideAuthorizationAction", "revokeOAuth2GrantAction"];
 
 function listActionFiles(dir = "app"): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -676,6 +680,20 @@ describe("server actions", () => {
     request.headers = headersFor("user", "session");
     expect(await action(null, formData({ linkId }))).toMatchObject({ ok: true });
     expect(await db.oAuthAccessToken.count({ where: { linkId } })).toBe(0);
+  });
+
+  it("revokeOAuth2GrantAction: anonymous refused; people revoke only their own OAuth 2.0 authorizations", async () => {
+    const action = await loadAction("app/(app)/authorizations/actions.ts", "revokeOAuth2GrantAction");
+    const { id } = await oauth2Link();
+    await oauth2AccessToken(id, callers.user.id, ["READ"]);
+    const grant = await db.oAuth2Grant.findFirstOrThrow({ where: { client: { linkId: id } } });
+    request.headers = headersFor("anonymous", "session");
+    expect(await action(null, formData({ grantId: grant.id }))).toEqual({ ok: false, message: NOT_SIGNED_IN });
+    request.headers = headersFor("admin", "session");
+    expect(await action(null, formData({ grantId: grant.id }))).toMatchObject({ ok: false, message: expect.stringMatching(/No such authorization/) });
+    request.headers = headersFor("user", "session");
+    expect(await action(null, formData({ grantId: grant.id }))).toMatchObject({ ok: true });
+    expect(await db.oAuth2Grant.findUniqueOrThrow({ where: { id: grant.id } })).toMatchObject({ revokedAt: expect.any(Date) });
   });
 
   it("changePasswordAction: anonymous refused; users and admins change only their own", async () => {

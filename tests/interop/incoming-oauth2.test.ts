@@ -126,7 +126,7 @@ describe("incoming OAuth 2.0 with python3-requests-oauthlib as the external appl
     expect(seen.at(-1)).toMatchObject({ method: "POST", authorization: "Bearer remote-personal-access-token" });
 
     const grants = await listLinkGrants(db, app.link.id);
-    expect(grants).toEqual([expect.objectContaining({ username: person.username, scopes: ["READ", "WRITE"], lastUsedAt: expect.any(String) })]);
+    expect(grants).toEqual([expect.objectContaining({ username: person.username, scopes: ["READ", "WRITE"], lastUsedAt: expect.any(Date) })]);
 
     const refreshed = await peer<TokenAnswer>({ step: "refresh", ...app.urls, client_id: app.clientId, client_secret: app.clientSecret, refresh_token: token.refresh_token });
     expect(refreshed.access_token).toMatch(/^alo2_/);

@@ -7,6 +7,7 @@ import { AppError } from "@/lib/errors";
 import { defineAction } from "@/lib/actions/define-action";
 import { dropAccessToken } from "@/lib/outgoing/three-legged";
 import { revokeAuthorizedApplication } from "@/lib/incoming/issued-tokens";
+import { revokeGrant } from "@/lib/incoming/oauth2/grants";
 
 // Revoke the caller's own authorization of a link (this app forgets its access token).
 export const revokeAuthorizationAction = defineAction("user", z.object({ linkId: z.string().min(1).max(64) }), async ({ linkId }, caller) => {
@@ -21,4 +22,11 @@ export const revokeApplicationAction = defineAction("user", z.object({ tokenId: 
   if (!(await revokeAuthorizedApplication(db, caller.id, tokenId))) throw new AppError("not_found", "You had not authorized that application.");
   revalidatePath("/authorizations");
   return { ok: true, message: "Revoked: that application can no longer act as you." };
+});
+
+// Revoke an external application's OAuth 2.0 authorization by the caller: every token it holds stops at once.
+export const revokeOAuth2GrantAction = defineAction("user", z.object({ grantId: z.string().min(1).max(64) }), async ({ grantId }, caller) => {
+  const grant = await revokeGrant(db, caller, grantId, { owner: caller.id });
+  revalidatePath("/authorizations");
+  return { ok: true, message: `Revoked: ${grant.linkName} can no longer act as you.` };
 });

@@ -8,13 +8,14 @@ import { db } from "@/lib/db";
 import { listAuthorizations } from "@/lib/outgoing/three-legged";
 import { RevokeButton } from "@/components/ui/revoke-button";
 import { listAuthorizedApplications } from "@/lib/incoming/issued-tokens";
-import { revokeApplicationAction, revokeAuthorizationAction } from "./actions";
+import { listUserGrants } from "@/lib/incoming/oauth2/grants";
+import { revokeApplicationAction, revokeAuthorizationAction, revokeOAuth2GrantAction } from "./actions";
 
 export const metadata: Metadata = { title: "My authorizations" };
 
 export default async function AuthorizationsPage() {
   const caller = await requirePageCaller("/authorizations");
-  const [rows, applications] = await Promise.all([listAuthorizations(db, caller.id), listAuthorizedApplications(db, caller.id)]);
+  const [rows, applications, grants] = await Promise.all([listAuthorizations(db, caller.id), listAuthorizedApplications(db, caller.id), listUserGrants(db, caller.id)]);
   return (
     <>
       <PageHeader title="My authorizations" description="Linked applications you allowed this app to use as you (3-legged OAuth). Revoke one and the link asks you again." />
@@ -54,10 +55,40 @@ export default async function AuthorizationsPage() {
         </Table>
       )}
       <h2 className="mb-2 mt-10 text-lg font-semibold">Authorized applications</h2>
-      <p className="mb-4 text-sm text-muted">Linked applications you allowed to act as you here (3-legged OAuth into this app). Revoke one and its next request is refused.</p>
-      {applications.length === 0 ? (
+      <p className="mb-4 text-sm text-muted">Applications you allowed to act as you here (3-legged OAuth 1.0a, or OAuth 2.0). Revoke one and its next request is refused.</p>
+      {grants.length > 0 ? (
+        <Table aria-label="Applications authorized by OAuth 2.0" className="mb-6">
+          <thead>
+            <tr>
+              <Th>Application</Th>
+              <Th>May</Th>
+              <Th>Authorized</Th>
+              <Th>Last used</Th>
+              <Th />
+            </tr>
+          </thead>
+          <tbody>
+            {grants.map((g) => (
+              <tr key={g.id} data-testid={`oauth2-grant-row-${g.linkName}`}>
+                <Td>{g.linkName}</Td>
+                <Td>{g.scopes.join(", ")}</Td>
+                <Td>
+                  <Time value={g.authorizedAt} />
+                </Td>
+                <Td>
+                  <Time value={g.lastUsedAt} fallback="Never" />
+                </Td>
+                <Td>
+                  <RevokeButton action={revokeOAuth2GrantAction} fields={{ grantId: g.id }} label="Revoke" ariaLabel={`Revoke the access of ${g.linkName}`} />
+                </Td>
+              </tr>
+            ))}
+          </tbody>
+        </Table>
+      ) : null}
+      {applications.length === 0 && grants.length === 0 ? (
         <EmptyState title="No application may act as you">When a linked application asks, you allow it on a page of this app; it then appears here.</EmptyState>
-      ) : (
+      ) : applications.length === 0 ? null : (
         <Table aria-label="Authorized applications">
           <thead>
             <tr>

@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
-import { z } from "zod";
+import { z, ZodError } from "zod";
 import { db } from "@/lib/db";
 import type { Caller } from "@/lib/auth/caller";
 import { AppError } from "@/lib/errors";
@@ -19,6 +19,9 @@ import { findLinkOrThrow } from "@/lib/links/find-link";
 import { resetDirection } from "@/lib/links/reset-direction";
 import { patchLink, refetchConsumer, requestClientCertificate, setIncoming, setOutgoing } from "@/lib/links/update-link";
 import { revokeAllIssuedTokens } from "@/lib/incoming/issued-tokens";
+import { rotateOAuth2ClientSecret, setOAuth2Client } from "@/lib/incoming/oauth2/clients";
+import { revokeGrant, revokeLinkGrants } from "@/lib/incoming/oauth2/grants";
+import { OAUTH2_SCOPES, type OAuth2Scope } from "@/lib/auth/oauth2-scopes";
 import { applyFix, LOCAL_FIXES } from "@/lib/status/apply-fix";
 import { setLevels } from "@/lib/links/levels";
 import { checkFromLinkPage, checkLinkNow } from "@/lib/status/store";
@@ -395,3 +398,50 @@ export const sendLinkRequestAction = defineAction(
     return { ok: true, data: outcome };
   },
 );
+
+const scopeBoxes = Object.fromEntries(OAUTH2_SCOPES.map((scope) => [`scope-${scope}`, checkbox])) as Record<`scope-${OAuth2Scope}`, typeof checkbox>;
+
+// Turn incoming OAuth 2.0 on for a link, or change its redirect URLs and scopes; turning it on shows the client secret once.
+export const saveOAuth2ClientAction = defineAction(
+  "admin",
+  z.object({ id: idField, redirectUris: z.string().max(40_000), ...scopeBoxes }),
+  async ({ id, redirectUris, ...boxes }, caller) => {
+    const scopes = OAUTH2_SCOPES.filter((scope) => (boxes as Record<string, boolean | undefined>)[`scope-${scope}`]);
+    const uris = redirectUris.split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
+    try {
+      const { clientSecret } = await setOAuth2Client(db, caller, id, { redirectUris: uris, scopes });
+      revalidatePath(`/links/${id}`);
+      return { ok: true, message: clientSecret ? "OAuth 2.0 is on: copy the client secret now." : "OAuth 2.0 saved.", data: { clientSecret } };
+    } catch (error) {
+      // The form has one field for the list: a refusal of any URL, or of the scopes, is said there.
+      if (error instanceof ZodError || error instanceof AppError) {
+        const fields = error instanceof AppError ? (error.fields ?? {}) : Object.fromEntries(error.issues.map((i) => [String(i.path[0]), i.message]));
+        const uriField = Object.entries(fields).find(([k]) => k.startsWith("redirectUris"))?.[1];
+        const scopeField = fields.scopes;
+        if (uriField || scopeField) throw new AppError("validation_failed", uriField ?? scopeField!, { fields: { ...(uriField ? { redirectUris: uriField } : {}), ...(scopeField ? { scopes: scopeField } : {}) } });
+      }
+      throw error;
+    }
+  },
+);
+
+// A new OAuth 2.0 client secret for a link, shown once; the old one stops working.
+export const rotateOAuth2SecretAction = defineAction("admin", z.object({ id: idField }), async ({ id }, caller) => {
+  const { clientSecret } = await rotateOAuth2ClientSecret(db, caller, id);
+  revalidatePath(`/links/${id}`);
+  return { ok: true, message: "New client secret: copy it now. The old one no longer works.", data: { clientSecret: clientSecret as string | undefined } };
+});
+
+// Turn incoming OAuth 2.0 off for a link: every authorization and token ends at once.
+export const turnOffOAuth2Action = defineAction("admin", z.object({ id: idField }), async ({ id }, caller) => {
+  await setOAuth2Client(db, caller, id, null);
+  revalidatePath(`/links/${id}`);
+  return { ok: true, message: "OAuth 2.0 is off: every authorization and token of this application ended." };
+});
+
+// Revoke one person's OAuth 2.0 authorization of the link's external application, or all of them.
+export const revokeLinkOAuth2GrantsAction = defineAction("admin", z.object({ id: idField, grantId: z.string().max(64).optional() }), async ({ id, grantId }, caller) => {
+  const revoked = grantId ? (await revokeGrant(db, caller, grantId, { linkId: id }), 1) : (await revokeLinkGrants(db, caller, id)).revoked;
+  revalidatePath(`/links/${id}`);
+  return { ok: true, message: `Revoked ${revoked} authorization${revoked === 1 ? "" : "s"}: their tokens no longer work.` };
+});

@@ -13,8 +13,8 @@ export interface OAuth2GrantView {
   username: string;
   displayName: string;
   scopes: OAuth2Scope[];
-  authorizedAt: string;
-  lastUsedAt: string | null;
+  authorizedAt: Date;
+  lastUsedAt: Date | null;
 }
 
 const GRANT_SELECT = {
@@ -35,8 +35,8 @@ const view = (row: GrantRow): OAuth2GrantView => ({
   username: row.user.username,
   displayName: row.user.displayName,
   scopes: scopeList(row.scopes),
-  authorizedAt: row.createdAt.toISOString(),
-  lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
+  authorizedAt: row.createdAt,
+  lastUsedAt: row.lastUsedAt,
 });
 
 /** Grants not revoked that still hold a token that has not expired: who may call through this link's client now. */

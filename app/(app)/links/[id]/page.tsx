@@ -36,6 +36,10 @@ import { RevokeButton } from "@/components/ui/revoke-button";
 import { listIssuedAccessTokens } from "@/lib/incoming/issued-tokens";
 import { Table, Td, Th } from "@/components/ui/table";
 import { Time } from "@/components/ui/time";
+import { OAuth2ClientForm } from "@/components/links/oauth2-client-form";
+import { clientView, findOAuth2Client } from "@/lib/incoming/oauth2/clients";
+import { listLinkGrants } from "@/lib/incoming/oauth2/grants";
+import { SCOPE_WORDS } from "@/lib/auth/oauth2-scopes";
 import {
   applyFixAction,
   applyProposalAction,
@@ -46,6 +50,10 @@ import {
   editLinkAction,
   resetLinkAction,
   revokeIssuedTokensAction,
+  revokeLinkOAuth2GrantsAction,
+  rotateOAuth2SecretAction,
+  saveOAuth2ClientAction,
+  turnOffOAuth2Action,
   saveIncomingAction,
   saveOutgoingAction,
   saveCredentialAction,
@@ -73,7 +81,15 @@ export default async function LinkPage({ params, searchParams }: Props) {
   // Back from the remote (it just set up its side), or a diagnosis minutes old: checked again in the background.
   const pageCheck = isAdmin ? pageCheckReason(statusView, query.linked === "1") : null;
   const hasToken = link.outgoing.enabled && link.outgoing.threeLegged ? await hasAuthorized(db, caller.id, link.id) : false;
-  const [identity, users, issuedTokens] = await Promise.all([ensureAppIdentity(db), isAdmin ? listUsers(db) : Promise.resolve([]), isAdmin ? listIssuedAccessTokens(db, link.id) : Promise.resolve([])]);
+  const [identity, users, issuedTokens, oauth2Client, oauth2Grants, baseUrl] = await Promise.all([
+    ensureAppIdentity(db),
+    isAdmin ? listUsers(db) : Promise.resolve([]),
+    isAdmin ? listIssuedAccessTokens(db, link.id) : Promise.resolve([]),
+    isAdmin ? findOAuth2Client(db, link.id) : Promise.resolve(null),
+    isAdmin ? listLinkGrants(db, link.id) : Promise.resolve([]),
+    pagePublicBaseUrl(),
+  ]);
+  const oauth2 = oauth2Client ? clientView(oauth2Client) : null;
   return (
     <>
       <p className="mb-2 text-sm">
@@ -241,6 +257,63 @@ export default async function LinkPage({ params, searchParams }: Props) {
                             </Td>
                             <Td>
                               <Time value={t.expiresAt} />
+                            </Td>
+                          </tr>
+                        ))}
+                      </tbody>
+                    </Table>
+                  ) : null}
+                </>
+              ),
+            },
+            {
+              id: "oauth2",
+              title: "OAuth 2.0 (incoming)",
+              intro: <>An external application → this app: we are its OAuth 2.0 authorization server, and each person authorizes it once.</>,
+              content: (
+                <>
+                  <OAuth2ClientForm
+                    save={saveOAuth2ClientAction}
+                    rotate={rotateOAuth2SecretAction}
+                    turnOff={turnOffOAuth2Action}
+                    linkId={link.id}
+                    linkName={link.name}
+                    client={oauth2 ? { ...oauth2, secretRotatedAt: new Date(oauth2.secretRotatedAt) } : null}
+                    scopeWords={SCOPE_WORDS}
+                    endpoints={{ authorize: `${baseUrl}/rest/oauth2/latest/authorize`, token: `${baseUrl}/rest/oauth2/latest/token`, metadata: `${baseUrl}/.well-known/oauth-authorization-server` }}
+                  />
+                  {oauth2 ? (
+                    <div className="mt-4 flex flex-wrap items-center justify-between gap-2 text-sm">
+                      <span data-testid="oauth2-grant-count">
+                        {oauth2Grants.length} {oauth2Grants.length === 1 ? "person has" : "people have"} authorized {link.name} (OAuth 2.0).
+                      </span>
+                      {oauth2Grants.length > 0 ? <RevokeButton action={revokeLinkOAuth2GrantsAction} fields={{ id: link.id }} label="Revoke all" ariaLabel={`Revoke every OAuth 2.0 authorization of ${link.name}`} /> : null}
+                    </div>
+                  ) : null}
+                  {oauth2Grants.length > 0 ? (
+                    <Table aria-label="OAuth 2.0 authorizations of this application" className="mt-3">
+                      <thead>
+                        <tr>
+                          <Th>Person</Th>
+                          <Th>Scopes</Th>
+                          <Th>Authorized</Th>
+                          <Th>Last call</Th>
+                          <Th />
+                        </tr>
+                      </thead>
+                      <tbody>
+                        {oauth2Grants.map((g) => (
+                          <tr key={g.id}>
+                            <Td>{g.username}</Td>
+                            <Td>{g.scopes.join(", ")}</Td>
+                            <Td>
+                              <Time value={g.authorizedAt} />
+                            </Td>
+                            <Td>
+                              <Time value={g.lastUsedAt} fallback="Never" />
+                            </Td>
+                            <Td>
+                              <RevokeButton action={revokeLinkOAuth2GrantsAction} fields={{ id: link.id, grantId: g.id }} label="Revoke" ariaLabel={`Revoke the authorization of ${g.username}`} />
                             </Td>
                           </tr>
                         ))}

@@ -129,6 +129,8 @@ interface RouteCase {
   body?: () => unknown;
   /** The request URL, when the handler reads it (default http://localhost/test). */
   url?: (params: Record<string, string>) => string;
+  /** Administration without credentials: an OAuth 2.0 token with ADMIN (or SYSTEM_ADMIN) may, as its administrator. */
+  adminScope?: true;
 }
 
 const target = () => makeUser();
@@ -170,6 +172,7 @@ const ROUTES: RouteCase[] = [
     expect: { anonymous: 401, user: 403, admin: 200, delegated: 403 },
     params: async () => ({ username: (await target()).username }),
     body: () => ({ disabled: true }),
+    adminScope: true,
   },
   // Credentials are never listed, created or revoked by delegation (issue 10, finding 3).
   { file: "app/api/v1/tokens/route.ts", method: "GET", expect: { anonymous: 401, user: 200, admin: 200, delegated: 403 } },
@@ -205,9 +208,10 @@ ROUTES.push(
     method: "POST",
     expect: { anonymous: 401, user: 403, admin: 201, delegated: 403 },
     body: () => ({ name: `Made ${++seq}`, type: "generic", rpcUrl: `http://made-${seq}.example.test` }),
+    adminScope: true,
   },
   { file: "app/api/v1/links/[id]/route.ts", method: "GET", expect: { anonymous: 401, user: 200, admin: 200, delegated: 200 }, params: freshLink },
-  { file: "app/api/v1/links/[id]/route.ts", method: "PATCH", expect: { anonymous: 401, user: 403, admin: 200, delegated: 403 }, params: freshLink, body: () => ({ version: 1, name: "Patched" }) },
+  { file: "app/api/v1/links/[id]/route.ts", method: "PATCH", expect: { anonymous: 401, user: 403, admin: 200, delegated: 403 }, params: freshLink, body: () => ({ version: 1, name: "Patched" }), adminScope: true },
   { file: "app/api/v1/links/[id]/route.ts", method: "DELETE", expect: { anonymous: 401, user: 403, admin: 200, delegated: 403 }, params: freshLink },
   { file: "app/api/v1/links/[id]/outgoing/route.ts", method: "GET", expect: { anonymous: 401, user: 200, admin: 200, delegated: 200 }, params: freshLink },
   { file: "app/api/v1/links/[id]/outgoing/route.ts", method: "PUT", expect: { anonymous: 401, user: 403, admin: 200, delegated: 403 }, params: freshLink, body: () => OFF },
@@ -356,12 +360,20 @@ describe("API routes", () => {
     for (const scope of OAUTH2_SCOPES) {
       const indifferent = c.expect.anonymous === c.expect.admin && c.expect.admin === c.expect.delegated;
       const reads = c.method === "GET" || c.method === "HEAD";
-      const expected = indifferent || c.expect.delegated === 403 || reads || scope !== "READ" ? c.expect.delegated : 403;
+      const administers = c.adminScope && !reads;
+      const needed = administers ? "ADMIN" : "WRITE";
+      const expected = administers
+        ? scope === "ADMIN" || scope === "SYSTEM_ADMIN"
+          ? c.expect.admin
+          : 403
+        : indifferent || c.expect.delegated === 403 || reads || scope !== "READ"
+          ? c.expect.delegated
+          : 403;
       it(`${c.method} ${c.file.replace(/^app|\/route\.ts$/g, "")} with an OAuth 2.0 token (${scope}) for the admin → ${expected}`, async () => {
         const response = await callRoute(c, new Headers({ authorization: `Bearer ${oauth2Tokens[scope]}` }));
         expect(response.status).toBe(expected);
-        if (expected === 403 && c.expect.delegated !== 403) {
-          expect(response.headers.get("www-authenticate")).toMatch(/error="insufficient_scope", scope="WRITE"/);
+        if (expected === 403 && (c.expect.delegated !== 403 || administers)) {
+          expect(response.headers.get("www-authenticate")).toContain(`error="insufficient_scope", scope="${needed}"`);
         } else if (expected === 403 && c.expect.admin !== 403) {
           expect(((await response.clone().json()) as { error: { message: string } }).error.message).toBe(DELEGATION_REFUSED);
         }
@@ -369,6 +381,19 @@ describe("API routes", () => {
       });
     }
   }
+
+  it("an OAuth 2.0 token never gives more than its person may: ADMIN consented by a USER administers nothing", async () => {
+    const link = (await db.link.findUnique({ where: { inConsumerKey: CONSUMER_KEY } }))!;
+    const token = await oauth2AccessToken(link.id, callers.user.id, ["SYSTEM_ADMIN"]);
+    const mod = await import("@/app/api/v1/users/[username]/route");
+    const response = await mod.PATCH(
+      new Request("http://localhost/x", { method: "PATCH", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify({ role: "ADMIN" }) }),
+      { params: Promise.resolve({ username: callers.user.username }) },
+    );
+    expect(response.status).toBe(403);
+    expect(await response.json()).toMatchObject({ error: { code: "forbidden", message: "Administrators only." } });
+    expect(await db.user.findUniqueOrThrow({ where: { id: callers.user.id } })).toMatchObject({ role: "USER" });
+  });
 
   it("an OAuth 2.0 token is who it says (the matrix above really ran as the admin, with its scope)", async () => {
     const mod = await import("@/app/api/v1/myself/route");

@@ -26,8 +26,11 @@ export type Access = "public" | "user" | "admin";
  *   settings): refused with 403.
  * `"use"`: allowed for every method (using a link through the proxy, as the person may).
  * `"never"`: refused even to read (listing credentials; starting a 3-legged dance, which mints one).
+ * `"admin"`: administration that touches no credential (creating and changing links, changing
+ *   users): by the default rule, except for an OAuth 2.0 caller whose administrator consented to
+ *   the ADMIN scope, the one delegation that may change links and users.
  */
-export type Delegation = "use" | "never";
+export type Delegation = "use" | "never" | "admin";
 
 const READS = new Set(["GET", "HEAD"]);
 
@@ -37,7 +40,8 @@ export const DELEGATION_REFUSED =
 /** The delegated-caller rule, stated once: may this caller reach a route with this method? */
 export function delegationAllows(caller: Caller | null, method: string, delegation?: Delegation): boolean {
   if (!caller || !isDelegated(caller)) return true;
-  if (delegation) return delegation === "use";
+  if (delegation === "use" || delegation === "never") return delegation === "use";
+  if (delegation === "admin" && caller.via === "oauth2" && scopeAllows(caller.scopes ?? [], "ADMIN")) return true;
   return READS.has(method.toUpperCase());
 }
 
@@ -47,9 +51,13 @@ export function delegationAllows(caller: Caller | null, method: string, delegati
  * delegation's words, or as RFC 6750's `insufficient_scope` naming the scope that was missing.
  */
 export function refuseUnlessAllowed(caller: Caller | null, method: string, delegation?: Delegation): void {
+  const reads = READS.has(method.toUpperCase());
+  if (caller?.via === "oauth2" && delegation === "admin" && !reads && !scopeAllows(caller.scopes ?? [], "ADMIN")) {
+    throw insufficientScope("ADMIN", `This administration needs the ADMIN scope; the application was granted ${caller.scopes?.length ? caller.scopes.join(" ") : "none"}.`);
+  }
   if (!delegationAllows(caller, method, delegation)) throw new AppError("forbidden", DELEGATION_REFUSED);
   if (caller?.via !== "oauth2") return;
-  const needed = READS.has(method.toUpperCase()) ? "READ" : "WRITE";
+  const needed = delegation === "admin" && !reads ? "ADMIN" : reads ? "READ" : "WRITE";
   if (!scopeAllows(caller.scopes ?? [], needed)) {
     throw insufficientScope(needed, `This request needs the ${needed} scope; the application was granted ${caller.scopes?.length ? caller.scopes.join(" ") : "none"}.`);
   }

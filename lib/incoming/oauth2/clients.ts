@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import type { z } from "zod";
 import type { Db } from "@/lib/db";
-import type { Actor } from "@/lib/auth/caller";
+import { isDelegatedVia, type Actor } from "@/lib/auth/caller";
 import { recordAudit } from "@/lib/audit/record";
 import { AppError } from "@/lib/errors";
 import { findLinkOrThrow } from "@/lib/links/find-link";
@@ -102,6 +102,7 @@ export async function setOAuth2Client(
   linkId: string,
   input: OAuth2ClientInput | null,
 ): Promise<{ client: OAuth2ClientView | null; clientSecret?: string }> {
+  refuseDelegated(actor);
   const link = await findLinkOrThrow(db, linkId);
   const current = await findOAuth2Client(db, linkId);
   if (input === null) {
@@ -141,6 +142,7 @@ export async function setOAuth2Client(
 
 /** A new client secret, shown once; the old one stops working at once. Grants and tokens are kept. */
 export async function rotateOAuth2ClientSecret(db: Db, actor: Actor, linkId: string): Promise<{ client: OAuth2ClientView; clientSecret: string }> {
+  refuseDelegated(actor);
   const link = await findLinkOrThrow(db, linkId);
   const current = await findOAuth2Client(db, linkId);
   if (!current) throw new AppError("conflict", "OAuth 2.0 is off for this link's incoming direction: turn it on first.");
@@ -151,6 +153,11 @@ export async function rotateOAuth2ClientSecret(db: Db, actor: Actor, linkId: str
     return updated;
   });
   return { client: clientView(row), clientSecret };
+}
+
+/** Below the routes too: a linked application never makes, reveals or ends a client secret. */
+function refuseDelegated(actor: Actor): void {
+  if (isDelegatedVia(actor.via)) throw new AppError("forbidden", "A linked application cannot set up OAuth 2.0 clients or their secrets.");
 }
 
 function auditView(row: OAuth2Client) {

@@ -23,7 +23,12 @@ export const GET = withCaller("user", async ({ req }) => {
 });
 
 // POST /api/v1/links – create from {rpcUrl} (manifest discovery) or {name, type, rpcUrl, displayUrl?}
-export const POST = withCaller("admin", async ({ req, caller }) => {
-  const { link, warnings } = await createLink(db, caller, await readJson(req, createLinkSchema));
-  return Response.json({ ...linkJson(link), warnings }, { status: 201, headers: { Location: `/api/v1/links/${link.id}` } });
-});
+// (administration without credentials: an OAuth 2.0 application with ADMIN consented may, see with-caller.ts)
+export const POST = withCaller(
+  "admin",
+  async ({ req, caller }) => {
+    const { link, warnings } = await createLink(db, caller, await readJson(req, createLinkSchema));
+    return Response.json({ ...linkJson(link), warnings }, { status: 201, headers: { Location: `/api/v1/links/${link.id}` } });
+  },
+  { delegation: "admin" },
+);

@@ -13,11 +13,16 @@ type P = { id: string };
 export const GET = withCaller<"user", P>("user", async ({ params }) => Response.json(linkJson(await findLinkOrThrow(db, params.id))));
 
 // PATCH /api/v1/links/{id} – change name, type, URLs, primary, legacy auth (send the version you read: stale → 409); `warnings` as for POST
-export const PATCH = withCaller<"admin", P>("admin", async ({ req, caller, params }) => {
-  const input = await readJson(req, patchLinkSchema);
-  const link = await patchLink(db, caller, params.id, input);
-  return Response.json({ ...linkJson(link), warnings: input.rpcUrl ? await linkAddressWarnings(db, link.rpcUrl, link.remoteAppId) : [] });
-});
+// (administration without credentials: an OAuth 2.0 application with ADMIN consented may, see with-caller.ts)
+export const PATCH = withCaller<"admin", P>(
+  "admin",
+  async ({ req, caller, params }) => {
+    const input = await readJson(req, patchLinkSchema);
+    const link = await patchLink(db, caller, params.id, input);
+    return Response.json({ ...linkJson(link), warnings: input.rpcUrl ? await linkAddressWarnings(db, link.rpcUrl, link.remoteAppId) : [] });
+  },
+  { delegation: "admin" },
+);
 
 // DELETE /api/v1/links/{id} – delete the link and what was issued through it
 export const DELETE = withCaller<"admin", P>("admin", async ({ caller, params }) => Response.json({ deleted: true, ...(await deleteLink(db, caller, params.id)) }));

@@ -9,10 +9,15 @@ export const GET = withCaller<"admin", { username: string }>("admin", async ({ p
 );
 
 // PATCH /api/v1/users/{username} – change role or disable/enable (the last admin is protected)
-export const PATCH = withCaller<"admin", { username: string }>("admin", async ({ req, caller, params }) => {
-  const input = await readJson(req, patchUserSchema);
-  let user = await findUserOrThrow(db, params.username);
-  if (input.role !== undefined) user = await setUserRole(db, caller, user.username, input.role);
-  if (input.disabled !== undefined) user = await setUserDisabled(db, caller, user.username, input.disabled);
-  return Response.json(user);
-});
+// (administration without credentials: an OAuth 2.0 application with ADMIN consented may, see with-caller.ts)
+export const PATCH = withCaller<"admin", { username: string }>(
+  "admin",
+  async ({ req, caller, params }) => {
+    const input = await readJson(req, patchUserSchema);
+    let user = await findUserOrThrow(db, params.username);
+    if (input.role !== undefined) user = await setUserRole(db, caller, user.username, input.role);
+    if (input.disabled !== undefined) user = await setUserDisabled(db, caller, user.username, input.disabled);
+    return Response.json(user);
+  },
+  { delegation: "admin" },
+);

@@ -321,6 +321,19 @@ describe("incoming: what the linked application's calls met", () => {
   });
 });
 
+describe("incoming OAuth 2.0: what the external application met", () => {
+  it("a redirect URL that is not registered is shown with its fix, on a link whose OAuth 1.0a is off", async () => {
+    const { setOAuth2Client } = await import("@/lib/incoming/oauth2/clients");
+    const { checkAuthorizationRequest } = await import("@/lib/incoming/oauth2/server");
+    const id = await link("http://127.0.0.1:9/ci-server", {});
+    const { client } = await setOAuth2Client(db, SYSTEM, id, { redirectUris: ["https://ci.example.test/cb"], scopes: ["READ"] });
+    const answer = await checkAuthorizationRequest(db, { response_type: "code", client_id: client!.clientId, redirect_uri: "https://evil.example.test/cb" });
+    expect(answer).toMatchObject({ kind: "refused", message: expect.stringContaining("is not one registered") });
+    const refused = await check(id);
+    expect(result(refused, "incoming")).toMatchObject({ result: "fail", problem: "oauth2_redirect_uri_mismatch", actions: [{ kind: "open-section", section: "oauth2" }] });
+  });
+});
+
 describe("the HTTP surface", () => {
   type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
   it("GET and POST /api/v1/links/{id}/status, the status filter, and Atlassian's /rest/applinks/3.0/status/{applicationId}", async () => {

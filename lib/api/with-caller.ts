@@ -11,6 +11,7 @@ import { proxyMaxBodyBytes, readBodyCapped } from "@/lib/http/read-body";
 import { MALFORMED_TEXT, malformedTextPath } from "@/lib/validation/fields";
 import { scopeAllows } from "@/lib/auth/oauth2-scopes";
 import { insufficientScope } from "@/lib/incoming/oauth2/access";
+import { recordOAuth2Refusal } from "@/lib/incoming/oauth2/refusals";
 
 /** Who may call a route: anyone, any signed-in user (or token), or administrators only. */
 export type Access = "public" | "user" | "admin";
@@ -34,6 +35,11 @@ export type Delegation = "use" | "never" | "admin";
 
 const READS = new Set(["GET", "HEAD"]);
 
+/** The link's diagnosis shows the refusal (recorded in the background: the answer does not wait for it). */
+function noteInsufficientScope(caller: Caller, needed: string): void {
+  if (caller.linkId) void recordOAuth2Refusal(db, caller.linkId, "insufficient_scope", needed);
+}
+
 export const DELEGATION_REFUSED =
   "A linked application (OAuth) may read and use what its person may, but never create, list or revoke credentials, nor change users, keys, links or their settings.";
 
@@ -53,12 +59,14 @@ export function delegationAllows(caller: Caller | null, method: string, delegati
 export function refuseUnlessAllowed(caller: Caller | null, method: string, delegation?: Delegation): void {
   const reads = READS.has(method.toUpperCase());
   if (caller?.via === "oauth2" && delegation === "admin" && !reads && !scopeAllows(caller.scopes ?? [], "ADMIN")) {
+    noteInsufficientScope(caller, "ADMIN");
     throw insufficientScope("ADMIN", `This administration needs the ADMIN scope; the application was granted ${caller.scopes?.length ? caller.scopes.join(" ") : "none"}.`);
   }
   if (!delegationAllows(caller, method, delegation)) throw new AppError("forbidden", DELEGATION_REFUSED);
   if (caller?.via !== "oauth2") return;
   const needed = delegation === "admin" && !reads ? "ADMIN" : reads ? "READ" : "WRITE";
   if (!scopeAllows(caller.scopes ?? [], needed)) {
+    noteInsufficientScope(caller, needed);
     throw insufficientScope(needed, `This request needs the ${needed} scope; the application was granted ${caller.scopes?.length ? caller.scopes.join(" ") : "none"}.`);
   }
 }

@@ -19,7 +19,7 @@ export type FixAction =
   | { kind: "relocate"; label: string; rpcUrl: string }
   | { kind: "disable-legacy"; label: string }
   /** A setting only the admin can choose here (whom 2LO runs as, a level in Incoming): the link page's section for it. */
-  | { kind: "open-section"; label: string; section: "outgoing" | "incoming" | "credential" }
+  | { kind: "open-section"; label: string; section: "outgoing" | "incoming" | "oauth2" | "credential" }
   /** The remote's link to us, created (or, when it exists, healed) there with the levels that match ours. */
   | { kind: "create-link-back"; label: string; remoteUrl: string; remoteType: string; outgoing?: Levels; incoming?: Levels }
   /** On another Applink Admin, its page for its link to us with the change proposed; on another product (`remoteType`), its application links page. */

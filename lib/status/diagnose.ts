@@ -484,8 +484,9 @@ async function checkSignedCalls({ db, link, remote, timeoutMs, as }: CheckContex
 
 /** 7. Incoming: what the remote's calls to us met. */
 async function checkIncoming({ link, remote, options }: CheckContext): Promise<Finding> {
-  if (!link.inEnabled) return { result: "skipped", message: "Incoming OAuth is off." };
   const seen = options.incoming;
+  // Incoming OAuth 2.0 (an external application) is seen whether OAuth 1.0a is on or not.
+  if (!link.inEnabled && !seen?.problem?.startsWith("oauth2_")) return { result: "skipped", message: "Incoming OAuth 1.0a is off." };
   if (!seen || (!seen.okAt && !seen.problemAt)) return { result: "skipped", message: `${remote} has not called this app yet.` };
   const okText = seen.okAt ? `last accepted ${seen.okAt.toISOString()}` : "never accepted";
   if (seen.problem && seen.problemAt && (!seen.okAt || seen.problemAt > seen.okAt)) {
@@ -512,6 +513,21 @@ function incomingProblemFinding(problem: string, remote: string): Pick<Check, "r
       return { result: "fail", status: "CONFIG_ERROR", type: "AUTH_LEVEL_MISMATCH", message: `${remote} uses a level that is off here.`, fix: `Turn that level on in Incoming, or off on ${remote}.`, actions: [{ kind: "open-section", label: "Open Incoming here", section: "incoming" }] };
     case "user_refused":
       return { result: "warn", message: "The user the call runs as is unknown or disabled here.", fix: "Check the execute-as user (2LO) or the user named (impersonation).", actions: [{ kind: "open-section", label: "Open Incoming here", section: "incoming" }] };
+    // Incoming OAuth 2.0 (lib/incoming/oauth2/refusals.ts): the external application was refused here.
+    case "oauth2_invalid_client":
+      return { result: "fail", status: "CONFIG_ERROR", type: "OAUTH2_INVALID_CLIENT", message: `${remote} authenticated with a client secret that is not this link's (rotated here, or mistyped there).`, fix: `Enter the client id and the current secret in ${remote}; rotate the secret here if it was lost.`, actions: [{ kind: "open-section", label: "Open OAuth 2.0 here", section: "oauth2" }] };
+    case "oauth2_redirect_uri_mismatch":
+      return { result: "fail", status: "CONFIG_ERROR", type: "OAUTH2_REDIRECT_MISMATCH", message: `${remote} asked to send its code to a redirect URL that is not registered here.`, fix: `Add ${remote}'s redirect URL on this link (OAuth 2.0), exactly as it sends it (the log names it).`, actions: [{ kind: "open-section", label: "Open OAuth 2.0 here", section: "oauth2" }] };
+    case "oauth2_invalid_scope":
+      return { result: "fail", status: "CONFIG_ERROR", type: "OAUTH2_INVALID_SCOPE", message: `${remote} asked for a scope this link does not allow it.`, fix: `Tick that scope on this link, or have ${remote} ask for fewer.`, actions: [{ kind: "open-section", label: "Open OAuth 2.0 here", section: "oauth2" }] };
+    case "oauth2_insufficient_scope":
+      return { result: "warn", message: `A request from ${remote} needed a scope its person did not consent to (READ reads, WRITE writes, ADMIN administers).`, fix: `Have ${remote} ask for that scope, and the person authorize it again; tick it on this link first if it is not offered.` };
+    case "oauth2_invalid_grant":
+      return { result: "warn", message: `${remote} used a code or refresh token that was expired or already used (a reused one revokes its authorization).`, fix: "The person authorizes the application again; if it keeps happening, the application does not store its newest refresh token." };
+    case "oauth2_invalid_token":
+      return { result: "warn", message: `${remote} sent an access token that is expired or revoked, or whose person or link is disabled here.`, fix: `${remote} refreshes its token, or the person authorizes it again.` };
+    case "oauth2_invalid_request":
+      return { result: "warn", message: `${remote} sent an OAuth 2.0 request this app could not read (the log says what).`, fix: `Check how ${remote} is configured (its token URL, client authentication and PKCE).` };
     default:
       return { result: "warn", message: `This app answered ${problem}.` };
   }

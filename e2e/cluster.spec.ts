@@ -7,7 +7,8 @@
  * on their very next request; a person signs in and does the 3-legged dance while the browser
  * lands on a different instance at each step; `kill -9` of one instance under a write load loses
  * no acknowledged write while the others keep serving; a rolling restart under steady load fails
- * no request. Loads stay on loopback, bounded in time.
+ * no request; an external application's OAuth 2.0 code and refresh tokens are spent once among all
+ * three, and a reuse revokes everywhere. Loads stay on loopback, bounded in time.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
@@ -274,6 +275,52 @@ test("a person signs in and authorizes a link (3-legged) while every step lands 
   // and the pages came from all three.
   expect(completed!.servedBy).not.toBe(started!.servedBy);
   expect(new Set(steps.map((s) => s.servedBy))).toEqual(new Set(["a", "b", "c"]));
+});
+
+test("an external application's OAuth 2.0 across instances: a code exchanged at another, a refresh token spent once among all three, a reuse revoking everywhere", async ({ page }) => {
+  const json = { ...bearer(adminToken), "content-type": "application/json" };
+  const redirect = "https://cluster-ci.example.test/callback";
+  const link = JSON.parse((await call(`${LB}/api/v1/links`, { method: "POST", headers: json, body: JSON.stringify({ name: "Cluster CI", type: "generic", rpcUrl: "http://127.0.0.1:9/cluster-ci" }) })).body) as { id: string };
+  const on = JSON.parse((await call(`http://127.0.0.1:3211/api/v1/links/${link.id}/incoming`, { method: "PUT", headers: json, body: JSON.stringify({ oauth2: { redirectUris: [redirect], scopes: ["READ"] } }) })).body) as { oauth2: { clientId: string; clientSecret: string } };
+  const { clientId, clientSecret } = on.oauth2;
+  const basic = { authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString("base64")}`, "content-type": "application/x-www-form-urlencoded" };
+  const token = (port: number, form: Record<string, string>) => call(`http://127.0.0.1:${port}/rest/oauth2/latest/token`, { method: "POST", headers: basic, body: new URLSearchParams(form).toString() });
+
+  // The person consents through the load balancer (whichever instance answers each step).
+  const verifier = crypto.randomBytes(32).toString("base64url");
+  const challenge = crypto.createHash("sha256").update(verifier).digest("base64url");
+  await page.goto(`${LB}/signin`);
+  await page.getByLabel("Username").fill(ADMIN.username);
+  await page.getByLabel("Password").fill(ADMIN.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(new RegExp(`^${LB}/links`));
+  let callback = "";
+  await page.route("https://cluster-ci.example.test/**", (route) => {
+    callback = route.request().url();
+    return route.fulfill({ status: 200, contentType: "text/html", body: "<h1>Back at CI</h1>" });
+  });
+  const query = new URLSearchParams({ response_type: "code", client_id: clientId, redirect_uri: redirect, scope: "READ", state: "cluster", code_challenge: challenge, code_challenge_method: "S256" });
+  await page.goto(`${LB}/rest/oauth2/latest/authorize?${query}`);
+  await page.getByRole("button", { name: "Allow" }).click();
+  await expect(page.getByRole("heading", { name: "Back at CI" })).toBeVisible();
+  const code = new URL(callback).searchParams.get("code")!;
+
+  // Exchanged at b, used at c and a.
+  const issued = await token(3212, { grant_type: "authorization_code", code, redirect_uri: redirect, code_verifier: verifier });
+  expect(issued.status).toBe(200);
+  const first = JSON.parse(issued.body) as { access_token: string; refresh_token: string };
+  for (const port of [3213, 3211]) expect((await call(`http://127.0.0.1:${port}/api/v1/myself`, { headers: bearer(first.access_token) })).status).toBe(200);
+
+  // The same refresh token at a and b at once: one of them spends it, never both.
+  const raced = await Promise.all([3211, 3212].map((port) => token(port, { grant_type: "refresh_token", refresh_token: first.refresh_token })));
+  expect(raced.map((r) => r.status).sort()).toEqual([200, 400]);
+  const next = JSON.parse(raced.find((r) => r.status === 200)!.body) as { access_token: string };
+  // Used again at c: a copied token; the whole grant ends, at every instance on its next request.
+  expect(JSON.parse((await token(3213, { grant_type: "refresh_token", refresh_token: first.refresh_token })).body)).toMatchObject({ error: "invalid_grant" });
+  for (const port of [3211, 3212, 3213]) {
+    const refused = await call(`http://127.0.0.1:${port}/api/v1/myself`, { headers: bearer(next.access_token) });
+    expect({ port, status: refused.status }).toEqual({ port, status: 401 });
+  }
 });
 
 test("kill -9 of one instance under a write load: no acknowledged write is lost, and the others keep serving", async () => {

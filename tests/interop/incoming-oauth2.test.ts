@@ -204,7 +204,7 @@ describe("incoming OAuth 2.0 with python3-requests-oauthlib as the external appl
     expect(JSON.parse(write.body)).toMatchObject({ error: { code: "forbidden" }, oauth2Error: "insufficient_scope", scope: "WRITE" });
   });
 
-  it("ends every token when the person is disabled, the link is disabled or deleted, OAuth 2.0 is turned off, or a grant is revoked", async () => {
+  it("ends every token when it expires, the person is disabled, the link is disabled or deleted, OAuth 2.0 is turned off, or a grant is revoked", async () => {
     const person = await makeUser();
     const check = async (app: App, token: TokenAnswer) => (await call(token, `${base}/api/v1/myself`)).status;
 
@@ -214,6 +214,15 @@ describe("incoming OAuth 2.0 with python3-requests-oauthlib as the external appl
     expect(await check(app, token)).toBe(401);
     await db.user.update({ where: { id: person.id }, data: { disabled: false } });
     expect(await check(app, token)).toBe(200);
+
+    // Expired: refused as such (the refresh token, not the person, is the way back).
+    await db.oAuth2Token.updateMany({ where: { kind: "access", grant: { client: { linkId: app.link.id } } }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    // (A token row never changes once written; this test's rewrite of it is made visible by a write to its grant, as a revocation would be.)
+    await db.oAuth2Grant.updateMany({ where: { client: { linkId: app.link.id } }, data: { lastUsedAt: new Date() } });
+    const expired = await call(token, `${base}/api/v1/myself`);
+    expect(expired.status).toBe(401);
+    expect(expired.www_authenticate).toMatch(/error="invalid_token", error_description="The access token has expired/);
+    token = await exchange(app, await authorize(app, person));
 
     await db.link.update({ where: { id: app.link.id }, data: { disabled: true } });
     expect(await check(app, token)).toBe(401);

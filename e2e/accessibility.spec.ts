@@ -23,6 +23,7 @@ const PAGE_TITLES: Record<string, string | RegExp> = {
   "/authorizations": "My authorizations",
   "/audit": "Audit log",
   "/settings": "Settings",
+  "/rest/oauth2/latest/authorize": /^Allow Axe link .+ to act as you\?$/,
 };
 
 /** How far the page reaches past the screen's right edge, and the widest elements that do (for the message). */
@@ -43,6 +44,9 @@ test("every page passes axe at 1280 px and 390 px", async ({ page, baseURL }) =>
   const admin = await apiAs(cliToken(E2E_DATA, ADMIN.username));
   const link = await api(admin, "POST", `${baseURL}/api/v1/links`, { name: `Axe link ${Date.now().toString(36)}`, type: "jira", rpcUrl: `http://127.0.0.1:9/axe-${Date.now().toString(36)}` });
   await api(admin, "POST", `${baseURL}/api/v1/links/${link.id}/status`);
+  // The same link as an external application's OAuth 2.0 client: its consent page is a page too.
+  const { oauth2 } = await api(admin, "PUT", `${baseURL}/api/v1/links/${link.id}/incoming`, { oauth2: { redirectUris: ["https://axe-ci.example.test/callback"], scopes: ["READ", "WRITE", "ADMIN", "SYSTEM_ADMIN"] } });
+  const consent = `/rest/oauth2/latest/authorize?${new URLSearchParams({ response_type: "code", client_id: oauth2.clientId, redirect_uri: "https://axe-ci.example.test/callback", state: "axe" })}`;
   for (const size of WIDTHS) {
     await page.setViewportSize(size);
     await page.context().clearCookies();
@@ -51,7 +55,7 @@ test("every page passes axe at 1280 px and 390 px", async ({ page, baseURL }) =>
     await expectAccessible(page, `/signin (${size.name})`);
     await signInOk(page, ADMIN.username, ADMIN.password);
     const createBack = `/links/new?${new URLSearchParams({ rpcUrl: "http://127.0.0.1:9/axe-back", from: "http://127.0.0.1:9", in: "3lo,2lo,2loi", out: "3lo" })}`;
-    for (const path of ["/links", "/links/new", createBack, `/links/${link.id}`, `/links/${link.id}/request?path=rest/api/2/myself`, "/users", "/tokens", "/authorizations", "/audit", "/settings"]) {
+    for (const path of ["/links", "/links/new", createBack, `/links/${link.id}`, `/links/${link.id}/request?path=rest/api/2/myself`, "/users", "/tokens", "/authorizations", "/audit", "/settings", consent]) {
       // The page itself, not an error or not-found page that would pass axe as well.
       const response = await page.goto(path);
       expect(response?.status(), path).toBe(200);

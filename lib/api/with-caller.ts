@@ -53,7 +53,8 @@ export function delegationAllows(caller: Caller | null, method: string, delegati
 
 /**
  * The delegated-caller rule with an OAuth 2.0 caller's scopes (lib/auth/oauth2-scopes.ts): within
- * what the rule allows, reading needs READ and anything else WRITE; refused as 403 with the
+ * what the rule allows, reading needs READ, administration (`"admin"`) ADMIN and anything else
+ * WRITE; refused as 403 with the
  * delegation's words, or as RFC 6750's `insufficient_scope` naming the scope that was missing.
  */
 export function refuseUnlessAllowed(caller: Caller | null, method: string, delegation?: Delegation): void {

@@ -19,6 +19,8 @@ import { appSigner, ensureAppIdentity } from "@/lib/identity/app-identity";
 import { createLink } from "@/lib/links/create-link";
 import { setIncoming, setOutgoing } from "@/lib/links/update-link";
 import { authenticateApiToken, createApiToken } from "@/lib/tokens/api-tokens";
+import { clientSecretMatches, setOAuth2Client, sha256 } from "@/lib/incoming/oauth2/clients";
+import { authenticateOAuth2Token } from "@/lib/incoming/oauth2/access";
 import { readSecret, resetKeyringCache, storeSecret } from "@/lib/vault/vault";
 import { newMasterKeyBase64 } from "@/lib/vault/master-keys";
 import { verifyPassword } from "@/lib/auth/password";
@@ -79,6 +81,12 @@ describe("export and import", () => {
     await setIncoming(db, SYSTEM, link.id, { consumerKey: "transfer-peer", publicKey: keys.publicKey.export({ type: "spki", format: "pem" }) as string, threeLegged: true, twoLegged: true, impersonation: false, executeAs: admin.username });
     const secretId = await storeSecret(db, "test", "a secret that must arrive sealed");
     await db.oAuthAccessToken.create({ data: { userId: admin.id, linkId: link.id, token: "outgoing-access", secretId, lastUsedAt: new Date("2026-11-30T10:00:00.123Z") } });
+    // An external application's OAuth 2.0 client and one person's grant: they move, so nobody authorizes again.
+    const { clientSecret } = await setOAuth2Client(db, SYSTEM, link.id, { redirectUris: ["https://ci.transfer.example.test/cb"], scopes: ["READ"] });
+    const client = await db.oAuth2Client.findUniqueOrThrow({ where: { linkId: link.id } });
+    const grant = await db.oAuth2Grant.create({ data: { clientRowId: client.id, userId: admin.id, scopes: "READ", codeHash: sha256("moved-code") } });
+    const oauth2Token = "alo2_moved-along";
+    await db.oAuth2Token.create({ data: { tokenHash: sha256(oauth2Token), grantId: grant.id, kind: "access", expiresAt: new Date(Date.now() + 3_600_000) } });
 
     const file = path.join(dir, "export.json");
     // Over a file anyone may read: it ends 0600 all the same (the README's promise).
@@ -90,6 +98,8 @@ describe("export and import", () => {
     const text = fs.readFileSync(file, "utf8");
     expect(text).not.toContain("a secret that must arrive sealed");
     expect(text).not.toContain(token);
+    expect(text).not.toContain(clientSecret!);
+    expect(text).not.toContain(oauth2Token);
     expect(text).not.toContain(PASSWORD);
 
     // The target was started once: its first administrator and identity exist. Import replaces them.
@@ -112,6 +122,8 @@ describe("export and import", () => {
     // And it works there.
     const byToken = await authenticateApiToken(target, token);
     expect(byToken?.username).toBe(admin.username);
+    expect((await authenticateOAuth2Token(target, oauth2Token)).user.username).toBe(admin.username);
+    expect(clientSecretMatches(await target.oAuth2Client.findUniqueOrThrow({ where: { linkId: link.id } }), clientSecret!)).toBe(true);
     const row = await target.user.findUniqueOrThrow({ where: { id: admin.id }, select: { passwordHash: true } });
     expect(await verifyPassword(PASSWORD, row.passwordHash)).toBe(true);
     expect((await readSecret(target, secretId)).toString()).toBe("a secret that must arrive sealed");

@@ -17,25 +17,28 @@ export interface CreateLinkResult {
 
 /**
  * Creates a link. From `{rpcUrl}` alone it reads the remote's manifest (name, type, application
- * id); with `{name, type, rpcUrl}` it creates the link as given. The first link of a type becomes
+ * id); with `{name, type, rpcUrl}` it creates the link as given; with `{name, type: "generic"}` alone, an
+ * external application that only calls in (no RPC URL). The first link of a type becomes
  * its primary. A second link to the same application id or RPC URL is refused, and so is a link to
  * this application itself (its own application id in the manifest): 409.
  */
 export async function createLink(db: Db, actor: Actor, input: CreateLinkInput): Promise<CreateLinkResult> {
   const parsed = createLinkSchema.parse(input);
+  if (parsed.rpcUrl === undefined) return createIncomingOnly(db, actor, parsed.name!);
   const warnings: string[] = [];
   let name = parsed.name;
   let type = parsed.type;
   let remoteAppId: string | null = null;
+  const rpcUrl: string = parsed.rpcUrl;
   if (!name || !type) {
     try {
-      const manifest = await discoverManifest(parsed.rpcUrl);
+      const manifest = await discoverManifest(rpcUrl);
       name = manifest.name;
       type = manifest.type;
       remoteAppId = manifest.id;
-      if (manifest.url && manifest.url !== parsed.rpcUrl) {
+      if (manifest.url && manifest.url !== rpcUrl) {
         warnings.push(
-          `The application reports its base URL as ${manifest.url}, not ${parsed.rpcUrl}. Requests signed for one URL and received at the other fail with signature_invalid: use the URL it reports unless a proxy sits between.`,
+          `The application reports its base URL as ${manifest.url}, not ${rpcUrl}. Requests signed for one URL and received at the other fail with signature_invalid: use the URL it reports unless a proxy sits between.`,
         );
       }
     } catch (error) {
@@ -52,15 +55,15 @@ export async function createLink(db: Db, actor: Actor, input: CreateLinkInput): 
   // a link to itself proves nothing about a remote and would become a primary link. Refused, as
   // Atlassian refuses it.
   if (remoteAppId && remoteAppId === (await ensureAppIdentity(db)).instanceId) {
-    const message = `${parsed.rpcUrl} is this application itself (its manifest carries this app's own application id, ${remoteAppId}): a link needs another application. Enter the other application's URL.`;
+    const message = `${rpcUrl} is this application itself (its manifest carries this app's own application id, ${remoteAppId}): a link needs another application. Enter the other application's URL.`;
     throw new AppError("conflict", message, { fields: { rpcUrl: message } });
   }
-  warnings.push(...(await linkAddressWarnings(db, parsed.rpcUrl, remoteAppId)));
+  warnings.push(...(await linkAddressWarnings(db, rpcUrl, remoteAppId)));
 
   let consumer: RemoteConsumer | null = null;
   if (parsed.fetchConsumer) {
     try {
-      consumer = await fetchConsumerInfo(parsed.rpcUrl);
+      consumer = await fetchConsumerInfo(rpcUrl);
     } catch (error) {
       if (!(error instanceof RemoteFetchError)) throw error;
       warnings.push(`Incoming was not set up: ${error.message} Fetch or paste the consumer on the link page.`);
@@ -69,7 +72,7 @@ export async function createLink(db: Db, actor: Actor, input: CreateLinkInput): 
 
   const link = await db.$transaction(async (tx) => {
     const clash = await tx.link.findFirst({
-      where: { OR: [{ rpcUrl: parsed.rpcUrl }, ...(remoteAppId ? [{ remoteAppId }] : []), ...(consumer ? [{ inConsumerKey: consumer.key }] : [])] },
+      where: { OR: [{ rpcUrl: rpcUrl }, ...(remoteAppId ? [{ remoteAppId }] : []), ...(consumer ? [{ inConsumerKey: consumer.key }] : [])] },
       select: { name: true, rpcUrl: true, remoteAppId: true },
     });
     if (clash) {
@@ -81,8 +84,8 @@ export async function createLink(db: Db, actor: Actor, input: CreateLinkInput): 
       data: {
         name: name!,
         type: type!,
-        rpcUrl: parsed.rpcUrl,
-        displayUrl: parsed.displayUrl ?? parsed.rpcUrl,
+        rpcUrl: rpcUrl,
+        displayUrl: parsed.displayUrl ?? rpcUrl,
         remoteAppId,
         primary,
         // Discovery found an OAuth-capable remote (a manifest and its consumer): OAuth both ways,
@@ -97,4 +100,18 @@ export async function createLink(db: Db, actor: Actor, input: CreateLinkInput): 
     return created;
   });
   return { link, warnings };
+}
+
+/**
+ * An external application that only calls in (its people authorize it by OAuth 2.0): no RPC URL,
+ * no manifest, nothing this app sends it. Turn on OAuth 2.0 on its page next.
+ */
+async function createIncomingOnly(db: Db, actor: Actor, name: string): Promise<CreateLinkResult> {
+  const link = await db.$transaction(async (tx) => {
+    const primary = (await tx.link.count({ where: { type: "generic" } })) === 0;
+    const created = await tx.link.create({ data: { name, type: "generic", rpcUrl: null, displayUrl: "", primary } });
+    await recordAudit(tx, actor, { action: "link.create", targetType: "link", targetId: created.id, targetLabel: created.name, after: linkAuditView(created) });
+    return created;
+  });
+  return { link, warnings: [] };
 }

@@ -7,6 +7,7 @@ import { RemoteFetchError } from "@/lib/outgoing/remote-fetch";
 import { linkAuditView } from "@/lib/links/serialize";
 import { versionedUpdate } from "@/lib/links/versioned-update";
 import { discardOutgoingTokens } from "@/lib/outgoing/three-legged";
+import { rpcUrlOf } from "@/lib/outgoing/rpc-url";
 
 export type Direction = "incoming" | "outgoing" | "both";
 
@@ -44,7 +45,7 @@ export async function resetDirection(db: Db, actor: Actor, id: string, direction
     refetchProblem = "Not fetched (asked not to): fetch the remote's consumer on the link page, or paste it.";
   } else if (direction !== "outgoing") {
     try {
-      fresh = await fetchConsumerInfo(link.rpcUrl);
+      fresh = await fetchConsumerInfo(rpcUrlOf(link));
     } catch (error) {
       if (!(error instanceof RemoteFetchError)) throw error;
       refetchProblem = `${error.message} Paste the remote's consumer key and public key on the link page.`;

@@ -66,7 +66,8 @@ export const linkNameSchema = shownName({ max: 120, required: "Enter a name." })
 /** POST /api/v1/links: discovery from `{rpcUrl}`, or manual `{name, type, rpcUrl, displayUrl?}`. */
 export const createLinkSchema = z
   .object({
-    rpcUrl: appUrlSchema,
+    /** Left out for an external application that only calls in (OAuth 2.0): `{name, type: "generic"}`. */
+    rpcUrl: appUrlSchema.optional(),
     name: linkNameSchema.optional(),
     type: linkTypeSchema.optional(),
     displayUrl: appUrlSchema.optional(),
@@ -77,6 +78,10 @@ export const createLinkSchema = z
   .refine((v) => (v.name === undefined) === (v.type === undefined), {
     message: "Send both name and type (manual creation), or neither (discovery).",
     path: ["type"],
+  })
+  .refine((v) => v.rpcUrl !== undefined || (v.name !== undefined && v.type === "generic" && v.displayUrl === undefined && !v.fetchConsumer), {
+    message: "Enter the remote's URL. Only an external application that calls in alone (name, and type generic) has none.",
+    path: ["rpcUrl"],
   });
 export type CreateLinkInput = z.input<typeof createLinkSchema>;
 

@@ -13,6 +13,7 @@ import { deleteSecret, readSecret, storeSecret } from "@/lib/vault/vault";
 import { createClientCsr, subjectText, type CsrSubject } from "@/lib/crypto/csr";
 import { pemFromPkcs12, Pkcs12Error } from "@/lib/crypto/pkcs12";
 import { makePrimary, promoteNextPrimary, versionedUpdate } from "@/lib/links/versioned-update";
+import { rpcUrlOf } from "@/lib/outgoing/rpc-url";
 
 /** A PKCS#12 file's certificate and key as PEM, or a refusal on its field. */
 async function openPkcs12(base64: string, passphrase: string): Promise<{ certificatePem: string; privateKeyPem: string }> {
@@ -216,7 +217,7 @@ export async function setIncoming(db: Db, actor: Actor, id: string, input: Incom
   };
   if (i.fetchConsumer) {
     try {
-      const remote = await fetchConsumerInfo(current.rpcUrl);
+      const remote = await fetchConsumerInfo(rpcUrlOf(current));
       consumer = { key: remote.key, name: remote.name, publicKeyPem: remote.publicKeyPem };
     } catch (error) {
       if (error instanceof RemoteFetchError) throw new AppError("discovery_failed", `The consumer info could not be fetched: ${error.message} Paste it instead.`, { fields: { consumerKey: error.message } });

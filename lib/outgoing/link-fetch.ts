@@ -16,6 +16,7 @@ import { dropAccessToken } from "@/lib/outgoing/three-legged";
 import { readSecret } from "@/lib/vault/vault";
 import { isRelayedHeader } from "@/lib/outgoing/relayed-headers";
 import { cancelled, ConcurrencyLimiter, isRetryableError, isRetryableMethod, isRetryableStatus, linkLimiter, retryDelay, retryPolicy, type RetryPolicy } from "@/lib/outgoing/resilience";
+import { rpcUrlOf } from "@/lib/outgoing/rpc-url";
 
 export interface LinkRequest {
   method: string;
@@ -319,7 +320,7 @@ async function relay(db: Db, link: Link, req: LinkRequest, response: Awaited<Ret
       target = null;
     }
   }
-  if (target && target.origin !== new URL(link.rpcUrl).origin) {
+  if (target && target.origin !== new URL(rpcUrlOf(link)).origin) {
     if (response.statusCode >= 300 && response.statusCode < 400) {
       await response.body.dump().catch(() => undefined);
       throw new AppError("network_error", `${link.name} redirected to another origin (${target.origin}); the redirect was not followed.`);

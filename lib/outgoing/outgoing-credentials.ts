@@ -7,6 +7,7 @@ import { AppError } from "@/lib/errors";
 import type { Dispatcher } from "undici";
 import { isFixedScheme, outgoingOAuthInUse, schemeCredential, schemeInfoOf, type CredentialHeaders } from "@/lib/outgoing/schemes";
 import { readSecret } from "@/lib/vault/vault";
+import { rpcUrlOf } from "@/lib/outgoing/rpc-url";
 
 /** How a request through a link will be authenticated: the level, this app's signer, the person's 3LO token, or a fixed credential's headers. */
 export interface OutgoingCredentials {
@@ -33,7 +34,7 @@ export async function outgoingCredentials(db: Db, link: Link, as: LinkCaller, de
     const info = schemeInfoOf(link);
     if (!info || !link.outSchemeSecretId || !isFixedScheme(link.outScheme)) throw new AppError("conflict", `"${link.name}" has no ${link.outScheme} credential stored: enter it under Outgoing.`);
     const secret = (await readSecret(db, link.outSchemeSecretId)).toString("utf8");
-    return { level, signer: null, token: null, ...schemeCredential(link.outScheme, info, secret, { baseUrl: link.rpcUrl, cacheKey: `${link.id}@${link.version}`, dispatcher }) };
+    return { level, signer: null, token: null, ...schemeCredential(link.outScheme, info, secret, { baseUrl: rpcUrlOf(link), cacheKey: `${link.id}@${link.version}`, dispatcher }) };
   }
   return { level, signer: level === "none" ? null : await appSigner(db), token: level === "3lo" ? token : null };
 }

@@ -4,6 +4,7 @@ import type { Caller } from "@/lib/auth/caller";
 import { cachedReads } from "@/lib/db/cached-reads";
 import { linkRelay, type RelayedResponse } from "@/lib/outgoing/link-fetch";
 import { proxyTarget } from "@/lib/outgoing/proxy-path";
+import { rpcUrlOf } from "@/lib/outgoing/rpc-url";
 
 /**
  * A request to forward through a link, as plain values (the web layer, lib/api/proxy-route.ts,
@@ -27,7 +28,7 @@ export interface ProxyRequest {
 export async function proxyThroughLink(db: Db, request: ProxyRequest, caller: Caller): Promise<RelayedResponse> {
   const link = await cachedReads(db).linkById(request.linkId);
   if (!link) throw new AppError("not_found", "No such link.");
-  const url = proxyTarget(link.rpcUrl, request.subPath, request.rawQuery);
+  const url = proxyTarget(rpcUrlOf(link), request.subPath, request.rawQuery);
   const body = request.method !== "GET" && request.method !== "HEAD" ? await request.readBody() : null;
   return linkRelay(db, link, { method: request.method, url, headers: request.headers, body }, { as: caller, signal: request.signal });
 }

@@ -13,13 +13,18 @@ import { cachedReads } from "@/lib/db/cached-reads";
 import { classifyNetworkError } from "@/lib/outgoing/remote-fetch";
 import { parseFormEncoded, parseProblemReport, signRequest, type SignOptions } from "@/lib/oauth1";
 import { deleteSecret, readSecret, storeSecret } from "@/lib/vault/vault";
+import { rpcUrlOf } from "@/lib/outgoing/rpc-url";
 
-/** Where the remote's OAuth 1.0a endpoints are: the link's own, else Atlassian's paths under its RPC URL. */
+/**
+ * Where the remote's OAuth 1.0a endpoints are: the link's own, else Atlassian's paths under its RPC
+ * URL (none, for an incoming-only link: null, and the dance refuses to start, see tokenRequest).
+ */
 export function outgoingOAuthUrls(link: Pick<Link, "rpcUrl" | "outRequestTokenUrl" | "outAuthorizeUrl" | "outAccessTokenUrl">) {
+  const under = (path: string) => (link.rpcUrl === null ? null : `${link.rpcUrl}${path}`);
   return {
-    requestTokenUrl: link.outRequestTokenUrl ?? `${link.rpcUrl}/plugins/servlet/oauth/request-token`,
-    authorizeUrl: link.outAuthorizeUrl ?? `${link.rpcUrl}/plugins/servlet/oauth/authorize`,
-    accessTokenUrl: link.outAccessTokenUrl ?? `${link.rpcUrl}/plugins/servlet/oauth/access-token`,
+    requestTokenUrl: link.outRequestTokenUrl ?? under("/plugins/servlet/oauth/request-token"),
+    authorizeUrl: link.outAuthorizeUrl ?? under("/plugins/servlet/oauth/authorize"),
+    accessTokenUrl: link.outAccessTokenUrl ?? under("/plugins/servlet/oauth/access-token"),
   };
 }
 
@@ -34,7 +39,9 @@ function browserAuthorizeUrl(link: Link): string {
 }
 
 /** POSTs a signed token request and reads the form-encoded answer, explaining any refusal. */
-async function tokenRequest(db: Db, link: Link, url: string, options: SignOptions, step: string): Promise<Record<string, string>> {
+async function tokenRequest(db: Db, link: Link, endpoint: string | null, options: SignOptions, step: string): Promise<Record<string, string>> {
+  // Null only for an incoming-only link, which has no remote to ask: rpcUrlOf refuses it (409).
+  const url = endpoint ?? rpcUrlOf(link);
   const signer = await appSigner(db);
   const signed = await signRequest({ method: "POST", url }, { key: signer.consumerKey, privateKey: signer.privateKey }, options);
   let response;

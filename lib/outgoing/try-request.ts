@@ -7,6 +7,7 @@ import { linkFetch } from "@/lib/outgoing/link-fetch";
 import { proxyTarget } from "@/lib/outgoing/proxy-path";
 import { authorizePath } from "@/lib/outgoing/auth-level";
 import { problemAdvice } from "@/lib/outgoing/problem-advice";
+import { rpcUrlOf } from "@/lib/outgoing/rpc-url";
 
 export type TryOutcome =
   | { kind: "response"; status: number; contentType: string; body: string; truncated: boolean; oauthProblem: string | null }
@@ -49,7 +50,7 @@ export async function tryLinkRequest(db: Db, caller: Caller, linkId: string, pat
     const link = await cachedReads(db).linkById(linkId);
     if (!link) throw new AppError("not_found", "No such link.");
     const [rawPath, rawQuery = ""] = path.replace(/^\/+/, "").split(/\?(.*)/s, 2);
-    const url = proxyTarget(link.rpcUrl, rawPath ?? "", rawQuery);
+    const url = proxyTarget(rpcUrlOf(link), rawPath ?? "", rawQuery);
     const headers = new Headers({ accept: "application/json, application/xml;q=0.9, */*;q=0.5" });
     for (const [name, value] of request.headers ?? []) headers.set(name, value);
     const method = request.method ?? "GET";

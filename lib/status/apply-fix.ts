@@ -11,6 +11,7 @@ import { setLevels } from "@/lib/links/levels";
 import { versionedUpdate } from "@/lib/links/versioned-update";
 import type { FixAction } from "@/lib/status/derive";
 import { statusRow } from "@/lib/status/store";
+import { rpcUrlOf } from "@/lib/outgoing/rpc-url";
 
 /** The fixes applied on this side; the others open the remote's page or the authorization. */
 export const LOCAL_FIXES = ["enable", "match-here", "refetch-consumer", "adopt-identity", "relocate", "disable-legacy"] as const;
@@ -55,7 +56,7 @@ export async function applyFix(db: Db, actor: Actor, linkId: string, kind: Local
       return `"${link.name}" now calls ${action.rpcUrl}.`;
     }
     case "adopt-identity": {
-      await assertApplicationAt(link.rpcUrl, action.remoteAppId);
+      await assertApplicationAt(rpcUrlOf(link), action.remoteAppId);
       await db.$transaction(async (tx) => {
         const before = await findLinkOrThrow(tx, linkId);
         const after = await versionedUpdate(tx, before, before.version, { remoteAppId: action.remoteAppId });

@@ -14,6 +14,7 @@ import { timestampWindowSeconds } from "@/lib/incoming/verify-incoming";
 import { deriveStatus, type Check, type CheckName, type Diagnosis, type FixAction } from "@/lib/status/derive";
 import type { Levels } from "@/lib/links/levels";
 import { remoteLevels, remoteLinkId, type RemoteStatusJson } from "@/lib/status/remote-view";
+import { isIncomingOnly, rpcUrlOf } from "@/lib/outgoing/rpc-url";
 
 /** What a diagnosis runs with. */
 export interface DiagnoseOptions {
@@ -217,6 +218,13 @@ export async function diagnoseLink(db: Db, link: Link, options: DiagnoseOptions 
   checks.push({ name: "enabled", result: "pass", ms: 0, message: "The link is enabled." });
 
   const reached: Reached = { answer: null, answeredAt: 0 };
+  if (isIncomingOnly(link)) {
+    // An external application that only calls in (OAuth 2.0): this app never calls it.
+    skip(["reach", "identity", "clock", "remote-view", "auth-levels", "signed-call"], `${link.name} only calls in: it has no RPC URL.`);
+    checks.push(await timed("incoming", () => checkIncoming(context)));
+    checks.push(checkLegacy(link));
+    return deriveStatus(checks);
+  }
   const reach = await timed("reach", () => checkReach(context, reached));
   checks.push(reach);
   if (reach.result === "fail") {
@@ -247,9 +255,9 @@ async function checkReach({ db, link, timeoutMs }: CheckContext, found: Reached)
   try {
     const sentAt = Date.now();
     // With the link's own TLS settings: a remote that wants our client certificate wants it here too.
-    found.answer = await fetchRemoteText(manifestUrl(link.rpcUrl), { timeoutMs, maxBytes: MANIFEST_MAX_BYTES, dispatcher: await dispatcherFor(db, link, timeoutMs) });
+    found.answer = await fetchRemoteText(manifestUrl(rpcUrlOf(link)), { timeoutMs, maxBytes: MANIFEST_MAX_BYTES, dispatcher: await dispatcherFor(db, link, timeoutMs) });
     found.answeredAt = (sentAt + Date.now()) / 2;
-    const reached = `${new URL(link.rpcUrl).host} answered (HTTP ${found.answer.status})`;
+    const reached = `${new URL(rpcUrlOf(link)).host} answered (HTTP ${found.answer.status})`;
     const certificate = clientCertificateInfoOf(link);
     if (certificate) {
       const state = certificateState(certificate);
@@ -260,7 +268,7 @@ async function checkReach({ db, link, timeoutMs }: CheckContext, found: Reached)
     return { result: "pass", message: `${reached}.` };
   } catch (caught) {
     if (!(caught instanceof RemoteFetchError)) throw caught;
-    const error = await explainClosedConnection(db, link, manifestUrl(link.rpcUrl), caught);
+    const error = await explainClosedConnection(db, link, manifestUrl(rpcUrlOf(link)), caught);
     if (error.problem === "too_large" || error.problem === "redirect") return { result: "warn", message: error.message };
     const certificate = clientCertificateInfoOf(link);
     const renew = error.problem === "tls_client_certificate" && certificate && certificateState(certificate) === "expired";
@@ -281,7 +289,7 @@ async function checkIdentity({ link, remote }: CheckContext, got: RemoteText | n
     return { result: "fail", status: "INCOMPATIBLE", type: "MANIFEST_NOT_FOUND", message: `${remote} serves no applinks manifest (HTTP ${got?.status ?? "?"}): its applinks is absent or too old.`, fix: `Upgrade ${remote}'s application links, or check that the RPC URL is the application's base URL.` };
   }
   try {
-    found.manifest = parseManifest(got.text, new URL(link.rpcUrl).host);
+    found.manifest = parseManifest(got.text, new URL(rpcUrlOf(link)).host);
   } catch (error) {
     if (!(error instanceof RemoteFetchError)) throw error;
     if (!expectsManifest) return noManifest;

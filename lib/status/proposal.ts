@@ -53,7 +53,7 @@ export type ProposalView =
  */
 export function proposalFor(
   query: Query,
-  link: { name: string; rpcUrl: string; displayUrl: string | null },
+  link: { name: string; rpcUrl: string | null; displayUrl: string | null },
   ours: { outgoing: Levels; incoming: Levels },
 ): ProposalView | null {
   const proposed = proposedLevels(query);
@@ -93,7 +93,7 @@ export function levelsText(levels: Levels): string {
  * URL), with `linked=1` so that page checks its link again. Null otherwise: an address is not the
  * remote speaking, and this app never sends an admin to a third site.
  */
-export function returnAddress(back: string | undefined, link: { rpcUrl: string; displayUrl: string | null }): string | null {
+export function returnAddress(back: string | undefined, link: { rpcUrl: string | null; displayUrl: string | null }): string | null {
   const target = httpUrl(back);
   if (!target) return null;
   const own = [link.rpcUrl, link.displayUrl].flatMap((url) => (url && httpUrl(url) ? [new URL(url).origin] : []));

@@ -19,7 +19,7 @@ export const PATCH = withCaller<"admin", P>(
   async ({ req, caller, params }) => {
     const input = await readJson(req, patchLinkSchema);
     const link = await patchLink(db, caller, params.id, input);
-    return Response.json({ ...linkJson(link), warnings: input.rpcUrl ? await linkAddressWarnings(db, link.rpcUrl, link.remoteAppId) : [] });
+    return Response.json({ ...linkJson(link), warnings: input.rpcUrl && link.rpcUrl ? await linkAddressWarnings(db, link.rpcUrl, link.remoteAppId) : [] });
   },
   { delegation: "admin" },
 );

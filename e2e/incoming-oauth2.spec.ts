@@ -1,5 +1,6 @@
 /**
- * Incoming OAuth 2.0 end to end: an admin turns it on from the link page and copies the client id
+ * Incoming OAuth 2.0 end to end: an admin creates an external application (no URL) and turns
+ * OAuth 2.0 on from its page, copying the client id
  * and the secret shown once; python3-requests-oauthlib's OAuth2Session, as the external
  * application, builds the authorization URL (PKCE S256); the person signs in, reads the consent
  * page in Chromium and allows it; the application exchanges the code and calls this app as them;
@@ -23,9 +24,14 @@ async function peer<T = Record<string, unknown>>(input: Record<string, unknown>)
 test("an external application is linked with OAuth 2.0 from the link page, a person allows it in the browser, and revoking it ends its token", async ({ page, baseURL }) => {
   await signInOk(page, ADMIN.username, ADMIN.password);
   const name = `CI server ${Date.now()}`;
-  const link = await (await page.request.post("/api/v1/links", { data: { name, type: "generic", rpcUrl: `http://127.0.0.1:9/ci-${Date.now()}` } })).json();
-
-  await page.goto(`/links/${link.id}`);
+  // An external application needs no URL: the new-link page offers it as such.
+  await page.goto("/links/new");
+  const create = page.getByRole("form", { name: "Create an external application" });
+  await create.getByLabel("Its name").fill(name);
+  await create.getByRole("button", { name: "Create external application" }).click();
+  await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
+  await expect(page.getByText("External application (incoming only)")).toBeVisible();
+  const link = { id: new URL(page.url()).pathname.split("/").at(-1)! };
   await openSection(page, "OAuth 2.0 (incoming)");
   const form = page.getByRole("form", { name: "Incoming OAuth 2.0" });
   await form.getByLabel("Redirect URLs (one per line)").fill("http://ci-server.example.test/oauth/callback");

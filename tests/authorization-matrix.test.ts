@@ -570,6 +570,7 @@ ACTIONS.push(
   { file: L, name: "saveIncomingAction", access: "admin", form: async () => linkForm() },
   { file: L, name: "resetLinkAction", access: "admin", form: async () => ({ id: (await linkForm()).id, direction: "outgoing" }) },
   { file: L, name: "revokeIssuedTokensAction", access: "admin", form: async () => ({ id: (await linkForm()).id }) },
+  { file: L, name: "createExternalApplicationAction", access: "admin", form: async () => ({ name: `External ${++seq}` }) },
   { file: L, name: "saveOAuth2ClientAction", access: "admin", form: async () => ({ id: (await linkForm()).id, redirectUris: OAUTH2_REDIRECT, "scope-READ": "on" }) },
   { file: L, name: "rotateOAuth2SecretAction", access: "admin", form: async () => ({ id: (await oauth2Link()).id }) },
   { file: L, name: "turnOffOAuth2Action", access: "admin", form: async () => ({ id: (await oauth2Link()).id }) },

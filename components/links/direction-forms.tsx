@@ -72,7 +72,7 @@ export function OutgoingForm({
   link,
 }: {
   action: Action;
-  link: { id: string; version: number; outgoing: Flags & { twoLeggedForUsers: boolean; requestTokenUrl: string; authorizeUrl: string; accessTokenUrl: string } };
+  link: { id: string; version: number; outgoing: Flags & { twoLeggedForUsers: boolean; requestTokenUrl: string | null; authorizeUrl: string | null; accessTokenUrl: string | null } };
 }) {
   const [state, formAction] = useActionState(action, null);
   const [confirming, setConfirming] = useState(false);
@@ -94,9 +94,9 @@ export function OutgoingForm({
       <ImpersonationConfirm show={(confirming && !link.outgoing.impersonation) || Boolean(fields?.impersonationConfirmed)} error={fields?.impersonationConfirmed} />
       <Disclosure label="The remote's OAuth endpoints" defaultOpen={Boolean(fields?.requestTokenUrl || fields?.authorizeUrl || fields?.accessTokenUrl)}>
         <div className="mt-3 flex flex-col gap-3">
-          <TextField id="requestTokenUrl" label="Request token URL" defaultValue={values?.requestTokenUrl ?? link.outgoing.requestTokenUrl} error={fields?.requestTokenUrl} />
-          <TextField id="authorizeUrl" label="Authorize URL" defaultValue={values?.authorizeUrl ?? link.outgoing.authorizeUrl} error={fields?.authorizeUrl} />
-          <TextField id="accessTokenUrl" label="Access token URL" defaultValue={values?.accessTokenUrl ?? link.outgoing.accessTokenUrl} error={fields?.accessTokenUrl} />
+          <TextField id="requestTokenUrl" label="Request token URL" defaultValue={values?.requestTokenUrl ?? link.outgoing.requestTokenUrl ?? ""} error={fields?.requestTokenUrl} />
+          <TextField id="authorizeUrl" label="Authorize URL" defaultValue={values?.authorizeUrl ?? link.outgoing.authorizeUrl ?? ""} error={fields?.authorizeUrl} />
+          <TextField id="accessTokenUrl" label="Access token URL" defaultValue={values?.accessTokenUrl ?? link.outgoing.accessTokenUrl ?? ""} error={fields?.accessTokenUrl} />
         </div>
       </Disclosure>
       <FormMessage result={state} />

@@ -23,7 +23,7 @@ export function EditLinkForm({
   /** Opened from the list's Edit. */
   open?: boolean;
   action: Action;
-  link: { id: string; version: number; name: string; type: string; rpcUrl: string; displayUrl: string };
+  link: { id: string; version: number; name: string; type: string; rpcUrl: string | null; displayUrl: string };
   types: { value: string; label: string }[];
 }) {
   const [state, formAction] = useActionState(action, null);
@@ -47,7 +47,7 @@ export function EditLinkForm({
           name="rpcUrl"
           label="RPC URL"
           hint="Changing it relocates the link: the application there must be this one."
-          defaultValue={values?.rpcUrl ?? link.rpcUrl}
+          defaultValue={values?.rpcUrl ?? link.rpcUrl ?? ""}
           error={fields?.rpcUrl}
         />
         <TextField id="edit-displayUrl" name="displayUrl" label="Display URL" defaultValue={values?.displayUrl ?? link.displayUrl} error={fields?.displayUrl} />

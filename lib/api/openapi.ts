@@ -48,7 +48,7 @@ export const OPERATIONS: readonly Operation[] = [
   { method: "post", path: "/api/v1/tokens", summary: "Create an API token for the caller (its value is in this answer only).", who: "user", body: createTokenSchema, neverDelegated: true },
   { method: "delete", path: "/api/v1/tokens/{id}", summary: "Revoke one of the caller's tokens.", who: "user", neverDelegated: true },
   { method: "get", path: "/api/v1/links", summary: "Links, paginated, searchable, filtered by stored status.", who: "user", query: listLinksSchema },
-  { method: "post", path: "/api/v1/links", summary: "Create a link: {rpcUrl} discovers the remote's manifest; {name, type, rpcUrl, displayUrl?} creates as given.", who: "admin", body: createLinkSchema },
+  { method: "post", path: "/api/v1/links", summary: "Create a link: {rpcUrl} discovers the remote's manifest; {name, type, rpcUrl, displayUrl?} creates as given; {name, type: \"generic\"} alone, an external application that only calls in (OAuth 2.0), with rpcUrl null.", who: "admin", body: createLinkSchema },
   { method: "get", path: "/api/v1/links/{id}", summary: "One link.", who: "user" },
   { method: "patch", path: "/api/v1/links/{id}", summary: "Change a link's general settings (a stale version is 409).", who: "admin", body: patchLinkSchema },
   { method: "delete", path: "/api/v1/links/{id}", summary: "Delete a link, revoking what was issued to it.", who: "admin" },

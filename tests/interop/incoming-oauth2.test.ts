@@ -272,4 +272,35 @@ describe("incoming OAuth 2.0 with python3-requests-oauthlib as the external appl
     expect(bad.status).toBe(400);
     expect(JSON.stringify(await bad.json())).toMatch(/plain http/);
   });
+
+  it("serves an external application that only calls in: a link with no RPC URL, which this app never calls", async () => {
+    const linksRoute = await import("@/app/api/v1/links/route");
+    const admin = await makeUser("ADMIN");
+    const { sessionCookie } = await import("@/tests/support/factories");
+    const cookie = await sessionCookie(admin.id);
+    const post = (body: unknown) => linksRoute.POST(new Request("http://localhost/api/v1/links", { method: "POST", headers: { cookie, "content-type": "application/json" }, body: JSON.stringify(body) }), { params: Promise.resolve({}) });
+    const made = await post({ name: "Merge bot", type: "generic" });
+    expect(made.status).toBe(201);
+    const link = (await made.json()) as { id: string; rpcUrl: string | null };
+    expect(link.rpcUrl).toBeNull();
+    // Only a generic external application goes without a URL; anything else is asked for one.
+    const refused = await post({ name: "Some Jira", type: "jira" });
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(await refused.json())).toMatch(/Enter the remote's URL/);
+
+    const { client, clientSecret } = await setOAuth2Client(db, SYSTEM, link.id, { redirectUris: [REDIRECT], scopes: ["READ", "WRITE"] });
+    const app = { link: { id: link.id }, clientId: client!.clientId, clientSecret: clientSecret!, urls: { authorize_url: `${base}/rest/oauth2/latest/authorize`, token_url: `${base}/rest/oauth2/latest/token`, revoke_url: `${base}/rest/oauth2/latest/revoke` } } as unknown as App;
+    const token = await exchange(app, await authorize(app, admin));
+    expect(JSON.parse((await call(token, `${base}/api/v1/myself`)).body)).toMatchObject({ username: admin.username, via: "oauth2" });
+    // Through the proxy there is nowhere to go: 409, said plainly, never a request to "null".
+    const proxied = await call(token, `${base}/api/v1/links/${link.id}/proxy/x`, "POST", "a=1");
+    expect(proxied.status).toBe(409);
+    expect(JSON.parse(proxied.body).error.message).toMatch(/only calls in: it has no RPC URL/);
+    // Its diagnosis checks what can be checked: the calls it made here.
+    const { checkLinkNow, linkStatusView } = await import("@/lib/status/store");
+    const { link: fresh, row } = await checkLinkNow(db, link.id, { admin });
+    const view = linkStatusView(fresh, row, base);
+    expect(view.checks.find((c) => c.name === "reach")).toMatchObject({ result: "skipped", message: expect.stringMatching(/only calls in/) });
+    expect(view.checks.find((c) => c.name === "incoming")?.result).not.toBe("fail");
+  });
 });

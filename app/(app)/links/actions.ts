@@ -11,6 +11,7 @@ import { defineAction } from "@/lib/actions/define-action";
 import { createLinkWithLevels } from "@/lib/links/create-with-levels";
 import { returnAddress } from "@/lib/status/proposal";
 import { deleteLink } from "@/lib/links/delete-link";
+import { createLink } from "@/lib/links/create-link";
 import { urlFieldWarnings } from "@/lib/links/address-warnings";
 import { encodeFlash, FLASH_COOKIE, flashCookieOptions, type FlashMessage } from "@/lib/http/flash";
 import { sessionSecret } from "@/lib/env/secret-file";
@@ -376,7 +377,10 @@ export const editLinkAction = defineAction(
   z.object({ id: idField, version: versionField, name: z.string(), type: z.string(), rpcUrl: z.string(), displayUrl: z.string() }),
   async ({ id, version, ...fields }, caller) => {
     const before = await findLinkOrThrow(db, id);
-    const link = await patchLink(db, caller, id, { version, name: fields.name, type: fields.type as never, rpcUrl: fields.rpcUrl, displayUrl: fields.displayUrl });
+    // An incoming-only link's blank URLs stay as they are; given an RPC URL, a blank display URL is that one.
+    const rpcUrl = fields.rpcUrl === "" && before.rpcUrl === null ? undefined : fields.rpcUrl;
+    const displayUrl = fields.displayUrl === "" && before.displayUrl === "" ? rpcUrl : fields.displayUrl;
+    const link = await patchLink(db, caller, id, { version, name: fields.name, type: fields.type as never, rpcUrl, displayUrl });
     refreshLinkPages(id);
     const relocated = link.rpcUrl !== before.rpcUrl ? ` It now calls ${link.rpcUrl}${link.remoteAppId ? `, where application ${link.remoteAppId} answered` : ""}.` : "";
     return { ok: true, message: `Saved "${link.name}".${relocated}` };
@@ -444,4 +448,12 @@ export const revokeLinkOAuth2GrantsAction = defineAction("admin", z.object({ id:
   const revoked = grantId ? (await revokeGrant(db, caller, grantId, { linkId: id }), 1) : (await revokeLinkGrants(db, caller, id)).revoked;
   revalidatePath(`/links/${id}`);
   return { ok: true, message: `Revoked ${revoked} authorization${revoked === 1 ? "" : "s"}: their tokens no longer work.` };
+});
+
+// Create an external application that only calls in (no RPC URL), then turn OAuth 2.0 on on its page.
+export const createExternalApplicationAction = defineAction("admin", z.object({ name: z.string() }), async ({ name }, caller) => {
+  const { link } = await createLink(db, caller, { name, type: "generic" });
+  revalidatePath("/links");
+  await setFlash(`/links/${encodeURIComponent(link.id)}`, [{ tone: "success", text: `Created “${link.name}”. Turn on OAuth 2.0 below and give the application its client id and secret.` }]);
+  redirect(`/links/${encodeURIComponent(link.id)}?section=oauth2#settings`);
 });

@@ -149,8 +149,8 @@ export default async function LinksPage({ searchParams }: { searchParams: Promis
                           <StatusLink id={link.id} name={link.name} status={status} />
                         </Td>
                         <Td className="font-mono text-xs">
-                          <div>{link.rpcUrl}</div>
-                          {link.displayUrl !== link.rpcUrl ? <div className="text-muted">{link.displayUrl}</div> : null}
+                          <div>{link.rpcUrl ?? <span className="font-sans text-muted">Incoming only</span>}</div>
+                          {link.displayUrl && link.displayUrl !== link.rpcUrl ? <div className="text-muted">{link.displayUrl}</div> : null}
                         </Td>
                         <Td>{outgoingSummary(link.outgoing)}</Td>
                         <Td>{incomingSummary(link.incoming)}</Td>
@@ -177,7 +177,7 @@ export default async function LinksPage({ searchParams }: { searchParams: Promis
                       {linkTypeLabel(link.type)}
                       {link.primary ? " · primary" : ""}
                     </p>
-                    <p className="mt-1 break-all font-mono text-xs">{link.rpcUrl}</p>
+                    <p className="mt-1 break-all font-mono text-xs">{link.rpcUrl ?? "Incoming only"}</p>
                     <p className="mt-2 text-sm">
                       Outgoing: {outgoingSummary(link.outgoing)} · Incoming: {incomingSummary(link.incoming)}
                     </p>

@@ -101,15 +101,17 @@ export default async function LinkPage({ params, searchParams }: Props) {
         title={link.name}
         description={
           <>
-            <span className="font-mono">{link.rpcUrl}</span> · {linkTypeLabel(link.type)} {link.primary ? <Lozenge tone="info">Primary</Lozenge> : null}
+            {link.rpcUrl === null ? <span>External application (incoming only)</span> : <span className="font-mono">{link.rpcUrl}</span>} · {linkTypeLabel(link.type)} {link.primary ? <Lozenge tone="info">Primary</Lozenge> : null}
             {link.remoteAppId ? <span className="block text-xs">Application id {link.remoteAppId}</span> : null}
           </>
         }
         actions={
           <div className="flex items-start gap-2">
-            <Link href={`/links/${link.id}/request`} className={buttonVariants({ variant: "secondary", size: "sm" })}>
-              Try a request
-            </Link>
+            {link.rpcUrl === null ? null : (
+              <Link href={`/links/${link.id}/request`} className={buttonVariants({ variant: "secondary", size: "sm" })}>
+                Try a request
+              </Link>
+            )}
             {isAdmin ? <SetPrimaryButton action={setPrimaryAction} id={link.id} version={link.version} primary={link.primary} /> : null}
           </div>
         }
@@ -209,7 +211,9 @@ export default async function LinkPage({ params, searchParams }: Props) {
               id: "outgoing",
               title: "Outgoing",
               intro: <>This app → {link.name}: we are the client.</>,
-              content: (
+              content: link.rpcUrl === null ? (
+                <IncomingOnlyNote name={link.name} />
+              ) : (
                 <>
                   {link.outgoing.scheme === "oauth1" ? <OutgoingForm action={saveOutgoingAction} link={link} /> : null}
                   {link.outgoing.scheme !== "oauth1" ? (
@@ -326,7 +330,9 @@ export default async function LinkPage({ params, searchParams }: Props) {
             {
               id: "credential",
               title: "Credential and TLS",
-              content: (
+              content: link.rpcUrl === null ? (
+                <IncomingOnlyNote name={link.name} />
+              ) : (
                 <>
                   <CredentialForm action={saveCredentialAction} link={link} />
                   <div className="mt-6 border-t border-border pt-4">
@@ -391,5 +397,14 @@ function RemoteAdminEnters({ identity }: { identity: { consumerKey: string; cons
         <CopyField label="Public key (PEM)" value={identity.publicKeyPem} multiline />
       </div>
     </Disclosure>
+  );
+}
+
+/** In place of the outgoing settings of an external application that only calls in. */
+function IncomingOnlyNote({ name }: { name: string }) {
+  return (
+    <p className="text-sm">
+      {name} only calls in (OAuth 2.0): it has no RPC URL, so this app sends it nothing. Give the link an RPC URL under Name and URLs to call it too.
+    </p>
   );
 }

@@ -12,7 +12,8 @@ import { levelsParam, proposedLevels, queryValue } from "@/lib/status/proposal";
 import { remoteNameAt } from "@/lib/links/discover";
 import { serviceUsernameFor } from "@/lib/links/create-with-levels";
 import { listUsers } from "@/lib/users/find-user";
-import { createLinkAction } from "../actions";
+import { createExternalApplicationAction, createLinkAction } from "../actions";
+import { CreateExternalApplicationForm } from "@/components/links/create-external-application-form";
 
 export const metadata: Metadata = { title: "Create link" };
 
@@ -64,6 +65,16 @@ export default async function NewLinkPage({ searchParams }: Props) {
           serviceUsername={serviceUsernameFor(remoteName ?? (initialRpcUrl ? new URL(initialRpcUrl).hostname : "linked-app"))}
         />
       </Card>
+      {proposing ? null : (
+        <Card className="mt-6">
+          <h2 className="mb-1 text-lg font-semibold">External application (incoming only)</h2>
+          <p className="mb-3 text-sm text-muted">
+            A CI server, a merge tool or a data connector that calls this app as each person who authorizes it (OAuth 2.0), as Jira and Confluence Data Center link
+            external applications. It needs no URL or manifest.
+          </p>
+          <CreateExternalApplicationForm action={createExternalApplicationAction} />
+        </Card>
+      )}
     </>
   );
 }

@@ -42,9 +42,11 @@ export default async function OAuth2AuthorizePage({ searchParams }: { searchPara
     <main className="flex min-h-screen items-center justify-center px-4">
       <Card className="w-full max-w-md">
         <h1 className="mb-2 text-xl font-semibold">Allow {check.applicationName} to act as you?</h1>
-        <p className="mb-3 text-sm">
-          <span className="font-mono text-xs text-muted break-all">{check.applicationUrl}</span>
-        </p>
+        {check.applicationUrl ? (
+          <p className="mb-3 text-sm">
+            <span className="font-mono text-xs text-muted break-all">{check.applicationUrl}</span>
+          </p>
+        ) : null}
         <p className="mb-2 text-sm">
           It will call this app as <strong>{caller.username}</strong>, never with more than your own rights, and may:
         </p>

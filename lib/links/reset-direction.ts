@@ -43,6 +43,8 @@ export async function resetDirection(db: Db, actor: Actor, id: string, direction
   let refetchProblem: string | undefined;
   if (direction !== "outgoing" && options.fetchConsumer === false) {
     refetchProblem = "Not fetched (asked not to): fetch the remote's consumer on the link page, or paste it.";
+  } else if (direction !== "outgoing" && link.rpcUrl === null) {
+    refetchProblem = "Not fetched: this external application only calls in and has no RPC URL to fetch it from. Paste its consumer on the link page.";
   } else if (direction !== "outgoing") {
     try {
       fresh = await fetchConsumerInfo(rpcUrlOf(link));

@@ -302,5 +302,8 @@ describe("incoming OAuth 2.0 with python3-requests-oauthlib as the external appl
     const view = linkStatusView(fresh, row, base);
     expect(view.checks.find((c) => c.name === "reach")).toMatchObject({ result: "skipped", message: expect.stringMatching(/only calls in/) });
     expect(view.checks.find((c) => c.name === "incoming")?.result).not.toBe("fail");
+    // A reset of its incoming side asks nobody for a consumer it cannot have.
+    const { resetDirection } = await import("@/lib/links/reset-direction");
+    expect((await resetDirection(db, SYSTEM, link.id, "both")).incoming).toMatchObject({ refetched: false, refetchProblem: expect.stringMatching(/only calls in/) });
   });
 });

@@ -77,11 +77,11 @@ const oauth2Tokens = {} as Record<OAuth2Scope, string>;
 
 /** An access token of a grant for this person and these scopes, as the token endpoint stores one (the flow itself: tests/interop/incoming-oauth2.test.ts). */
 async function oauth2AccessToken(linkId: string, userId: string, scopes: OAuth2Scope[]): Promise<string> {
-  const { sha256 } = await import("@/lib/incoming/oauth2/clients");
+  const { hashToken } = await import("@/lib/crypto/token-hash");
   const client = await db.oAuth2Client.findUniqueOrThrow({ where: { linkId } });
   const token = `alo2_matrix-${crypto.randomBytes(16).toString("hex")}`;
-  const grant = await db.oAuth2Grant.create({ data: { clientRowId: client.id, userId, scopes: scopes.join(" "), codeHash: sha256(token) } });
-  await db.oAuth2Token.create({ data: { tokenHash: sha256(token), grantId: grant.id, kind: "access", expiresAt: new Date(Date.now() + 3_600_000) } });
+  const grant = await db.oAuth2Grant.create({ data: { clientRowId: client.id, userId, scopes: scopes.join(" "), codeHash: hashToken(token) } });
+  await db.oAuth2Token.create({ data: { tokenHash: hashToken(token), grantId: grant.id, kind: "access", expiresAt: new Date(Date.now() + 3_600_000) } });
   return token;
 }
 

@@ -19,7 +19,8 @@ import { appSigner, ensureAppIdentity } from "@/lib/identity/app-identity";
 import { createLink } from "@/lib/links/create-link";
 import { setIncoming, setOutgoing } from "@/lib/links/update-link";
 import { authenticateApiToken, createApiToken } from "@/lib/tokens/api-tokens";
-import { clientSecretMatches, setOAuth2Client, sha256 } from "@/lib/incoming/oauth2/clients";
+import { clientSecretMatches, setOAuth2Client } from "@/lib/incoming/oauth2/clients";
+import { hashToken } from "@/lib/crypto/token-hash";
 import { authenticateOAuth2Token } from "@/lib/incoming/oauth2/access";
 import { readSecret, resetKeyringCache, storeSecret } from "@/lib/vault/vault";
 import { newMasterKeyBase64 } from "@/lib/vault/master-keys";
@@ -84,9 +85,9 @@ describe("export and import", () => {
     // An external application's OAuth 2.0 client and one person's grant: they move, so nobody authorizes again.
     const { clientSecret } = await setOAuth2Client(db, SYSTEM, link.id, { redirectUris: ["https://ci.transfer.example.test/cb"], scopes: ["READ"] });
     const client = await db.oAuth2Client.findUniqueOrThrow({ where: { linkId: link.id } });
-    const grant = await db.oAuth2Grant.create({ data: { clientRowId: client.id, userId: admin.id, scopes: "READ", codeHash: sha256("moved-code") } });
+    const grant = await db.oAuth2Grant.create({ data: { clientRowId: client.id, userId: admin.id, scopes: "READ", codeHash: hashToken("moved-code") } });
     const oauth2Token = "alo2_moved-along";
-    await db.oAuth2Token.create({ data: { tokenHash: sha256(oauth2Token), grantId: grant.id, kind: "access", expiresAt: new Date(Date.now() + 3_600_000) } });
+    await db.oAuth2Token.create({ data: { tokenHash: hashToken(oauth2Token), grantId: grant.id, kind: "access", expiresAt: new Date(Date.now() + 3_600_000) } });
 
     const file = path.join(dir, "export.json");
     // Over a file anyone may read: it ends 0600 all the same (the README's promise).

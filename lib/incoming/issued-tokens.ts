@@ -1,4 +1,3 @@
-import crypto from "node:crypto";
 import type { Db, Tx } from "@/lib/db";
 import type { Link } from "@/lib/generated/prisma/client";
 import { AppError } from "@/lib/errors";
@@ -7,6 +6,7 @@ import { generateNonce, OAuthProblemError, type StoredToken, type TokenStore } f
 import { readSecret, storeSecret } from "@/lib/vault/vault";
 import { LAST_USED_RESOLUTION_MS, lastUsedIsDue } from "@/lib/db/last-used";
 import { cachedReads } from "@/lib/db/cached-reads";
+import { hashToken, sameHash } from "@/lib/crypto/token-hash";
 
 /** Request tokens live 10 minutes, and are used once. */
 export const REQUEST_TOKEN_TTL_MS = 10 * 60 * 1000;
@@ -17,14 +17,6 @@ export function accessTokenDays(env: Record<string, string | undefined> = proces
   return Number.isInteger(n) && n >= 1 && n <= 36500 ? n : 5 * 365;
 }
 
-const sha256 = (value: string) => crypto.createHash("sha256").update(value, "utf8").digest("hex");
-
-/** Two SHA-256 hex digests compared in constant time, as every secret comparison here is. */
-function sameHash(a: string, b: string): boolean {
-  const x = Buffer.from(a, "hex");
-  const y = Buffer.from(b, "hex");
-  return x.length === y.length && x.length > 0 && crypto.timingSafeEqual(x, y);
-}
 
 /** An issued token, as the verifier and the endpoints use it. */
 export interface IssuedToken extends StoredToken {
@@ -41,7 +33,7 @@ async function issue(tx: Db | Tx, data: { linkId: string; kind: "request" | "acc
   const secret = generateNonce(32);
   const secretId = await storeSecret(tx, `oauth-issued-${data.kind}-token`, secret);
   await tx.oAuthIssuedToken.create({
-    data: { linkId: data.linkId, kind: data.kind, tokenHash: sha256(token), secretId, userId: data.userId ?? null, callback: data.callback ?? null, expiresAt: new Date(Date.now() + data.ttlMs) },
+    data: { linkId: data.linkId, kind: data.kind, tokenHash: hashToken(token), secretId, userId: data.userId ?? null, callback: data.callback ?? null, expiresAt: new Date(Date.now() + data.ttlMs) },
   });
   return { token, secret };
 }
@@ -70,7 +62,7 @@ export function issuedTokenStore(db: Db, kind: "request" | "access", consumers?:
   return {
     async findToken(consumerKey, token) {
       const reads = cachedReads(db);
-      const row = await reads.issuedToken(sha256(token));
+      const row = await reads.issuedToken(hashToken(token));
       if (!row || row.kind !== kind) return null;
       const known = consumers?.found();
       const link = known?.inConsumerKey === consumerKey ? known : await reads.linkById(row.linkId);
@@ -83,7 +75,7 @@ export function issuedTokenStore(db: Db, kind: "request" | "access", consumers?:
 
 /** A pending request token by its value (for the consent page), or null when unknown, used or expired. */
 export async function pendingRequestToken(db: Db, token: string) {
-  const row = await db.oAuthIssuedToken.findUnique({ where: { tokenHash: sha256(token) } });
+  const row = await db.oAuthIssuedToken.findUnique({ where: { tokenHash: hashToken(token) } });
   if (!row || row.kind !== "request" || row.userId || row.expiresAt.getTime() <= Date.now()) return null;
   const link = await db.link.findUnique({ where: { id: row.linkId } });
   if (!link || !link.inEnabled || !link.in3lo) return null;
@@ -107,7 +99,7 @@ export async function decideRequestToken(db: Db, userId: string, token: string, 
   }
   const verifier = generateNonce(24);
   // Bound once: a second answer (another tab, a replay) finds the token taken.
-  const bound = await db.oAuthIssuedToken.updateMany({ where: { id: row.id, userId: null }, data: { userId, verifierHash: sha256(verifier) } });
+  const bound = await db.oAuthIssuedToken.updateMany({ where: { id: row.id, userId: null }, data: { userId, verifierHash: hashToken(verifier) } });
   if (bound.count !== 1) throw new AppError("conflict", "This authorization request was already answered.");
   callback?.searchParams.set("oauth_token", token);
   callback?.searchParams.set("oauth_verifier", verifier);
@@ -120,7 +112,7 @@ export async function decideRequestToken(db: Db, userId: string, token: string, 
  */
 export async function exchangeRequestToken(db: Db, request: IssuedToken, verifier: string | undefined) {
   if (!request.userId || !request.verifierHash) throw new OAuthProblemError("permission_denied", { advice: "The person has not allowed this request token (yet)." });
-  if (!verifier || !sameHash(sha256(verifier), request.verifierHash)) throw new OAuthProblemError("token_rejected", { advice: "The verifier does not match this request token." });
+  if (!verifier || !sameHash(hashToken(verifier), request.verifierHash)) throw new OAuthProblemError("token_rejected", { advice: "The verifier does not match this request token." });
   const userId = request.userId;
   return db.$transaction(async (tx) => {
     const used = await tx.oAuthIssuedToken.deleteMany({ where: { id: request.id, kind: "request" } });

@@ -7,13 +7,12 @@ import { isDelegatedVia } from "@/lib/auth/caller";
 import { tokenNameSchema } from "@/lib/validation/fields";
 import { cachedReads } from "@/lib/db/cached-reads";
 import { lastUsedIsDue } from "@/lib/db/last-used";
+import { hashToken } from "@/lib/crypto/token-hash";
 
 /** Tokens look like `ala_<43 base64url characters>` (256 random bits): recognisable in a leak scan. */
 export const TOKEN_PREFIX = "ala_";
 
-export function hashToken(token: string): string {
-  return crypto.hash("sha256", token, "hex");
-}
+export { hashToken };
 
 /** POST /api/v1/tokens. */
 export const createTokenSchema = z.object({ name: tokenNameSchema });

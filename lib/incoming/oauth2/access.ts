@@ -2,7 +2,7 @@ import type { Db } from "@/lib/db";
 import { cachedReads, type UserRow } from "@/lib/db/cached-reads";
 import { lastUsedIsDue } from "@/lib/db/last-used";
 import { AppError } from "@/lib/errors";
-import { sha256 } from "@/lib/incoming/oauth2/clients";
+import { hashToken } from "@/lib/crypto/token-hash";
 import { ACCESS_TOKEN_PREFIX } from "@/lib/incoming/oauth2/model";
 import { recordOAuth2Refusal, recordOAuth2Success } from "@/lib/incoming/oauth2/refusals";
 import { scopeList, type OAuth2Scope } from "@/lib/auth/oauth2-scopes";
@@ -43,7 +43,7 @@ export function insufficientScope(needed: OAuth2Scope, message: string): AppErro
  */
 export async function authenticateOAuth2Token(db: Db, token: string, now = Date.now()): Promise<OAuth2Identity> {
   if (!isOAuth2AccessToken(token) || token.length > 200) throw invalidToken("The access token is not one this app issued.");
-  const row = await cachedReads(db).oauth2AccessToken(sha256(token));
+  const row = await cachedReads(db).oauth2AccessToken(hashToken(token));
   if (!row || row.kind !== "access") throw invalidToken("The access token is unknown or was revoked: authorize again.");
   const refuse = async (description: string) => {
     await recordOAuth2Refusal(db, row.linkId, "invalid_token", description);

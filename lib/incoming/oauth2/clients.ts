@@ -8,9 +8,8 @@ import { findLinkOrThrow } from "@/lib/links/find-link";
 import type { OAuth2Client } from "@/lib/generated/prisma/client";
 import { scopeList, scopeText, type OAuth2Scope } from "@/lib/auth/oauth2-scopes";
 import { oauth2ClientSchema } from "@/lib/links/schemas";
+import { hashToken, sameHash } from "@/lib/crypto/token-hash";
 
-/** One-shot SHA-256, hex: how client secrets, codes and tokens are kept (their values never are). */
-export const sha256 = (value: string): string => crypto.hash("sha256", value, "hex");
 
 /** Plain-http redirect URLs beyond loopback (OAUTH2_ALLOW_HTTP_REDIRECTS=true; Atlassian has the same switch). */
 export function httpRedirectsAllowed(env: Record<string, string | undefined> = process.env): boolean {
@@ -133,7 +132,7 @@ export async function setOAuth2Client(
   }
   const clientSecret = newClientSecret();
   const row = await db.$transaction(async (tx) => {
-    const created = await tx.oAuth2Client.create({ data: { linkId, clientId: newClientId(), secretHash: sha256(clientSecret), ...data } });
+    const created = await tx.oAuth2Client.create({ data: { linkId, clientId: newClientId(), secretHash: hashToken(clientSecret), ...data } });
     await recordAudit(tx, actor, { action: "link.incoming.oauth2", targetType: "link", targetId: linkId, targetLabel: link.name, before: { oauth2: null }, after: auditView(created) });
     return created;
   });
@@ -148,7 +147,7 @@ export async function rotateOAuth2ClientSecret(db: Db, actor: Actor, linkId: str
   if (!current) throw new AppError("conflict", "OAuth 2.0 is off for this link's incoming direction: turn it on first.");
   const clientSecret = newClientSecret();
   const row = await db.$transaction(async (tx) => {
-    const updated = await tx.oAuth2Client.update({ where: { id: current.id }, data: { secretHash: sha256(clientSecret), secretRotatedAt: new Date() } });
+    const updated = await tx.oAuth2Client.update({ where: { id: current.id }, data: { secretHash: hashToken(clientSecret), secretRotatedAt: new Date() } });
     await recordAudit(tx, actor, { action: "link.incoming.oauth2-secret", targetType: "link", targetId: linkId, targetLabel: link.name, after: { clientId: updated.clientId, secretRotatedAt: updated.secretRotatedAt.toISOString() } });
     return updated;
   });
@@ -166,7 +165,5 @@ function auditView(row: OAuth2Client) {
 
 /** Whether a client secret is this client's, in constant time. */
 export function clientSecretMatches(row: Pick<OAuth2Client, "secretHash">, secret: string): boolean {
-  const given = Buffer.from(sha256(secret), "hex");
-  const stored = Buffer.from(row.secretHash, "hex");
-  return given.length === stored.length && crypto.timingSafeEqual(given, stored);
+  return sameHash(hashToken(secret), row.secretHash);
 }

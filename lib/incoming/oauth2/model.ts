@@ -1,7 +1,8 @@
 import crypto from "node:crypto";
 import type { AuthorizationCodeModel, Client, RefreshTokenModel, Token, User } from "@node-oauth/oauth2-server";
 import type { Db } from "@/lib/db";
-import { clientSecretMatches, redirectMatches, sha256 } from "@/lib/incoming/oauth2/clients";
+import { clientSecretMatches, redirectMatches } from "@/lib/incoming/oauth2/clients";
+import { hashToken } from "@/lib/crypto/token-hash";
 import { scopeList, scopeText } from "@/lib/auth/oauth2-scopes";
 import { recordOAuth2Refusal } from "@/lib/incoming/oauth2/refusals";
 
@@ -71,7 +72,7 @@ export function oauth2Model(db: Db): AuthorizationCodeModel & RefreshTokenModel 
     async saveAuthorizationCode(code, client, user) {
       await db.oAuth2Code.create({
         data: {
-          codeHash: sha256(code.authorizationCode),
+          codeHash: hashToken(code.authorizationCode),
           clientRowId: client.id,
           userId: (user as ModelUser).id,
           scopes: scopeText(code.scope ?? []),
@@ -85,7 +86,7 @@ export function oauth2Model(db: Db): AuthorizationCodeModel & RefreshTokenModel 
     },
 
     async getAuthorizationCode(authorizationCode: string) {
-      const codeHash = sha256(authorizationCode);
+      const codeHash = hashToken(authorizationCode);
       const row = await db.oAuth2Code.findUnique({ where: { codeHash }, include: { user: { select: { disabled: true } }, client: { select: { linkId: true } } } });
       if (!row) return null;
       if (row.usedAt) {
@@ -107,7 +108,7 @@ export function oauth2Model(db: Db): AuthorizationCodeModel & RefreshTokenModel 
     },
 
     async revokeAuthorizationCode(code) {
-      const spent = await db.oAuth2Code.updateMany({ where: { codeHash: sha256(code.authorizationCode), usedAt: null }, data: { usedAt: new Date() } });
+      const spent = await db.oAuth2Code.updateMany({ where: { codeHash: hashToken(code.authorizationCode), usedAt: null }, data: { usedAt: new Date() } });
       return spent.count === 1;
     },
 
@@ -115,14 +116,14 @@ export function oauth2Model(db: Db): AuthorizationCodeModel & RefreshTokenModel 
       const person = user as ModelUser;
       const scopes = scopeText(token.scope ?? []);
       const rows = (grantId: string) => [
-        { tokenHash: sha256(token.accessToken), grantId, kind: "access", expiresAt: token.accessTokenExpiresAt! },
-        ...(token.refreshToken ? [{ tokenHash: sha256(token.refreshToken), grantId, kind: "refresh", expiresAt: token.refreshTokenExpiresAt! }] : []),
+        { tokenHash: hashToken(token.accessToken), grantId, kind: "access", expiresAt: token.accessTokenExpiresAt! },
+        ...(token.refreshToken ? [{ tokenHash: hashToken(token.refreshToken), grantId, kind: "refresh", expiresAt: token.refreshTokenExpiresAt! }] : []),
       ];
       const grantId = await db.$transaction(async (tx) => {
         let id = person.grantId;
         if (!id) {
           const code = (token as Token & { authorizationCode?: string }).authorizationCode;
-          id = (await tx.oAuth2Grant.create({ data: { clientRowId: client.id, userId: person.id, scopes, codeHash: sha256(code ?? random()) } })).id;
+          id = (await tx.oAuth2Grant.create({ data: { clientRowId: client.id, userId: person.id, scopes, codeHash: hashToken(code ?? random()) } })).id;
         }
         await tx.oAuth2Token.createMany({ data: rows(id) });
         return id;
@@ -131,7 +132,7 @@ export function oauth2Model(db: Db): AuthorizationCodeModel & RefreshTokenModel 
     },
 
     async getRefreshToken(refreshToken: string) {
-      const tokenHash = sha256(refreshToken);
+      const tokenHash = hashToken(refreshToken);
       const row = await db.oAuth2Token.findUnique({ where: { tokenHash }, include: { grant: { include: { user: { select: { disabled: true } }, client: { select: { linkId: true } } } } } });
       if (!row || row.kind !== "refresh" || row.grant.revokedAt) return null;
       if (row.spentAt) {
@@ -151,7 +152,7 @@ export function oauth2Model(db: Db): AuthorizationCodeModel & RefreshTokenModel 
     },
 
     async revokeToken(token) {
-      const spent = await db.oAuth2Token.updateMany({ where: { tokenHash: sha256(token.refreshToken), kind: "refresh", spentAt: null }, data: { spentAt: new Date() } });
+      const spent = await db.oAuth2Token.updateMany({ where: { tokenHash: hashToken(token.refreshToken), kind: "refresh", spentAt: null }, data: { spentAt: new Date() } });
       return spent.count === 1;
     },
 

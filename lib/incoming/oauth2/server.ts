@@ -1,7 +1,8 @@
 import OAuth2Server, { OAuthError, Request as OAuthRequest, Response as OAuthResponse } from "@node-oauth/oauth2-server";
 import type { Db } from "@/lib/db";
 import { log } from "@/lib/log";
-import { clientSecretMatches, redirectMatches, sha256 } from "@/lib/incoming/oauth2/clients";
+import { clientSecretMatches, redirectMatches } from "@/lib/incoming/oauth2/clients";
+import { hashToken } from "@/lib/crypto/token-hash";
 import { oauth2Model, type ModelClient } from "@/lib/incoming/oauth2/model";
 import { recordOAuth2Refusal, recordOAuth2Success, type OAuth2Refusal } from "@/lib/incoming/oauth2/refusals";
 import { OAUTH2_SCOPES, scopeList, type OAuth2Scope } from "@/lib/auth/oauth2-scopes";
@@ -188,7 +189,7 @@ export async function revokeEndpoint(db: Db, input: { headers: Record<string, st
     return oauthError(401, "invalid_client", "The client could not be authenticated.", basic ? { "WWW-Authenticate": 'Basic realm="applink-admin"' } : {});
   }
   if (!input.body.token) return oauthError(400, "invalid_request", "Missing parameter: token.");
-  const row = await db.oAuth2Token.findUnique({ where: { tokenHash: sha256(input.body.token) }, include: { grant: { select: { clientRowId: true } } } });
+  const row = await db.oAuth2Token.findUnique({ where: { tokenHash: hashToken(input.body.token) }, include: { grant: { select: { clientRowId: true } } } });
   if (row && row.grant.clientRowId === client.id) {
     if (row.kind === "refresh") await db.oAuth2Grant.updateMany({ where: { id: row.grantId, revokedAt: null }, data: { revokedAt: new Date() } });
     else await db.oAuth2Token.deleteMany({ where: { tokenHash: row.tokenHash } });

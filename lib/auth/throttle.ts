@@ -1,5 +1,6 @@
 import type { Env } from "@/lib/env/paths";
 import type { Db } from "@/lib/db";
+import { integerSetting } from "@/lib/env/integer-setting";
 
 /**
  * Sign-in throttling, as the OWASP authentication cheat sheet advises: a lock per (username,
@@ -17,15 +18,10 @@ import type { Db } from "@/lib/db";
  * 42 guesses an hour at one username from any number of addresses, 20 from one address.
  */
 export function throttleSettings(env: Env = process.env) {
-  const maxFailures = positiveInt(env.SIGNIN_MAX_FAILURES, 5);
-  const windowMinutes = positiveInt(env.SIGNIN_WINDOW_MINUTES, 15);
-  const knownDays = positiveInt(env.SIGNIN_KNOWN_DAYS, 90);
+  const maxFailures = integerSetting(env.SIGNIN_MAX_FAILURES, 5);
+  const windowMinutes = integerSetting(env.SIGNIN_WINDOW_MINUTES, 15);
+  const knownDays = integerSetting(env.SIGNIN_KNOWN_DAYS, 90);
   return { maxFailures, windowMs: windowMinutes * 60_000, knownMs: knownDays * 86_400_000 };
-}
-
-function positiveInt(value: string | undefined, fallback: number): number {
-  const n = Number(value);
-  return Number.isInteger(n) && n > 0 ? n : fallback;
 }
 
 export interface ThrottleKeys {

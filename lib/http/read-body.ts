@@ -1,9 +1,9 @@
 import { AppError } from "@/lib/errors";
+import { integerSetting } from "@/lib/env/integer-setting";
 
 /** Largest request body the proxy forwards, and OAuth verification reads (PROXY_MAX_BODY_BYTES, default 10 MB). */
 export function proxyMaxBodyBytes(env: Record<string, string | undefined> = process.env): number {
-  const n = Number(env.PROXY_MAX_BODY_BYTES);
-  return Number.isInteger(n) && n > 0 ? n : 10 * 1024 * 1024;
+  return integerSetting(env.PROXY_MAX_BODY_BYTES, 10 * 1024 * 1024);
 }
 
 const tooLarge = (maxBytes: number) => new AppError("payload_too_large", `The body is larger than ${Math.round(maxBytes / 1024 / 1024)} MB.`);

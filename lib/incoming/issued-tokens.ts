@@ -7,14 +7,14 @@ import { readSecret, storeSecret } from "@/lib/vault/vault";
 import { LAST_USED_RESOLUTION_MS, lastUsedIsDue } from "@/lib/db/last-used";
 import { cachedReads } from "@/lib/db/cached-reads";
 import { hashToken, sameHash } from "@/lib/crypto/token-hash";
+import { integerSetting } from "@/lib/env/integer-setting";
 
 /** Request tokens live 10 minutes, and are used once. */
 export const REQUEST_TOKEN_TTL_MS = 10 * 60 * 1000;
 
 /** How long an access token this app issues is valid (OAUTH_ACCESS_TOKEN_DAYS, default 5 years, as Jira). */
 export function accessTokenDays(env: Record<string, string | undefined> = process.env): number {
-  const n = Number(env.OAUTH_ACCESS_TOKEN_DAYS);
-  return Number.isInteger(n) && n >= 1 && n <= 36500 ? n : 5 * 365;
+  return integerSetting(env.OAUTH_ACCESS_TOKEN_DAYS, 5 * 365, { min: 1, max: 36500 });
 }
 
 

@@ -2,17 +2,16 @@ import type { Db } from "@/lib/db";
 import { log } from "@/lib/log";
 import { verifyRequest, type Consumer, type ConsumerStore, type IncomingRequest, type NonceStore, type StoredToken, type TokenStore } from "@/lib/oauth1";
 import { nonceStoreFor } from "@/lib/incoming/nonce-store";
+import { integerSetting } from "@/lib/env/integer-setting";
 
 /** Accepted clock difference for incoming OAuth requests, seconds (OAUTH_TIMESTAMP_WINDOW_SECONDS). */
 export function timestampWindowSeconds(env: Record<string, string | undefined> = process.env): number {
-  const n = Number(env.OAUTH_TIMESTAMP_WINDOW_SECONDS);
-  return Number.isInteger(n) && n >= 30 && n <= 3600 ? n : 300;
+  return integerSetting(env.OAUTH_TIMESTAMP_WINDOW_SECONDS, 300, { min: 30, max: 3600 });
 }
 
 /** The longest life an incoming Connect JWT may claim, seconds (CONNECT_JWT_MAX_LIFETIME_SECONDS, 60 s to a day; one hour by default). */
 export function connectJwtMaxLifetimeSeconds(env: Record<string, string | undefined> = process.env): number {
-  const n = Number(env.CONNECT_JWT_MAX_LIFETIME_SECONDS);
-  return Number.isInteger(n) && n >= 60 && n <= 86_400 ? n : 3600;
+  return integerSetting(env.CONNECT_JWT_MAX_LIFETIME_SECONDS, 3600, { min: 60, max: 86_400 });
 }
 
 /** The stores an incoming request is verified against. */

@@ -1,4 +1,5 @@
 import { AppError } from "@/lib/errors";
+import { integerSetting } from "@/lib/env/integer-setting";
 
 type Env = Record<string, string | undefined>;
 
@@ -178,15 +179,10 @@ export class ConcurrencyLimiter {
   }
 }
 
-function positive(value: string | undefined, fallback: number): number {
-  const n = Number(value);
-  return Number.isInteger(n) && n > 0 ? n : fallback;
-}
-
 /** The limiter's settings: PROXY_MAX_CONCURRENCY (10) in flight per link, PROXY_MAX_QUEUE (100) waiting, PROXY_MAX_PER_CALLER (half the slots) for one caller. */
 export function limiterSettings(env: Env = process.env): { max: number; queue: number; perCaller: number } {
-  const max = positive(env.PROXY_MAX_CONCURRENCY, 10);
-  return { max, queue: positive(env.PROXY_MAX_QUEUE, 100), perCaller: Math.min(max, positive(env.PROXY_MAX_PER_CALLER, Math.ceil(max / 2))) };
+  const max = integerSetting(env.PROXY_MAX_CONCURRENCY, 10);
+  return { max, queue: integerSetting(env.PROXY_MAX_QUEUE, 100), perCaller: Math.min(max, integerSetting(env.PROXY_MAX_PER_CALLER, Math.ceil(max / 2))) };
 }
 
 const settings = limiterSettings();

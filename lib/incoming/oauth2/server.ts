@@ -6,20 +6,19 @@ import { hashToken } from "@/lib/crypto/token-hash";
 import { oauth2Model, type ModelClient } from "@/lib/incoming/oauth2/model";
 import { recordOAuth2Refusal, recordOAuth2Success, type OAuth2Refusal } from "@/lib/incoming/oauth2/refusals";
 import { OAUTH2_SCOPES, scopeList, type OAuth2Scope } from "@/lib/auth/oauth2-scopes";
+import { integerSetting } from "@/lib/env/integer-setting";
 
 /** How long an authorization code lives: at most 10 minutes (RFC 6749 §4.1.2). */
 export const CODE_SECONDS = 600;
 
 /** Access tokens' life, seconds (OAUTH2_ACCESS_TOKEN_SECONDS, 5 minutes to a day; one hour by default, as Atlassian's). */
 export function accessTokenSeconds(env: Record<string, string | undefined> = process.env): number {
-  const n = Number(env.OAUTH2_ACCESS_TOKEN_SECONDS);
-  return Number.isInteger(n) && n >= 300 && n <= 86_400 ? n : 3600;
+  return integerSetting(env.OAUTH2_ACCESS_TOKEN_SECONDS, 3600, { min: 300, max: 86_400 });
 }
 
 /** Refresh tokens' life, days (OAUTH2_REFRESH_TOKEN_DAYS, 1 to 365; 90 by default, as Atlassian's). */
 export function refreshTokenDays(env: Record<string, string | undefined> = process.env): number {
-  const n = Number(env.OAUTH2_REFRESH_TOKEN_DAYS);
-  return Number.isInteger(n) && n >= 1 && n <= 365 ? n : 90;
+  return integerSetting(env.OAUTH2_REFRESH_TOKEN_DAYS, 90, { min: 1, max: 365 });
 }
 
 /**

@@ -7,8 +7,6 @@ import { ACCESS_TOKEN_PREFIX } from "@/lib/incoming/oauth2/model";
 import { recordOAuth2Refusal, recordOAuth2Success } from "@/lib/incoming/oauth2/refusals";
 import { scopeList, type OAuth2Scope } from "@/lib/auth/oauth2-scopes";
 
-export { ACCESS_TOKEN_PREFIX };
-
 /** Who an OAuth 2.0 access token acts for, through which link's client, with which scopes. */
 export interface OAuth2Identity {
   user: UserRow;

@@ -2,7 +2,7 @@
 
 import { useActionState } from "react";
 import { FormMessage } from "@/components/ui/form-message";
-import { SubmitButton } from "@/components/ui/submit-button";
+import { ConsentButtons } from "@/components/oauth/consent-buttons";
 import type { ActionResult } from "@/lib/actions/define-action";
 
 type Action = (s: ActionResult<{ verifier: string | undefined }> | null, f: FormData) => Promise<ActionResult<{ verifier: string | undefined }>>;
@@ -27,14 +27,7 @@ export function ConsentForm({ action, token, linkName }: { action: Action; token
     <form action={formAction} className="flex flex-col gap-3" aria-label="Authorize application">
       <input type="hidden" name="oauth_token" value={token} />
       <FormMessage result={state} />
-      <div className="flex gap-2">
-        <SubmitButton name="decision" value="allow" pendingLabel="Allowing…">
-          Allow
-        </SubmitButton>
-        <SubmitButton name="decision" value="deny" variant="secondary" pendingLabel="Denying…">
-          Deny
-        </SubmitButton>
-      </div>
+      <ConsentButtons />
     </form>
   );
 }

@@ -2,7 +2,7 @@
 
 import { useActionState } from "react";
 import { FormMessage } from "@/components/ui/form-message";
-import { SubmitButton } from "@/components/ui/submit-button";
+import { ConsentButtons } from "@/components/oauth/consent-buttons";
 import type { ActionResult } from "@/lib/actions/define-action";
 
 type Action = (s: ActionResult | null, f: FormData) => Promise<ActionResult>;
@@ -16,14 +16,7 @@ export function OAuth2ConsentForm({ action, params }: { action: Action; params: 
         <input key={name} type="hidden" name={name} value={value} />
       ))}
       <FormMessage result={state} />
-      <div className="flex gap-2">
-        <SubmitButton name="decision" value="allow" pendingLabel="Allowing…">
-          Allow
-        </SubmitButton>
-        <SubmitButton name="decision" value="deny" variant="secondary" pendingLabel="Denying…">
-          Deny
-        </SubmitButton>
-      </div>
+      <ConsentButtons />
     </form>
   );
 }

@@ -7,7 +7,6 @@
 import { execFile } from "node:child_process";
 import crypto from "node:crypto";
 import http from "node:http";
-import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -21,6 +20,7 @@ import { accessTokenEndpoint, requestTokenEndpoint } from "@/lib/api/oauth-provi
 import { decideRequestToken, listAuthorizedApplications, revokeAuthorizedApplication } from "@/lib/incoming/issued-tokens";
 import * as myselfRoute from "@/app/api/v1/myself/route";
 import { makeUser, SYSTEM } from "@/tests/support/factories";
+import { serveRoutes } from "@/tests/support/route-server";
 
 const run = promisify(execFile);
 const CONSUMER = "confluence:incoming-3lo";
@@ -31,25 +31,11 @@ let linkId: string;
 
 /** This app's routes behind a real socket, as `npm start` serves them. */
 beforeAll(async () => {
-  server = http.createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const headers = new Headers();
-    for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
-    const request = new Request(`http://${req.headers.host}${req.url}`, { method: req.method, headers, body: chunks.length ? Buffer.concat(chunks) : undefined });
-    const pathname = new URL(request.url).pathname;
-    const response =
-      pathname === "/plugins/servlet/oauth/request-token"
-        ? await requestTokenEndpoint(db, request)
-        : pathname === "/plugins/servlet/oauth/access-token"
-          ? await accessTokenEndpoint(db, request)
-          : pathname === "/api/v1/myself"
-            ? await myselfRoute.GET(request, { params: Promise.resolve({}) })
-            : new Response("not here", { status: 404 });
-    res.writeHead(response.status, Object.fromEntries(response.headers)).end(Buffer.from(await response.arrayBuffer()));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  ({ server, base } = await serveRoutes({
+    "/plugins/servlet/oauth/request-token": (request) => requestTokenEndpoint(db, request),
+    "/plugins/servlet/oauth/access-token": (request) => accessTokenEndpoint(db, request),
+    "/api/v1/myself": (request) => myselfRoute.GET(request, { params: Promise.resolve({}) }),
+  }));
   const { privateKey } = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 });
   privatePem = privateKey.export({ type: "pkcs8", format: "pem" }).toString();
   linkId = (await createLink(db, SYSTEM, { name: "Interop Confluence", type: "confluence", rpcUrl: "https://confluence.interop.example.test" })).link.id;

@@ -16,13 +16,13 @@ import { createLink } from "@/lib/links/create-link";
 import { deleteLink } from "@/lib/links/delete-link";
 import { setOutgoing } from "@/lib/links/update-link";
 import { oauth2MetadataRoute, oauth2RevokeRoute, oauth2TokenRoute } from "@/lib/api/oauth2-endpoints";
-import { directRouteFor } from "@/lib/api/direct-routes";
 import { decideAuthorization, type AuthorizationParams } from "@/lib/incoming/oauth2/server";
 import { rotateOAuth2ClientSecret, setOAuth2Client } from "@/lib/incoming/oauth2/clients";
 import { listLinkGrants, listUserGrants, revokeGrant } from "@/lib/incoming/oauth2/grants";
 import * as myselfRoute from "@/app/api/v1/myself/route";
 import * as incomingRoute from "@/app/api/v1/links/[id]/incoming/route";
 import { makeUser, SYSTEM } from "@/tests/support/factories";
+import { serveRoutes } from "@/tests/support/route-server";
 import type { OAuth2Scope } from "@/lib/auth/oauth2-scopes";
 
 const run = promisify(execFile);
@@ -40,29 +40,15 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => remote.listen(0, "127.0.0.1", resolve));
   // This app's routes behind a real socket, as scripts/serve.mjs serves them (the proxy by its direct route).
-  server = http.createServer(async (req, res) => {
-    const direct = directRouteFor(req);
-    if (direct) return direct(req, res);
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const headers = new Headers();
-    for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
-    const request = new Request(`http://${req.headers.host}${req.url}`, { method: req.method, headers, body: chunks.length ? Buffer.concat(chunks) : undefined });
-    const pathname = new URL(request.url).pathname;
-    const response =
-      pathname === "/rest/oauth2/latest/token"
-        ? await oauth2TokenRoute(db, request)
-        : pathname === "/rest/oauth2/latest/revoke"
-          ? await oauth2RevokeRoute(db, request)
-          : pathname === "/.well-known/oauth-authorization-server"
-            ? oauth2MetadataRoute(request)
-            : pathname === "/api/v1/myself"
-              ? await myselfRoute.GET(request, { params: Promise.resolve({}) })
-              : new Response("not here", { status: 404 });
-    res.writeHead(response.status, Object.fromEntries(response.headers)).end(Buffer.from(await response.arrayBuffer()));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  ({ server, base } = await serveRoutes(
+    {
+      "/rest/oauth2/latest/token": (request) => oauth2TokenRoute(db, request),
+      "/rest/oauth2/latest/revoke": (request) => oauth2RevokeRoute(db, request),
+      "/.well-known/oauth-authorization-server": (request) => oauth2MetadataRoute(request),
+      "/api/v1/myself": (request) => myselfRoute.GET(request, { params: Promise.resolve({}) }),
+    },
+    { direct: true },
+  ));
 });
 afterAll(() => {
   server?.close();

@@ -35,6 +35,8 @@ export type Delegation = "use" | "never" | "admin";
 
 const READS = new Set(["GET", "HEAD"]);
 
+const grantedScopes = (caller: Caller) => (caller.scopes?.length ? caller.scopes.join(" ") : "none");
+
 /** The link's diagnosis shows the refusal (recorded in the background: the answer does not wait for it). */
 function noteInsufficientScope(caller: Caller, needed: string): void {
   if (caller.linkId) void recordOAuth2Refusal(db, caller.linkId, "insufficient_scope", needed);
@@ -61,14 +63,14 @@ export function refuseUnlessAllowed(caller: Caller | null, method: string, deleg
   const reads = READS.has(method.toUpperCase());
   if (caller?.via === "oauth2" && delegation === "admin" && !reads && !scopeAllows(caller.scopes ?? [], "ADMIN")) {
     noteInsufficientScope(caller, "ADMIN");
-    throw insufficientScope("ADMIN", `This administration needs the ADMIN scope; the application was granted ${caller.scopes?.length ? caller.scopes.join(" ") : "none"}.`);
+    throw insufficientScope("ADMIN", `This administration needs the ADMIN scope; the application was granted ${grantedScopes(caller)}.`);
   }
   if (!delegationAllows(caller, method, delegation)) throw new AppError("forbidden", DELEGATION_REFUSED);
   if (caller?.via !== "oauth2") return;
   const needed = delegation === "admin" && !reads ? "ADMIN" : reads ? "READ" : "WRITE";
   if (!scopeAllows(caller.scopes ?? [], needed)) {
     noteInsufficientScope(caller, needed);
-    throw insufficientScope(needed, `This request needs the ${needed} scope; the application was granted ${caller.scopes?.length ? caller.scopes.join(" ") : "none"}.`);
+    throw insufficientScope(needed, `This request needs the ${needed} scope; the application was granted ${grantedScopes(caller)}.`);
   }
 }
 

@@ -7,13 +7,12 @@ import { publicBaseUrl } from "@/lib/http/public-url";
 import { flashSetCookie } from "@/lib/http/flash";
 import { sessionSecret } from "@/lib/env/secret-file";
 import { findLinkOrThrow } from "@/lib/links/find-link";
+import { callbackPath } from "@/lib/outgoing/auth-level";
 import { completeAuthorization, REQUEST_TOKEN_TTL_MS, startAuthorization } from "@/lib/outgoing/three-legged";
+import { completeOAuth2Authorization, oauth2RedirectUrl, startOAuth2Authorization } from "@/lib/outgoing/oauth2/authorization";
 
 const BINDING_COOKIE = "applink_oauth_binding";
 
-function callbackPath(linkId: string) {
-  return `/api/v1/links/${encodeURIComponent(linkId)}/oauth-callback`;
-}
 
 /**
  * Back to the link page (or the page the person came from) with a one-line outcome that page
@@ -32,10 +31,11 @@ export async function beginAuthorization(db: Db, req: Request, caller: Caller, l
   const link = await findLinkOrThrow(db, linkId);
   const returnTo = safeReturnPath(new URL(req.url).searchParams.get("returnTo"), `/links/${encodeURIComponent(link.id)}`);
   try {
-    const { authorizeUrl, binding } = await startAuthorization(db, link, caller, { callbackUrl: `${base}${callbackPath(link.id)}`, returnTo });
+    const start = link.outScheme === "oauth2" ? startOAuth2Authorization(db, link, caller, { redirectUrl: oauth2RedirectUrl(base, link.id), returnTo }) : startAuthorization(db, link, caller, { callbackUrl: `${base}${callbackPath(link)}`, returnTo });
+    const { authorizeUrl, binding } = await start;
     const cookie = [
       `${BINDING_COOKIE}=${binding}`,
-      `Path=${callbackPath(link.id)}`,
+      `Path=${callbackPath(link)}`,
       `Max-Age=${REQUEST_TOKEN_TTL_MS / 1000}`,
       "HttpOnly",
       "SameSite=Lax",
@@ -53,12 +53,28 @@ export async function finishAuthorization(db: Db, req: Request, caller: Caller, 
   const base = publicBaseUrl(req);
   const link = await findLinkOrThrow(db, linkId);
   const params = new URL(req.url).searchParams;
-  const clear = `${BINDING_COOKIE}=; Path=${callbackPath(link.id)}; Max-Age=0; HttpOnly; SameSite=Lax`;
+  const clear = `${BINDING_COOKIE}=; Path=${callbackPath(link)}; Max-Age=0; HttpOnly; SameSite=Lax`;
   const withClear = (response: Response) => {
     const headers = new Headers(response.headers);
     headers.append("Set-Cookie", clear);
     return new Response(null, { status: response.status, headers });
   };
+  const binding = req.headers
+    .get("cookie")
+    ?.split(";")
+    .map((c) => c.trim())
+    .find((c) => c.startsWith(`${BINDING_COOKIE}=`))
+    ?.slice(BINDING_COOKIE.length + 1);
+  // OAuth 2.0 comes back with `state` (and a code or an error); OAuth 1.0a with its token and verifier.
+  if (params.has("state")) {
+    try {
+      const { returnTo } = await completeOAuth2Authorization(db, link, caller, { callback: new URL(req.url), binding, redirectUrl: oauth2RedirectUrl(base, link.id) });
+      return withClear(backToLink(base, link.id, `${link.name} is authorized: requests through it now run as you.`, true, returnTo));
+    } catch (error) {
+      if (error instanceof AppError) return withClear(backToLink(base, link.id, error.message, false));
+      throw error;
+    }
+  }
   const problem = params.get("oauth_problem");
   const oauthToken = params.get("oauth_token");
   const verifier = params.get("oauth_verifier");
@@ -66,12 +82,6 @@ export async function finishAuthorization(db: Db, req: Request, caller: Caller, 
     const why = problem === "user_refused" || problem === "permission_denied" ? `You declined to authorize ${link.name}.` : `${link.name} did not complete the authorization${problem ? ` (${problem})` : ""}. Try again.`;
     return withClear(backToLink(base, link.id, why, false));
   }
-  const binding = req.headers
-    .get("cookie")
-    ?.split(";")
-    .map((c) => c.trim())
-    .find((c) => c.startsWith(`${BINDING_COOKIE}=`))
-    ?.slice(BINDING_COOKIE.length + 1);
   try {
     const { returnTo } = await completeAuthorization(db, link, caller, { oauthToken, verifier, binding });
     return withClear(backToLink(base, link.id, `${link.name} is authorized: requests through it now run as you.`, true, returnTo));

@@ -1,6 +1,10 @@
 import { z } from "zod";
 import { OAUTH2_SCOPES } from "@/lib/auth/oauth2-scopes";
 import { SCHEME_FIELDS, SCHEMES, validKeyHeader } from "@/lib/outgoing/schemes";
+import { OAUTH2_PRESETS } from "@/lib/outgoing/oauth2/settings";
+
+/** Authorization request parameters this app sets itself, never taken from the admin. */
+const RESERVED_AUTHORIZATION_PARAMETERS = new Set(["response_type", "client_id", "redirect_uri", "scope", "state", "code_challenge", "code_challenge_method"]);
 import { connectSharedSecretSchema, shownName, usernameSchema } from "@/lib/validation/fields";
 
 export const LINK_TYPES = ["jira", "confluence", "bitbucket", "bamboo", "generic", "applink-admin"] as const;
@@ -126,7 +130,9 @@ const secretText = (what: string) => z.string().min(1, `Enter the ${what}.`).max
  * PUT /api/v1/links/{id}/outgoing. `scheme` (default "oauth1") with its fields beside it:
  * "oauth1" {threeLegged, twoLegged, impersonation, …}; "basic" {username, password}; "bearer"
  * {token}; "api-key" {header, value}; "connect-jwt" {issuer, sharedSecret}; "oauth2-client-credentials"
- * {tokenUrl, clientId, clientSecret, scope?}. Secrets are write-only: left out, the stored one is kept (same
+ * {tokenUrl, clientId, clientSecret, scope?}; "oauth2" (each person's own authorization) {preset,
+ * clientId, clientSecret, scope?, issuerUrl?, authorizationUrl?, tokenUrl?, revocationUrl?,
+ * resourcesUrl?, apiUrl?, parameters?, clientAuth?}. Secrets are write-only: left out, the stored one is kept (same
  * scheme). Under any scheme: `clientCertificate` {certificatePem, privateKeyPem} or null,
  * `caCertificatesPem` (or null), `minTlsVersion`.
  */
@@ -154,6 +160,23 @@ export const outgoingSchema = z
     clientId: z.string().trim().min(1, "Enter the client id.").max(255).optional(),
     clientSecret: secretText("client secret").optional(),
     scope: z.string().trim().max(1000).optional(),
+    /** oauth2 (authorization code, per person): lib/outgoing/oauth2/settings.ts. */
+    preset: z.enum(OAUTH2_PRESETS, { error: `preset is one of ${OAUTH2_PRESETS.join(", ")}.` }).optional(),
+    /** custom: the authorization server's issuer; its metadata fills the endpoints not given. */
+    issuerUrl: appUrlLike().optional(),
+    authorizationUrl: appUrlLike().optional(),
+    revocationUrl: z.union([appUrlLike(), z.null()]).optional(),
+    /** Atlassian Cloud: where the authorized sites are listed, and the API gateway (tests point them at stand-ins). */
+    resourcesUrl: appUrlLike().optional(),
+    apiUrl: appUrlLike().optional(),
+    /** Extra parameters of the authorization request (the preset's, such as Atlassian's audience, are added). */
+    parameters: z
+      .record(z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, "A parameter name is letters, digits, dots, dashes or underscores."), z.string().max(1000))
+      .refine((p) => Object.keys(p).length <= 20, "At most 20 parameters.")
+      .refine((p) => !Object.keys(p).some((name) => RESERVED_AUTHORIZATION_PARAMETERS.has(name)), `These are set by this app: ${[...RESERVED_AUTHORIZATION_PARAMETERS].join(", ")}.`)
+      .optional(),
+    /** How the client authenticates at the token endpoint (default: the preset's, or what the metadata offers). */
+    clientAuth: z.enum(["basic", "post"]).optional(),
     /** A fixed credential for every signed-in user (default: admins and server code only, as plain 2LO). */
     forUsers: z.boolean().optional(),
     /** privateKeyPem left out: the certificate is for the key of the CSR this app made for the link. */

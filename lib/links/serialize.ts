@@ -3,13 +3,43 @@ import type { Link } from "@/lib/generated/prisma/client";
 import { publicKeyFingerprint } from "@/lib/crypto/rsa-keys";
 import { certificateState, clientCertificateInfoOf, isFixedScheme, keptSchemesOf, parseCaCertificates, schemeInfoOf } from "@/lib/outgoing/schemes";
 import { outgoingOAuthUrls } from "@/lib/outgoing/three-legged";
+import { oauth2Endpoints, PRESET_NAMES } from "@/lib/outgoing/oauth2/settings";
+import { oauth2RedirectUrl } from "@/lib/outgoing/oauth2/authorization";
+import type { SchemeInfo } from "@/lib/outgoing/schemes";
+
+/** The base URL of this app as configured (APP_URL, else NEXTAUTH_URL), for answers given without a request at hand. */
+function configuredBase(): string | null {
+  return (process.env.APP_URL ?? process.env.NEXTAUTH_URL)?.trim().replace(/\/+$/, "") || null;
+}
+
+/** Outgoing OAuth 2.0 as the API shows it: the preset with every URL it uses, the redirect URL to register, never the client secret. */
+function oauth2Json(link: Link, info: SchemeInfo | null, base: string | null) {
+  const endpoints = oauth2Endpoints(link, info ?? { preview: "" });
+  return {
+    preset: endpoints.preset,
+    presetName: PRESET_NAMES[endpoints.preset],
+    clientId: endpoints.clientId,
+    scope: endpoints.scope,
+    issuerUrl: endpoints.issuer,
+    authorizationUrl: endpoints.authorizationUrl,
+    tokenUrl: endpoints.tokenUrl,
+    revocationUrl: endpoints.revocationUrl,
+    parameters: endpoints.parameters,
+    clientAuth: endpoints.clientAuth,
+    cloud: endpoints.cloud,
+    clientSecret: { preview: info?.preview ?? null, set: !!link.outSchemeSecretId },
+    /** Register this at the remote as the redirect (callback) URL. */
+    redirectUrl: base ? oauth2RedirectUrl(base, link.id) : null,
+  };
+}
 
 /** The outgoing scheme as the API shows it: public fields, a masked preview and certificate details, never a secret. */
-function schemeJson(link: Link) {
+function schemeJson(link: Link, base: string | null) {
   const info = schemeInfoOf(link);
   const certificate = clientCertificateInfoOf(link);
   return {
     scheme: link.outScheme,
+    ...(link.outScheme === "oauth2" ? { oauth2: oauth2Json(link, info, base) } : {}),
     ...(isFixedScheme(link.outScheme)
       ? { credential: { ...(info?.username ? { username: info.username } : {}), ...(info?.header ? { header: info.header } : {}), ...(info?.issuer ? { issuer: info.issuer } : {}), ...(info?.tokenUrl ? { tokenUrl: info.tokenUrl, clientId: info.clientId, scope: info.scope ?? null } : {}), preview: info?.preview ?? null, set: !!link.outSchemeSecretId }, forUsers: link.out2loUsers }
       : {}),
@@ -29,13 +59,14 @@ function caSummary(pem: string) {
   }
 }
 
-export function outgoingJson(link: Link) {
+/** `base`: this app's public base URL when a request is at hand (publicBaseUrl), for the redirect URL; else APP_URL. */
+export function outgoingJson(link: Link, base: string | null = configuredBase()) {
   // The OAuth levels in use (none while a fixed credential is); what another scheme keeps meanwhile is under `kept`.
   const oauth = !isFixedScheme(link.outScheme);
   const keptSchemes = Object.keys(keptSchemesOf(link));
   const keptLevels = isFixedScheme(link.outScheme) && (link.out3lo || link.out2lo || link.outImpersonation);
   return {
-    ...schemeJson(link),
+    ...schemeJson(link, base),
     enabled: link.outEnabled,
     threeLegged: oauth && link.out3lo,
     twoLegged: oauth && link.out2lo,
@@ -67,7 +98,7 @@ export function incomingJson(link: Link) {
 }
 
 /** A link as the API returns it (GET /api/v1/openapi.json): never a secret. */
-export function linkJson(link: Link) {
+export function linkJson(link: Link, base: string | null = configuredBase()) {
   return {
     id: link.id,
     name: link.name,
@@ -78,7 +109,7 @@ export function linkJson(link: Link) {
     primary: link.primary,
     enabled: !link.disabled,
     version: link.version,
-    outgoing: outgoingJson(link),
+    outgoing: outgoingJson(link, base),
     incoming: incomingJson(link),
     legacy: { trustedApps: link.trustedApps, basicAccess: link.basicAccess },
     lastProblem: link.lastProblem ? { problem: link.lastProblem, at: link.lastProblemAt } : null,

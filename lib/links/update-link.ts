@@ -8,12 +8,14 @@ import { discoverManifest, fetchConsumerInfo } from "@/lib/links/discover";
 import { RemoteFetchError } from "@/lib/outgoing/remote-fetch";
 import { csrSubjectSchema, incomingSchema, outgoingSchema, patchLinkSchema, type IncomingInput, type OutgoingInput, type PatchLinkInput } from "@/lib/links/schemas";
 import { linkAuditView } from "@/lib/links/serialize";
-import { isFixedScheme, keptSchemesOf, maskedPreview, SCHEME_FIELDS, parseCaCertificates, parseClientCertificate, schemeInfoOf, type SchemeInfo } from "@/lib/outgoing/schemes";
+import { discoverServer, oauth2Endpoints, cloudProduct, defaultScopes, OAUTH2_PRESETS, type OAuth2Preset } from "@/lib/outgoing/oauth2/settings";
+import { discardOAuth2Tokens } from "@/lib/outgoing/oauth2/tokens";
+import { rpcUrlOf } from "@/lib/outgoing/rpc-url";
+import { isStoredScheme, isFixedScheme, keptSchemesOf, maskedPreview, SCHEME_FIELDS, parseCaCertificates, parseClientCertificate, schemeInfoOf, type SchemeInfo } from "@/lib/outgoing/schemes";
 import { deleteSecret, readSecret, storeSecret } from "@/lib/vault/vault";
 import { createClientCsr, subjectText, type CsrSubject } from "@/lib/crypto/csr";
 import { pemFromPkcs12, Pkcs12Error } from "@/lib/crypto/pkcs12";
 import { makePrimary, promoteNextPrimary, versionedUpdate } from "@/lib/links/versioned-update";
-import { rpcUrlOf } from "@/lib/outgoing/rpc-url";
 
 /** A PKCS#12 file's certificate and key as PEM, or a refusal on its field. */
 async function openPkcs12(base64: string, passphrase: string): Promise<{ certificatePem: string; privateKeyPem: string }> {
@@ -117,12 +119,14 @@ export async function setOutgoing(db: Db, actor: Actor, id: string, input: Outgo
   const fromCsr = !!given && given.privateKeyPem === undefined;
   const certificate = given ? parseClientCertificate({ certificatePem: given.certificatePem, privateKeyPem: given.privateKeyPem ?? (await pendingKey()) }) : given;
   const ca = o.caCertificatesPem === undefined ? undefined : o.caCertificatesPem === null || !o.caCertificatesPem.trim() ? null : parseCaCertificates(o.caCertificatesPem).pem;
+  // OAuth 2.0 from an issuer: its metadata (issuer checked) fills the endpoints not typed, before anything is saved.
+  const discovered = scheme === "oauth2" && o.issuerUrl ? await discoverServer(o.issuerUrl) : null;
   return audited(db, actor, "link.outgoing", id, async (link, tx) => {
     const data: Prisma.LinkUpdateManyMutationInput = { outScheme: scheme };
     // Each scheme keeps its settings while another is in use: the fixed one left is kept (its
     // secret stays sealed in the vault), and a scheme switched back to gets its own again.
     const kept = keptSchemesOf(link);
-    if (link.outScheme !== scheme && isFixedScheme(link.outScheme)) kept[link.outScheme] = { info: link.outSchemeInfo, secretId: link.outSchemeSecretId };
+    if (link.outScheme !== scheme && isStoredScheme(link.outScheme)) kept[link.outScheme] = { info: link.outSchemeInfo, secretId: link.outSchemeSecretId };
     const restored = link.outScheme !== scheme ? kept[scheme] : undefined;
     delete kept[scheme];
     data.outSchemeKept = Object.keys(kept).length ? JSON.stringify(kept) : null;
@@ -166,6 +170,39 @@ export async function setOutgoing(db: Db, actor: Actor, id: string, input: Outgo
         if (scope) info.scope = scope;
         if (!info.tokenUrl) throw missing("tokenUrl", "Enter the token endpoint's URL.");
         if (!info.clientId) throw missing("clientId", "Enter the client id.");
+      }
+      if (scheme === "oauth2") {
+        const preset = o.preset ?? (current?.preset as OAuth2Preset | undefined);
+        if (!preset) throw missing("preset", `Choose a preset: ${OAUTH2_PRESETS.join(", ")}.`);
+        if (preset === "atlassian-cloud" && !cloudProduct(link.type)) throw missing("preset", "Atlassian Cloud serves Jira and Confluence links: choose another preset for this type.");
+        if (preset === "applink-admin" || preset === "datacenter") rpcUrlOf(link);
+        // Settings of another preset do not carry over (their URLs belong to that preset).
+        const carried = current?.preset === preset ? current : null;
+        const pick = <K extends keyof SchemeInfo>(key: K, given: SchemeInfo[K] | null | undefined, found?: SchemeInfo[K] | null) => {
+          const value = given === null ? undefined : (given ?? found ?? carried?.[key]);
+          if (value !== undefined && value !== null) info[key] = value;
+        };
+        info.preset = preset;
+        pick("clientId", o.clientId);
+        pick("issuerUrl", o.issuerUrl === undefined ? undefined : discovered?.issuerUrl);
+        pick("authorizationUrl", o.authorizationUrl, discovered?.authorizationUrl);
+        pick("tokenUrl", o.tokenUrl, discovered?.tokenUrl);
+        pick("revocationUrl", o.revocationUrl, discovered?.revocationUrl);
+        pick("resourcesUrl", o.resourcesUrl);
+        pick("apiUrl", o.apiUrl);
+        pick("parameters", o.parameters);
+        pick("clientAuth", o.clientAuth, discovered?.clientAuth);
+        info.scope = o.scope ?? carried?.scope ?? defaultScopes(preset, link.type);
+        if (!info.clientId) throw missing("clientId", "Enter the client id the remote gave this app.");
+        if (preset === "custom" && !info.authorizationUrl) throw missing(o.issuerUrl ? "issuerUrl" : "authorizationUrl", "Enter the issuer URL (its metadata names the endpoints), or the authorization endpoint's URL.");
+        if (preset === "custom" && !info.tokenUrl) throw missing("tokenUrl", "Enter the token endpoint's URL.");
+        // People's tokens belong to one client at one authorization server: another one ends them.
+        const before = current?.preset ? oauth2Endpoints(link, current) : null;
+        const after = oauth2Endpoints(link, info);
+        if (before && (before.clientId !== after.clientId || before.tokenUrl !== after.tokenUrl)) {
+          const ended = await discardOAuth2Tokens(tx, link.id);
+          if (ended) await recordAudit(tx, actor, { action: "link.authorizations-ended", targetType: "link", targetId: link.id, targetLabel: link.name, after: { scheme: "oauth2", people: ended, why: "another client or token endpoint" } });
+        }
       }
       let secretId = previous?.secretId ?? null;
       if (secret !== undefined) secretId = await storeSecret(tx, `link-outgoing-${scheme}`, secret);

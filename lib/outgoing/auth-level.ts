@@ -8,9 +8,10 @@ import { isFixedScheme } from "@/lib/outgoing/schemes";
  * off; `fixed`: the link's one fixed credential (Basic, a personal access token, an API key);
  * `app`: this application itself, signed 2-legged with no user, never chosen for a caller: only
  * the diagnosis demands it, to read the remote's status of its link to us (which another Applink
- * Admin answers to the linked application itself, whatever levels it runs requests with).
+ * Admin answers to the linked application itself, whatever levels it runs requests with); `oauth2`:
+ * the person's own OAuth 2.0 token (authorization code, lib/outgoing/oauth2).
  */
-export type AuthLevel = "3lo" | "2loi" | "2lo" | "app" | "fixed" | "none";
+export type AuthLevel = "3lo" | "2loi" | "2lo" | "app" | "fixed" | "oauth2" | "none";
 
 /** Who a request is made for: a person, or server-side code (optionally acting for a username). */
 export type LinkCaller = Caller | { server: true; username?: string };
@@ -20,6 +21,11 @@ export const isServer = (as: LinkCaller): as is { server: true; username?: strin
 /** Where a person starts the 3-legged dance for a link (GET, in the browser). */
 export function authorizePath(link: { id: string }, returnTo?: string): string {
   return `/api/v1/links/${encodeURIComponent(link.id)}/authorize${returnTo ? `?returnTo=${encodeURIComponent(returnTo)}` : ""}`;
+}
+
+/** Where the remote sends the browser back after consent (OAuth 1.0a 3LO and OAuth 2.0 alike): the redirect URL registered at the remote. */
+export function callbackPath(link: { id: string }): string {
+  return `/api/v1/links/${encodeURIComponent(link.id)}/oauth-callback`;
 }
 
 export function authorizationRequired(link: Link, why = "needs you to authorize this app first (3-legged OAuth)"): AppError {
@@ -37,6 +43,13 @@ export function chooseAuthLevel(link: Link, as: LinkCaller, demand?: Exclude<Aut
     if (demand) throw new AppError("forbidden", `Outgoing authentication is off for "${link.name}".`);
     return "none";
   }
+  if (link.outScheme === "oauth2") {
+    if (demand && demand !== "oauth2") throw new AppError("forbidden", `"${link.name}" runs requests as each person with OAuth 2.0, not ${demand.toUpperCase()}.`);
+    // Each person's own token: server code names the person it acts for, and uses only their authorization.
+    if (isServer(as) && !as.username) throw new AppError("forbidden", `"${link.name}" runs every request as a person with their own OAuth 2.0 authorization: server code must name the username it acts for.`);
+    return "oauth2";
+  }
+  if (demand === "oauth2") throw new AppError("forbidden", `"${link.name}" does not use OAuth 2.0 (authorization code).`);
   if (isFixedScheme(link.outScheme)) {
     if (demand && demand !== "fixed") throw new AppError("forbidden", `"${link.name}" authenticates with ${link.outScheme}, not OAuth (${demand.toUpperCase()}).`);
     // One credential for everyone is one remote user for everyone: as plain 2LO, admins and server code only unless the link opens it.

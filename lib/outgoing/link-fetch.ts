@@ -13,6 +13,7 @@ import { parseProblemReport, signRequest } from "@/lib/oauth1";
 import { recordTrafficFailure, recordTrafficProblem, recordTrafficSuccess } from "@/lib/traffic/traffic";
 import { observeProxyRequest } from "@/lib/metrics";
 import { dropAccessToken } from "@/lib/outgoing/three-legged";
+import { dropPersonTokens } from "@/lib/outgoing/oauth2/tokens";
 import { readSecret } from "@/lib/vault/vault";
 import { isRelayedHeader } from "@/lib/outgoing/relayed-headers";
 import { cancelled, ConcurrencyLimiter, isRetryableError, isRetryableMethod, isRetryableStatus, linkLimiter, retryDelay, retryPolicy, type RetryPolicy } from "@/lib/outgoing/resilience";
@@ -107,6 +108,12 @@ async function relayThrough(db: Db, link: Link, req: LinkRequest, options: LinkF
     response.body?.once("error", () => undefined).destroy();
     await dropAccessToken(db, person.id, link.id);
     throw authorizationRequired(link, `no longer accepts your authorization (${problem}): authorize again`);
+  }
+  // OAuth 2.0: a 401 here came after a refresh (fetchWithRetries renews once), so even a fresh token is refused.
+  if (credentials.level === "oauth2" && credentials.personId && response.status === 401) {
+    response.body?.once("error", () => undefined).destroy();
+    await dropPersonTokens(db, credentials.personId, link.id);
+    throw authorizationRequired(link, "refused even a freshly refreshed OAuth 2.0 token (401): authorize again");
   }
   return response;
 }
@@ -211,7 +218,7 @@ const probes = new Map<string, { at: number; result: Promise<RemoteFetchError | 
 /** What one attempt sends: signed anew (fresh nonce and timestamp) every time it is tried. */
 async function prepareAttempt(req: LinkRequest, credentials: OutgoingCredentials, options: LinkFetchOptions) {
   const headers = forwardable(req.headers);
-  let url = req.url;
+  let url = credentials.rewriteUrl ? credentials.rewriteUrl(req.url) : req.url;
   const { level, signer, token } = credentials;
   if (credentials.headersFor) Object.assign(headers, await credentials.headersFor(req.method, url));
   if (signer) {
@@ -280,8 +287,8 @@ async function fetchWithRetries(db: Db, link: Link, req: LinkRequest, credential
     // (a 401 means the remote did not act on it, so even a POST may go again).
     if (response.statusCode === 401 && credentials.onUnauthorized && !renewed) {
       renewed = true;
-      credentials.onUnauthorized();
       await response.body.dump().catch(() => undefined);
+      await credentials.onUnauthorized();
       attempt--;
       continue;
     }
@@ -320,7 +327,8 @@ async function relay(db: Db, link: Link, req: LinkRequest, response: Awaited<Ret
       target = null;
     }
   }
-  if (target && target.origin !== new URL(rpcUrlOf(link)).origin) {
+  // (or the API gateway's the request went to: Atlassian Cloud's)
+  if (target && target.origin !== new URL(rpcUrlOf(link)).origin && target.origin !== new URL(url).origin) {
     if (response.statusCode >= 300 && response.statusCode < 400) {
       await response.body.dump().catch(() => undefined);
       throw new AppError("network_error", `${link.name} redirected to another origin (${target.origin}); the redirect was not followed.`);

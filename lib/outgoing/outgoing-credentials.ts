@@ -8,6 +8,10 @@ import type { Dispatcher } from "undici";
 import { isFixedScheme, outgoingOAuthInUse, schemeCredential, schemeInfoOf, type CredentialHeaders } from "@/lib/outgoing/schemes";
 import { readSecret } from "@/lib/vault/vault";
 import { rpcUrlOf } from "@/lib/outgoing/rpc-url";
+import { cachedReads } from "@/lib/db/cached-reads";
+import { oauth2Client } from "@/lib/outgoing/oauth2/authorization";
+import { personTokens } from "@/lib/outgoing/oauth2/tokens";
+import { cloudApiUrl } from "@/lib/outgoing/oauth2/atlassian-cloud";
 
 /** How a request through a link will be authenticated: the level, this app's signer, the person's 3LO token, or a fixed credential's headers. */
 export interface OutgoingCredentials {
@@ -19,7 +23,11 @@ export interface OutgoingCredentials {
   /** The headers of a fixed credential (level `fixed`), for one attempt's method and URL. */
   headersFor?: CredentialHeaders;
   /** The remote answered 401: renew what can be renewed (an OAuth 2.0 token) before the one retry. */
-  onUnauthorized?: () => void;
+  onUnauthorized?: () => void | Promise<void>;
+  /** Where a request for a URL under the link goes instead (Atlassian Cloud's API gateway). */
+  rewriteUrl?: (url: string) => string;
+  /** OAuth 2.0: the person whose token is used (forgotten when the remote refuses even a fresh one). */
+  personId?: string;
 }
 
 /**
@@ -28,6 +36,7 @@ export interface OutgoingCredentials {
  * policy allows (`chooseAuthLevel`), and this app's signer when anything is signed.
  */
 export async function outgoingCredentials(db: Db, link: Link, as: LinkCaller, demand?: Exclude<AuthLevel, "none">, dispatcher?: Dispatcher): Promise<OutgoingCredentials> {
+  if (link.outScheme === "oauth2" && link.outEnabled) return personOAuth2Credentials(db, link, as, demand, dispatcher);
   const token = !isServer(as) && outgoingOAuthInUse(link) && link.out3lo ? await accessTokenFor(db, as.id, link.id) : null;
   const level = chooseAuthLevel(link, as, demand, !!token);
   if (level === "fixed") {
@@ -37,4 +46,25 @@ export async function outgoingCredentials(db: Db, link: Link, as: LinkCaller, de
     return { level, signer: null, token: null, ...schemeCredential(link.outScheme, info, secret, { baseUrl: rpcUrlOf(link), cacheKey: `${link.id}@${link.version}`, dispatcher }) };
   }
   return { level, signer: level === "none" ? null : await appSigner(db), token: level === "3lo" ? token : null };
+}
+
+/** OAuth 2.0 (authorization code): the person's bearer token, refreshed when due and once when the remote refuses it. */
+async function personOAuth2Credentials(db: Db, link: Link, as: LinkCaller, demand: Exclude<AuthLevel, "none"> | undefined, dispatcher?: Dispatcher): Promise<OutgoingCredentials> {
+  const level = chooseAuthLevel(link, as, demand);
+  const personId = isServer(as) ? (await cachedReads(db).userByUsername(as.username ?? ""))?.id : as.id;
+  if (!personId) throw new AppError("forbidden", `No user "${isServer(as) ? as.username : ""}" here to act for on "${link.name}".`);
+  const { endpoints, clientSecret } = await oauth2Client(db, link);
+  let held = await personTokens(db, link, endpoints, clientSecret, personId, { dispatcher });
+  const cloud = endpoints.cloud;
+  return {
+    level,
+    signer: null,
+    token: null,
+    personId,
+    headersFor: async () => ({ authorization: `Bearer ${held.accessToken}` }),
+    onUnauthorized: async () => {
+      held = await personTokens(db, link, endpoints, clientSecret, personId, { dispatcher, refused: held.secretId });
+    },
+    ...(cloud ? { rewriteUrl: (url: string) => cloudApiUrl(url, cloud, held.cloudId ?? "") } : {}),
+  };
 }

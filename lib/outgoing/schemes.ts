@@ -15,26 +15,36 @@ import { clientCredentialsToken, forgetClientCredentialsToken } from "@/lib/outg
  * header of its choosing), `connect-jwt` (an Atlassian Connect app's issuer and shared secret: a fresh
  * HS256 token with the request's query string hash on every request, lib/connect-jwt),
  * `oauth2-client-credentials` (a token from the remote's token endpoint, kept until shortly before it
- * expires: lib/outgoing/oauth2-client-credentials.ts). A client
- * certificate (mutual TLS) can be added under any of them.
+ * expires: lib/outgoing/oauth2-client-credentials.ts). `oauth2`, like OAuth 1.0a 3LO, runs each
+ * request as its person: their own token from the remote's authorization server (authorization
+ * code with PKCE, refreshed: lib/outgoing/oauth2); its client secret is stored as a fixed
+ * credential's is. A client certificate (mutual TLS) can be added under any of them.
  */
-export const SCHEMES = ["oauth1", "basic", "bearer", "api-key", "connect-jwt", "oauth2-client-credentials"] as const;
+export const SCHEMES = ["oauth1", "oauth2", "basic", "bearer", "api-key", "connect-jwt", "oauth2-client-credentials"] as const;
 export type Scheme = (typeof SCHEMES)[number];
-export type FixedScheme = Exclude<Scheme, "oauth1">;
+/** The schemes whose settings are a stored credential (a secret in the vault, public fields beside it). */
+export type StoredScheme = Exclude<Scheme, "oauth1">;
+/** The schemes that send one credential for every caller (one remote user). */
+export type FixedScheme = Exclude<Scheme, "oauth1" | "oauth2">;
 
-/** Each fixed credential's fields in `PUT …/outgoing`: its one secret (and how a person calls it), and the public ones beside it. */
+/** Each stored credential's fields in `PUT …/outgoing`: its one secret (and how a person calls it), and the public ones beside it. */
 export const SCHEME_FIELDS = {
+  oauth2: { secret: "clientSecret", secretName: "client secret", fields: ["preset", "clientId", "scope", "issuerUrl", "authorizationUrl", "tokenUrl", "revocationUrl", "resourcesUrl", "apiUrl", "parameters", "clientAuth"] },
   basic: { secret: "password", secretName: "password or API token", fields: ["username"] },
   bearer: { secret: "token", secretName: "token", fields: [] },
   "api-key": { secret: "value", secretName: "key", fields: ["header"] },
   "connect-jwt": { secret: "sharedSecret", secretName: "shared secret", fields: ["issuer"] },
   "oauth2-client-credentials": { secret: "clientSecret", secretName: "client secret", fields: ["tokenUrl", "clientId", "scope"] },
-} as const satisfies Record<FixedScheme, { secret: string; secretName: string; fields: readonly string[] }>;
+} as const satisfies Record<StoredScheme, { secret: string; secretName: string; fields: readonly string[] }>;
 
-export const isFixedScheme = (scheme: string): scheme is FixedScheme => scheme !== "oauth1" && (SCHEMES as readonly string[]).includes(scheme);
+export const isStoredScheme = (scheme: string): scheme is StoredScheme => scheme !== "oauth1" && (SCHEMES as readonly string[]).includes(scheme);
+export const isFixedScheme = (scheme: string): scheme is FixedScheme => scheme !== "oauth2" && isStoredScheme(scheme);
 
-/** Whether the link's outgoing OAuth 1.0a levels are in use: on, and no fixed credential in their place (they are kept, unused, while one is). */
-export const outgoingOAuthInUse = (link: Pick<Link, "outEnabled" | "outScheme">): boolean => link.outEnabled && !isFixedScheme(link.outScheme);
+/** Whether the link's outgoing OAuth 1.0a levels are in use: on, and no other scheme in their place (they are kept, unused, while one is). */
+export const outgoingOAuthInUse = (link: Pick<Link, "outEnabled" | "outScheme">): boolean => link.outEnabled && !isStoredScheme(link.outScheme);
+
+/** Whether the link's requests run as each person with their own OAuth 2.0 token (authorization code). */
+export const outgoingOAuth2InUse = (link: Pick<Link, "outEnabled" | "outScheme">): boolean => link.outEnabled && link.outScheme === "oauth2";
 
 /** The public half of a fixed credential, stored beside the link (the secret is in the vault). */
 export interface SchemeInfo {
@@ -46,6 +56,15 @@ export interface SchemeInfo {
   tokenUrl?: string;
   clientId?: string;
   scope?: string;
+  /** oauth2 (authorization code): the preset, and any URL or parameter given instead of the preset's (lib/outgoing/oauth2/settings.ts). */
+  preset?: string;
+  issuerUrl?: string;
+  authorizationUrl?: string;
+  revocationUrl?: string;
+  resourcesUrl?: string;
+  apiUrl?: string;
+  parameters?: Record<string, string>;
+  clientAuth?: "basic" | "post";
   /** The secret's last four characters, for recognising it ("••••abcd"); nothing for a short one. */
   preview: string;
 }

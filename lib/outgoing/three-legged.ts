@@ -14,6 +14,7 @@ import { classifyNetworkError } from "@/lib/outgoing/remote-fetch";
 import { parseFormEncoded, parseProblemReport, signRequest, type SignOptions } from "@/lib/oauth1";
 import { deleteSecret, readSecret, storeSecret } from "@/lib/vault/vault";
 import { rpcUrlOf } from "@/lib/outgoing/rpc-url";
+import { discardOAuth2Tokens } from "@/lib/outgoing/oauth2/tokens";
 
 /**
  * Where the remote's OAuth 1.0a endpoints are: the link's own, else Atlassian's paths under its RPC
@@ -158,16 +159,20 @@ export async function listAuthorizations(db: Db, userId: string) {
   const byId = new Map(links.map((l) => [l.id, l]));
   return rows.flatMap((r) => {
     const link = byId.get(r.linkId);
-    return link ? [{ linkId: link.id, name: link.name, displayUrl: link.displayUrl, authorizedAt: r.createdAt, lastUsedAt: r.lastUsedAt }] : [];
+    return link ? [{ linkId: link.id, name: link.name, displayUrl: link.displayUrl, scheme: "oauth1" as const, scopes: null, authorizedAt: r.createdAt, lastUsedAt: r.lastUsedAt }] : [];
   });
 }
 
 /**
- * Forgets every outgoing 3LO credential this app holds for a link (people's access tokens, pending
- * request tokens) with their sealed secrets, inside the caller's transaction (reset, delete).
- * Returns how many access tokens were discarded.
+ * Forgets every per-person outgoing credential this app holds for a link (OAuth 1.0a access tokens
+ * and pending request tokens, OAuth 2.0 tokens and pending authorizations) with their sealed
+ * secrets, inside the caller's transaction (reset, delete). Returns how many people's tokens were discarded.
  */
 export async function discardOutgoingTokens(tx: Tx, linkId: string): Promise<number> {
+  return (await discardOAuth1Tokens(tx, linkId)) + (await discardOAuth2Tokens(tx, linkId));
+}
+
+async function discardOAuth1Tokens(tx: Tx, linkId: string): Promise<number> {
   const tokens = await tx.oAuthAccessToken.findMany({ where: { linkId }, select: { secretId: true } });
   const pending = await tx.oAuthRequestToken.findMany({ where: { linkId }, select: { secretId: true } });
   await tx.oAuthAccessToken.deleteMany({ where: { linkId } });

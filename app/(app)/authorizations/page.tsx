@@ -6,6 +6,7 @@ import { Time } from "@/components/ui/time";
 import { requirePageCaller } from "@/lib/api/server-caller";
 import { db } from "@/lib/db";
 import { listAuthorizations } from "@/lib/outgoing/three-legged";
+import { listOAuth2Authorizations } from "@/lib/outgoing/oauth2/tokens";
 import { RevokeButton } from "@/components/ui/revoke-button";
 import { listAuthorizedApplications } from "@/lib/incoming/issued-tokens";
 import { listUserGrants } from "@/lib/incoming/oauth2/grants";
@@ -15,10 +16,11 @@ export const metadata: Metadata = { title: "My authorizations" };
 
 export default async function AuthorizationsPage() {
   const caller = await requirePageCaller("/authorizations");
-  const [rows, applications, grants] = await Promise.all([listAuthorizations(db, caller.id), listAuthorizedApplications(db, caller.id), listUserGrants(db, caller.id)]);
+  const [oauth1, oauth2, applications, grants] = await Promise.all([listAuthorizations(db, caller.id), listOAuth2Authorizations(db, caller.id), listAuthorizedApplications(db, caller.id), listUserGrants(db, caller.id)]);
+  const rows = [...oauth2, ...oauth1].sort((a, b) => b.authorizedAt.getTime() - a.authorizedAt.getTime());
   return (
     <>
-      <PageHeader title="My authorizations" description="Linked applications you allowed this app to use as you (3-legged OAuth). Revoke one and the link asks you again." />
+      <PageHeader title="My authorizations" description="Linked applications you allowed this app to use as you (3-legged OAuth 1.0a, or OAuth 2.0). Revoke one and the link asks you again." />
       {rows.length === 0 ? (
         <EmptyState title="Nothing authorized yet">When a link needs you to authorize it, it sends you to the remote application once; it then appears here.</EmptyState>
       ) : (
@@ -26,6 +28,7 @@ export default async function AuthorizationsPage() {
           <thead>
             <tr>
               <Th>Link</Th>
+              <Th>By</Th>
               <Th>Authorized</Th>
               <Th>Last used</Th>
               <Th />
@@ -33,12 +36,16 @@ export default async function AuthorizationsPage() {
           </thead>
           <tbody>
             {rows.map((r) => (
-              <tr key={r.linkId} data-testid={`authorization-row-${r.name}`}>
+              <tr key={`${r.scheme}:${r.linkId}`} data-testid={`authorization-row-${r.name}`}>
                 <Td>
                   <Link href={`/links/${r.linkId}`} className="text-accent hover:underline">
                     {r.name}
                   </Link>
                   <div className="font-mono text-xs text-muted">{r.displayUrl}</div>
+                </Td>
+                <Td>
+                  {r.scheme === "oauth2" ? "OAuth 2.0" : "OAuth 1.0a"}
+                  {r.scopes ? <div className="break-all font-mono text-xs text-muted">{r.scopes}</div> : null}
                 </Td>
                 <Td>
                   <Time value={r.authorizedAt} />
@@ -47,7 +54,7 @@ export default async function AuthorizationsPage() {
                   <Time value={r.lastUsedAt} fallback="Never" />
                 </Td>
                 <Td>
-                  <RevokeButton action={revokeAuthorizationAction} fields={{ linkId: r.linkId }} label="Revoke" ariaLabel={`Revoke authorization of ${r.name}`} />
+                  <RevokeButton action={revokeAuthorizationAction} fields={{ linkId: r.linkId, scheme: r.scheme }} label="Revoke" ariaLabel={`Revoke authorization of ${r.name}`} />
                 </Td>
               </tr>
             ))}

@@ -1,4 +1,5 @@
 import { db } from "@/lib/db";
+import { publicBaseUrl } from "@/lib/http/public-url";
 import { readJson, withCaller } from "@/lib/api/with-caller";
 import { deleteLink } from "@/lib/links/delete-link";
 import { findLinkOrThrow } from "@/lib/links/find-link";
@@ -10,7 +11,7 @@ import { linkAddressWarnings } from "@/lib/links/address-warnings";
 type P = { id: string };
 
 // GET /api/v1/links/{id} – one link
-export const GET = withCaller<"user", P>("user", async ({ params }) => Response.json(linkJson(await findLinkOrThrow(db, params.id))));
+export const GET = withCaller<"user", P>("user", async ({ req, params }) => Response.json(linkJson(await findLinkOrThrow(db, params.id), publicBaseUrl(req))));
 
 // PATCH /api/v1/links/{id} – change name, type, URLs, primary, legacy auth (send the version you read: stale → 409); `warnings` as for POST
 // (administration without credentials: an OAuth 2.0 application with ADMIN consented may, see with-caller.ts)

@@ -107,10 +107,10 @@ describe("the Atlassian Cloud preset, against a stand-in with its shape", () => 
     const instances = [];
     for (let i = 0; i < 3; i++) {
       vi.resetModules();
-      instances.push(await import("@/lib/outgoing/oauth2/tokens"));
+      instances.push(await import("@/lib/outgoing/oauth2-tokens"));
     }
     expect(new Set(instances).size).toBe(3);
-    const { oauth2Client } = await import("@/lib/outgoing/oauth2/authorization");
+    const { oauth2Client } = await import("@/lib/outgoing/oauth2-authorization");
     const link = await findLinkOrThrow(db, linkId);
     const { endpoints, clientSecret } = await oauth2Client(db, link);
     for (let round = 0; round < 3; round++) {

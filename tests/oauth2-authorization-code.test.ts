@@ -18,7 +18,7 @@ import { setOutgoing } from "@/lib/links/update-link";
 import { outgoingJson } from "@/lib/links/serialize";
 import { findLinkOrThrow } from "@/lib/links/find-link";
 import { AppError } from "@/lib/errors";
-import { revokeOwnOAuth2Authorization, listOAuth2Authorizations } from "@/lib/outgoing/oauth2/tokens";
+import { revokeOwnOAuth2Authorization, listOAuth2Authorizations } from "@/lib/outgoing/oauth2-tokens";
 import * as authorizeRoute from "@/app/api/v1/links/[id]/authorize/route";
 import * as callbackRoute from "@/app/api/v1/links/[id]/oauth-callback/route";
 import * as proxyRoute from "@/app/api/v1/links/[id]/proxy/[...path]/route";

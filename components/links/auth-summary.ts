@@ -6,13 +6,15 @@ export function authSummary(d: { enabled: boolean; threeLegged: boolean; twoLegg
 }
 
 /** The outgoing direction in one line: the OAuth levels, or the fixed credential, and a client certificate. */
-export function outgoingSummary(o: { scheme?: string; credential?: { username?: string; header?: string; issuer?: string; clientId?: string }; clientCertificate?: { state: string } | null; enabled: boolean; threeLegged: boolean; twoLegged: boolean; twoLeggedForUsers?: boolean; impersonation: boolean }): string {
+export function outgoingSummary(o: { scheme?: string; credential?: { username?: string; header?: string; issuer?: string; clientId?: string }; oauth2?: { presetName: string; clientId: string }; clientCertificate?: { state: string } | null; enabled: boolean; threeLegged: boolean; twoLegged: boolean; twoLeggedForUsers?: boolean; impersonation: boolean }): string {
   const base =
     !o.scheme || o.scheme === "oauth1"
       ? authSummary(o)
       : !o.enabled
         ? "off"
-        : o.scheme === "basic"
+        : o.scheme === "oauth2"
+          ? `OAuth 2.0, each person's own authorization (${o.oauth2?.presetName ?? "?"}, client ${o.oauth2?.clientId ?? "?"})`
+          : o.scheme === "basic"
           ? `Basic as ${o.credential?.username ?? "?"}`
           : o.scheme === "bearer"
             ? "a personal access token"

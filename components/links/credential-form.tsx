@@ -19,10 +19,30 @@ export interface CredentialView {
   certificateRequest: { csrPem: string } | null;
   /** What the schemes not in use keep for a switch back. */
   kept?: { oauth1: { threeLegged: boolean; twoLegged: boolean; impersonation: boolean } | null; schemes: string[] };
+  /** OAuth 2.0 per person: the preset and every URL it uses (lib/links/serialize.ts). */
+  oauth2?: {
+    preset: string;
+    clientId: string;
+    scope: string;
+    issuerUrl: string | null;
+    authorizationUrl: string;
+    tokenUrl: string;
+    revocationUrl: string | null;
+    cloud: { resourcesUrl: string; apiUrl: string } | null;
+    clientSecret: { preview: string | null; set: boolean };
+  };
 }
+
+const PRESETS: Record<string, string> = {
+  "atlassian-cloud": "Atlassian Cloud (auth.atlassian.com; Jira and Confluence)",
+  datacenter: "Jira, Confluence or Bitbucket Data Center (/rest/oauth2/latest)",
+  "applink-admin": "Another instance of this app (its incoming OAuth 2.0)",
+  custom: "Any OAuth 2.0 server (from its issuer's metadata, or by hand)",
+};
 
 const SCHEME_LABEL: Record<string, string> = {
   oauth1: "OAuth 1.0a (the levels above)",
+  oauth2: "OAuth 2.0: each person authorizes this app at the remote",
   basic: "Basic: a username and a password or API token",
   bearer: "Personal access token (Bearer)",
   "api-key": "API key in a header (a gateway's)",
@@ -36,7 +56,7 @@ const SCHEME_LABEL: Record<string, string> = {
  * Secrets are write-only: the form shows a masked preview and certificate details, and a secret field
  * left blank keeps what is stored.
  */
-export function CredentialForm({ action, link }: { action: Action; link: { id: string; version: number; outgoing: CredentialView } }) {
+export function CredentialForm({ action, link, redirectUrl }: { action: Action; link: { id: string; version: number; outgoing: CredentialView }; redirectUrl: string }) {
   const [state, formAction] = useActionState(action, null);
   const fields = state && !state.ok ? state.fields : undefined;
   const values = state && !state.ok ? state.values : undefined;
@@ -44,8 +64,12 @@ export function CredentialForm({ action, link }: { action: Action; link: { id: s
   const [scheme, setScheme] = useState(values?.scheme ?? out.scheme);
   const same = scheme === out.scheme;
   const kept = !same && !!out.kept?.schemes.includes(scheme);
+  const [preset, setPreset] = useState(values?.preset ?? out.oauth2?.preset ?? "custom");
+  const samePreset = same && preset === out.oauth2?.preset;
   const keep = (what: string) =>
-    same && out.credential?.set ? `Leave blank to keep the stored ${what} (${out.credential.preview ?? "set"}).` : kept ? `Leave blank to use the ${what} kept from when this scheme was in use (sealed here).` : undefined;
+    same && scheme === "oauth2" && out.oauth2?.clientSecret.set
+      ? `Leave blank to keep the stored ${what} (${out.oauth2.clientSecret.preview ?? "set"}).`
+      : same && out.credential?.set ? `Leave blank to keep the stored ${what} (${out.credential.preview ?? "set"}).` : kept ? `Leave blank to use the ${what} kept from when this scheme was in use (sealed here).` : undefined;
   const keptLevels = out.kept?.oauth1;
   // Switching never drops the settings left: they wait, sealed, for a switch back.
   const leaving = SCHEME_LABEL[out.scheme]?.split(":")[0] ?? out.scheme;
@@ -53,7 +77,7 @@ export function CredentialForm({ action, link }: { action: Action; link: { id: s
     ? null
     : scheme === "oauth1"
       ? `Saving switches to OAuth 1.0a${keptLevels ? ` with the levels kept (${levelsText(keptLevels)})` : ""}; the ${leaving} credential is kept for a switch back.`
-      : `Saving switches to this credential; ${out.scheme === "oauth1" ? "the OAuth 1.0a levels are kept" : `the ${leaving} credential is kept`}, unused, for a switch back.`;
+      : `Saving switches to ${scheme === "oauth2" ? "OAuth 2.0: each person then authorizes this app once" : "this credential"}; ${out.scheme === "oauth1" ? "the OAuth 1.0a levels are kept" : `the ${leaving} credential is kept`}, unused, for a switch back.`;
   const certificate = out.clientCertificate;
   return (
     <form action={formAction} className="flex flex-col gap-4" aria-label="Credential and TLS" key={values ? JSON.stringify(values) : `saved-${JSON.stringify(out)}`}>
@@ -98,7 +122,47 @@ export function CredentialForm({ action, link }: { action: Action; link: { id: s
           <TextField id="scope" label="Scope (optional)" defaultValue={values?.scope ?? (same ? (out.credential?.scope ?? "") : "")} error={fields?.scope} />
         </>
       ) : null}
-      {scheme !== "oauth1" ? (
+      {scheme === "oauth2" ? (
+        <>
+          <div className="flex flex-col gap-1">
+            <label htmlFor="redirect-url" className="text-sm font-medium">
+              Redirect URL to register at the remote
+            </label>
+            <input id="redirect-url" readOnly value={redirectUrl} className="w-full rounded-md border border-border bg-surface-2 px-3 py-2 font-mono text-xs" aria-describedby="redirect-url-hint" />
+            <p id="redirect-url-hint" className="text-xs text-muted">
+              Register this as the application&apos;s redirect (callback) URL at the remote, then enter the client id and secret it gives you.
+            </p>
+          </div>
+          <SelectField id="preset" label="Authorization server" value={preset} onChange={(e) => setPreset(e.currentTarget.value)} error={fields?.preset}>
+            {Object.entries(PRESETS).map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </SelectField>
+          <TextField id="clientId" label="Client id" autoComplete="off" defaultValue={values?.clientId ?? (same ? out.oauth2?.clientId : "") ?? ""} error={fields?.clientId} />
+          <TextField id="clientSecret" label="Client secret" type="password" autoComplete="off" error={fields?.clientSecret} hint={keep("client secret")} />
+          <TextField id="scope" label="Scopes" defaultValue={values?.scope ?? (samePreset ? out.oauth2?.scope : "") ?? ""} error={fields?.scope} hint="Space-separated. Blank: the preset's (Atlassian Cloud: read:jira-user read:jira-work offline_access; Data Center: READ)." />
+          {preset === "custom" ? (
+            <TextField id="issuerUrl" label="Issuer URL" type="url" defaultValue={values?.issuerUrl ?? (samePreset ? out.oauth2?.issuerUrl : "") ?? ""} error={fields?.issuerUrl} hint="Its metadata (RFC 8414 or OpenID) names the endpoints; metadata naming another issuer is refused." />
+          ) : null}
+          <details className="rounded-md border border-border p-3 text-sm" open={preset === "custom" || !!fields?.authorizationUrl || !!fields?.tokenUrl}>
+            <summary className="cursor-pointer font-medium">{preset === "custom" ? "Endpoints (blank: from the issuer's metadata)" : "Override the preset's URLs"}</summary>
+            <div className="mt-3 flex flex-col gap-3">
+              <TextField id="authorizationUrl" label="Authorization endpoint" type="url" placeholder={samePreset ? out.oauth2?.authorizationUrl : undefined} defaultValue={values?.authorizationUrl ?? (samePreset && preset === "custom" ? out.oauth2?.authorizationUrl : "") ?? ""} error={fields?.authorizationUrl} />
+              <TextField id="tokenUrl" label="Token endpoint" type="url" placeholder={samePreset ? out.oauth2?.tokenUrl : undefined} defaultValue={values?.tokenUrl ?? (samePreset && preset === "custom" ? out.oauth2?.tokenUrl : "") ?? ""} error={fields?.tokenUrl} />
+              <TextField id="revocationUrl" label="Revocation endpoint (optional)" type="url" placeholder={samePreset ? (out.oauth2?.revocationUrl ?? undefined) : undefined} defaultValue={values?.revocationUrl ?? (samePreset && preset === "custom" ? out.oauth2?.revocationUrl : "") ?? ""} error={fields?.revocationUrl} />
+              {preset === "atlassian-cloud" ? (
+                <>
+                  <TextField id="resourcesUrl" label="Accessible resources URL" type="url" placeholder={out.oauth2?.cloud?.resourcesUrl ?? "https://api.atlassian.com/oauth/token/accessible-resources"} defaultValue={values?.resourcesUrl ?? ""} error={fields?.resourcesUrl} />
+                  <TextField id="apiUrl" label="API gateway URL" type="url" placeholder={out.oauth2?.cloud?.apiUrl ?? "https://api.atlassian.com"} defaultValue={values?.apiUrl ?? ""} error={fields?.apiUrl} />
+                </>
+              ) : null}
+            </div>
+          </details>
+        </>
+      ) : null}
+      {scheme !== "oauth1" && scheme !== "oauth2" ? (
         <label className="flex items-center gap-2 text-sm">
           <input type="checkbox" name="forUsers" defaultChecked={values ? values.forUsers === "on" : (out.forUsers ?? false)} /> For every signed-in user, not only administrators and server
           code (they all act as this one remote user)

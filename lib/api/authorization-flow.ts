@@ -9,7 +9,7 @@ import { sessionSecret } from "@/lib/env/secret-file";
 import { findLinkOrThrow } from "@/lib/links/find-link";
 import { callbackPath } from "@/lib/outgoing/auth-level";
 import { completeAuthorization, REQUEST_TOKEN_TTL_MS, startAuthorization } from "@/lib/outgoing/three-legged";
-import { completeOAuth2Authorization, oauth2RedirectUrl, startOAuth2Authorization } from "@/lib/outgoing/oauth2/authorization";
+import { completeOAuth2Authorization, oauth2RedirectUrl, startOAuth2Authorization } from "@/lib/outgoing/oauth2-authorization";
 
 const BINDING_COOKIE = "applink_oauth_binding";
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { OAUTH2_SCOPES } from "@/lib/auth/oauth2-scopes";
 import { SCHEME_FIELDS, SCHEMES, validKeyHeader } from "@/lib/outgoing/schemes";
-import { OAUTH2_PRESETS } from "@/lib/outgoing/oauth2/settings";
+import { OAUTH2_PRESETS } from "@/lib/outgoing/oauth2-settings";
 
 /** Authorization request parameters this app sets itself, never taken from the admin. */
 const RESERVED_AUTHORIZATION_PARAMETERS = new Set(["response_type", "client_id", "redirect_uri", "scope", "state", "code_challenge", "code_challenge_method"]);
@@ -160,7 +160,7 @@ export const outgoingSchema = z
     clientId: z.string().trim().min(1, "Enter the client id.").max(255).optional(),
     clientSecret: secretText("client secret").optional(),
     scope: z.string().trim().max(1000).optional(),
-    /** oauth2 (authorization code, per person): lib/outgoing/oauth2/settings.ts. */
+    /** oauth2 (authorization code, per person): lib/outgoing/oauth2-settings.ts. */
     preset: z.enum(OAUTH2_PRESETS, { error: `preset is one of ${OAUTH2_PRESETS.join(", ")}.` }).optional(),
     /** custom: the authorization server's issuer; its metadata fills the endpoints not given. */
     issuerUrl: appUrlLike().optional(),

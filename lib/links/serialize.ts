@@ -3,8 +3,8 @@ import type { Link } from "@/lib/generated/prisma/client";
 import { publicKeyFingerprint } from "@/lib/crypto/rsa-keys";
 import { certificateState, clientCertificateInfoOf, isFixedScheme, keptSchemesOf, parseCaCertificates, schemeInfoOf } from "@/lib/outgoing/schemes";
 import { outgoingOAuthUrls } from "@/lib/outgoing/three-legged";
-import { oauth2Endpoints, PRESET_NAMES } from "@/lib/outgoing/oauth2/settings";
-import { oauth2RedirectUrl } from "@/lib/outgoing/oauth2/authorization";
+import { oauth2Endpoints, PRESET_NAMES } from "@/lib/outgoing/oauth2-settings";
+import { oauth2RedirectUrl } from "@/lib/outgoing/oauth2-authorization";
 import type { SchemeInfo } from "@/lib/outgoing/schemes";
 
 /** The base URL of this app as configured (APP_URL, else NEXTAUTH_URL), for answers given without a request at hand. */

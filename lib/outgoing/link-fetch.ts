@@ -13,7 +13,7 @@ import { parseProblemReport, signRequest } from "@/lib/oauth1";
 import { recordTrafficFailure, recordTrafficProblem, recordTrafficSuccess } from "@/lib/traffic/traffic";
 import { observeProxyRequest } from "@/lib/metrics";
 import { dropAccessToken } from "@/lib/outgoing/three-legged";
-import { dropPersonTokens } from "@/lib/outgoing/oauth2/tokens";
+import { dropPersonTokens } from "@/lib/outgoing/oauth2-tokens";
 import { readSecret } from "@/lib/vault/vault";
 import { isRelayedHeader } from "@/lib/outgoing/relayed-headers";
 import { cancelled, ConcurrencyLimiter, isRetryableError, isRetryableMethod, isRetryableStatus, linkLimiter, retryDelay, retryPolicy, type RetryPolicy } from "@/lib/outgoing/resilience";

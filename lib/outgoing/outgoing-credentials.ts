@@ -9,9 +9,9 @@ import { isFixedScheme, outgoingOAuthInUse, schemeCredential, schemeInfoOf, type
 import { readSecret } from "@/lib/vault/vault";
 import { rpcUrlOf } from "@/lib/outgoing/rpc-url";
 import { cachedReads } from "@/lib/db/cached-reads";
-import { oauth2Client } from "@/lib/outgoing/oauth2/authorization";
-import { personTokens } from "@/lib/outgoing/oauth2/tokens";
-import { cloudApiUrl } from "@/lib/outgoing/oauth2/atlassian-cloud";
+import { oauth2Client } from "@/lib/outgoing/oauth2-authorization";
+import { personTokens } from "@/lib/outgoing/oauth2-tokens";
+import { cloudApiUrl } from "@/lib/outgoing/atlassian-cloud";
 
 /** How a request through a link will be authenticated: the level, this app's signer, the person's 3LO token, or a fixed credential's headers. */
 export interface OutgoingCredentials {

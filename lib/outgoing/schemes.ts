@@ -56,7 +56,7 @@ export interface SchemeInfo {
   tokenUrl?: string;
   clientId?: string;
   scope?: string;
-  /** oauth2 (authorization code): the preset, and any URL or parameter given instead of the preset's (lib/outgoing/oauth2/settings.ts). */
+  /** oauth2 (authorization code): the preset, and any URL or parameter given instead of the preset's (lib/outgoing/oauth2-settings.ts). */
   preset?: string;
   issuerUrl?: string;
   authorizationUrl?: string;

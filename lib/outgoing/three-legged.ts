@@ -14,7 +14,7 @@ import { classifyNetworkError } from "@/lib/outgoing/remote-fetch";
 import { parseFormEncoded, parseProblemReport, signRequest, type SignOptions } from "@/lib/oauth1";
 import { deleteSecret, readSecret, storeSecret } from "@/lib/vault/vault";
 import { rpcUrlOf } from "@/lib/outgoing/rpc-url";
-import { discardOAuth2Tokens } from "@/lib/outgoing/oauth2/tokens";
+import { discardOAuth2Tokens } from "@/lib/outgoing/oauth2-tokens";
 
 /**
  * Where the remote's OAuth 1.0a endpoints are: the link's own, else Atlassian's paths under its RPC

@@ -11,12 +11,13 @@ export const EXPORT_VERSION = 1;
  * What an export holds, in the order an import writes it (a row's foreign keys point back up the
  * list): every table that describes the installation. Left out, because they are moments, not
  * data: nonces, failed sign-ins and known sign-in addresses (the throttle), 3LO dances in progress
- * (ten minutes long) and OAuth 2.0 authorization codes (as long), leases, the cache counter, and the
+ * (ten minutes long), OAuth 2.0 authorization codes and this app's own OAuth 2.0 authorizations in
+ * progress (as long), leases, the cache counter, and the
  * session secret's check value (the target keeps its own: a move signs everyone out, as a new
- * NEXTAUTH_SECRET would). External applications' OAuth 2.0 clients, grants and tokens move: their
- * people need not authorize them again.
+ * NEXTAUTH_SECRET would). External applications' OAuth 2.0 clients, grants and tokens move, and so
+ * do people's OAuth 2.0 tokens at remotes (sealed): nobody need authorize anything again.
  */
-const TABLES = ["user", "apiToken", "vaultSecret", "appIdentity", "link", "linkStatus", "oAuthAccessToken", "oAuthIssuedToken", "oAuth2Client", "oAuth2Grant", "oAuth2Token", "auditEvent"] as const;
+const TABLES = ["user", "apiToken", "vaultSecret", "appIdentity", "link", "linkStatus", "oAuthAccessToken", "oAuthIssuedToken", "oAuth2Client", "oAuth2Grant", "oAuth2Token", "oAuth2RemoteToken", "auditEvent"] as const;
 type Table = (typeof TABLES)[number];
 
 /** Columns Prisma leaves out of ordinary reads (lib/db): an export asks for them. */

@@ -6,7 +6,7 @@ import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { defineAction } from "@/lib/actions/define-action";
 import { dropAccessToken } from "@/lib/outgoing/three-legged";
-import { revokeOwnOAuth2Authorization } from "@/lib/outgoing/oauth2/tokens";
+import { revokeOwnOAuth2Authorization } from "@/lib/outgoing/oauth2-tokens";
 import { revokeAuthorizedApplication } from "@/lib/incoming/issued-tokens";
 import { revokeGrant } from "@/lib/incoming/oauth2/grants";
 

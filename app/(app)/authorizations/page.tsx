@@ -6,7 +6,7 @@ import { Time } from "@/components/ui/time";
 import { requirePageCaller } from "@/lib/api/server-caller";
 import { db } from "@/lib/db";
 import { listAuthorizations } from "@/lib/outgoing/three-legged";
-import { listOAuth2Authorizations } from "@/lib/outgoing/oauth2/tokens";
+import { listOAuth2Authorizations } from "@/lib/outgoing/oauth2-tokens";
 import { RevokeButton } from "@/components/ui/revoke-button";
 import { listAuthorizedApplications } from "@/lib/incoming/issued-tokens";
 import { listUserGrants } from "@/lib/incoming/oauth2/grants";

@@ -180,6 +180,12 @@ export const saveCredentialAction = defineAction(
     clientId: z.preprocess(blankToUndefined, z.string().optional()),
     clientSecret: z.preprocess(blankToUndefined, z.string().optional()),
     scope: z.preprocess(blankToUndefined, z.string().optional()),
+    preset: z.preprocess(blankToUndefined, z.string().optional()),
+    issuerUrl: z.preprocess(blankToUndefined, z.string().optional()),
+    authorizationUrl: z.preprocess(blankToUndefined, z.string().optional()),
+    revocationUrl: z.preprocess(blankToUndefined, z.string().optional()),
+    resourcesUrl: z.preprocess(blankToUndefined, z.string().optional()),
+    apiUrl: z.preprocess(blankToUndefined, z.string().optional()),
     forUsers: checkbox,
     certificatePem: z.preprocess(blankToUndefined, z.string().optional()),
     privateKeyPem: z.preprocess(blankToUndefined, z.string().optional()),
@@ -207,9 +213,11 @@ export const saveCredentialAction = defineAction(
     if (f.privateKeyPem !== undefined && f.certificatePem === undefined && !f.removeCertificate) {
       throw new AppError("validation_failed", "Paste the certificate this key belongs to.", { fields: { certificatePem: "Paste the certificate this key belongs to." } });
     }
-    const scheme = f.scheme as "oauth1" | "basic" | "bearer" | "api-key" | "connect-jwt" | "oauth2-client-credentials";
+    const scheme = f.scheme as "oauth1" | "oauth2" | "basic" | "bearer" | "api-key" | "connect-jwt" | "oauth2-client-credentials";
     const credential =
-      scheme === "oauth1"
+      scheme === "oauth2"
+        ? { preset: f.preset, clientId: f.clientId, clientSecret: f.clientSecret, scope: f.scope, issuerUrl: f.issuerUrl, authorizationUrl: f.authorizationUrl, tokenUrl: f.tokenUrl, revocationUrl: f.revocationUrl, resourcesUrl: f.resourcesUrl, apiUrl: f.apiUrl }
+        : scheme === "oauth1"
         ? // The levels stay as the OAuth form set them.
           { threeLegged: link.out3lo, twoLegged: link.out2lo, twoLeggedForUsers: link.out2loUsers, impersonation: link.outImpersonation }
         : scheme === "basic"

@@ -31,6 +31,8 @@ import { ensureAppIdentity } from "@/lib/identity/app-identity";
 import { linkJson } from "@/lib/links/serialize";
 import { findLink } from "@/lib/links/find-link";
 import { hasAuthorized } from "@/lib/outgoing/three-legged";
+import { hasOAuth2Authorization } from "@/lib/outgoing/oauth2-tokens";
+import { oauth2RedirectUrl } from "@/lib/outgoing/oauth2-authorization";
 import { listUsers } from "@/lib/users/find-user";
 import { RevokeButton } from "@/components/ui/revoke-button";
 import { listIssuedAccessTokens } from "@/lib/incoming/issued-tokens";
@@ -80,7 +82,9 @@ export default async function LinkPage({ params, searchParams }: Props) {
   const statusView = linkStatusView(row, await statusRow(db, row.id), await pagePublicBaseUrl());
   // Back from the remote (it just set up its side), or a diagnosis minutes old: checked again in the background.
   const pageCheck = isAdmin ? pageCheckReason(statusView, query.linked === "1") : null;
-  const hasToken = link.outgoing.enabled && link.outgoing.threeLegged ? await hasAuthorized(db, caller.id, link.id) : false;
+  // Requests run as each person (OAuth 1.0a 3LO, or OAuth 2.0): do they hold their authorization?
+  const perPerson = link.outgoing.enabled && (link.outgoing.threeLegged || link.outgoing.scheme === "oauth2");
+  const hasToken = !perPerson ? false : link.outgoing.scheme === "oauth2" ? await hasOAuth2Authorization(db, caller.id, link.id) : await hasAuthorized(db, caller.id, link.id);
   const [identity, users, issuedTokens, oauth2Client, oauth2Grants, baseUrl] = await Promise.all([
     ensureAppIdentity(db),
     isAdmin ? listUsers(db) : Promise.resolve([]),
@@ -174,7 +178,7 @@ export default async function LinkPage({ params, searchParams }: Props) {
           <dt className="font-medium">Incoming ({link.name} → this app)</dt>
           <dd data-testid="incoming-summary">Now: {incomingSummary(link.incoming)}.</dd>
         </dl>
-        {link.outgoing.enabled && link.outgoing.threeLegged ? (
+        {perPerson ? (
           <div className="mt-4 flex flex-wrap items-center justify-between gap-3 border-t border-border pt-4">
             <p className="text-sm">
               {hasToken ? "You have authorized this app to act as you on " : "Requests through this link can run as you once you authorize this app on "}
@@ -216,7 +220,13 @@ export default async function LinkPage({ params, searchParams }: Props) {
               ) : (
                 <>
                   {link.outgoing.scheme === "oauth1" ? <OutgoingForm action={saveOutgoingAction} link={link} /> : null}
-                  {link.outgoing.scheme !== "oauth1" ? (
+                  {link.outgoing.scheme === "oauth2" ? (
+                    <p className="text-sm">
+                      Requests run as each person with their own OAuth 2.0 authorization ({link.outgoing.oauth2?.presetName}), set under Credential and TLS.
+                      {link.outgoing.kept.oauth1 ? " Its OAuth 1.0a levels are kept, unused, and apply again when you choose OAuth 1.0a there." : ""}
+                    </p>
+                  ) : null}
+                  {link.outgoing.scheme !== "oauth1" && link.outgoing.scheme !== "oauth2" ? (
                     <p className="text-sm">
                       This link sends one fixed credential instead of OAuth (Credential and TLS).
                       {link.outgoing.kept.oauth1 ? " Its OAuth 1.0a levels are kept, unused, and apply again when you choose OAuth 1.0a there." : " Choose OAuth 1.0a there to set OAuth levels again."}
@@ -334,7 +344,7 @@ export default async function LinkPage({ params, searchParams }: Props) {
                 <IncomingOnlyNote name={link.name} />
               ) : (
                 <>
-                  <CredentialForm action={saveCredentialAction} link={link} />
+                  <CredentialForm action={saveCredentialAction} link={link} redirectUrl={oauth2RedirectUrl(baseUrl, link.id)} />
                   <div className="mt-6 border-t border-border pt-4">
                     <CertificateRequestForm action={requestCertificateAction} link={link} />
                   </div>

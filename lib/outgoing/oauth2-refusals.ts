@@ -1,7 +1,7 @@
 import * as oauth from "oauth4webapi";
 import type { Link } from "@/lib/generated/prisma/client";
 import { AppError } from "@/lib/errors";
-import type { OAuth2Endpoints } from "@/lib/outgoing/oauth2/settings";
+import type { OAuth2Endpoints } from "@/lib/outgoing/oauth2-settings";
 
 /**
  * The `error` a token endpoint answered, read from its JSON body or its challenge: never from the

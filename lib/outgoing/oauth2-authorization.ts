@@ -8,9 +8,9 @@ import { safeReturnPath } from "@/lib/http/page-path";
 import { hashToken, sameHash } from "@/lib/crypto/token-hash";
 import { deleteSecret, readSecret, storeSecret } from "@/lib/vault/vault";
 import { outgoingOAuth2InUse, schemeInfoOf } from "@/lib/outgoing/schemes";
-import { authorizationServer, clientAuthentication, oauth2Endpoints, requestOptions, type OAuth2Endpoints } from "@/lib/outgoing/oauth2/settings";
-import { tokenRefusal } from "@/lib/outgoing/oauth2/refusals";
-import { chooseCloudSite } from "@/lib/outgoing/oauth2/atlassian-cloud";
+import { authorizationServer, clientAuthentication, oauth2Endpoints, requestOptions, type OAuth2Endpoints } from "@/lib/outgoing/oauth2-settings";
+import { tokenRefusal } from "@/lib/outgoing/oauth2-refusals";
+import { chooseCloudSite } from "@/lib/outgoing/atlassian-cloud";
 import crypto from "node:crypto";
 import { callbackPath } from "@/lib/outgoing/auth-level";
 

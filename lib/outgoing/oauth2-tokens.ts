@@ -6,9 +6,9 @@ import { lastUsedIsDue } from "@/lib/db/last-used";
 import { log } from "@/lib/log";
 import { deleteSecret, readSecret, storeSecret } from "@/lib/vault/vault";
 import { authorizationRequired } from "@/lib/outgoing/auth-level";
-import { authorizationServer, clientAuthentication, oauth2Endpoints, requestOptions, type OAuth2Endpoints } from "@/lib/outgoing/oauth2/settings";
+import { authorizationServer, clientAuthentication, oauth2Endpoints, requestOptions, type OAuth2Endpoints } from "@/lib/outgoing/oauth2-settings";
 import { schemeInfoOf } from "@/lib/outgoing/schemes";
-import { ENDS_THE_GRANT, tokenEndpointError, tokenRefusal } from "@/lib/outgoing/oauth2/refusals";
+import { ENDS_THE_GRANT, tokenEndpointError, tokenRefusal } from "@/lib/outgoing/oauth2-refusals";
 
 /** A person's tokens for a link, opened from the vault. */
 export interface HeldTokens {
@@ -123,6 +123,11 @@ async function refreshUnderLock(db: Db, link: Link, endpoints: OAuth2Endpoints, 
     throw authorizationRequired(link, `no longer accepts your authorization (${outcome.ended}): authorize again`);
   }
   return outcome.held;
+}
+
+/** Whether this person holds OAuth 2.0 tokens for this link (has authorized it). */
+export async function hasOAuth2Authorization(db: Db, userId: string, linkId: string): Promise<boolean> {
+  return (await db.oAuth2RemoteToken.count({ where: { userId, linkId } })) > 0;
 }
 
 /** Forgets a person's tokens for a link (refused by the remote with a fresh token, or revoked). */

@@ -2,7 +2,7 @@ import { request } from "undici";
 import { z } from "zod";
 import type { Link } from "@/lib/generated/prisma/client";
 import { AppError } from "@/lib/errors";
-import type { OAuth2Endpoints } from "@/lib/outgoing/oauth2/settings";
+import type { OAuth2Endpoints } from "@/lib/outgoing/oauth2-settings";
 
 const resources = z.array(z.object({ id: z.string().min(1), url: z.string(), name: z.string().optional(), scopes: z.array(z.string()).optional() }).loose());
 

@@ -11,7 +11,7 @@ import { linkAuditView } from "@/lib/links/serialize";
 import { discoverServer, oauth2Endpoints, cloudProduct, defaultScopes, OAUTH2_PRESETS, type OAuth2Preset } from "@/lib/outgoing/oauth2-settings";
 import { discardOAuth2Tokens } from "@/lib/outgoing/oauth2-tokens";
 import { rpcUrlOf } from "@/lib/outgoing/rpc-url";
-import { isStoredScheme, isFixedScheme, keptSchemesOf, maskedPreview, SCHEME_FIELDS, parseCaCertificates, parseClientCertificate, schemeInfoOf, type SchemeInfo } from "@/lib/outgoing/schemes";
+import { isStoredScheme, keptSchemesOf, maskedPreview, SCHEME_FIELDS, parseCaCertificates, parseClientCertificate, schemeInfoOf, type SchemeInfo } from "@/lib/outgoing/schemes";
 import { deleteSecret, readSecret, storeSecret } from "@/lib/vault/vault";
 import { createClientCsr, subjectText, type CsrSubject } from "@/lib/crypto/csr";
 import { pemFromPkcs12, Pkcs12Error } from "@/lib/crypto/pkcs12";

@@ -18,6 +18,8 @@ import { setOutgoing } from "@/lib/links/update-link";
 import { outgoingJson } from "@/lib/links/serialize";
 import { findLinkOrThrow } from "@/lib/links/find-link";
 import { AppError } from "@/lib/errors";
+import { diagnoseLink } from "@/lib/status/diagnose";
+import { USER_SELECT } from "@/lib/db/cached-reads";
 import { revokeOwnOAuth2Authorization, listOAuth2Authorizations } from "@/lib/outgoing/oauth2-tokens";
 import * as authorizeRoute from "@/app/api/v1/links/[id]/authorize/route";
 import * as callbackRoute from "@/app/api/v1/links/[id]/oauth-callback/route";
@@ -247,5 +249,21 @@ describe("outgoing OAuth 2.0, authorization code, against oidc-provider", () => 
     const res = await proxyGet(alice.cookie);
     expect(res).toMatchObject({ status: 401, body: { error: { code: "authorization_required", message: expect.stringMatching(/no longer accepts your authorization .*invalid_grant/) }, authorizeUrl: `/api/v1/links/${linkId}/authorize` } });
     expect(await db.oAuth2RemoteToken.count({ where: { userId: alice.id } })).toBe(0);
+  });
+
+  it("diagnoses the OAuth 2.0 side: the client probe, the checking admin's own token (AUTHENTICATE without one), a client the server does not know", async () => {
+    const signedCall = async () => {
+      const admin = await db.user.findUniqueOrThrow({ where: { id: alice.id }, select: USER_SELECT });
+      const diagnosis = await diagnoseLink(db, await findLinkOrThrow(db, linkId), { admin });
+      return diagnosis.checks.find((c) => c.name === "signed-call")!;
+    };
+    expect(await signedCall()).toMatchObject({ result: "warn", status: "AUTHENTICATE", message: expect.stringMatching(/knows the client "applink-ac" \(a made-up code: invalid_grant\)\. You have not authorized this app/), actions: [{ kind: "authorize" }] });
+    expect((await authorize(alice, "alice-at-provider")).tone).toBe("success");
+    expect(await signedCall()).toMatchObject({ result: "pass", message: expect.stringMatching(/Your OAuth 2\.0 token works \(HTTP 200 at \/\)/) });
+    await setOutgoing(db, SYSTEM, linkId, { scheme: "oauth2", clientSecret: "not the secret the provider holds for applink-ac" });
+    expect(await signedCall()).toMatchObject({ result: "fail", status: "CONFIG_ERROR", problem: "oauth2_invalid_client", message: expect.stringMatching(/does not accept the client "applink-ac" \(invalid_client\)/) });
+    await setOutgoing(db, SYSTEM, linkId, { scheme: "oauth2", clientSecret: CLIENT_SECRET });
+    // The secret alone changed: people's authorizations stay.
+    expect(await db.oAuth2RemoteToken.count({ where: { linkId } })).toBe(1);
   });
 });

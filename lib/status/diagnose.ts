@@ -7,7 +7,10 @@ import { AppError } from "@/lib/errors";
 import { ensureAppIdentity } from "@/lib/identity/app-identity";
 import { MANIFEST_MAX_BYTES, manifestUrl, parseManifest, type RemoteManifest } from "@/lib/links/discover";
 import { dispatcherFor, explainClosedConnection, linkRelay } from "@/lib/outgoing/link-fetch";
-import { certificateState, clientCertificateInfoOf, isFixedScheme, outgoingOAuthInUse, schemeInfoOf, schemeRefusal } from "@/lib/outgoing/schemes";
+import { certificateState, clientCertificateInfoOf, isFixedScheme, isStoredScheme, outgoingOAuthInUse, schemeInfoOf, schemeRefusal } from "@/lib/outgoing/schemes";
+import * as oauth from "oauth4webapi";
+import { oauth2Client } from "@/lib/outgoing/oauth2-authorization";
+import { authorizationServer, clientAuthentication, requestOptions, type OAuth2Endpoints } from "@/lib/outgoing/oauth2-settings";
 import { fetchRemoteText, RemoteFetchError, type RemoteProblem, type RemoteText } from "@/lib/outgoing/remote-fetch";
 import { accessTokenFor } from "@/lib/outgoing/three-legged";
 import { timestampWindowSeconds } from "@/lib/incoming/verify-incoming";
@@ -337,7 +340,7 @@ async function checkClock({ remote }: CheckContext, { answer: got, answeredAt }:
 async function readRemoteView({ db, link, remote, timeoutMs, as, ours }: CheckContext, manifest: RemoteManifest | null, found: { view: RemoteStatusJson | null }): Promise<Finding> {
   if (!manifest) return { result: "skipped", message: `${remote} serves no status resource (no applinks): its side is not read.` };
   if (!link.outEnabled) return { result: "skipped", message: "Outgoing OAuth is off: this app cannot read the remote's side." };
-  if (isFixedScheme(link.outScheme)) return { result: "skipped", message: `This link authenticates with ${link.outScheme}, not OAuth: the remote's view of this app is not read.` };
+  if (isStoredScheme(link.outScheme)) return { result: "skipped", message: `This link authenticates with ${link.outScheme}, not OAuth 1.0a: the remote's view of this app is not read.` };
   // Another Applink Admin answers this app itself (signed 2-legged, no user) about its link to
   // us: no one's authorization is needed, whatever levels the link runs requests with. An
   // Atlassian product answers an administrator only: the admin's 3LO token, or impersonation.
@@ -446,6 +449,7 @@ async function checkAuthLevels({ link, remote, ours }: CheckContext, view: Remot
 async function checkSignedCalls({ db, link, remote, timeoutMs, as }: CheckContext, view: RemoteStatusJson | null): Promise<Finding> {
   if (!link.outEnabled) return { result: "skipped", message: "Outgoing OAuth is off: no signed call to make." };
   const path = whoAmIPath(link.type);
+  if (link.outScheme === "oauth2") return checkOAuth2({ db, link, remote, timeoutMs, as });
   if (isFixedScheme(link.outScheme)) {
     // One call with the link's fixed credential; a 401 or 403 says which part to check, in a person's words.
     let relayed;
@@ -488,6 +492,70 @@ async function checkSignedCalls({ db, link, remote, timeoutMs, as }: CheckContex
     passed.push(`${attempt.name} accepted (HTTP ${relayed.status})`);
   }
   return { result: "pass", message: `${passed.join(", ")} at ${path}.` };
+}
+
+/**
+ * 6, for OAuth 2.0 per person: the token endpoint answers and accepts the client (a code that cannot
+ * be valid answers `invalid_grant` to a known client and `invalid_client` to another: a probe that
+ * creates nothing), then the checking admin's own token works at the remote's "who am I" (Atlassian
+ * Cloud: through the site's cloud id, where Jira's /rest/api/3/myself needs read:jira-user), the
+ * scopes granted cover the scopes asked, and a refresh token near its end is a warning.
+ */
+async function checkOAuth2({ db, link, remote, timeoutMs, as }: Pick<CheckContext, "db" | "link" | "remote" | "timeoutMs" | "as">): Promise<Finding> {
+  const { endpoints, clientSecret } = await oauth2Client(db, link);
+  const probe = await probeOAuth2Client(endpoints, clientSecret, timeoutMs);
+  if (probe.result !== "pass") return probe;
+  const authorize: FixAction[] = [{ kind: "authorize", label: "Authorize" }];
+  if (!as) return { result: "skipped", message: `${probe.message} Requests run as each person: run the check signed in to see whether your own authorization works.` };
+  const held = await db.oAuth2RemoteToken.findUnique({ where: { userId_linkId: { userId: as.id, linkId: link.id } } });
+  if (!held) return { result: "warn", status: "AUTHENTICATE", type: "REMOTE_AUTH_TOKEN_REQUIRED", message: `${probe.message} You have not authorized this app on ${remote} (OAuth 2.0): the call as you cannot be made.`, fix: "Authorize, then check again.", actions: authorize };
+  const path = endpoints.cloud?.product === "jira" ? "/rest/api/3/myself" : whoAmIPath(link.type);
+  let relayed;
+  try {
+    relayed = await linkRelay(db, link, { method: "GET", url: `${rpcUrlOf(link)}${path}`, headers: new Headers({ accept: "application/json" }) }, { as, level: "oauth2", timeouts: { connectMs: timeoutMs, responseMs: timeoutMs }, retry: { delaysMs: [] } });
+  } catch (error) {
+    if (error instanceof AppError && error.code === "authorization_required") return { result: "fail", status: "AUTHENTICATE", type: "REMOTE_AUTH_TOKEN_REQUIRED", message: `${remote} no longer accepts your OAuth 2.0 authorization: ${error.message}`, fix: "Authorize again.", actions: [{ kind: "authorize", label: "Authorize again" }] };
+    throw error;
+  }
+  await readSmall(relayed.body);
+  if (relayed.status === 403) {
+    const hint = endpoints.cloud?.product === "jira" ? " (Jira Cloud's /rest/api/3/myself needs the read:jira-user scope)" : "";
+    return { result: "fail", status: "ACCESS_DENIED", type: "CREDENTIAL_REFUSED", message: `${remote} accepted your token but refused ${path} (403)${hint}.`, fix: `Ask for the scopes this needs (Outgoing: scopes), then authorize again.` };
+  }
+  const asked = endpoints.scope.split(/\s+/).filter((scope) => scope && scope !== "offline_access" && scope !== "openid");
+  const granted = new Set(held.scopes.split(/\s+/));
+  const missing = asked.filter((scope) => !granted.has(scope));
+  if (missing.length) return { result: "warn", status: "AUTHENTICATE", type: "OAUTH2_SCOPES_NOT_GRANTED", message: `${remote} granted ${held.scopes || "no scope"}, not ${missing.join(", ")} that this link asks for (HTTP ${relayed.status} at ${path}).`, fix: `Authorize again and accept every scope on ${remote}'s consent page, or ask for fewer scopes (Outgoing).`, actions: authorize };
+  // Atlassian Cloud ends a grant a year after consent (and after 90 days unused): a month before, say so.
+  const yearEnds = held.createdAt.getTime() + 365 * 86_400_000;
+  if (endpoints.preset === "atlassian-cloud" && yearEnds - Date.now() < 30 * 86_400_000) {
+    return { result: "warn", status: "AUTHENTICATE", type: "OAUTH2_REFRESH_ENDING", message: `Your authorization of ${remote} ends around ${new Date(yearEnds).toISOString().slice(0, 10)} (Atlassian ends refresh tokens a year after consent).`, fix: "Authorize again before then.", actions: authorize };
+  }
+  return { result: "pass", message: `${probe.message} Your OAuth 2.0 token works (HTTP ${relayed.status} at ${path}), with ${held.scopes || "the scopes asked"}.` };
+}
+
+/** The token endpoint, asked to exchange a code that cannot exist: its `error` says whether it knows our client. */
+async function probeOAuth2Client(endpoints: OAuth2Endpoints, clientSecret: string, timeoutMs: number): Promise<Finding> {
+  const where = endpoints.tokenUrl ? new URL(endpoints.tokenUrl).host : "(none)";
+  const as = authorizationServer(endpoints);
+  let response: Response;
+  try {
+    const made = new URLSearchParams({ code: "applink-admin-diagnosis-probe", redirect_uri: "https://applink-admin.invalid/probe", code_verifier: "applink-admin-diagnosis-probe-verifier-0000000000000000" });
+    response = await oauth.genericTokenEndpointRequest(as, { client_id: endpoints.clientId }, clientAuthentication(endpoints, clientSecret), "authorization_code", made, { ...requestOptions(endpoints.tokenUrl), signal: AbortSignal.timeout(timeoutMs) });
+  } catch (error) {
+    return { result: "fail", status: "NETWORK_ERROR", type: "CONNECTION_REFUSED", message: `The token endpoint ${where} could not be reached (${(error as Error).message}).`, fix: "Check the token endpoint's URL (Outgoing) and that this server can reach it." };
+  }
+  const text = await response.text();
+  let error: string | null = null;
+  try {
+    error = (JSON.parse(text) as { error?: unknown }).error as string;
+  } catch {
+    const challenge = response.headers.get("www-authenticate");
+    if (response.status === 401 && challenge) error = /error="?([\w-]+)/.exec(challenge)?.[1] ?? "invalid_client";
+  }
+  if (error === "invalid_client" || error === "unauthorized_client") return { result: "fail", status: "CONFIG_ERROR", type: "CREDENTIAL_REFUSED", problem: `oauth2_${error}`, message: `The token endpoint ${where} does not accept the client "${endpoints.clientId}" (${error}).`, fix: `Check the client id and secret with ${where}'s administrator, and enter them again under Outgoing.`, actions: [{ kind: "open-section", label: "Open Credential and TLS", section: "credential" }] };
+  if (!error) return { result: "fail", status: "CONFIG_ERROR", type: "UNEXPECTED_RESPONSE", message: `${endpoints.tokenUrl} did not answer as an OAuth 2.0 token endpoint (HTTP ${response.status}).`, fix: "Check the token endpoint's URL (Outgoing), or the preset." };
+  return { result: "pass", message: `The token endpoint ${where} knows the client "${endpoints.clientId}" (a made-up code: ${error}).` };
 }
 
 /** 7. Incoming: what the remote's calls to us met. */

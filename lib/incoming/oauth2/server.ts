@@ -142,7 +142,11 @@ export function formParameters(text: string): Record<string, string> | EndpointA
  * server_error that shows nothing of it.
  */
 export async function tokenEndpoint(db: Db, input: { method: string; headers: Record<string, string>; body: Record<string, string> }): Promise<EndpointAnswer> {
-  const request = new OAuthRequest({ method: input.method, headers: input.headers, query: {}, body: input.body });
+  // RFC 6749 §2.3.1: the client id and secret in HTTP Basic are form-encoded first (oauth4webapi
+  // sends "-" as %2D); the library compares them as sent, so they are handed to it decoded.
+  const basic = basicCredentials(input.headers.authorization);
+  const headers = basic ? { ...input.headers, authorization: `Basic ${Buffer.from(`${basic.id}:${basic.secret}`, "utf8").toString("base64")}` } : input.headers;
+  const request = new OAuthRequest({ method: input.method, headers, query: {}, body: input.body });
   const response = new OAuthResponse({ headers: {} });
   try {
     const token = await server(db).token(request, response);
@@ -153,7 +157,7 @@ export async function tokenEndpoint(db: Db, input: { method: string; headers: Re
       log.error({ err: error }, "OAuth 2.0 token endpoint failed");
       return oauthError(500, "server_error", "The token could not be issued; try again.");
     }
-    const clientId = basicCredentials(input.headers.authorization)?.id ?? input.body.client_id;
+    const clientId = basic?.id ?? input.body.client_id;
     const row = clientId ? await db.oAuth2Client.findUnique({ where: { clientId }, select: { linkId: true } }) : null;
     if (row && (error.name === "invalid_grant" || error.name === "invalid_request" || error.name === "invalid_scope")) await recordOAuth2Refusal(db, row.linkId, error.name as OAuth2Refusal, error.message);
     return { status: error.code, body: { error: error.name, error_description: error.message }, headers: { ...NO_STORE, ...(response.headers as Record<string, string>) } };
@@ -167,7 +171,8 @@ function basicCredentials(authorization: string | undefined): { id: string; secr
   const colon = decoded.indexOf(":");
   if (colon === -1) return undefined;
   try {
-    return { id: decodeURIComponent(decoded.slice(0, colon)), secret: decodeURIComponent(decoded.slice(colon + 1)) };
+    const formDecode = (value: string) => decodeURIComponent(value.replaceAll("+", " "));
+    return { id: formDecode(decoded.slice(0, colon)), secret: formDecode(decoded.slice(colon + 1)) };
   } catch {
     return undefined;
   }

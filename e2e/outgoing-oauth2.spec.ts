@@ -106,7 +106,9 @@ test("two instances linked over OAuth 2.0 from their pages: a person authorizes 
 
   // Authorizing again (from the link page this time) restores it.
   await page.goto(`/links/${aToB.id}`);
-  await page.getByRole("link", { name: "Authorize", exact: true }).click();
+  // Offered twice: beside the summary, and as the diagnosis's fix.
+  await expect(page.getByRole("link", { name: "Authorize", exact: true })).toHaveCount(2);
+  await page.getByRole("link", { name: "Authorize", exact: true }).first().click();
   await page.getByRole("button", { name: "Allow" }).click();
   await expect(page.getByRole("status").filter({ hasText: "is authorized: requests through it now run as you" })).toBeVisible();
   expect(await (await myselfOnB()).json()).toMatchObject({ username: ADMIN.username, via: "oauth2" });

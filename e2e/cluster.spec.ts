@@ -8,7 +8,8 @@
  * lands on a different instance at each step; `kill -9` of one instance under a write load loses
  * no acknowledged write while the others keep serving; a rolling restart under steady load fails
  * no request; an external application's OAuth 2.0 code and refresh tokens are spent once among all
- * three, and a reuse revokes everywhere. Loads stay on loopback, bounded in time.
+ * three, and a reuse revokes everywhere; a person's OAuth 2.0 token at a remote that rotates refresh
+ * tokens is refreshed by one instance at a time under load. Loads stay on loopback, bounded in time.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
@@ -20,6 +21,7 @@ import { waitForOutput } from "../tests/support/child-output";
 import { signRequest } from "../lib/oauth1/sign-request";
 import { databaseUrlFor, startTestPostgresql, type TestPostgresql } from "../tests/support/postgresql-server";
 import { cliToken, rawRequest, screenshot, startInstance } from "./helpers";
+import { startAtlassianCloudStandIn } from "../tests/support/atlassian-cloud-stand-in";
 
 const LB_HOST = "127.0.0.3:3210";
 const LB = `http://${LB_HOST}`;
@@ -320,6 +322,53 @@ test("an external application's OAuth 2.0 across instances: a code exchanged at 
   for (const port of [3211, 3212, 3213]) {
     const refused = await call(`http://127.0.0.1:${port}/api/v1/myself`, { headers: bearer(next.access_token) });
     expect({ port, status: refused.status }).toEqual({ port, status: 401 });
+  }
+});
+
+test("a person's OAuth 2.0 token at a remote that rotates refresh tokens, refreshed under load by three instances: no refresh token is ever presented twice", async ({ page }) => {
+  test.setTimeout(120_000);
+  // A stand-in with Atlassian Cloud's shape (tests/support/atlassian-cloud-stand-in.ts): access tokens live 2 s, and a refresh token presented twice ends the grant.
+  const secret = "cluster cloud client secret 0123456789abcdef";
+  const cloud = await startAtlassianCloudStandIn({ clientId: "cluster-cloud", clientSecret: secret, accessTokenSeconds: 2, sites: [{ id: "cloud-elsewhere", url: "https://elsewhere.atlassian.net" }, { id: "cloud-cluster", url: "https://cluster.atlassian.net" }] });
+  try {
+    const json = { ...bearer(adminToken), "content-type": "application/json" };
+    const link = JSON.parse((await call(`${LB}/api/v1/links`, { method: "POST", headers: json, body: JSON.stringify({ name: "Cluster Cloud Jira", type: "jira", rpcUrl: "https://cluster.atlassian.net" }) })).body) as { id: string };
+    const configured = await call(`${LB}/api/v1/links/${link.id}/outgoing`, {
+      method: "PUT",
+      headers: json,
+      body: JSON.stringify({ scheme: "oauth2", preset: "atlassian-cloud", clientId: "cluster-cloud", clientSecret: secret, authorizationUrl: `${cloud.url}/authorize`, tokenUrl: `${cloud.url}/oauth/token`, resourcesUrl: `${cloud.url}/oauth/token/accessible-resources`, apiUrl: cloud.url }),
+    });
+    expect(configured.status, configured.body).toBe(200);
+    // The administrator authorizes in the browser, through the load balancer.
+    await page.goto(`${LB}/signin`);
+    await page.getByLabel("Username").fill(ADMIN.username);
+    await page.getByLabel("Password").fill(ADMIN.password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page).toHaveURL(new RegExp(`^${LB}/links`));
+    await page.goto(`${LB}/links/${link.id}`);
+    await page.getByRole("link", { name: "Authorize", exact: true }).first().click();
+    await expect(page.getByRole("status").filter({ hasText: "is authorized: requests through it now run as you" })).toBeVisible();
+
+    // Six callers for 7 s through all three instances: each access token ends every 2 s.
+    const myself = `${LB}/api/v1/links/${link.id}/proxy/rest/api/3/myself`;
+    const served = new Set<string>();
+    const results = await load(
+      6,
+      async () => {
+        const answer = await call(myself, { headers: bearer(adminToken) });
+        served.add(answer.servedBy);
+        return { ok: answer.status === 200 && answer.body.includes('"cloudId":"cloud-cluster"'), status: answer.status, detail: `${answer.servedBy}: ${answer.body.slice(0, 200)}` };
+      },
+      new Promise((resolve) => setTimeout(resolve, 7_000)),
+    );
+    expect(results.filter((r) => !r.ok)).toEqual([]);
+    expect(results.length).toBeGreaterThan(30);
+    expect(served).toEqual(new Set(["a", "b", "c"]));
+    expect(cloud.refreshes).toBeGreaterThanOrEqual(3);
+    expect(cloud.endedByReuse).toBe(0);
+    expect(new Set(cloud.presentedRefreshTokens).size).toBe(cloud.presentedRefreshTokens.length);
+  } finally {
+    await cloud.close();
   }
 });
 

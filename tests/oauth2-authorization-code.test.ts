@@ -19,6 +19,7 @@ import { outgoingJson } from "@/lib/links/serialize";
 import { findLinkOrThrow } from "@/lib/links/find-link";
 import { AppError } from "@/lib/errors";
 import { diagnoseLink } from "@/lib/status/diagnose";
+import { linkFetch } from "@/lib/outgoing/link-fetch";
 import { USER_SELECT } from "@/lib/db/cached-reads";
 import { revokeOwnOAuth2Authorization, listOAuth2Authorizations } from "@/lib/outgoing/oauth2-tokens";
 import * as authorizeRoute from "@/app/api/v1/links/[id]/authorize/route";
@@ -265,5 +266,15 @@ describe("outgoing OAuth 2.0, authorization code, against oidc-provider", () => 
     await setOutgoing(db, SYSTEM, linkId, { scheme: "oauth2", clientSecret: CLIENT_SECRET });
     // The secret alone changed: people's authorizations stay.
     expect(await db.oAuth2RemoteToken.count({ where: { linkId } })).toBe(1);
+  });
+
+  it("lets server code act for a person it names (the request factory), with that person's token only", async () => {
+    const link = await findLinkOrThrow(db, linkId);
+    const aliceName = (await db.user.findUniqueOrThrow({ where: { id: alice.id } })).username;
+    const bobName = (await db.user.findUniqueOrThrow({ where: { id: bob.id } })).username;
+    const res = await linkFetch(db, link, { method: "GET", url: `${apiUrl()}/api/rest/whoami` }, { as: { server: true, username: aliceName } });
+    expect({ status: res.status, body: await res.json() }).toMatchObject({ status: 200, body: { account: "alice-at-provider" } });
+    await expect(linkFetch(db, link, { method: "GET", url: `${apiUrl()}/api/rest/whoami` }, { as: { server: true, username: bobName } })).rejects.toMatchObject({ code: "authorization_required" });
+    await expect(linkFetch(db, link, { method: "GET", url: `${apiUrl()}/api/rest/whoami` }, { as: { server: true } })).rejects.toMatchObject({ code: "forbidden", message: expect.stringMatching(/must name the username/) });
   });
 });

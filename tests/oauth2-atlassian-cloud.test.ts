@@ -12,6 +12,8 @@ import { createLink } from "@/lib/links/create-link";
 import { setOutgoing } from "@/lib/links/update-link";
 import { findLinkOrThrow } from "@/lib/links/find-link";
 import { outgoingJson } from "@/lib/links/serialize";
+import { diagnoseLink } from "@/lib/status/diagnose";
+import { USER_SELECT } from "@/lib/db/cached-reads";
 import * as authorizeRoute from "@/app/api/v1/links/[id]/authorize/route";
 import * as callbackRoute from "@/app/api/v1/links/[id]/oauth-callback/route";
 import * as proxyRoute from "@/app/api/v1/links/[id]/proxy/[...path]/route";
@@ -137,5 +139,25 @@ describe("the Atlassian Cloud preset, against a stand-in with its shape", () => 
     cloud.revokeAll();
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     expect(await myself()).toMatchObject({ status: 401, body: { error: { code: "authorization_required", message: expect.stringMatching(/refused to refresh your token \(invalid_grant\)/) }, authorizeUrl: `/api/v1/links/${linkId}/authorize` } });
+  });
+
+  it("diagnoses an Atlassian Cloud link: the client probe, the person's token through /ex/jira/{cloudId}/rest/api/3/myself, and a refresh token nearing its end", async () => {
+    // A site served by the stand-in itself, so the diagnosis reaches it.
+    cloud.addSite({ id: "cloud-local", url: cloud.url });
+    const { link } = await createLink(db, SYSTEM, { name: "Stand-in Cloud Jira", type: "jira", rpcUrl: cloud.url });
+    await configure(link.id);
+    expect((await authorize(link.id)).tone).toBe("success");
+    const signedCall = async () => {
+      const admin = await db.user.findUniqueOrThrow({ where: { id: person.id }, select: USER_SELECT });
+      return (await diagnoseLink(db, await findLinkOrThrow(db, link.id), { admin })).checks.find((c) => c.name === "signed-call")!;
+    };
+    expect(await signedCall()).toMatchObject({ result: "pass", message: expect.stringMatching(/knows the client "cloud-client" \(a made-up code: invalid_grant\)\. Your OAuth 2\.0 token works \(HTTP 200 at \/rest\/api\/3\/myself\)/) });
+    const days = (n: number) => new Date(Date.now() - n * 86_400_000);
+    // Refreshed 70 days ago (and not due now): Atlassian ends a refresh token unused for 90.
+    await db.oAuth2RemoteToken.updateMany({ where: { linkId: link.id }, data: { refreshedAt: days(70), expiresAt: new Date(Date.now() + 3_600_000) } });
+    expect(await signedCall()).toMatchObject({ result: "warn", status: "AUTHENTICATE", message: expect.stringMatching(/last used 70 days ago: Atlassian ends one unused for 90 days/) });
+    // Authorized 350 days ago: the yearly end is near.
+    await db.oAuth2RemoteToken.updateMany({ where: { linkId: link.id }, data: { refreshedAt: new Date(), createdAt: days(350) } });
+    expect(await signedCall()).toMatchObject({ result: "warn", status: "AUTHENTICATE", message: expect.stringMatching(/ends around .* a year after consent/) });
   });
 });

@@ -233,6 +233,8 @@ describe("outgoing OAuth 2.0, authorization code, against oidc-provider", () => 
     const row = await db.oAuth2RemoteToken.findUniqueOrThrow({ where: { userId_linkId: { userId: alice.id, linkId } } });
     const { refreshToken } = JSON.parse((await (await import("@/lib/vault/vault")).readSecret(db, row.secretId)).toString("utf8")) as { refreshToken: string };
     expect(await provider.RefreshToken.find(refreshToken)).toBeTruthy();
+    // Sealed: neither token is in the database as it is.
+    expect((await databaseBytes()).includes(Buffer.from(refreshToken))).toBe(false);
     expect(await revokeOwnOAuth2Authorization(db, linkId, alice.id)).toEqual({ linkName: "OIDC API", remote: "revoked" });
     expect(await provider.RefreshToken.find(refreshToken)).toBeUndefined();
     expect(await db.vaultSecret.count({ where: { id: row.secretId } })).toBe(0);

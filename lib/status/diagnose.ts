@@ -510,6 +510,8 @@ async function checkOAuth2({ db, link, remote, timeoutMs, as }: Pick<CheckContex
   const held = await db.oAuth2RemoteToken.findUnique({ where: { userId_linkId: { userId: as.id, linkId: link.id } } });
   if (!held) return { result: "warn", status: "AUTHENTICATE", type: "REMOTE_AUTH_TOKEN_REQUIRED", message: `${probe.message} You have not authorized this app on ${remote} (OAuth 2.0): the call as you cannot be made.`, fix: "Authorize, then check again.", actions: authorize };
   const path = endpoints.cloud?.product === "jira" ? "/rest/api/3/myself" : whoAmIPath(link.type);
+  // Read before the call below may refresh it: when the refresh token was last used.
+  const refreshIdleDays = (Date.now() - held.refreshedAt.getTime()) / 86_400_000;
   let relayed;
   try {
     relayed = await linkRelay(db, link, { method: "GET", url: `${rpcUrlOf(link)}${path}`, headers: new Headers({ accept: "application/json" }) }, { as, level: "oauth2", timeouts: { connectMs: timeoutMs, responseMs: timeoutMs }, retry: { delaysMs: [] } });
@@ -526,10 +528,14 @@ async function checkOAuth2({ db, link, remote, timeoutMs, as }: Pick<CheckContex
   const granted = new Set(held.scopes.split(/\s+/));
   const missing = asked.filter((scope) => !granted.has(scope));
   if (missing.length) return { result: "warn", status: "AUTHENTICATE", type: "OAUTH2_SCOPES_NOT_GRANTED", message: `${remote} granted ${held.scopes || "no scope"}, not ${missing.join(", ")} that this link asks for (HTTP ${relayed.status} at ${path}).`, fix: `Authorize again and accept every scope on ${remote}'s consent page, or ask for fewer scopes (Outgoing).`, actions: authorize };
-  // Atlassian Cloud ends a grant a year after consent (and after 90 days unused): a month before, say so.
+  // Atlassian Cloud ends a grant a year after consent, and a refresh token unused for 90 days: a month before, say so.
   const yearEnds = held.createdAt.getTime() + 365 * 86_400_000;
   if (endpoints.preset === "atlassian-cloud" && yearEnds - Date.now() < 30 * 86_400_000) {
     return { result: "warn", status: "AUTHENTICATE", type: "OAUTH2_REFRESH_ENDING", message: `Your authorization of ${remote} ends around ${new Date(yearEnds).toISOString().slice(0, 10)} (Atlassian ends refresh tokens a year after consent).`, fix: "Authorize again before then.", actions: authorize };
+  }
+  if (endpoints.preset === "atlassian-cloud" && refreshIdleDays > 60) {
+    const ends = new Date(held.refreshedAt.getTime() + 90 * 86_400_000).toISOString().slice(0, 10);
+    return { result: "warn", status: "AUTHENTICATE", type: "OAUTH2_REFRESH_ENDING", message: `Your refresh token at ${remote} was last used ${Math.floor(refreshIdleDays)} days ago: Atlassian ends one unused for 90 days (around ${ends}).`, fix: "Use the link before then (any request after the access token ends refreshes it), or authorize again afterwards.", actions: authorize };
   }
   return { result: "pass", message: `${probe.message} Your OAuth 2.0 token works (HTTP ${relayed.status} at ${path}), with ${held.scopes || "the scopes asked"}.` };
 }

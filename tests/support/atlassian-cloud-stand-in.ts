@@ -33,6 +33,8 @@ export interface AtlassianCloudStandIn {
   endedByReuse: number;
   /** Ends every grant now (the person revoked the app at Atlassian). */
   revokeAll(): void;
+  /** One more site among those every grant covers (a site served by this stand-in itself, say). */
+  addSite(site: { id: string; url: string }): void;
   close(): Promise<void>;
 }
 
@@ -148,6 +150,7 @@ export async function startAtlassianCloudStandIn(options: StandInOptions): Promi
       return state.endedByReuse;
     },
     revokeAll: () => grants.forEach((g) => (g.ended = true)),
+    addSite: (site) => void options.sites.push(site),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -71,7 +71,8 @@ test("two instances linked over OAuth 2.0 from their pages: a person authorizes 
   await screenshot(page, "link-outgoing-oauth2");
   expect(await page.content()).not.toContain(clientSecret);
   const shown = await api(adminA, "GET", `${A_URL}/api/v1/links/${aToB.id}/outgoing`);
-  expect(shown.oauth2).toMatchObject({ preset: "applink-admin", clientId, scope: "READ WRITE", authorizationUrl: `${B_URL}/rest/oauth2/latest/authorize`, tokenUrl: `${B_URL}/rest/oauth2/latest/token`, revocationUrl: `${B_URL}/rest/oauth2/latest/revoke`, redirectUrl, clientSecret: { set: true } });
+  expect(shown).toMatchObject({ scheme: "oauth2", redirectUrl });
+  expect(shown.oauth2).toMatchObject({ preset: "applink-admin", clientId, scopes: ["READ", "WRITE"], authorizationUrl: `${B_URL}/rest/oauth2/latest/authorize`, tokenUrl: `${B_URL}/rest/oauth2/latest/token`, revocationUrl: `${B_URL}/rest/oauth2/latest/revoke`, clientSecret: { set: true } });
 
   // The person (A's admin, who is also B's admin) has not authorized yet: Try a request says so, with the way.
   const myselfOnB = () => adminA.get(`${A_URL}/api/v1/links/${aToB.id}/proxy/api/v1/myself`);

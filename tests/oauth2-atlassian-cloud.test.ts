@@ -85,12 +85,12 @@ describe("the Atlassian Cloud preset, against a stand-in with its shape", () => 
     const saved = await configure();
     expect(outgoingJson(saved, "https://applink.example").oauth2).toMatchObject({
       preset: "atlassian-cloud",
-      scope: "read:jira-user read:jira-work offline_access",
+      scopes: ["read:jira-user", "read:jira-work", "offline_access"],
       parameters: { audience: "api.atlassian.com", prompt: "consent" },
       clientAuth: "post",
       cloud: { resourcesUrl: `${cloud.url}/oauth/token/accessible-resources`, apiUrl: cloud.url, product: "jira" },
-      redirectUrl: `https://applink.example/api/v1/links/${linkId}/oauth-callback`,
     });
+    expect(outgoingJson(saved, "https://applink.example").redirectUrl).toBe(`https://applink.example/api/v1/links/${linkId}/oauth-callback`);
     // A preset for Jira and Confluence only.
     const { link: bamboo } = await createLink(db, SYSTEM, { name: "Cloud Bamboo?", type: "bamboo", rpcUrl: "https://bamboo.example.test" });
     await expect(setOutgoing(db, SYSTEM, bamboo.id, { scheme: "oauth2", preset: "atlassian-cloud", clientId: "x", clientSecret: "y" })).rejects.toThrow(/Jira and Confluence/);

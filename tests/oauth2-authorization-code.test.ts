@@ -154,23 +154,24 @@ describe("outgoing OAuth 2.0, authorization code, against oidc-provider", () => 
     const liar = http.createServer((_req, res) => res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ issuer: "https://elsewhere.example", authorization_endpoint: "https://elsewhere.example/a", token_endpoint: "https://elsewhere.example/t" })));
     await new Promise<void>((resolve) => liar.listen(0, "127.0.0.1", resolve));
     const liarUrl = `http://127.0.0.1:${(liar.address() as AddressInfo).port}`;
-    const refused = await setOutgoing(db, SYSTEM, linkId, { scheme: "oauth2", preset: "custom", issuerUrl: liarUrl, clientId: "applink-ac", clientSecret: CLIENT_SECRET }).catch((e: unknown) => e);
+    const refused = await setOutgoing(db, SYSTEM, linkId, { scheme: "oauth2", preset: "custom", issuer: liarUrl, clientId: "applink-ac", clientSecret: CLIENT_SECRET }).catch((e: unknown) => e);
     liar.close();
     expect(refused).toBeInstanceOf(AppError);
-    expect((refused as AppError).fields?.issuerUrl).toMatch(/names another issuer \(https:\/\/elsewhere\.example\).*RFC 8414/);
+    expect((refused as AppError).fields?.issuer).toMatch(/names another issuer \(https:\/\/elsewhere\.example\).*RFC 8414/);
     expect((await findLinkOrThrow(db, linkId)).outScheme).toBe("oauth1");
 
-    const saved = await setOutgoing(db, SYSTEM, linkId, { scheme: "oauth2", preset: "custom", issuerUrl: issuer, clientId: "applink-ac", clientSecret: CLIENT_SECRET, scope: "openid offline_access" });
+    const saved = await setOutgoing(db, SYSTEM, linkId, { scheme: "oauth2", preset: "custom", issuer, clientId: "applink-ac", clientSecret: CLIENT_SECRET, scopes: ["openid", "offline_access"] });
     const shown = outgoingJson(saved, "http://localhost");
+    expect(shown.redirectUrl).toBe(`http://localhost/api/v1/links/${linkId}/oauth-callback`);
     expect(shown.oauth2).toMatchObject({
       preset: "custom",
       clientId: "applink-ac",
-      issuerUrl: issuer,
+      scopes: ["openid", "offline_access"],
+      issuer,
       authorizationUrl: `${issuer}/auth`,
       tokenUrl: `${issuer}/token`,
       revocationUrl: `${issuer}/token/revocation`,
       clientSecret: { set: true, preview: "••••6789" },
-      redirectUrl: `http://localhost/api/v1/links/${linkId}/oauth-callback`,
     });
     expect(JSON.stringify(shown)).not.toContain(CLIENT_SECRET);
     expect((await databaseBytes()).includes(Buffer.from(CLIENT_SECRET))).toBe(false);

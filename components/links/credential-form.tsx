@@ -23,8 +23,8 @@ export interface CredentialView {
   oauth2?: {
     preset: string;
     clientId: string;
-    scope: string;
-    issuerUrl: string | null;
+    scopes: string[];
+    issuer: string | null;
     authorizationUrl: string;
     tokenUrl: string;
     revocationUrl: string | null;
@@ -35,7 +35,9 @@ export interface CredentialView {
 
 const PRESETS: Record<string, string> = {
   "atlassian-cloud": "Atlassian Cloud (auth.atlassian.com; Jira and Confluence)",
-  datacenter: "Jira, Confluence or Bitbucket Data Center (/rest/oauth2/latest)",
+  "jira-dc": "Jira Data Center 9+ (/rest/oauth2/latest)",
+  "confluence-dc": "Confluence Data Center 9+ (/rest/oauth2/latest)",
+  "bitbucket-dc": "Bitbucket Data Center (/rest/oauth2/latest)",
   "applink-admin": "Another instance of this app (its incoming OAuth 2.0)",
   custom: "Any OAuth 2.0 server (from its issuer's metadata, or by hand)",
 };
@@ -50,13 +52,19 @@ const SCHEME_LABEL: Record<string, string> = {
   "oauth2-client-credentials": "OAuth 2.0 client credentials (a token endpoint)",
 };
 
+/** The OAuth 2.0 preset a link most likely needs: Atlassian Cloud for an atlassian.net site, else by its type. */
+function likelyPreset(link: { type: string; rpcUrl: string | null }): string {
+  if (link.rpcUrl && /\.atlassian\.net(:\d+)?(\/|$)/i.test(link.rpcUrl.replace(/^https?:\/\//, ""))) return "atlassian-cloud";
+  return { jira: "jira-dc", confluence: "confluence-dc", bitbucket: "bitbucket-dc", "applink-admin": "applink-admin" }[link.type] ?? "custom";
+}
+
 /**
  * How this app authenticates to the remote, and the link's TLS: OAuth 1.0a (set above) or one fixed
  * credential, a client certificate under either, certificate authorities and a minimum TLS version.
  * Secrets are write-only: the form shows a masked preview and certificate details, and a secret field
  * left blank keeps what is stored.
  */
-export function CredentialForm({ action, link, redirectUrl }: { action: Action; link: { id: string; version: number; outgoing: CredentialView }; redirectUrl: string }) {
+export function CredentialForm({ action, link, redirectUrl }: { action: Action; link: { id: string; version: number; type: string; rpcUrl: string | null; outgoing: CredentialView }; redirectUrl: string }) {
   const [state, formAction] = useActionState(action, null);
   const fields = state && !state.ok ? state.fields : undefined;
   const values = state && !state.ok ? state.values : undefined;
@@ -64,7 +72,7 @@ export function CredentialForm({ action, link, redirectUrl }: { action: Action; 
   const [scheme, setScheme] = useState(values?.scheme ?? out.scheme);
   const same = scheme === out.scheme;
   const kept = !same && !!out.kept?.schemes.includes(scheme);
-  const [preset, setPreset] = useState(values?.preset ?? out.oauth2?.preset ?? "custom");
+  const [preset, setPreset] = useState(values?.preset ?? out.oauth2?.preset ?? likelyPreset(link));
   const samePreset = same && preset === out.oauth2?.preset;
   const keep = (what: string) =>
     same && scheme === "oauth2" && out.oauth2?.clientSecret.set
@@ -142,9 +150,9 @@ export function CredentialForm({ action, link, redirectUrl }: { action: Action; 
           </SelectField>
           <TextField id="clientId" label="Client id" autoComplete="off" defaultValue={values?.clientId ?? (same ? out.oauth2?.clientId : "") ?? ""} error={fields?.clientId} />
           <TextField id="clientSecret" label="Client secret" type="password" autoComplete="off" error={fields?.clientSecret} hint={keep("client secret")} />
-          <TextField id="scope" label="Scopes" defaultValue={values?.scope ?? (samePreset ? out.oauth2?.scope : "") ?? ""} error={fields?.scope} hint="Space-separated. Blank: the preset's (Atlassian Cloud: read:jira-user read:jira-work offline_access; Data Center: READ)." />
+          <TextField id="scopes" label="Scopes" defaultValue={values?.scopes ?? (samePreset ? out.oauth2?.scopes.join(" ") : "") ?? ""} error={fields?.scopes} hint="Space-separated. Blank: the preset's (Atlassian Cloud: read:jira-user read:jira-work offline_access; Jira and Confluence Data Center: READ; Bitbucket: REPO_READ)." />
           {preset === "custom" ? (
-            <TextField id="issuerUrl" label="Issuer URL" type="url" defaultValue={values?.issuerUrl ?? (samePreset ? out.oauth2?.issuerUrl : "") ?? ""} error={fields?.issuerUrl} hint="Its metadata (RFC 8414 or OpenID) names the endpoints; metadata naming another issuer is refused." />
+            <TextField id="oauth2Issuer" label="Issuer URL" type="url" defaultValue={values?.oauth2Issuer ?? (samePreset ? out.oauth2?.issuer : "") ?? ""} error={fields?.issuer} hint="Its metadata (RFC 8414 or OpenID) names the endpoints; metadata naming another issuer is refused." />
           ) : null}
           <details className="rounded-md border border-border p-3 text-sm" open={preset === "custom" || !!fields?.authorizationUrl || !!fields?.tokenUrl}>
             <summary className="cursor-pointer font-medium">{preset === "custom" ? "Endpoints (blank: from the issuer's metadata)" : "Override the preset's URLs"}</summary>

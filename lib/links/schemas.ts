@@ -131,7 +131,7 @@ const secretText = (what: string) => z.string().min(1, `Enter the ${what}.`).max
  * "oauth1" {threeLegged, twoLegged, impersonation, …}; "basic" {username, password}; "bearer"
  * {token}; "api-key" {header, value}; "connect-jwt" {issuer, sharedSecret}; "oauth2-client-credentials"
  * {tokenUrl, clientId, clientSecret, scope?}; "oauth2" (each person's own authorization) {preset,
- * clientId, clientSecret, scope?, issuerUrl?, authorizationUrl?, tokenUrl?, revocationUrl?,
+ * clientId, clientSecret, scopes?, issuer? (custom: the issuer URL whose metadata fills the rest), authorizationUrl?, tokenUrl?, revocationUrl?,
  * resourcesUrl?, apiUrl?, parameters?, clientAuth?}. Secrets are write-only: left out, the stored one is kept (same
  * scheme). Under any scheme: `clientCertificate` {certificatePem, privateKeyPem} or null,
  * `caCertificatesPem` (or null), `minTlsVersion`.
@@ -160,10 +160,10 @@ export const outgoingSchema = z
     clientId: z.string().trim().min(1, "Enter the client id.").max(255).optional(),
     clientSecret: secretText("client secret").optional(),
     scope: z.string().trim().max(1000).optional(),
+    /** oauth2: the scopes to ask for (default: the preset's). */
+    scopes: z.array(z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]{1,200}$/, "A scope is printable characters without spaces, quotes or backslashes.")).max(50).optional(),
     /** oauth2 (authorization code, per person): lib/outgoing/oauth2-settings.ts. */
     preset: z.enum(OAUTH2_PRESETS, { error: `preset is one of ${OAUTH2_PRESETS.join(", ")}.` }).optional(),
-    /** custom: the authorization server's issuer; its metadata fills the endpoints not given. */
-    issuerUrl: appUrlLike().optional(),
     authorizationUrl: appUrlLike().optional(),
     revocationUrl: z.union([appUrlLike(), z.null()]).optional(),
     /** Atlassian Cloud: where the authorized sites are listed, and the API gateway (tests point them at stand-ins). */
@@ -201,6 +201,8 @@ export const outgoingSchema = z
       const switchingBack = o.scheme === "oauth1" && given.length === 0;
       if (!switchingBack) for (const field of oauthFields) if (o[field] === undefined) ctx.addIssue({ code: "custom", path: [field], message: "Required for OAuth 1.0a (true or false)." });
     }
+    // OAuth 2.0's issuer is the authorization server's URL (Connect JWT's is an app key).
+    if (scheme === "oauth2" && o.issuer !== undefined && !appUrlLike().safeParse(o.issuer).success) ctx.addIssue({ code: "custom", path: ["issuer"], message: "Enter the authorization server's issuer URL (http or https)." });
     const fieldsOf = (s: keyof typeof SCHEME_FIELDS): string[] => [SCHEME_FIELDS[s].secret, ...SCHEME_FIELDS[s].fields];
     const allowed = scheme === "oauth1" ? [] : fieldsOf(scheme);
     for (const field of Object.keys(SCHEME_FIELDS).flatMap((s) => fieldsOf(s as keyof typeof SCHEME_FIELDS)) as (keyof typeof o)[]) {

@@ -13,14 +13,14 @@ function configuredBase(): string | null {
 }
 
 /** Outgoing OAuth 2.0 as the API shows it: the preset with every URL it uses, the redirect URL to register, never the client secret. */
-function oauth2Json(link: Link, info: SchemeInfo | null, base: string | null) {
+function oauth2Json(link: Link, info: SchemeInfo | null) {
   const endpoints = oauth2Endpoints(link, info ?? { preview: "" });
   return {
     preset: endpoints.preset,
     presetName: PRESET_NAMES[endpoints.preset],
     clientId: endpoints.clientId,
-    scope: endpoints.scope,
-    issuerUrl: endpoints.issuer,
+    scopes: endpoints.scope.split(/\s+/).filter(Boolean),
+    issuer: endpoints.issuer,
     authorizationUrl: endpoints.authorizationUrl,
     tokenUrl: endpoints.tokenUrl,
     revocationUrl: endpoints.revocationUrl,
@@ -28,8 +28,6 @@ function oauth2Json(link: Link, info: SchemeInfo | null, base: string | null) {
     clientAuth: endpoints.clientAuth,
     cloud: endpoints.cloud,
     clientSecret: { preview: info?.preview ?? null, set: !!link.outSchemeSecretId },
-    /** Register this at the remote as the redirect (callback) URL. */
-    redirectUrl: base ? oauth2RedirectUrl(base, link.id) : null,
   };
 }
 
@@ -39,7 +37,8 @@ function schemeJson(link: Link, base: string | null) {
   const certificate = clientCertificateInfoOf(link);
   return {
     scheme: link.outScheme,
-    ...(link.outScheme === "oauth2" ? { oauth2: oauth2Json(link, info, base) } : {}),
+    // The redirect URL to register at the remote (PRODUCT.md: `redirectUrl` beside the scheme).
+    ...(link.outScheme === "oauth2" ? { oauth2: oauth2Json(link, info), redirectUrl: base ? oauth2RedirectUrl(base, link.id) : null } : {}),
     ...(isFixedScheme(link.outScheme)
       ? { credential: { ...(info?.username ? { username: info.username } : {}), ...(info?.header ? { header: info.header } : {}), ...(info?.issuer ? { issuer: info.issuer } : {}), ...(info?.tokenUrl ? { tokenUrl: info.tokenUrl, clientId: info.clientId, scope: info.scope ?? null } : {}), preview: info?.preview ?? null, set: !!link.outSchemeSecretId }, forUsers: link.out2loUsers }
       : {}),

@@ -120,7 +120,7 @@ export async function setOutgoing(db: Db, actor: Actor, id: string, input: Outgo
   const certificate = given ? parseClientCertificate({ certificatePem: given.certificatePem, privateKeyPem: given.privateKeyPem ?? (await pendingKey()) }) : given;
   const ca = o.caCertificatesPem === undefined ? undefined : o.caCertificatesPem === null || !o.caCertificatesPem.trim() ? null : parseCaCertificates(o.caCertificatesPem).pem;
   // OAuth 2.0 from an issuer: its metadata (issuer checked) fills the endpoints not typed, before anything is saved.
-  const discovered = scheme === "oauth2" && o.issuerUrl ? await discoverServer(o.issuerUrl) : null;
+  const discovered = scheme === "oauth2" && o.issuer ? await discoverServer(o.issuer) : null;
   return audited(db, actor, "link.outgoing", id, async (link, tx) => {
     const data: Prisma.LinkUpdateManyMutationInput = { outScheme: scheme };
     // Each scheme keeps its settings while another is in use: the fixed one left is kept (its
@@ -175,7 +175,7 @@ export async function setOutgoing(db: Db, actor: Actor, id: string, input: Outgo
         const preset = o.preset ?? (current?.preset as OAuth2Preset | undefined);
         if (!preset) throw missing("preset", `Choose a preset: ${OAUTH2_PRESETS.join(", ")}.`);
         if (preset === "atlassian-cloud" && !cloudProduct(link.type)) throw missing("preset", "Atlassian Cloud serves Jira and Confluence links: choose another preset for this type.");
-        if (preset === "applink-admin" || preset === "datacenter") rpcUrlOf(link);
+        if (preset !== "atlassian-cloud" && preset !== "custom") rpcUrlOf(link);
         // Settings of another preset do not carry over (their URLs belong to that preset).
         const carried = current?.preset === preset ? current : null;
         const pick = <K extends keyof SchemeInfo>(key: K, given: SchemeInfo[K] | null | undefined, found?: SchemeInfo[K] | null) => {
@@ -184,7 +184,7 @@ export async function setOutgoing(db: Db, actor: Actor, id: string, input: Outgo
         };
         info.preset = preset;
         pick("clientId", o.clientId);
-        pick("issuerUrl", o.issuerUrl === undefined ? undefined : discovered?.issuerUrl);
+        pick("issuer", o.issuer === undefined ? undefined : discovered?.issuer);
         pick("authorizationUrl", o.authorizationUrl, discovered?.authorizationUrl);
         pick("tokenUrl", o.tokenUrl, discovered?.tokenUrl);
         pick("revocationUrl", o.revocationUrl, discovered?.revocationUrl);
@@ -192,9 +192,9 @@ export async function setOutgoing(db: Db, actor: Actor, id: string, input: Outgo
         pick("apiUrl", o.apiUrl);
         pick("parameters", o.parameters);
         pick("clientAuth", o.clientAuth, discovered?.clientAuth);
-        info.scope = o.scope ?? carried?.scope ?? defaultScopes(preset, link.type);
+        info.scope = o.scopes?.join(" ") ?? carried?.scope ?? defaultScopes(preset, link.type);
         if (!info.clientId) throw missing("clientId", "Enter the client id the remote gave this app.");
-        if (preset === "custom" && !info.authorizationUrl) throw missing(o.issuerUrl ? "issuerUrl" : "authorizationUrl", "Enter the issuer URL (its metadata names the endpoints), or the authorization endpoint's URL.");
+        if (preset === "custom" && !info.authorizationUrl) throw missing(o.issuer ? "issuer" : "authorizationUrl", "Enter the issuer URL (its metadata names the endpoints), or the authorization endpoint's URL.");
         if (preset === "custom" && !info.tokenUrl) throw missing("tokenUrl", "Enter the token endpoint's URL.");
         // People's tokens belong to one client at one authorization server: another one ends them.
         const before = current?.preset ? oauth2Endpoints(link, current) : null;

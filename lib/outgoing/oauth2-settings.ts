@@ -7,18 +7,20 @@ import type { SchemeInfo } from "@/lib/outgoing/schemes";
 /**
  * Outgoing OAuth 2.0 (authorization code, per person): where a link's authorization server is, by
  * preset. `atlassian-cloud`: auth.atlassian.com, with the `audience` and `prompt` Atlassian asks for,
- * and requests through api.atlassian.com/ex/{product}/{cloudId}; `datacenter`: Jira, Confluence or
- * Bitbucket Data Center's own `/rest/oauth2/latest/*`; `applink-admin`: another instance of this app
+ * and requests through api.atlassian.com/ex/{product}/{cloudId}; `jira-dc`, `confluence-dc`,
+ * `bitbucket-dc`: the product's own `/rest/oauth2/latest/*` (each with its own scopes); `applink-admin`: another instance of this app
  * (its incoming OAuth 2.0, same paths, with revocation); `custom`: the endpoints an authorization
  * server's metadata names (RFC 8414 / OpenID discovery, read when the admin saves), or typed by hand.
  * Every URL a preset fills can be given instead (an override).
  */
-export const OAUTH2_PRESETS = ["atlassian-cloud", "datacenter", "applink-admin", "custom"] as const;
+export const OAUTH2_PRESETS = ["atlassian-cloud", "jira-dc", "confluence-dc", "bitbucket-dc", "applink-admin", "custom"] as const;
 export type OAuth2Preset = (typeof OAUTH2_PRESETS)[number];
 
 export const PRESET_NAMES: Record<OAuth2Preset, string> = {
   "atlassian-cloud": "Atlassian Cloud",
-  datacenter: "Jira, Confluence or Bitbucket Data Center",
+  "jira-dc": "Jira Data Center",
+  "confluence-dc": "Confluence Data Center",
+  "bitbucket-dc": "Bitbucket Data Center",
   "applink-admin": "Another instance of this app",
   custom: "Any OAuth 2.0 authorization server",
 };
@@ -34,10 +36,13 @@ export const ATLASSIAN_CLOUD = {
 /** The scopes a preset asks for when the admin names none, by the link's type. */
 export function defaultScopes(preset: OAuth2Preset, type: string): string {
   if (preset === "atlassian-cloud") return type === "confluence" ? "read:confluence-user read:confluence-content.summary offline_access" : "read:jira-user read:jira-work offline_access";
-  if (preset === "datacenter") return type === "bitbucket" ? "PUBLIC_REPOS REPO_READ" : "READ";
+  if (preset === "jira-dc" || preset === "confluence-dc") return "READ";
+  if (preset === "bitbucket-dc") return "REPO_READ";
   if (preset === "applink-admin") return "READ";
   return "";
 }
+
+export const isDataCenter = (preset: OAuth2Preset): boolean => preset === "jira-dc" || preset === "confluence-dc" || preset === "bitbucket-dc";
 
 /** The product Atlassian Cloud's API gateway routes to (`/ex/{product}/{cloudId}`), for the link types it serves. */
 export function cloudProduct(type: string): "jira" | "confluence" | null {
@@ -68,7 +73,7 @@ export interface OAuth2Endpoints {
 export function oauth2Endpoints(link: Pick<Link, "type" | "rpcUrl" | "displayUrl">, info: SchemeInfo): OAuth2Endpoints {
   const preset: OAuth2Preset = info.preset && (OAUTH2_PRESETS as readonly string[]).includes(info.preset) ? (info.preset as OAuth2Preset) : "custom";
   const rpc = link.rpcUrl ?? link.displayUrl;
-  const common = { preset, clientId: info.clientId ?? "", scope: info.scope ?? defaultScopes(preset, link.type), issuer: info.issuerUrl ?? null };
+  const common = { preset, clientId: info.clientId ?? "", scope: info.scope ?? defaultScopes(preset, link.type), issuer: info.issuer ?? null };
   if (preset === "atlassian-cloud") {
     return {
       ...common,
@@ -81,16 +86,16 @@ export function oauth2Endpoints(link: Pick<Link, "type" | "rpcUrl" | "displayUrl
       cloud: { resourcesUrl: info.resourcesUrl ?? ATLASSIAN_CLOUD.resourcesUrl, apiUrl: info.apiUrl ?? ATLASSIAN_CLOUD.apiUrl, product: cloudProduct(link.type) ?? "jira" },
     };
   }
-  if (preset === "datacenter" || preset === "applink-admin") {
+  if (isDataCenter(preset) || preset === "applink-admin") {
     // The browser goes to the display URL; this server calls the RPC URL.
     return {
       ...common,
-      clientAuth: info.clientAuth ?? (preset === "datacenter" ? "post" : "basic"),
+      clientAuth: info.clientAuth ?? (preset === "applink-admin" ? "basic" : "post"),
       authorizationUrl: info.authorizationUrl ?? `${link.displayUrl}/rest/oauth2/latest/authorize`,
       tokenUrl: info.tokenUrl ?? `${rpc}/rest/oauth2/latest/token`,
       revocationUrl: info.revocationUrl ?? (preset === "applink-admin" ? `${rpc}/rest/oauth2/latest/revoke` : null),
       parameters: { ...info.parameters },
-      redirectOnRefresh: preset === "datacenter",
+      redirectOnRefresh: preset !== "applink-admin",
       cloud: null,
     };
   }
@@ -131,7 +136,7 @@ export function requestOptions(url: string, dispatcher?: unknown): { [oauth.allo
 
 /** What an authorization server's metadata says, as this app stores it. */
 export interface DiscoveredServer {
-  issuerUrl: string;
+  issuer: string;
   authorizationUrl: string;
   tokenUrl: string;
   revocationUrl: string | null;
@@ -153,7 +158,7 @@ export async function discoverServer(issuerUrl: string): Promise<DiscoveredServe
       response = await oauth.discoveryRequest(issuer, { algorithm, ...requestOptions(issuer.href) });
     } catch (error) {
       const message = `The authorization server at ${issuer.host} could not be reached (${(error as Error).message}).`;
-      throw new AppError("validation_failed", message, { fields: { issuerUrl: message } });
+      throw new AppError("validation_failed", message, { fields: { issuer: message } });
     }
     if (response.status === 404) {
       lastError = null;
@@ -163,11 +168,11 @@ export async function discoverServer(issuerUrl: string): Promise<DiscoveredServe
       const metadata = await oauth.processDiscoveryResponse(issuer, response);
       if (!metadata.authorization_endpoint || !metadata.token_endpoint) {
         const message = `The metadata of ${issuer.href} names no ${metadata.authorization_endpoint ? "token" : "authorization"} endpoint.`;
-        throw new AppError("validation_failed", message, { fields: { issuerUrl: message } });
+        throw new AppError("validation_failed", message, { fields: { issuer: message } });
       }
       const methods = metadata.token_endpoint_auth_methods_supported ?? ["client_secret_basic"];
       return {
-        issuerUrl: metadata.issuer,
+        issuer: metadata.issuer,
         authorizationUrl: metadata.authorization_endpoint,
         tokenUrl: metadata.token_endpoint,
         revocationUrl: metadata.revocation_endpoint ?? null,
@@ -180,10 +185,10 @@ export async function discoverServer(issuerUrl: string): Promise<DiscoveredServe
       // A metadata document for another issuer: refused, whichever document said it.
       if (error instanceof oauth.OperationProcessingError && error.code === oauth.JSON_ATTRIBUTE_COMPARISON) {
         const message = `The metadata at ${issuer.href} names another issuer (${String((error.cause as { attribute?: string; body?: Record<string, unknown> })?.body?.issuer ?? "?")}): refused, as RFC 8414 §3.3 requires. Enter the issuer URL exactly as the server names itself.`;
-        throw new AppError("validation_failed", message, { fields: { issuerUrl: message } });
+        throw new AppError("validation_failed", message, { fields: { issuer: message } });
       }
     }
   }
   const message = `No OAuth 2.0 or OpenID metadata was found for ${issuer.href}${lastError ? ` (${(lastError as Error).message})` : ""}: enter the endpoints by hand.`;
-  throw new AppError("validation_failed", message, { fields: { issuerUrl: message } });
+  throw new AppError("validation_failed", message, { fields: { issuer: message } });
 }

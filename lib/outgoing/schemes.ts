@@ -29,7 +29,7 @@ export type FixedScheme = Exclude<Scheme, "oauth1" | "oauth2">;
 
 /** Each stored credential's fields in `PUT …/outgoing`: its one secret (and how a person calls it), and the public ones beside it. */
 export const SCHEME_FIELDS = {
-  oauth2: { secret: "clientSecret", secretName: "client secret", fields: ["preset", "clientId", "scope", "issuerUrl", "authorizationUrl", "tokenUrl", "revocationUrl", "resourcesUrl", "apiUrl", "parameters", "clientAuth"] },
+  oauth2: { secret: "clientSecret", secretName: "client secret", fields: ["preset", "clientId", "scopes", "issuer", "authorizationUrl", "tokenUrl", "revocationUrl", "resourcesUrl", "apiUrl", "parameters", "clientAuth"] },
   basic: { secret: "password", secretName: "password or API token", fields: ["username"] },
   bearer: { secret: "token", secretName: "token", fields: [] },
   "api-key": { secret: "value", secretName: "key", fields: ["header"] },
@@ -50,7 +50,7 @@ export const outgoingOAuth2InUse = (link: Pick<Link, "outEnabled" | "outScheme">
 export interface SchemeInfo {
   username?: string;
   header?: string;
-  /** connect-jwt: the `iss` of our tokens (the app key the remote knows us by). */
+  /** connect-jwt: the `iss` of our tokens (the app key the remote knows us by); oauth2: the authorization server's issuer URL. */
   issuer?: string;
   /** oauth2-client-credentials: where tokens come from, for which client, with what scope. */
   tokenUrl?: string;
@@ -58,7 +58,6 @@ export interface SchemeInfo {
   scope?: string;
   /** oauth2 (authorization code): the preset, and any URL or parameter given instead of the preset's (lib/outgoing/oauth2-settings.ts). */
   preset?: string;
-  issuerUrl?: string;
   authorizationUrl?: string;
   revocationUrl?: string;
   resourcesUrl?: string;

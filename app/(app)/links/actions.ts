@@ -181,7 +181,8 @@ export const saveCredentialAction = defineAction(
     clientSecret: z.preprocess(blankToUndefined, z.string().optional()),
     scope: z.preprocess(blankToUndefined, z.string().optional()),
     preset: z.preprocess(blankToUndefined, z.string().optional()),
-    issuerUrl: z.preprocess(blankToUndefined, z.string().optional()),
+    scopes: z.preprocess(blankToUndefined, z.string().optional()),
+    oauth2Issuer: z.preprocess(blankToUndefined, z.string().optional()),
     authorizationUrl: z.preprocess(blankToUndefined, z.string().optional()),
     revocationUrl: z.preprocess(blankToUndefined, z.string().optional()),
     resourcesUrl: z.preprocess(blankToUndefined, z.string().optional()),
@@ -216,7 +217,7 @@ export const saveCredentialAction = defineAction(
     const scheme = f.scheme as "oauth1" | "oauth2" | "basic" | "bearer" | "api-key" | "connect-jwt" | "oauth2-client-credentials";
     const credential =
       scheme === "oauth2"
-        ? { preset: f.preset, clientId: f.clientId, clientSecret: f.clientSecret, scope: f.scope, issuerUrl: f.issuerUrl, authorizationUrl: f.authorizationUrl, tokenUrl: f.tokenUrl, revocationUrl: f.revocationUrl, resourcesUrl: f.resourcesUrl, apiUrl: f.apiUrl }
+        ? { preset: f.preset, clientId: f.clientId, clientSecret: f.clientSecret, scopes: f.scopes?.split(/\s+/).filter(Boolean), issuer: f.oauth2Issuer, authorizationUrl: f.authorizationUrl, tokenUrl: f.tokenUrl, revocationUrl: f.revocationUrl, resourcesUrl: f.resourcesUrl, apiUrl: f.apiUrl }
         : scheme === "oauth1"
         ? // The levels stay as the OAuth form set them.
           { threeLegged: link.out3lo, twoLegged: link.out2lo, twoLeggedForUsers: link.out2loUsers, impersonation: link.outImpersonation }

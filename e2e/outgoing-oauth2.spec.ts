@@ -5,7 +5,8 @@
  * secret, which A's form takes (preset "another instance of this app"). A person on A authorizes in
  * Chromium (B's sign-in and consent pages, PKCE), and requests through A run as them on B
  * (`via: "oauth2"`). B's admin revokes the grant: A's proxy asks the person to authorize again (401
- * with authorizeUrl) and A's diagnosis run by them says AUTHENTICATE; authorizing again restores it.
+ * with authorizeUrl) and A's diagnosis run by them says AUTHENTICATE; authorizing again restores it,
+ * and revoking it under My authorizations ends it on B too (B's revocation endpoint).
  */
 import type { ChildProcess } from "node:child_process";
 import path from "node:path";
@@ -115,4 +116,11 @@ test("two instances linked over OAuth 2.0 from their pages: a person authorizes 
   expect(await (await myselfOnB()).json()).toMatchObject({ username: ADMIN.username, via: "oauth2" });
   const healed = await api(adminA, "POST", `${A_URL}/api/v1/links/${aToB.id}/status`, {});
   expect(healed.checks.find((c: { name: string }) => c.name === "signed-call")).toMatchObject({ result: "pass" });
+
+  // The person revokes it under My authorizations: B is told (its revocation endpoint), and A forgets the tokens.
+  await page.goto("/authorizations");
+  await page.getByRole("button", { name: "Revoke authorization of Instance B over OAuth 2.0" }).click();
+  await expect(page.getByTestId("authorization-row-Instance B over OAuth 2.0")).toHaveCount(0);
+  expect((await api(adminB, "GET", `${B_URL}/api/v1/links/${bLinkId}/incoming/oauth2-grants`)).grants).toEqual([]);
+  expect((await myselfOnB()).status()).toBe(401);
 });

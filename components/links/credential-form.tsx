@@ -148,7 +148,7 @@ export function CredentialForm({ action, link, redirectUrl }: { action: Action; 
               </option>
             ))}
           </SelectField>
-          <TextField id="clientId" label="Client id" autoComplete="off" defaultValue={values?.clientId ?? (same ? out.oauth2?.clientId : "") ?? ""} error={fields?.clientId} />
+          <TextField id="clientId" label="Client id" autoComplete="off" defaultValue={values?.clientId ?? (same ? out.oauth2?.clientId : "") ?? ""} error={fields?.clientId} hint={same && out.oauth2?.clientId ? "Another client id or token endpoint ends every person's authorization of the old one: each then authorizes again. A new secret alone keeps them." : undefined} />
           <TextField id="clientSecret" label="Client secret" type="password" autoComplete="off" error={fields?.clientSecret} hint={keep("client secret")} />
           <TextField id="scopes" label="Scopes" defaultValue={values?.scopes ?? (samePreset ? out.oauth2?.scopes.join(" ") : "") ?? ""} error={fields?.scopes} hint="Space-separated. Blank: the preset's (Atlassian Cloud: read:jira-user read:jira-work offline_access; Jira and Confluence Data Center: READ; Bitbucket: REPO_READ)." />
           {preset === "custom" ? (

@@ -13,7 +13,6 @@ import { completeOAuth2Authorization, oauth2RedirectUrl, startOAuth2Authorizatio
 
 const BINDING_COOKIE = "applink_oauth_binding";
 
-
 /**
  * Back to the link page (or the page the person came from) with a one-line outcome that page
  * shows once (never an error dump): a flash cookie for that page, never text in the address.

@@ -9,7 +9,7 @@ import { isFixedScheme } from "@/lib/outgoing/schemes";
  * `app`: this application itself, signed 2-legged with no user, never chosen for a caller: only
  * the diagnosis demands it, to read the remote's status of its link to us (which another Applink
  * Admin answers to the linked application itself, whatever levels it runs requests with); `oauth2`:
- * the person's own OAuth 2.0 token (authorization code, lib/outgoing/oauth2).
+ * the person's own OAuth 2.0 token (authorization code, lib/outgoing/oauth2-*.ts).
  */
 export type AuthLevel = "3lo" | "2loi" | "2lo" | "app" | "fixed" | "oauth2" | "none";
 

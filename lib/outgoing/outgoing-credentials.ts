@@ -51,8 +51,10 @@ export async function outgoingCredentials(db: Db, link: Link, as: LinkCaller, de
 /** OAuth 2.0 (authorization code): the person's bearer token, refreshed when due and once when the remote refuses it. */
 async function personOAuth2Credentials(db: Db, link: Link, as: LinkCaller, demand: Exclude<AuthLevel, "none"> | undefined, dispatcher?: Dispatcher): Promise<OutgoingCredentials> {
   const level = chooseAuthLevel(link, as, demand);
-  const personId = isServer(as) ? (await cachedReads(db).userByUsername(as.username ?? ""))?.id : as.id;
-  if (!personId) throw new AppError("forbidden", `No user "${isServer(as) ? as.username : ""}" here to act for on "${link.name}".`);
+  // Server code acts for a person it names: one who exists here and may sign in.
+  const named = isServer(as) ? await cachedReads(db).userByUsername(as.username ?? "") : null;
+  const personId = isServer(as) ? (named && !named.disabled ? named.id : null) : as.id;
+  if (!personId) throw new AppError("forbidden", `No enabled user "${isServer(as) ? as.username : ""}" here to act for on "${link.name}".`);
   const { endpoints, clientSecret } = await oauth2Client(db, link);
   let held = await personTokens(db, link, endpoints, clientSecret, personId, { dispatcher });
   const cloud = endpoints.cloud;

@@ -231,6 +231,7 @@ ROUTES.push(
   { file: "app/api/v1/links/[id]/reset/route.ts", method: "POST", expect: { anonymous: 401, user: 403, admin: 200, delegated: 403 }, params: freshLink, body: () => ({ direction: "outgoing" }) },
   // Anyone signed in reads a link's status; checking it (network, and the checker's authorization) is for admins, never by delegation.
   { file: "app/api/v1/links/[id]/status/route.ts", method: "GET", expect: { anonymous: 401, user: 200, admin: 200, delegated: 200 }, params: freshLink },
+  { file: "app/api/v1/links/[id]/status/history/route.ts", method: "GET", expect: { anonymous: 401, user: 200, admin: 200, delegated: 200 }, params: freshLink },
   { file: "app/api/v1/links/[id]/status/route.ts", method: "POST", expect: { anonymous: 401, user: 403, admin: 200, delegated: 403 }, params: freshLink },
   // Atlassian's status resource: admins, signed in or calling through a link as one (a read).
   {

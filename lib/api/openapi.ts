@@ -68,6 +68,7 @@ export const OPERATIONS: readonly Operation[] = [
   { method: "delete", path: "/api/v1/links/{id}/incoming/oauth2-grants", summary: "Revoke every authorization of the link's external application: its tokens stop at once.", who: "admin", neverDelegated: true },
   { method: "delete", path: "/api/v1/links/{id}/incoming/oauth2-grants/{grantId}", summary: "Revoke one person's authorization: its tokens stop at once.", who: "admin", neverDelegated: true },
   { method: "get", path: "/api/v1/links/{id}/status", summary: "The stored diagnosis (no network).", who: "user" },
+  { method: "get", path: "/api/v1/links/{id}/status/history", summary: "Every change of the link's status since `since` (default 30 days), and its days: checks and proxied requests.", who: "user" },
   { method: "post", path: "/api/v1/links/{id}/status", summary: "Check now, after applying a fix the last check offered.", who: "admin", body: checkNowSchema, neverDelegated: true },
   { method: "post", path: "/api/v1/links/{id}/reset", summary: "Forget a direction's settings and revoke what it issued.", who: "admin", body: resetSchema },
   { method: "get", path: "/api/v1/links/{id}/authorize", summary: "Start the 3-legged dance (browser).", who: "browser", neverDelegated: true },

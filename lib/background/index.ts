@@ -4,6 +4,7 @@ import { acquireLease, releaseLease, THIS_PROCESS } from "@/lib/background/lease
 import { startBackgroundChecks } from "@/lib/status/background";
 import { purgeNonces } from "@/lib/incoming/nonce-store";
 import { timestampWindowSeconds } from "@/lib/incoming/verify-incoming";
+import { flushRequestCounts, pruneHistory } from "@/lib/history/status-history";
 
 export const BACKGROUND_LEASE = "background";
 
@@ -20,7 +21,8 @@ const DEFAULTS: BackgroundWorkOptions = { leaseMs: 45_000, renewMs: 15_000, purg
 
 /**
  * The work no request waits for, run by one instance at a time however many share the database:
- * the nonce purge and the link checks (lib/status/background.ts). The instance holding the
+ * the nonce purge, the link checks (lib/status/background.ts) and the pruning of old link history
+ * (every instance, though, adds the proxied requests it counted to the days' rows once a minute). The instance holding the
  * `background` lease does it; every instance tries to take or renew the lease every `renewMs`, so
  * when the holder dies another takes over once the lease has expired (at most `leaseMs` +
  * `renewMs`), and a holder that stops gracefully gives it up at once. Both jobs are idempotent, so
@@ -45,9 +47,13 @@ export function startBackgroundWork(db: Db, options: Partial<BackgroundWorkOptio
     return renewing;
   };
   const purge = async () => {
+    // Every instance adds the proxied requests it counted to the days' rows; the holder prunes.
+    await flushRequestCounts(db);
     if (!held || stopped) return;
     const purged = await purgeNonces(db, timestampWindowSeconds());
     if (purged) log.debug({ purged }, "purged old OAuth nonces");
+    const pruned = await pruneHistory(db);
+    if (pruned.changes || pruned.checks) log.debug(pruned, "pruned old link history");
   };
   void renew();
   const renewTimer = setInterval(() => void renew(), settings.renewMs);
@@ -60,6 +66,7 @@ export function startBackgroundWork(db: Db, options: Partial<BackgroundWorkOptio
     clearInterval(renewTimer);
     clearInterval(purgeTimer);
     stopChecks();
+    await flushRequestCounts(db).catch(() => undefined);
     // A renewal on its way would take the lease again after the release: let it land first.
     await renewing;
     if (held) await releaseLease(db, BACKGROUND_LEASE, settings.holder).catch(() => undefined);

@@ -4,7 +4,7 @@
 
 const PATTERNS = [
   [/^\/api\/v1\/links\/[^/]+\/proxy(\/.*)?$/, "/api/v1/links/:id/proxy/*"],
-  [/^\/api\/v1\/links\/[^/]+\/(status|incoming|outgoing|reset|authorize|oauth-callback)$/, (m) => `/api/v1/links/:id/${m[1]}`],
+  [/^\/api\/v1\/links\/[^/]+\/(status|status\/history|incoming|outgoing|reset|authorize|oauth-callback)$/, (m) => `/api/v1/links/:id/${m[1]}`],
   [/^\/api\/v1\/links\/[^/]+$/, "/api/v1/links/:id"],
   [/^\/api\/v1\/users\/[^/]+$/, "/api/v1/users/:username"],
   [/^\/api\/v1\/tokens\/[^/]+$/, "/api/v1/tokens/:id"],

@@ -18,6 +18,7 @@ import { readSecret } from "@/lib/vault/vault";
 import { isRelayedHeader } from "@/lib/outgoing/relayed-headers";
 import { cancelled, ConcurrencyLimiter, isRetryableError, isRetryableMethod, isRetryableStatus, linkLimiter, retryDelay, retryPolicy, type RetryPolicy } from "@/lib/outgoing/resilience";
 import { rpcUrlOf } from "@/lib/outgoing/rpc-url";
+import { countRequest, outcomeOf } from "@/lib/history/status-history";
 
 export interface LinkRequest {
   method: string;
@@ -278,6 +279,7 @@ async function fetchWithRetries(db: Db, link: Link, req: LinkRequest, credential
       }
       const responseMs = options.timeouts?.responseMs ?? 30_000;
       const classified = await explainClosedConnection(db, link, req.url, classifyNetworkError(error, req.url, responseMs));
+      countRequest(link.id, "failed");
       // The link's status learns it now (a timeout: only its next check comes sooner).
       await recordTrafficFailure(db, link.id, classified);
       if (classified.problem === "timeout") throw new AppError("gateway_timeout", `NETWORK_ERROR: ${classified.message}`);
@@ -350,6 +352,7 @@ async function relay(db: Db, link: Link, req: LinkRequest, response: Awaited<Ret
   } else if (response.statusCode < 400) {
     await recordTrafficSuccess(db, link);
   }
+  countRequest(link.id, outcomeOf(response.statusCode));
   const noBody = req.method === "HEAD" || response.statusCode === 204 || response.statusCode === 304;
   if (noBody) await response.body.dump().catch(() => undefined);
   const declared = Number(response.headers["content-length"]);

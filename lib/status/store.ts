@@ -1,3 +1,4 @@
+import { FAILED_STATUSES, recordCheckRun, recordStatusChange, type ChangeSource } from "@/lib/history/status-history";
 import type { Db } from "@/lib/db";
 import type { Link, LinkStatus } from "@/lib/generated/prisma/client";
 import { USER_SELECT } from "@/lib/db/cached-reads";
@@ -115,7 +116,7 @@ export function linkStatusView(link: Link, row: LinkStatus | null, ourUrl: strin
 }
 
 /** The statuses after which a link is checked again soon: something failed, and may be fixed (here, there, or by the network) any moment. */
-const FAILED = new Set<string>(["NETWORK_ERROR", "INCOMPATIBLE", "CONFIG_ERROR", "ACCESS_DENIED", "AUTHENTICATE"]);
+const FAILED = FAILED_STATUSES;
 /**
  * How long after its `failures`-th failed check in a row a link is checked again: 30 s, then twice
  * as long each time, up to the normal interval (LINK_CHECK_INTERVAL_MINUTES, 10 by default).
@@ -136,11 +137,12 @@ async function lastChecker(db: Db, row: LinkStatus | null) {
  * token reads the remote's side, and they become the link's checker); without one, the last
  * checker's, as a background check does.
  */
-export async function checkLinkNow(db: Db, linkId: string, options: { admin?: { id: string } | null; timeoutMs?: number } = {}) {
+export async function checkLinkNow(db: Db, linkId: string, options: { admin?: { id: string } | null; timeoutMs?: number; source?: ChangeSource } = {}) {
   const link = await findLinkOrThrow(db, linkId);
   const row = await db.linkStatus.findUnique({ where: { linkId } });
   const admin = options.admin ? await db.user.findUnique({ where: { id: options.admin.id }, select: USER_SELECT }) : await lastChecker(db, row);
   if (options.admin && (!admin || admin.role !== "ADMIN")) throw new AppError("forbidden", "Administrators only.");
+  const started = performance.now();
   const diagnosis = await diagnoseLink(db, link, {
     admin,
     timeoutMs: options.timeoutMs,
@@ -160,8 +162,18 @@ export async function checkLinkNow(db: Db, linkId: string, options: { admin?: { 
     failedChecks,
     nextCheckAt: failedChecks ? new Date(checkedAt.getTime() + retryDelayMs(failedChecks)) : null,
   };
-  // The link may be deleted while it is checked: then there is nothing to store.
-  const saved = await db.linkStatus.upsert({ where: { linkId }, create: { linkId, ...data }, update: data }).catch((error: unknown) => {
+  const ms = performance.now() - started;
+  // The link may be deleted while it is checked: then there is nothing to store. A change of status
+  // is recorded with the status, in one transaction (what noticed it: Check now, or a background check).
+  const saved = await db
+    .$transaction(async (tx) => {
+      const before = await tx.linkStatus.findUnique({ where: { linkId }, select: { status: true } });
+      const stored = await tx.linkStatus.upsert({ where: { linkId }, create: { linkId, ...data }, update: data });
+      await recordStatusChange(tx, { linkId, from: before?.status ?? null, to: diagnosis.status, cause: diagnosis.cause, problem: diagnosis.problem, source: options.source ?? (options.admin ? "admin" : "background"), at: checkedAt });
+      await recordCheckRun(tx, { linkId, ms, status: diagnosis.status, at: checkedAt });
+      return stored;
+    })
+    .catch((error: unknown) => {
     if ((error as { code?: string }).code === "P2003" || (error as { code?: string }).code === "P2025") return null;
     throw error;
   });
@@ -211,7 +223,7 @@ export async function checkFromLinkPage(db: Db, linkId: string, reason: "stale" 
   if (reason === "returned" ? age < 1000 : age < STALE_DIAGNOSIS_MS || now - (pageChecks.get(linkId) ?? 0) < PAGE_CHECK_EVERY_MS) return false;
   if (pageChecks.size > 10_000) pageChecks.clear();
   pageChecks.set(linkId, now);
-  await checkLinkNow(db, linkId, { admin });
+  await checkLinkNow(db, linkId, { admin, source: "background" });
   return true;
 }
 

@@ -3,6 +3,7 @@ import type { Link } from "@/lib/generated/prisma/client";
 import { log } from "@/lib/log";
 import { outgoingProblems } from "@/lib/metrics";
 import { KNOWN_OAUTH_PROBLEMS } from "@/lib/oauth1/problems";
+import { recordStatusChange } from "@/lib/history/status-history";
 
 /**
  * What real traffic tells the diagnostics, between checks: the proxy's successes and the remote's
@@ -78,6 +79,13 @@ export async function recordTrafficFailure(db: Db, linkId: string, failure: { pr
     ? { status: "NETWORK_ERROR", cause: `A request through the link failed at ${new Date(now).toISOString()}: ${failure.message}`, fix: "This link is checked again within a minute; press Check now after fixing it.", action: "[]", problem: null, nextCheckAt: soon }
     : { nextCheckAt: soon };
   // Never in the way of the caller's own error (the link may even be deleted meanwhile): a failed write is logged.
-  await db.linkStatus.upsert({ where: { linkId }, create: { linkId, ...data }, update: data }).catch(warn("a failed request"));
+  await db
+    .$transaction(async (tx) => {
+      const before = immediate ? await tx.linkStatus.findUnique({ where: { linkId }, select: { status: true } }) : null;
+      await tx.linkStatus.upsert({ where: { linkId }, create: { linkId, ...data }, update: data });
+      // Real traffic noticed it first: the change is recorded with the status.
+      if (immediate) await recordStatusChange(tx, { linkId, from: before?.status ?? null, to: "NETWORK_ERROR", cause: (data as { cause: string }).cause, source: "traffic", at: new Date(now) });
+    })
+    .catch(warn("a failed request"));
 }
 const trafficFailures = new Map<string, number>();

@@ -15,10 +15,14 @@ export const EXPORT_VERSION = 1;
  * progress (as long), leases, the cache counter, and the
  * session secret's check value (the target keeps its own: a move signs everyone out, as a new
  * NEXTAUTH_SECRET would). External applications' OAuth 2.0 clients, grants and tokens move, and so
- * do people's OAuth 2.0 tokens at remotes (sealed): nobody need authorize anything again.
+ * do people's OAuth 2.0 tokens at remotes (sealed): nobody need authorize anything again. Links'
+ * status history (changes, checks, days) moves with them.
  */
-const TABLES = ["user", "apiToken", "vaultSecret", "appIdentity", "link", "linkStatus", "oAuthAccessToken", "oAuthIssuedToken", "oAuth2Client", "oAuth2Grant", "oAuth2Token", "oAuth2RemoteToken", "auditEvent"] as const;
+const TABLES = ["user", "apiToken", "vaultSecret", "appIdentity", "link", "linkStatus", "linkStatusChange", "linkCheckRun", "linkDay", "oAuthAccessToken", "oAuthIssuedToken", "oAuth2Client", "oAuth2Grant", "oAuth2Token", "oAuth2RemoteToken", "auditEvent"] as const;
 type Table = (typeof TABLES)[number];
+
+/** How each table's rows are listed, when not by `createdAt`. */
+const ORDER: Partial<Record<Table, Record<string, "asc">>> = { linkStatus: { linkId: "asc" }, appIdentity: { id: "asc" }, linkStatusChange: { at: "asc" }, linkCheckRun: { at: "asc" }, linkDay: { day: "asc" } };
 
 /** Columns Prisma leaves out of ordinary reads (lib/db): an export asks for them. */
 const SECRET_COLUMNS: Partial<Record<Table, string[]>> = {
@@ -73,7 +77,7 @@ export async function exportData(db: Db): Promise<ExportFile> {
       const tables = {} as ExportFile["tables"];
       for (const table of TABLES) {
         const omit = Object.fromEntries((SECRET_COLUMNS[table] ?? []).map((c) => [c, false]));
-        tables[table] = (await delegate(tx, table).findMany({ omit, orderBy: table === "linkStatus" ? { linkId: "asc" } : table === "appIdentity" ? { id: "asc" } : { createdAt: "asc" } })).map(encode);
+        tables[table] = (await delegate(tx, table).findMany({ omit, orderBy: ORDER[table] ?? { createdAt: "asc" } })).map(encode);
       }
       const masterKeyIds = [...new Set(tables.vaultSecret.map((row) => row.keyId as string))].sort();
       return { format: EXPORT_FORMAT, version: EXPORT_VERSION, exportedAt: new Date().toISOString(), schema: schemaVersion(), masterKeyIds, tables };

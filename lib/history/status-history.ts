@@ -1,0 +1,155 @@
+import type { Db, Tx } from "@/lib/db";
+import { integerSetting } from "@/lib/env/integer-setting";
+import { log } from "@/lib/log";
+
+/**
+ * A link's health over time: every change of its status (what noticed it: a background or page
+ * check, real traffic, an admin's Check now), every check's outcome and time, and proxied requests
+ * by outcome per day. Requests are counted in memory and added to the day's row once a minute, so
+ * the proxy writes nothing per request. Detail older than STATUS_HISTORY_DAYS (default 90) is
+ * pruned by the instance holding the background lease; each day's roll-up stays.
+ */
+export type ChangeSource = "background" | "traffic" | "admin";
+
+/** How many days of changes and checks are kept (the daily roll-ups are kept for good). */
+export function historyDays(env: NodeJS.ProcessEnv = process.env): number {
+  return integerSetting(env.STATUS_HISTORY_DAYS, 90, { min: 1, max: 3650 });
+}
+
+const DAY_MS = 86_400_000;
+export const dayOf = (at: Date): string => at.toISOString().slice(0, 10);
+
+/** Records a change of status when there is one (`from` differs from `to`), in the caller's transaction. */
+export async function recordStatusChange(client: Db | Tx, change: { linkId: string; from: string | null; to: string; cause: string; problem?: string | null; source: ChangeSource; at?: Date }): Promise<boolean> {
+  if (change.from === change.to) return false;
+  await client.linkStatusChange.create({ data: { linkId: change.linkId, fromStatus: change.from, toStatus: change.to, cause: change.cause.slice(0, 2000), problem: change.problem ?? null, source: change.source, at: change.at ?? new Date() } });
+  return true;
+}
+
+/** One check's outcome and time, for the day's counts and p50 / p95. */
+export async function recordCheckRun(client: Db | Tx, run: { linkId: string; ms: number; status: string; at?: Date }): Promise<void> {
+  await client.linkCheckRun.create({ data: { linkId: run.linkId, ms: Math.max(0, Math.round(run.ms)), status: run.status, at: run.at ?? new Date() } });
+}
+
+export type RequestOutcome = "ok" | "clientError" | "serverError" | "failed";
+const COLUMN = { ok: "requestsOk", clientError: "requestsClientError", serverError: "requestsServerError", failed: "requestsFailed" } as const;
+
+/** Counted in this process, by link and day, until the next flush. */
+const counted = new Map<string, Record<RequestOutcome, number>>();
+
+/** One proxied request's outcome: a map update, nothing written now. */
+export function countRequest(linkId: string, outcome: RequestOutcome, at = new Date()): void {
+  const key = `${linkId}|${dayOf(at)}`;
+  let row = counted.get(key);
+  if (!row) {
+    row = { ok: 0, clientError: 0, serverError: 0, failed: 0 };
+    counted.set(key, row);
+  }
+  row[outcome]++;
+}
+
+/** The outcome a relayed status stands for. */
+export function outcomeOf(status: number): RequestOutcome {
+  return status >= 500 ? "serverError" : status >= 400 ? "clientError" : "ok";
+}
+
+/** Adds this process's counts to the days' rows (an increment: every instance adds its own). */
+export async function flushRequestCounts(db: Db): Promise<void> {
+  const batch = [...counted];
+  counted.clear();
+  for (const [key, row] of batch) {
+    const [linkId, day] = key.split("|") as [string, string];
+    const increments = Object.fromEntries(Object.entries(row).filter(([, n]) => n > 0).map(([outcome, n]) => [COLUMN[outcome as RequestOutcome], { increment: n }]));
+    const initial = Object.fromEntries(Object.entries(row).map(([outcome, n]) => [COLUMN[outcome as RequestOutcome], n]));
+    // A link deleted meanwhile has nothing to add to.
+    await db.linkDay.upsert({ where: { linkId_day: { linkId, day } }, create: { linkId, day, ...initial }, update: increments }).catch((error: unknown) => {
+      if ((error as { code?: string }).code !== "P2003") log.warn({ err: error, linkId }, "could not add a link's request counts");
+    });
+  }
+}
+
+function percentile(sorted: number[], p: number): number | null {
+  if (!sorted.length) return null;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+/** The statuses that mean the link does not work (DISABLED is an admin's choice, not a failure). */
+export const FAILED_STATUSES: ReadonlySet<string> = new Set(["NETWORK_ERROR", "INCOMPATIBLE", "CONFIG_ERROR", "ACCESS_DENIED", "AUTHENTICATE"]);
+const FAILED_CHECK = FAILED_STATUSES;
+
+export interface HistoryDay {
+  day: string;
+  checks: number;
+  checksFailed: number;
+  checkP50Ms: number | null;
+  checkP95Ms: number | null;
+  requests: Record<RequestOutcome, number>;
+}
+
+export interface StatusHistory {
+  changes: { from: string | null; to: string; cause: string; problem?: string; at: Date; source: string }[];
+  days: HistoryDay[];
+  /** The status the link had when the window began (the last change before it), for a timeline. */
+  statusAtSince: string | null;
+}
+
+/** A link's changes since `since`, and its days from `since` to today (oldest first). */
+export async function statusHistory(db: Db, linkId: string, since: Date, now = new Date()): Promise<StatusHistory> {
+  const [changes, before, runs, rows] = await Promise.all([
+    db.linkStatusChange.findMany({ where: { linkId, at: { gte: since } }, orderBy: { at: "asc" } }),
+    db.linkStatusChange.findFirst({ where: { linkId, at: { lt: since } }, orderBy: { at: "desc" } }),
+    db.linkCheckRun.findMany({ where: { linkId, at: { gte: new Date(Date.parse(dayOf(since))) } }, select: { at: true, ms: true, status: true } }),
+    db.linkDay.findMany({ where: { linkId, day: { gte: dayOf(since) } } }),
+  ]);
+  const byDay = new Map(rows.map((r) => [r.day, r]));
+  const runsByDay = new Map<string, { ms: number; status: string }[]>();
+  for (const run of runs) {
+    const day = dayOf(run.at);
+    runsByDay.set(day, [...(runsByDay.get(day) ?? []), run]);
+  }
+  const days: HistoryDay[] = [];
+  for (let at = Date.parse(dayOf(since)); at <= now.getTime(); at += DAY_MS) {
+    const day = dayOf(new Date(at));
+    const row = byDay.get(day);
+    const dayRuns = runsByDay.get(day) ?? [];
+    const times = dayRuns.map((r) => r.ms).sort((a, b) => a - b);
+    days.push({
+      day,
+      checks: dayRuns.length || (row?.checks ?? 0),
+      checksFailed: dayRuns.length ? dayRuns.filter((r) => FAILED_CHECK.has(r.status)).length : (row?.checksFailed ?? 0),
+      checkP50Ms: dayRuns.length ? percentile(times, 50) : (row?.checkP50Ms ?? null),
+      checkP95Ms: dayRuns.length ? percentile(times, 95) : (row?.checkP95Ms ?? null),
+      requests: { ok: row?.requestsOk ?? 0, clientError: row?.requestsClientError ?? 0, serverError: row?.requestsServerError ?? 0, failed: row?.requestsFailed ?? 0 },
+    });
+  }
+  return {
+    changes: changes.map((c) => ({ from: c.fromStatus, to: c.toStatus, cause: c.cause, ...(c.problem ? { problem: c.problem } : {}), at: c.at, source: c.source })),
+    days,
+    statusAtSince: before?.toStatus ?? null,
+  };
+}
+
+/**
+ * Forgets changes and checks older than `days`, first keeping each pruned day's check counts and
+ * p50 / p95 in its roll-up row.
+ */
+export async function pruneHistory(db: Db, days = historyDays(), now = new Date()): Promise<{ changes: number; checks: number }> {
+  const cutoff = new Date(Date.parse(dayOf(new Date(now.getTime() - days * DAY_MS))));
+  const runs = await db.linkCheckRun.findMany({ where: { at: { lt: cutoff } }, select: { linkId: true, at: true, ms: true, status: true } });
+  const groups = new Map<string, { ms: number; status: string }[]>();
+  for (const run of runs) {
+    const key = `${run.linkId}|${dayOf(run.at)}`;
+    groups.set(key, [...(groups.get(key) ?? []), run]);
+  }
+  return db.$transaction(async (tx) => {
+    for (const [key, group] of groups) {
+      const [linkId, day] = key.split("|") as [string, string];
+      const times = group.map((r) => r.ms).sort((a, b) => a - b);
+      const checks = { checks: group.length, checksFailed: group.filter((r) => FAILED_CHECK.has(r.status)).length, checkP50Ms: percentile(times, 50), checkP95Ms: percentile(times, 95) };
+      await tx.linkDay.upsert({ where: { linkId_day: { linkId, day } }, create: { linkId, day, ...checks }, update: checks });
+    }
+    const changes = await tx.linkStatusChange.deleteMany({ where: { at: { lt: cutoff } } });
+    const checks = await tx.linkCheckRun.deleteMany({ where: { at: { lt: cutoff } } });
+    return { changes: changes.count, checks: checks.count };
+  });
+}

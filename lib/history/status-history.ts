@@ -153,3 +153,17 @@ export async function pruneHistory(db: Db, days = historyDays(), now = new Date(
     return { changes: changes.count, checks: checks.count };
   });
 }
+
+/**
+ * Several links' changes since `since` (one query, for the links list's strips) and the status each
+ * had then: the first change's `from` in the window, else the status it has now (no change since).
+ */
+export async function recentChanges(db: Db, links: { id: string; status: string }[], since: Date): Promise<Map<string, { changes: StatusHistory["changes"]; statusAtSince: string | null }>> {
+  const rows = await db.linkStatusChange.findMany({ where: { linkId: { in: links.map((l) => l.id) }, at: { gte: since } }, orderBy: { at: "asc" } });
+  const out = new Map<string, { changes: StatusHistory["changes"]; statusAtSince: string | null }>();
+  for (const link of links) {
+    const changes = rows.filter((r) => r.linkId === link.id).map((c) => ({ from: c.fromStatus, to: c.toStatus, cause: c.cause, ...(c.problem ? { problem: c.problem } : {}), at: c.at, source: c.source }));
+    out.set(link.id, { changes, statusAtSince: changes.length ? changes[0]!.from : link.status });
+  }
+  return out;
+}

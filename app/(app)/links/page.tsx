@@ -13,6 +13,9 @@ import { db } from "@/lib/db";
 import { countNeedingAttention, listLinks } from "@/lib/links/find-link";
 import { LINK_STATUSES, LINK_TYPES, linkTypeLabel, listLinksSchema } from "@/lib/links/schemas";
 import { STATUS_LABEL, StatusLozenge } from "@/components/links/status-lozenge";
+import { StatusTimeline } from "@/components/links/status-timeline";
+import { recentChanges } from "@/lib/history/status-history";
+import { timelineOf } from "@/lib/history/timeline";
 import { linkStatusView, statusRows, type LinkStatusView } from "@/lib/status/store";
 import { LinkRowActions } from "@/components/links/link-row-actions";
 import { checkLinkAction, setLinkEnabledAction, setPrimaryAction } from "./actions";
@@ -22,7 +25,7 @@ import { linkJson } from "@/lib/links/serialize";
 export const metadata: Metadata = { title: "Links" };
 
 /** The status lozenge, leading to the link's diagnostics (its cause in the tooltip), a working link's warning, and when it was last checked. */
-function StatusLink({ id, name, status }: { id: string; name: string; status: LinkStatusView }) {
+function StatusLink({ id, name, status, strip }: { id: string; name: string; status: LinkStatusView; strip?: React.ReactNode }) {
   return (
     <div className="flex flex-col gap-1">
       <Link href={`/links/${id}#diagnostics`} aria-label={`${name} status: ${STATUS_LABEL[status.status]}${status.warning ? ", with a warning" : ""}`} title={status.cause} className="whitespace-nowrap">
@@ -36,6 +39,7 @@ function StatusLink({ id, name, status }: { id: string; name: string; status: Li
       <span className="whitespace-nowrap text-xs text-muted">
         Checked <Time value={status.checkedAt} fallback="never" />
       </span>
+      {strip}
     </div>
   );
 }
@@ -48,6 +52,14 @@ export default async function LinksPage({ searchParams }: { searchParams: Promis
   // Stored results only: loading the list never waits on the network.
   const rows = await statusRows(db, links.map((l) => l.id));
   const rowsOf = links.map((row) => ({ link: linkJson(row), status: linkStatusView(row, rows.get(row.id) ?? null, base) }));
+  // Each link's last 7 days, as a small strip (one query for the page).
+  const now = new Date();
+  const weekAgo = new Date(now.getTime() - 7 * 86_400_000);
+  const recent = await recentChanges(db, rowsOf.map(({ link, status }) => ({ id: link.id, status: status.status })), weekAgo);
+  const stripOf = (link: { id: string; name: string }) => {
+    const seen = recent.get(link.id);
+    return seen ? <StatusTimeline compact timeline={timelineOf(seen.changes, seen.statusAtSince, weekAgo, now)} since={weekAgo} now={now} days={7} name={link.name} /> : null;
+  };
   const isAdmin = caller.role === "ADMIN";
   const needing = attention.reduce((sum, c) => sum + c.count, 0);
   const query = (p: number) =>
@@ -146,7 +158,7 @@ export default async function LinksPage({ searchParams }: { searchParams: Promis
                           </span>
                         </Td>
                         <Td>
-                          <StatusLink id={link.id} name={link.name} status={status} />
+                          <StatusLink id={link.id} name={link.name} status={status} strip={stripOf(link)} />
                         </Td>
                         <Td className="font-mono text-xs">
                           <div>{link.rpcUrl ?? <span className="font-sans text-muted">Incoming only</span>}</div>
@@ -171,7 +183,7 @@ export default async function LinksPage({ searchParams }: { searchParams: Promis
                       <Link href={`/links/${link.id}`} className="font-medium text-accent hover:underline">
                         {link.name}
                       </Link>
-                      <StatusLink id={link.id} name={link.name} status={status} />
+                      <StatusLink id={link.id} name={link.name} status={status} strip={stripOf(link)} />
                     </div>
                     <p className="mt-1 text-sm text-muted">
                       {linkTypeLabel(link.type)}

@@ -11,6 +11,9 @@ import { buttonVariants } from "@/components/ui/button";
 import { Card, PageHeader } from "@/components/ui/card";
 import { authorizePath } from "@/lib/outgoing/auth-level";
 import { DiagnosticsPanel } from "@/components/links/diagnostics-panel";
+import { StatusTimeline } from "@/components/links/status-timeline";
+import { statusHistory } from "@/lib/history/status-history";
+import { timelineOf } from "@/lib/history/timeline";
 import { FlashMessages } from "@/components/ui/flash-messages";
 import { FLASH_COOKIE, readFlash } from "@/lib/http/flash";
 import { sessionSecret } from "@/lib/env/secret-file";
@@ -94,6 +97,9 @@ export default async function LinkPage({ params, searchParams }: Props) {
     pagePublicBaseUrl(),
   ]);
   const oauth2 = oauth2Client ? clientView(oauth2Client) : null;
+  const healthNow = new Date();
+  const healthSince = new Date(healthNow.getTime() - 30 * 86_400_000);
+  const health = await statusHistory(db, link.id, healthSince, healthNow);
   return (
     <>
       <p className="mb-2 text-sm">
@@ -168,6 +174,10 @@ export default async function LinkPage({ params, searchParams }: Props) {
       ) : null}
       {pageCheck ? <PageCheck action={checkFromPageAction} id={link.id} reason={pageCheck} /> : null}
       <DiagnosticsPanel linkId={link.id} view={statusView} isAdmin={isAdmin} checkAction={checkLinkAction} fixAction={applyFixAction} />
+      <Card className="mb-6">
+        <h2 className="mb-3 text-lg font-semibold">Health, last 30 days</h2>
+        <StatusTimeline timeline={timelineOf(health.changes, health.statusAtSince, healthSince, healthNow)} since={healthSince} now={healthNow} days={30} name={link.name} />
+      </Card>
       <Card className="mb-6" aria-labelledby="directions-heading">
         <h2 id="directions-heading" className="mb-2 text-lg font-semibold">
           Both directions

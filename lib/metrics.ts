@@ -41,6 +41,15 @@ export function observeProxyRequest(linkId: string, outcome: string, seconds?: n
 }
 const proxySeries = new Map<string, { latency: client.Histogram.Internal<string>; outcomes: Map<string, client.Counter.Internal> }>();
 
+function gauge(name: string, help: string, labelNames: string[]) {
+  return (client.register.getSingleMetric(name) as client.Gauge<string> | undefined) ?? new client.Gauge({ name, help, labelNames });
+}
+
+/** Each link's status, read from the database at every scrape (lib/status/link-metrics.ts): 1 for its current status, no series for the others. */
+export const linkStatusGauge = gauge("applink_link_status", "A link's current status (1), by link id, name and status; one series per link.", ["link", "name", "status"]);
+export const linkStatusChangedGauge = gauge("applink_link_status_changed_timestamp_seconds", "When a link's status last changed (Unix seconds), by link id and name.", ["link", "name"]);
+export const linkCertificateExpiryGauge = gauge("applink_link_certificate_expiry_timestamp_seconds", "When a link's client certificate expires (Unix seconds), by link id and name.", ["link", "name"]);
+
 /** oauth_problems remotes answered our signed requests with. */
 export const outgoingProblems = counter("applink_outgoing_oauth_problems_total", "OAuth problems remotes answered, by problem.", ["problem"]);
 /** Incoming OAuth verifications, by result (`ok` or the problem). */

@@ -12,6 +12,7 @@ import { createLink } from "@/lib/links/create-link";
 import { setIncoming, setOutgoing } from "@/lib/links/update-link";
 import { linkFetch } from "@/lib/outgoing/link-fetch";
 import { recordTrafficProblem } from "@/lib/traffic/traffic";
+import { recordStatusChange } from "@/lib/history/status-history";
 import { authenticateOAuth } from "@/lib/incoming/incoming-caller";
 import { signRequest } from "@/lib/oauth1";
 import { routePattern } from "@/lib/http/route-pattern.mjs";
@@ -96,5 +97,23 @@ describe("/api/metrics", () => {
     expect(routePattern("/links/new")).toBe("/links/new");
     expect(routePattern("/api/v1/anything/a-caller/chose")).toBe("other");
     expect(routePattern("/wp-admin.php")).toBe("other");
+  });
+
+  it("reports each link's status, read from the database at the scrape: one series per link, the status it left gone; when it changed; its certificate's expiry", async () => {
+    process.env.METRICS_TOKEN = "scrape-secret";
+    const { link } = await createLink(db, SYSTEM, { name: "Metrics status link", type: "generic", rpcUrl: "http://127.0.0.1:9/metrics-status" });
+    const series = (text: string) => text.split("\n").filter((l) => l.startsWith("applink_link_status{") && l.includes(`link="${link.id}"`));
+    expect(series(await (await scrape("Bearer scrape-secret")).text())).toEqual([`applink_link_status{link="${link.id}",name="Metrics status link",status="UNCHECKED"} 1`]);
+    const at = new Date("2026-12-01T10:00:00Z");
+    await db.linkStatus.create({ data: { linkId: link.id, status: "NETWORK_ERROR" } });
+    await recordStatusChange(db, { linkId: link.id, from: "UNCHECKED", to: "NETWORK_ERROR", cause: "refused", source: "traffic", at });
+    const text = await (await scrape("Bearer scrape-secret")).text();
+    expect(series(text)).toEqual([`applink_link_status{link="${link.id}",name="Metrics status link",status="NETWORK_ERROR"} 1`]);
+    expect(value(text, `applink_link_status_changed_timestamp_seconds{link="${link.id}",name="Metrics status link"}`)).toBe(at.getTime() / 1000);
+    await db.link.update({ where: { id: link.id }, data: { outClientCertInfo: JSON.stringify({ subject: "CN=x", issuer: "CN=ca", validFrom: "2026-01-01T00:00:00.000Z", validTo: "2027-01-01T00:00:00.000Z", fingerprint256: "AA", serialNumber: "01" }) } });
+    expect(value(await (await scrape("Bearer scrape-secret")).text(), `applink_link_certificate_expiry_timestamp_seconds{link="${link.id}",name="Metrics status link"}`)).toBe(Date.parse("2027-01-01T00:00:00Z") / 1000);
+    // Deleted: no series any more.
+    await db.link.delete({ where: { id: link.id } });
+    expect(series(await (await scrape("Bearer scrape-secret")).text())).toEqual([]);
   });
 });

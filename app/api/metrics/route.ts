@@ -1,6 +1,8 @@
 import crypto from "node:crypto";
 import { metricsText } from "@/lib/metrics";
 import { jsonError } from "@/lib/api/handle-error";
+import { db } from "@/lib/db";
+import { refreshLinkMetrics } from "@/lib/status/link-metrics";
 
 const NO_STORE = { "Cache-Control": "no-store" };
 
@@ -19,6 +21,8 @@ export async function GET(req: Request) {
   if (!authorized(req.headers.get("authorization"), token)) {
     return jsonError(401, "unauthenticated", "Send Authorization: Bearer <METRICS_TOKEN>.", {}, { ...NO_STORE, "WWW-Authenticate": 'Bearer realm="metrics"' });
   }
+  // Links' status, read from the database now (never older than the scrape).
+  await refreshLinkMetrics(db);
   const { body, contentType } = await metricsText();
   return new Response(body, { headers: { ...NO_STORE, "Content-Type": contentType } });
 }

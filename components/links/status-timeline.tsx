@@ -24,7 +24,7 @@ export function StatusTimeline({ timeline, since, now, days, compact = false, na
     <svg viewBox="0 0 1000 20" preserveAspectRatio="none" className={compact ? "h-2 w-24" : "h-5 w-full"} role="img" aria-label={summary}>
       {timeline.stretches.map((s) => (
         <rect key={s.from.toISOString()} x={x(s.from)} y={0} width={Math.max(1, x(s.to) - x(s.from))} height={20} className={fillOf(s.status)}>
-          <title>{`${label(s.status)}: ${when(s.from)} – ${when(s.to)}`}</title>
+          {compact ? null : <title>{`${label(s.status)}: ${when(s.from)} – ${when(s.to)}`}</title>}
         </rect>
       ))}
       {compact ? null : timeline.changes.map((c) => <rect key={`m-${c.at.toISOString()}`} x={x(c.at) - 1.5} y={0} width={3} height={20} className="fill-fg" />)}

@@ -34,16 +34,32 @@ export async function recordCheckRun(client: Db | Tx, run: { linkId: string; ms:
 export type RequestOutcome = "ok" | "clientError" | "serverError" | "failed";
 const COLUMN = { ok: "requestsOk", clientError: "requestsClientError", serverError: "requestsServerError", failed: "requestsFailed" } as const;
 
-/** Counted in this process, by link and day, until the next flush. */
-const counted = new Map<string, Record<RequestOutcome, number>>();
+/** Counted in this process, by day and link, until the next flush. */
+const counted = new Map<string, Map<string, Record<RequestOutcome, number>>>();
 
-/** One proxied request's outcome: a map update, nothing written now. */
-export function countRequest(linkId: string, outcome: RequestOutcome, at = new Date()): void {
-  const key = `${linkId}|${dayOf(at)}`;
-  let row = counted.get(key);
+/** Today (UTC), worked out again only when a day ends: the proxy's count allocates nothing. */
+let today = "";
+let todayEnds = 0;
+function dayAt(nowMs: number): string {
+  if (nowMs >= todayEnds || nowMs < todayEnds - DAY_MS) {
+    today = dayOf(new Date(nowMs));
+    todayEnds = (Math.floor(nowMs / DAY_MS) + 1) * DAY_MS;
+  }
+  return today;
+}
+
+/** One proxied request's outcome: two map lookups and an increment, nothing written now. */
+export function countRequest(linkId: string, outcome: RequestOutcome, nowMs = Date.now()): void {
+  const day = dayAt(nowMs);
+  let links = counted.get(day);
+  if (!links) {
+    links = new Map();
+    counted.set(day, links);
+  }
+  let row = links.get(linkId);
   if (!row) {
     row = { ok: 0, clientError: 0, serverError: 0, failed: 0 };
-    counted.set(key, row);
+    links.set(linkId, row);
   }
   row[outcome]++;
 }
@@ -55,10 +71,9 @@ export function outcomeOf(status: number): RequestOutcome {
 
 /** Adds this process's counts to the days' rows (an increment: every instance adds its own). */
 export async function flushRequestCounts(db: Db): Promise<void> {
-  const batch = [...counted];
+  const batch = [...counted].flatMap(([day, links]) => [...links].map(([linkId, row]) => ({ day, linkId, row })));
   counted.clear();
-  for (const [key, row] of batch) {
-    const [linkId, day] = key.split("|") as [string, string];
+  for (const { day, linkId, row } of batch) {
     const increments = Object.fromEntries(Object.entries(row).filter(([, n]) => n > 0).map(([outcome, n]) => [COLUMN[outcome as RequestOutcome], { increment: n }]));
     const initial = Object.fromEntries(Object.entries(row).map(([outcome, n]) => [COLUMN[outcome as RequestOutcome], n]));
     // A link deleted meanwhile has nothing to add to.

@@ -126,7 +126,9 @@ test("from the list: a keyboard menu per link edits, disables, enables and makes
   await page.goto(`/links?q=${encodeURIComponent(`Menu Bamboo two ${run}`)}`);
   const row = page.getByTestId(`link-row-Menu Bamboo two ${run}`);
   // The product is a mark beside the name, named for assistive technology, not a column repeating it.
-  await expect(row.getByRole("img", { name: "Bamboo" })).toBeVisible();
+  await expect(row.getByRole("img", { name: "Bamboo", exact: true })).toBeVisible();
+  // Beside the status, the last 7 days as a strip, named with the same facts in words.
+  await expect(row.getByRole("img", { name: new RegExp(`^Menu Bamboo two ${run}, last 7 days: connected 0.0 % of the time checked, 1 change; now Network error\\.$`) })).toBeVisible();
   await expect(row.getByText(/^Checked \d{4}-\d\d-\d\d/)).toBeVisible();
   // At 1280 px neither the status nor the menu button wraps onto a second line.
   for (const part of [row.getByRole("link", { name: /status: Network error$/ }), row.getByRole("button", { name: `Actions for Menu Bamboo two ${run}` })]) {

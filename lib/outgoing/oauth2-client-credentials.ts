@@ -1,6 +1,8 @@
 import * as oauth from "oauth4webapi";
-import { fetch as undiciFetch, type Dispatcher } from "undici";
+import type { Dispatcher } from "undici";
 import { AppError } from "@/lib/errors";
+import { requestOptions } from "@/lib/outgoing/oauth2-settings";
+import { tokenEndpointError } from "@/lib/outgoing/oauth2-refusals";
 
 /**
  * OAuth 2.0 client credentials (RFC 6749 §4.4) for a link's outgoing requests, with `oauth4webapi`:
@@ -31,12 +33,8 @@ async function fetchToken(credentials: ClientCredentials, dispatcher: Dispatcher
   const where = new URL(credentials.tokenUrl).host;
   let response: Response;
   try {
-    response = await oauth.clientCredentialsGrantRequest(as, client, oauth.ClientSecretBasic(credentials.clientSecret), parameters, {
-      // The admin chose the URL (as the RPC URL, http is theirs to choose), and the link's TLS settings apply to it too.
-      [oauth.allowInsecureRequests]: credentials.tokenUrl.startsWith("http:"),
-      [oauth.customFetch]: (url, init) => undiciFetch(url, { ...(init as object), ...(dispatcher ? { dispatcher } : {}) }) as unknown as Promise<Response>,
-      signal: AbortSignal.timeout(10_000),
-    });
+    // The link's TLS settings apply to the token endpoint too.
+    response = await oauth.clientCredentialsGrantRequest(as, client, oauth.ClientSecretBasic(credentials.clientSecret), parameters, requestOptions(credentials.tokenUrl, dispatcher));
   } catch (error) {
     throw new AppError("network_error", `NETWORK_ERROR: the token endpoint ${where} could not be reached (${(error as Error).message}).`);
   }
@@ -46,12 +44,7 @@ async function fetchToken(credentials: ClientCredentials, dispatcher: Dispatcher
     return { token: result.access_token, renewAt: now + lifetimeMs - Math.min(30_000, lifetimeMs / 10) };
   } catch (error) {
     // The endpoint's refusal comes as a JSON error body, or (for a client that failed HTTP Basic) as a challenge.
-    const refusal =
-      error instanceof oauth.ResponseBodyError
-        ? { error: error.error, description: error.error_description }
-        : error instanceof oauth.WWWAuthenticateChallengeError
-          ? { error: error.cause[0]?.parameters.error ?? "invalid_client", description: error.cause[0]?.parameters.error_description }
-          : null;
+    const refusal = tokenEndpointError(error);
     if (refusal) {
       throw new AppError("network_error", `The token endpoint ${where} refused the client "${credentials.clientId}": ${refusal.error}${refusal.description ? ` (${refusal.description})` : ""}.`, { extra: { problem: `oauth2_${refusal.error}` } });
     }

@@ -111,7 +111,7 @@ export function oauth2Endpoints(link: Pick<Link, "type" | "rpcUrl" | "displayUrl
   };
 }
 
-/** oauth4webapi's view of the server, and how this app calls it (an http URL is the admin's choice, as for the RPC URL). */
+/** oauth4webapi's view of the server. */
 export function authorizationServer(endpoints: OAuth2Endpoints): oauth.AuthorizationServer {
   return {
     issuer: endpoints.issuer ?? new URL(endpoints.tokenUrl).origin,
@@ -125,7 +125,10 @@ export function clientAuthentication(endpoints: OAuth2Endpoints, clientSecret: s
   return endpoints.clientAuth === "post" ? oauth.ClientSecretPost(clientSecret) : oauth.ClientSecretBasic(clientSecret);
 }
 
-/** The options every request to the authorization server carries: the link's TLS pool, a timeout, http allowed where the admin chose it. */
+/**
+ * How this app calls an authorization server: through `dispatcher` (the link's TLS pool) when given,
+ * within 10 s, and over http when the admin chose an http URL (as for the RPC URL, that is theirs to choose).
+ */
 export function requestOptions(url: string, dispatcher?: unknown): { [oauth.allowInsecureRequests]: boolean; [oauth.customFetch]: typeof fetch; signal: AbortSignal } {
   return {
     [oauth.allowInsecureRequests]: url.startsWith("http:"),

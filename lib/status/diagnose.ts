@@ -11,6 +11,7 @@ import { certificateState, clientCertificateInfoOf, isFixedScheme, isStoredSchem
 import * as oauth from "oauth4webapi";
 import { oauth2Client } from "@/lib/outgoing/oauth2-authorization";
 import { authorizationServer, clientAuthentication, requestOptions, type OAuth2Endpoints } from "@/lib/outgoing/oauth2-settings";
+import { tokenEndpointError } from "@/lib/outgoing/oauth2-refusals";
 import { fetchRemoteText, RemoteFetchError, type RemoteProblem, type RemoteText } from "@/lib/outgoing/remote-fetch";
 import { accessTokenFor } from "@/lib/outgoing/three-legged";
 import { timestampWindowSeconds } from "@/lib/incoming/verify-incoming";
@@ -551,14 +552,11 @@ async function probeOAuth2Client(endpoints: OAuth2Endpoints, clientSecret: strin
   } catch (error) {
     return { result: "fail", status: "NETWORK_ERROR", type: "CONNECTION_REFUSED", message: `The token endpoint ${where} could not be reached (${(error as Error).message}).`, fix: "Check the token endpoint's URL (Outgoing) and that this server can reach it." };
   }
-  const text = await response.text();
-  let error: string | null = null;
-  try {
-    error = (JSON.parse(text) as { error?: unknown }).error as string;
-  } catch {
-    const challenge = response.headers.get("www-authenticate");
-    if (response.status === 401 && challenge) error = /error="?([\w-]+)/.exec(challenge)?.[1] ?? "invalid_client";
-  }
+  // Its refusal, read as every other token endpoint answer is (a JSON error body, or a challenge).
+  const error = await oauth.processGenericTokenEndpointResponse(as, { client_id: endpoints.clientId }, response).then(
+    () => null,
+    (refused: unknown) => tokenEndpointError(refused)?.error ?? null,
+  );
   if (error === "invalid_client" || error === "unauthorized_client") return { result: "fail", status: "CONFIG_ERROR", type: "CREDENTIAL_REFUSED", problem: `oauth2_${error}`, message: `The token endpoint ${where} does not accept the client "${endpoints.clientId}" (${error}).`, fix: `Check the client id and secret with ${where}'s administrator, and enter them again under Outgoing.`, actions: [{ kind: "open-section", label: "Open Credential and TLS", section: "credential" }] };
   if (!error) return { result: "fail", status: "CONFIG_ERROR", type: "UNEXPECTED_RESPONSE", message: `${endpoints.tokenUrl} did not answer as an OAuth 2.0 token endpoint (HTTP ${response.status}).`, fix: "Check the token endpoint's URL (Outgoing), or the preset." };
   return { result: "pass", message: `The token endpoint ${where} knows the client "${endpoints.clientId}" (a made-up code: ${error}).` };

@@ -65,24 +65,18 @@ export async function finishAuthorization(db: Db, req: Request, caller: Caller, 
     .find((c) => c.startsWith(`${BINDING_COOKIE}=`))
     ?.slice(BINDING_COOKIE.length + 1);
   // OAuth 2.0 comes back with `state` (and a code or an error); OAuth 1.0a with its token and verifier.
-  if (params.has("state")) {
-    try {
-      const { returnTo } = await completeOAuth2Authorization(db, link, caller, { callback: new URL(req.url), binding, redirectUrl: oauth2RedirectUrl(base, link.id) });
-      return withClear(backToLink(base, link.id, `${link.name} is authorized: requests through it now run as you.`, true, returnTo));
-    } catch (error) {
-      if (error instanceof AppError) return withClear(backToLink(base, link.id, error.message, false));
-      throw error;
-    }
-  }
+  const oauth2 = params.has("state");
   const problem = params.get("oauth_problem");
   const oauthToken = params.get("oauth_token");
   const verifier = params.get("oauth_verifier");
-  if (problem || !oauthToken || !verifier) {
+  if (!oauth2 && (problem || !oauthToken || !verifier)) {
     const why = problem === "user_refused" || problem === "permission_denied" ? `You declined to authorize ${link.name}.` : `${link.name} did not complete the authorization${problem ? ` (${problem})` : ""}. Try again.`;
     return withClear(backToLink(base, link.id, why, false));
   }
   try {
-    const { returnTo } = await completeAuthorization(db, link, caller, { oauthToken, verifier, binding });
+    const { returnTo } = oauth2
+      ? await completeOAuth2Authorization(db, link, caller, { callback: new URL(req.url), binding, redirectUrl: oauth2RedirectUrl(base, link.id) })
+      : await completeAuthorization(db, link, caller, { oauthToken: oauthToken!, verifier: verifier!, binding });
     return withClear(backToLink(base, link.id, `${link.name} is authorized: requests through it now run as you.`, true, returnTo));
   } catch (error) {
     if (error instanceof AppError) return withClear(backToLink(base, link.id, error.message, false));

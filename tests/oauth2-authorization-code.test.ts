@@ -21,7 +21,8 @@ import { AppError } from "@/lib/errors";
 import { diagnoseLink } from "@/lib/status/diagnose";
 import { linkFetch } from "@/lib/outgoing/link-fetch";
 import { USER_SELECT } from "@/lib/db/cached-reads";
-import { revokeOwnOAuth2Authorization, listOAuth2Authorizations } from "@/lib/outgoing/oauth2-tokens";
+import { revokeOwnOAuth2Authorization } from "@/lib/outgoing/oauth2-tokens";
+import { listAuthorizations } from "@/lib/outgoing/three-legged";
 import * as authorizeRoute from "@/app/api/v1/links/[id]/authorize/route";
 import * as callbackRoute from "@/app/api/v1/links/[id]/oauth-callback/route";
 import * as proxyRoute from "@/app/api/v1/links/[id]/proxy/[...path]/route";
@@ -198,7 +199,7 @@ describe("outgoing OAuth 2.0, authorization code, against oidc-provider", () => 
     expect(await proxyGet(alice.cookie)).toEqual({ status: 200, body: { account: "alice-at-provider", scope: "openid", path: "/api/rest/whoami" } });
     // Bob has his own authorization or none.
     expect((await proxyGet(bob.cookie)).status).toBe(401);
-    expect(await listOAuth2Authorizations(db, alice.id)).toEqual([expect.objectContaining({ linkId, scheme: "oauth2", scopes: "openid" })]);
+    expect(await listAuthorizations(db, alice.id)).toEqual([expect.objectContaining({ linkId, scheme: "oauth2", scopes: "openid" })]);
     expect(await db.oAuth2Authorization.count()).toBe(0);
   });
 

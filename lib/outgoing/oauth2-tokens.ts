@@ -174,17 +174,6 @@ export async function revokeOwnOAuth2Authorization(db: Db, linkId: string, userI
   return result.removed ? { linkName: link.name, remote: result.remote } : null;
 }
 
-/** The links a person authorized with OAuth 2.0, with the scopes granted: never the tokens. */
-export async function listOAuth2Authorizations(db: Db, userId: string) {
-  const rows = await db.oAuth2RemoteToken.findMany({ where: { userId }, orderBy: { createdAt: "desc" }, select: { linkId: true, scopes: true, createdAt: true, lastUsedAt: true, expiresAt: true } });
-  const links = await db.link.findMany({ where: { id: { in: rows.map((r) => r.linkId) } }, select: { id: true, name: true, displayUrl: true } });
-  const byId = new Map(links.map((l) => [l.id, l]));
-  return rows.flatMap((r) => {
-    const link = byId.get(r.linkId);
-    return link ? [{ linkId: link.id, name: link.name, displayUrl: link.displayUrl, scheme: "oauth2" as const, scopes: r.scopes, authorizedAt: r.createdAt, lastUsedAt: r.lastUsedAt }] : [];
-  });
-}
-
 /** Forgets every OAuth 2.0 token and pending authorization this app holds for a link, in the caller's transaction (reset, delete, a scheme change). */
 export async function discardOAuth2Tokens(tx: Tx, linkId: string): Promise<number> {
   const tokens = await tx.oAuth2RemoteToken.findMany({ where: { linkId }, select: { secretId: true } });

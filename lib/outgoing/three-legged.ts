@@ -152,14 +152,16 @@ export async function dropAccessToken(db: Db, userId: string, linkId: string): P
   return true;
 }
 
-/** The links a person has authorized (outgoing 3LO), newest first: never the tokens themselves. */
+/** The links a person has authorized (OAuth 1.0a 3LO, and OAuth 2.0 with the scopes granted), newest first: never the tokens themselves. */
 export async function listAuthorizations(db: Db, userId: string) {
-  const rows = await db.oAuthAccessToken.findMany({ where: { userId }, orderBy: { createdAt: "desc" }, select: { linkId: true, createdAt: true, lastUsedAt: true } });
+  const select = { linkId: true, createdAt: true, lastUsedAt: true } as const;
+  const [oauth1, oauth2] = await Promise.all([db.oAuthAccessToken.findMany({ where: { userId }, select }), db.oAuth2RemoteToken.findMany({ where: { userId }, select: { ...select, scopes: true } })]);
+  const rows = [...oauth1.map((r) => ({ ...r, scheme: "oauth1" as const, scopes: null })), ...oauth2.map((r) => ({ ...r, scheme: "oauth2" as const }))].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
   const links = await db.link.findMany({ where: { id: { in: rows.map((r) => r.linkId) } }, select: { id: true, name: true, displayUrl: true } });
   const byId = new Map(links.map((l) => [l.id, l]));
   return rows.flatMap((r) => {
     const link = byId.get(r.linkId);
-    return link ? [{ linkId: link.id, name: link.name, displayUrl: link.displayUrl, scheme: "oauth1" as const, scopes: null, authorizedAt: r.createdAt, lastUsedAt: r.lastUsedAt }] : [];
+    return link ? [{ linkId: link.id, name: link.name, displayUrl: link.displayUrl, scheme: r.scheme, scopes: r.scopes, authorizedAt: r.createdAt, lastUsedAt: r.lastUsedAt }] : [];
   });
 }
 

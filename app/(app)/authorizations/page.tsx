@@ -6,7 +6,6 @@ import { Time } from "@/components/ui/time";
 import { requirePageCaller } from "@/lib/api/server-caller";
 import { db } from "@/lib/db";
 import { listAuthorizations } from "@/lib/outgoing/three-legged";
-import { listOAuth2Authorizations } from "@/lib/outgoing/oauth2-tokens";
 import { RevokeButton } from "@/components/ui/revoke-button";
 import { listAuthorizedApplications } from "@/lib/incoming/issued-tokens";
 import { listUserGrants } from "@/lib/incoming/oauth2/grants";
@@ -16,8 +15,7 @@ export const metadata: Metadata = { title: "My authorizations" };
 
 export default async function AuthorizationsPage() {
   const caller = await requirePageCaller("/authorizations");
-  const [oauth1, oauth2, applications, grants] = await Promise.all([listAuthorizations(db, caller.id), listOAuth2Authorizations(db, caller.id), listAuthorizedApplications(db, caller.id), listUserGrants(db, caller.id)]);
-  const rows = [...oauth2, ...oauth1].sort((a, b) => b.authorizedAt.getTime() - a.authorizedAt.getTime());
+  const [rows, applications, grants] = await Promise.all([listAuthorizations(db, caller.id), listAuthorizedApplications(db, caller.id), listUserGrants(db, caller.id)]);
   return (
     <>
       <PageHeader title="My authorizations" description="Linked applications you allowed this app to use as you (3-legged OAuth 1.0a, or OAuth 2.0). Revoke one and the link asks you again." />

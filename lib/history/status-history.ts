@@ -88,9 +88,35 @@ function percentile(sorted: number[], p: number): number | null {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-/** The statuses that mean the link does not work (DISABLED is an admin's choice, not a failure). */
+/**
+ * The statuses that mean the link does not work (DISABLED is an admin's choice, not a failure): a
+ * failed check in the day's counts, and a link checked again soon (lib/status/store.ts), since it
+ * may be fixed (here, there, or by the network) any moment.
+ */
 export const FAILED_STATUSES: ReadonlySet<string> = new Set(["NETWORK_ERROR", "INCOMPATIBLE", "CONFIG_ERROR", "ACCESS_DENIED", "AUTHENTICATE"]);
-const FAILED_CHECK = FAILED_STATUSES;
+
+/** Items in lists by their key, in the order they came. */
+function groupedBy<T>(items: T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  return groups;
+}
+
+/** One day's checks as its roll-up keeps them: how many, how many failed, p50 and p95 time. */
+function checkStats(runs: { ms: number; status: string }[]) {
+  const times = runs.map((r) => r.ms).sort((a, b) => a - b);
+  return { checks: runs.length, checksFailed: runs.filter((r) => FAILED_STATUSES.has(r.status)).length, checkP50Ms: percentile(times, 50), checkP95Ms: percentile(times, 95) };
+}
+
+/** A change as the API shows it. */
+function changeView(c: { fromStatus: string | null; toStatus: string; cause: string; problem: string | null; at: Date; source: string }): StatusHistory["changes"][number] {
+  return { from: c.fromStatus, to: c.toStatus, cause: c.cause, ...(c.problem ? { problem: c.problem } : {}), at: c.at, source: c.source };
+}
 
 export interface HistoryDay {
   day: string;
@@ -117,28 +143,22 @@ export async function statusHistory(db: Db, linkId: string, since: Date, now = n
     db.linkDay.findMany({ where: { linkId, day: { gte: dayOf(since) } } }),
   ]);
   const byDay = new Map(rows.map((r) => [r.day, r]));
-  const runsByDay = new Map<string, { ms: number; status: string }[]>();
-  for (const run of runs) {
-    const day = dayOf(run.at);
-    runsByDay.set(day, [...(runsByDay.get(day) ?? []), run]);
-  }
+  const runsByDay = groupedBy(runs, (run) => dayOf(run.at));
   const days: HistoryDay[] = [];
   for (let at = Date.parse(dayOf(since)); at <= now.getTime(); at += DAY_MS) {
     const day = dayOf(new Date(at));
     const row = byDay.get(day);
-    const dayRuns = runsByDay.get(day) ?? [];
-    const times = dayRuns.map((r) => r.ms).sort((a, b) => a - b);
+    const dayRuns = runsByDay.get(day);
+    // From the day's checks while they are kept, else from what the roll-up kept of them.
+    const checks = dayRuns ? checkStats(dayRuns) : { checks: row?.checks ?? 0, checksFailed: row?.checksFailed ?? 0, checkP50Ms: row?.checkP50Ms ?? null, checkP95Ms: row?.checkP95Ms ?? null };
     days.push({
       day,
-      checks: dayRuns.length || (row?.checks ?? 0),
-      checksFailed: dayRuns.length ? dayRuns.filter((r) => FAILED_CHECK.has(r.status)).length : (row?.checksFailed ?? 0),
-      checkP50Ms: dayRuns.length ? percentile(times, 50) : (row?.checkP50Ms ?? null),
-      checkP95Ms: dayRuns.length ? percentile(times, 95) : (row?.checkP95Ms ?? null),
+      ...checks,
       requests: { ok: row?.requestsOk ?? 0, clientError: row?.requestsClientError ?? 0, serverError: row?.requestsServerError ?? 0, failed: row?.requestsFailed ?? 0 },
     });
   }
   return {
-    changes: changes.map((c) => ({ from: c.fromStatus, to: c.toStatus, cause: c.cause, ...(c.problem ? { problem: c.problem } : {}), at: c.at, source: c.source })),
+    changes: changes.map(changeView),
     days,
     statusAtSince: before?.toStatus ?? null,
   };
@@ -151,16 +171,11 @@ export async function statusHistory(db: Db, linkId: string, since: Date, now = n
 export async function pruneHistory(db: Db, days = historyDays(), now = new Date()): Promise<{ changes: number; checks: number }> {
   const cutoff = new Date(Date.parse(dayOf(new Date(now.getTime() - days * DAY_MS))));
   const runs = await db.linkCheckRun.findMany({ where: { at: { lt: cutoff } }, select: { linkId: true, at: true, ms: true, status: true } });
-  const groups = new Map<string, { ms: number; status: string }[]>();
-  for (const run of runs) {
-    const key = `${run.linkId}|${dayOf(run.at)}`;
-    groups.set(key, [...(groups.get(key) ?? []), run]);
-  }
+  const groups = groupedBy(runs, (run) => `${run.linkId}|${dayOf(run.at)}`);
   return db.$transaction(async (tx) => {
     for (const [key, group] of groups) {
       const [linkId, day] = key.split("|") as [string, string];
-      const times = group.map((r) => r.ms).sort((a, b) => a - b);
-      const checks = { checks: group.length, checksFailed: group.filter((r) => FAILED_CHECK.has(r.status)).length, checkP50Ms: percentile(times, 50), checkP95Ms: percentile(times, 95) };
+      const checks = checkStats(group);
       await tx.linkDay.upsert({ where: { linkId_day: { linkId, day } }, create: { linkId, day, ...checks }, update: checks });
     }
     const changes = await tx.linkStatusChange.deleteMany({ where: { at: { lt: cutoff } } });
@@ -176,8 +191,9 @@ export async function pruneHistory(db: Db, days = historyDays(), now = new Date(
 export async function recentChanges(db: Db, links: { id: string; status: string }[], since: Date): Promise<Map<string, { changes: StatusHistory["changes"]; statusAtSince: string | null }>> {
   const rows = await db.linkStatusChange.findMany({ where: { linkId: { in: links.map((l) => l.id) }, at: { gte: since } }, orderBy: { at: "asc" } });
   const out = new Map<string, { changes: StatusHistory["changes"]; statusAtSince: string | null }>();
+  const byLink = groupedBy(rows, (row) => row.linkId);
   for (const link of links) {
-    const changes = rows.filter((r) => r.linkId === link.id).map((c) => ({ from: c.fromStatus, to: c.toStatus, cause: c.cause, ...(c.problem ? { problem: c.problem } : {}), at: c.at, source: c.source }));
+    const changes = (byLink.get(link.id) ?? []).map(changeView);
     out.set(link.id, { changes, statusAtSince: changes.length ? changes[0]!.from : link.status });
   }
   return out;

@@ -115,8 +115,6 @@ export function linkStatusView(link: Link, row: LinkStatus | null, ourUrl: strin
   return base;
 }
 
-/** The statuses after which a link is checked again soon: something failed, and may be fixed (here, there, or by the network) any moment. */
-const FAILED = FAILED_STATUSES;
 /**
  * How long after its `failures`-th failed check in a row a link is checked again: 30 s, then twice
  * as long each time, up to the normal interval (LINK_CHECK_INTERVAL_MINUTES, 10 by default).
@@ -149,7 +147,7 @@ export async function checkLinkNow(db: Db, linkId: string, options: { admin?: { 
     incoming: incomingSeen(row),
   });
   const checkedAt = new Date();
-  const failedChecks = FAILED.has(diagnosis.status) ? (row?.failedChecks ?? 0) + 1 : 0;
+  const failedChecks = FAILED_STATUSES.has(diagnosis.status) ? (row?.failedChecks ?? 0) + 1 : 0;
   const data = {
     status: diagnosis.status,
     cause: diagnosis.cause,

@@ -54,7 +54,7 @@ const SCHEME_LABEL: Record<string, string> = {
 
 /** The OAuth 2.0 preset a link most likely needs: Atlassian Cloud for an atlassian.net site, else by its type. */
 function likelyPreset(link: { type: string; rpcUrl: string | null }): string {
-  if (link.rpcUrl && /\.atlassian\.net(:\d+)?(\/|$)/i.test(link.rpcUrl.replace(/^https?:\/\//, ""))) return "atlassian-cloud";
+  if (link.rpcUrl && URL.canParse(link.rpcUrl) && new URL(link.rpcUrl).hostname.endsWith(".atlassian.net")) return "atlassian-cloud";
   return { jira: "jira-dc", confluence: "confluence-dc", bitbucket: "bitbucket-dc", "applink-admin": "applink-admin" }[link.type] ?? "custom";
 }
 

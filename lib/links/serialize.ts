@@ -6,13 +6,9 @@ import { outgoingOAuthUrls } from "@/lib/outgoing/three-legged";
 import { oauth2Endpoints, PRESET_NAMES } from "@/lib/outgoing/oauth2-settings";
 import { oauth2RedirectUrl } from "@/lib/outgoing/oauth2-authorization";
 import type { SchemeInfo } from "@/lib/outgoing/schemes";
+import { configuredBaseUrl } from "@/lib/http/public-url";
 
-/** The base URL of this app as configured (APP_URL, else NEXTAUTH_URL), for answers given without a request at hand. */
-function configuredBase(): string | null {
-  return (process.env.APP_URL ?? process.env.NEXTAUTH_URL)?.trim().replace(/\/+$/, "") || null;
-}
-
-/** Outgoing OAuth 2.0 as the API shows it: the preset with every URL it uses, the redirect URL to register, never the client secret. */
+/** Outgoing OAuth 2.0 as the API shows it: the preset with every URL it uses, never the client secret. */
 function oauth2Json(link: Link, info: SchemeInfo | null) {
   const endpoints = oauth2Endpoints(link, info ?? { preview: "" });
   return {
@@ -59,7 +55,7 @@ function caSummary(pem: string) {
 }
 
 /** `base`: this app's public base URL when a request is at hand (publicBaseUrl), for the redirect URL; else APP_URL. */
-export function outgoingJson(link: Link, base: string | null = configuredBase()) {
+export function outgoingJson(link: Link, base: string | null = configuredBaseUrl()) {
   // The OAuth levels in use (none while a fixed credential is); what another scheme keeps meanwhile is under `kept`.
   const oauth = !isFixedScheme(link.outScheme);
   const keptSchemes = Object.keys(keptSchemesOf(link));
@@ -97,7 +93,7 @@ export function incomingJson(link: Link) {
 }
 
 /** A link as the API returns it (GET /api/v1/openapi.json): never a secret. */
-export function linkJson(link: Link, base: string | null = configuredBase()) {
+export function linkJson(link: Link, base: string | null = configuredBaseUrl()) {
   return {
     id: link.id,
     name: link.name,

@@ -1,6 +1,8 @@
 import type { Db, Tx } from "@/lib/db";
 import { integerSetting } from "@/lib/env/integer-setting";
 import { log } from "@/lib/log";
+import { queueNotification } from "@/lib/outbox/outbox";
+import type { NotificationEventType } from "@/lib/outbox/events";
 
 /**
  * A link's health over time: every change of its status (what noticed it: a background or page
@@ -19,11 +21,36 @@ export function historyDays(env: NodeJS.ProcessEnv = process.env): number {
 const DAY_MS = 86_400_000;
 export const dayOf = (at: Date): string => at.toISOString().slice(0, 10);
 
-/** Records a change of status when there is one (`from` differs from `to`), in the caller's transaction. */
-export async function recordStatusChange(client: Db | Tx, change: { linkId: string; from: string | null; to: string; cause: string; problem?: string | null; source: ChangeSource; at?: Date }): Promise<boolean> {
+/**
+ * Records a change of status when there is one (`from` differs from `to`), in the caller's
+ * transaction, and puts what it means for the administrators (lib/notifications) in the outbox in
+ * the same transaction: sent only if the change is stored, once, whichever instance saw it.
+ */
+export async function recordStatusChange(client: Db | Tx, change: { linkId: string; from: string | null; to: string; cause: string; problem?: string | null; fix?: string | null; source: ChangeSource; at?: Date }): Promise<boolean> {
   if (change.from === change.to) return false;
-  await client.linkStatusChange.create({ data: { linkId: change.linkId, fromStatus: change.from, toStatus: change.to, cause: change.cause.slice(0, 2000), problem: change.problem ?? null, source: change.source, at: change.at ?? new Date() } });
+  const at = change.at ?? new Date();
+  await client.linkStatusChange.create({ data: { linkId: change.linkId, fromStatus: change.from, toStatus: change.to, cause: change.cause.slice(0, 2000), problem: change.problem ?? null, source: change.source, at } });
+  const type = statusEvent(change.from, change.to, change.problem ?? null);
+  if (type) {
+    const link = await client.link.findUnique({ where: { id: change.linkId }, select: { name: true } });
+    if (link) {
+      const detail = { from: change.from, to: change.to, cause: change.cause.slice(0, 2000), problem: change.problem ?? null, fix: change.fix ?? null, source: change.source };
+      await queueNotification(client, { type, linkId: change.linkId, linkName: link.name, detail, at });
+    }
+  }
   return true;
+}
+
+/**
+ * What a change of status tells the administrators: the link stopped working (or fails another way
+ * now), the remote forgot this app's consumer, or it works again. A link's first status, a change
+ * from never checked, and DISABLED (an admin's choice, told as link-disabled) tell nothing; nor
+ * does CONNECTED to UPGRADE_CONFIG (it works).
+ */
+export function statusEvent(from: string | null, to: string, problem: string | null): NotificationEventType | null {
+  if (from === null || from === "UNCHECKED" || from === "DISABLED" || to === "DISABLED") return null;
+  if (FAILED_STATUSES.has(to)) return problem === "consumer_key_unknown" ? "consumer-forgotten" : "status-worse";
+  return FAILED_STATUSES.has(from) ? "status-recovered" : null;
 }
 
 /** One check's outcome and time, for the day's counts and p50 / p95. */

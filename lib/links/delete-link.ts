@@ -6,6 +6,7 @@ import { linkAuditView } from "@/lib/links/serialize";
 import { promoteNextPrimary } from "@/lib/links/versioned-update";
 import { revokeIssuedTokensOfLink } from "@/lib/incoming/issued-tokens";
 import { discardOutgoingTokens } from "@/lib/outgoing/three-legged";
+import { queueNotification } from "@/lib/outbox/outbox";
 
 /**
  * Deletes a link with what belongs to it (its consumer's nonces, the access and request tokens this
@@ -24,6 +25,7 @@ export async function deleteLink(db: Db, actor: Actor, id: string): Promise<{ no
     if (ownSecrets.length) await tx.vaultSecret.deleteMany({ where: { id: { in: ownSecrets } } });
     await tx.link.delete({ where: { id } });
     if (link.primary) await promoteNextPrimary(tx, link.type);
+    await queueNotification(tx, { type: "link-deleted", linkId: id, linkName: link.name, detail: { by: actor.username } });
     await recordAudit(tx, actor, { action: "link.delete", targetType: "link", targetId: id, targetLabel: link.name, before: linkAuditView(link) });
     return { noncesDeleted, accessTokensDiscarded, tokensRevoked };
   });

@@ -1,4 +1,5 @@
 import type { Db, Tx } from "@/lib/db";
+import { queueNotification } from "@/lib/outbox/outbox";
 import type { Link, Prisma } from "@/lib/generated/prisma/client";
 import { AppError } from "@/lib/errors";
 import { recordAudit, type Actor } from "@/lib/audit/record";
@@ -96,6 +97,8 @@ export async function patchLink(db: Db, actor: Actor, id: string, input: PatchLi
       await promoteNextPrimary(tx, updated.type);
     }
     if (p.primary) await makePrimary(tx, updated.id, updated.type);
+    // Disabling a link is told to the administrators (lib/notifications), with the change.
+    if (p.enabled === false && !link.disabled) await queueNotification(tx, { type: "link-disabled", linkId: id, linkName: updated.name, detail: { by: actor.username } });
     return tx.link.findUniqueOrThrow({ where: { id } });
   });
 }

@@ -167,7 +167,7 @@ export async function checkLinkNow(db: Db, linkId: string, options: { admin?: { 
     .$transaction(async (tx) => {
       const before = await tx.linkStatus.findUnique({ where: { linkId }, select: { status: true } });
       const stored = await tx.linkStatus.upsert({ where: { linkId }, create: { linkId, ...data }, update: data });
-      await recordStatusChange(tx, { linkId, from: before?.status ?? null, to: diagnosis.status, cause: diagnosis.cause, problem: diagnosis.problem, source: options.source ?? (options.admin ? "admin" : "background"), at: checkedAt });
+      await recordStatusChange(tx, { linkId, from: before?.status ?? null, to: diagnosis.status, cause: diagnosis.cause, problem: diagnosis.problem, fix: diagnosis.fix, source: options.source ?? (options.admin ? "admin" : "background"), at: checkedAt });
       await recordCheckRun(tx, { linkId, ms, status: diagnosis.status, at: checkedAt });
       return stored;
     })

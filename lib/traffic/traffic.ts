@@ -84,7 +84,7 @@ export async function recordTrafficFailure(db: Db, linkId: string, failure: { pr
       const before = immediate ? await tx.linkStatus.findUnique({ where: { linkId }, select: { status: true } }) : null;
       await tx.linkStatus.upsert({ where: { linkId }, create: { linkId, ...data }, update: data });
       // Real traffic noticed it first: the change is recorded with the status.
-      if (immediate) await recordStatusChange(tx, { linkId, from: before?.status ?? null, to: "NETWORK_ERROR", cause: (data as { cause: string }).cause, source: "traffic", at: new Date(now) });
+      if (immediate) await recordStatusChange(tx, { linkId, from: before?.status ?? null, to: "NETWORK_ERROR", cause: (data as { cause: string }).cause, fix: (data as { fix: string }).fix, source: "traffic", at: new Date(now) });
     })
     .catch(warn("a failed request"));
 }

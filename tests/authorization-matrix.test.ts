@@ -184,6 +184,12 @@ const freshLink = async () => {
   const { link } = await createLink(db, SYSTEM, { name: `Matrix ${++seq}`, type: "generic", rpcUrl: `http://matrix-${seq}.example.test` });
   return { id: link.id };
 };
+/** A fresh webhook channel (to a port nothing listens on). */
+const freshChannel = async () => {
+  const { createChannel } = await import("@/lib/notifications/channels");
+  const { view } = await createChannel(db, SYSTEM, { kind: "webhook", name: `Matrix hook ${++seq}`, url: "http://127.0.0.1:9/hook", events: ["status-worse"] });
+  return { id: view.id };
+};
 const OFF = { threeLegged: false, twoLegged: false, impersonation: false };
 /** A fresh link with incoming OAuth 2.0 on. */
 const oauth2Link = async () => {
@@ -233,6 +239,16 @@ ROUTES.push(
   { file: "app/api/v1/links/[id]/status/route.ts", method: "GET", expect: { anonymous: 401, user: 200, admin: 200, delegated: 200 }, params: freshLink },
   { file: "app/api/v1/links/[id]/status/history/route.ts", method: "GET", expect: { anonymous: 401, user: 200, admin: 200, delegated: 200 }, params: freshLink },
   { file: "app/api/v1/links/[id]/status/route.ts", method: "POST", expect: { anonymous: 401, user: 403, admin: 200, delegated: 403 }, params: freshLink },
+  // Notifications: administrators only, never by delegation (a webhook's URL and signing secret are credentials).
+  { file: "app/api/v1/notifications/channels/route.ts", method: "GET", expect: { anonymous: 401, user: 403, admin: 200, delegated: 403 } },
+  { file: "app/api/v1/notifications/channels/route.ts", method: "POST", expect: { anonymous: 401, user: 403, admin: 201, delegated: 403 }, body: () => ({ kind: "webhook", name: `Hook ${++seq}`, url: `https://hooks.example.test/${seq}`, events: ["status-worse"] }) },
+  { file: "app/api/v1/notifications/channels/[id]/route.ts", method: "GET", expect: { anonymous: 401, user: 403, admin: 200, delegated: 403 }, params: freshChannel },
+  { file: "app/api/v1/notifications/channels/[id]/route.ts", method: "PATCH", expect: { anonymous: 401, user: 403, admin: 200, delegated: 403 }, params: freshChannel, body: () => ({ enabled: false }) },
+  { file: "app/api/v1/notifications/channels/[id]/route.ts", method: "DELETE", expect: { anonymous: 401, user: 403, admin: 200, delegated: 403 }, params: freshChannel },
+  // A test to an address that refuses at once (port 9 on this machine): the answer says so, 200.
+  { file: "app/api/v1/notifications/channels/[id]/test/route.ts", method: "POST", expect: { anonymous: 401, user: 403, admin: 200, delegated: 403 }, params: freshChannel },
+  { file: "app/api/v1/notifications/smtp/route.ts", method: "GET", expect: { anonymous: 401, user: 403, admin: 200, delegated: 403 } },
+  { file: "app/api/v1/notifications/smtp/route.ts", method: "PUT", expect: { anonymous: 401, user: 403, admin: 200, delegated: 403 }, body: () => ({ host: "smtp.example.test", port: 587, security: "starttls", sender: "applinks@example.test" }) },
   // Atlassian's status resource: admins, signed in or calling through a link as one (a read).
   {
     file: "app/rest/applinks/3.0/status/[applicationId]/route.ts",

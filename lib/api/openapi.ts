@@ -2,6 +2,8 @@ import { z } from "zod";
 import { createLinkSchema, csrSubjectSchema, incomingPutSchema, listLinksSchema, outgoingSchema, patchLinkSchema, resetSchema } from "@/lib/links/schemas";
 import { checkNowSchema } from "@/lib/status/apply-fix";
 import { createTokenSchema } from "@/lib/tokens/api-tokens";
+import { createChannelSchema, patchChannelSchema } from "@/lib/notifications/channels";
+import { smtpSettingsSchema } from "@/lib/notifications/smtp";
 import { createUserSchema } from "@/lib/users/create-user";
 import { patchUserSchema } from "@/lib/users/update-user";
 import pkg from "@/package.json";
@@ -70,6 +72,14 @@ export const OPERATIONS: readonly Operation[] = [
   { method: "get", path: "/api/v1/links/{id}/status", summary: "The stored diagnosis (no network).", who: "user" },
   { method: "get", path: "/api/v1/links/{id}/status/history", summary: "Every change of the link's status since `since` (default 30 days), and its days: checks and proxied requests.", who: "user" },
   { method: "post", path: "/api/v1/links/{id}/status", summary: "Check now, after applying a fix the last check offered.", who: "admin", body: checkNowSchema, neverDelegated: true },
+  { method: "get", path: "/api/v1/notifications/channels", summary: "Every notification channel: {id, name, kind: email|webhook, url (masked) | recipients, format, events, links, enabled}.", who: "admin", neverDelegated: true },
+  { method: "post", path: "/api/v1/notifications/channels", summary: "A new email or webhook channel; a webhook's signing `secret` is in this answer only. `warnings` about its URL.", who: "admin", body: createChannelSchema, neverDelegated: true },
+  { method: "get", path: "/api/v1/notifications/channels/{id}", summary: "A channel and its delivery log (the last 50 attempts: event, outcome, what the other end said).", who: "admin", neverDelegated: true },
+  { method: "patch", path: "/api/v1/notifications/channels/{id}", summary: "Change a channel; `rotateSecret: true` answers a new signing `secret`, once.", who: "admin", body: patchChannelSchema, neverDelegated: true },
+  { method: "delete", path: "/api/v1/notifications/channels/{id}", summary: "Delete a channel with its log and sealed URL and secret.", who: "admin", neverDelegated: true },
+  { method: "post", path: "/api/v1/notifications/channels/{id}/test", summary: "Send a test message to the channel now: {ok, detail, ms}.", who: "admin", neverDelegated: true },
+  { method: "get", path: "/api/v1/notifications/smtp", summary: "The SMTP server email channels send through (the password never: passwordSet).", who: "admin", neverDelegated: true },
+  { method: "put", path: "/api/v1/notifications/smtp", summary: "Set the SMTP server: host, port, security (starttls|tls|none), username, password (write-only), sender, caPem.", who: "admin", body: smtpSettingsSchema, neverDelegated: true },
   { method: "post", path: "/api/v1/links/{id}/reset", summary: "Forget a direction's settings and revoke what it issued.", who: "admin", body: resetSchema },
   { method: "get", path: "/api/v1/links/{id}/authorize", summary: "Start the 3-legged dance (browser).", who: "browser", neverDelegated: true },
   { method: "get", path: "/api/v1/links/{id}/oauth-callback", summary: "Where the remote returns after the person's consent (browser).", who: "browser", neverDelegated: true },

@@ -30,6 +30,11 @@ const ACTIONS: Record<string, string> = {
   "token.revoke": "API token “{t}” revoked",
   "identity.rotate-key": "This app's key pair rotated",
   "vault.rotate-master-key": "The vault's master key rotated",
+  "notifications.channel-create": "Notification channel “{t}” created",
+  "notifications.channel-update": "Notification channel “{t}” changed",
+  "notifications.channel-secret": "Signing secret of notification channel “{t}” rotated",
+  "notifications.channel-delete": "Notification channel “{t}” deleted",
+  "notifications.smtp": "SMTP server for notifications set to {t}",
   "data.export": "Data exported to {t}",
   "data.import": "Data imported from {t}",
 };

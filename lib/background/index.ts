@@ -4,9 +4,12 @@ import { acquireLease, releaseLease, THIS_PROCESS } from "@/lib/background/lease
 import { startBackgroundChecks } from "@/lib/status/background";
 import { purgeNonces } from "@/lib/incoming/nonce-store";
 import { timestampWindowSeconds } from "@/lib/incoming/verify-incoming";
-import { flushRequestCounts, pruneHistory } from "@/lib/history/status-history";
+import { flushRequestCounts, historyDays, pruneHistory } from "@/lib/history/status-history";
+import { pruneNotifications, queueExpiries, runNotifications } from "@/lib/notifications/dispatch";
 
 export const BACKGROUND_LEASE = "background";
+/** How often the holder looks for client certificates and authorizations about to end. */
+const EXPIRY_SCAN_MS = 3_600_000;
 
 export interface BackgroundWorkOptions {
   /** How long the lease lasts without a renewal: how soon another instance takes over from a dead one. */
@@ -14,14 +17,18 @@ export interface BackgroundWorkOptions {
   /** How often the holder renews it (and another instance tries to take it). */
   renewMs: number;
   purgeEveryMs: number;
+  /** How often the holder sends what the notifications' outbox holds. */
+  notifyEveryMs: number;
   holder: string;
 }
 
-const DEFAULTS: BackgroundWorkOptions = { leaseMs: 45_000, renewMs: 15_000, purgeEveryMs: 60_000, holder: THIS_PROCESS };
+const DEFAULTS: BackgroundWorkOptions = { leaseMs: 45_000, renewMs: 15_000, purgeEveryMs: 60_000, notifyEveryMs: 5_000, holder: THIS_PROCESS };
 
 /**
  * The work no request waits for, run by one instance at a time however many share the database:
- * the nonce purge, the link checks (lib/status/background.ts) and the pruning of old link history
+ * the nonce purge, the link checks (lib/status/background.ts), the notifications' outbox
+ * (lib/notifications: every few seconds, so an alert any instance wrote is sent once), the scan
+ * for what ends soon, and the pruning of old link history
  * (every instance, though, adds the proxied requests it counted to the days' rows once a minute). The instance holding the
  * `background` lease does it; every instance tries to take or renew the lease every `renewMs`, so
  * when the holder dies another takes over once the lease has expired (at most `leaseMs` +
@@ -54,17 +61,38 @@ export function startBackgroundWork(db: Db, options: Partial<BackgroundWorkOptio
     if (purged) log.debug({ purged }, "purged old OAuth nonces");
     const pruned = await pruneHistory(db);
     if (pruned.changes || pruned.checks) log.debug(pruned, "pruned old link history");
+    await pruneNotifications(db, historyDays());
+    if (Date.now() - expiriesAt >= EXPIRY_SCAN_MS) {
+      expiriesAt = Date.now();
+      await queueExpiries(db);
+    }
+  };
+  let expiriesAt = 0;
+  // The outbox (lib/notifications): sent by the holder only, so an alert any instance wrote goes out once.
+  let notifying = false;
+  const notify = async () => {
+    if (!held || stopped || notifying) return;
+    notifying = true;
+    try {
+      const round = await runNotifications(db);
+      if (round.dispatched || round.sent || round.failed) log.info(round, "notifications sent");
+    } finally {
+      notifying = false;
+    }
   };
   void renew();
   const renewTimer = setInterval(() => void renew(), settings.renewMs);
   const purgeTimer = setInterval(() => void purge().catch((error: unknown) => log.warn({ err: error }, "nonce purge failed")), settings.purgeEveryMs);
+  const notifyTimer = setInterval(() => void notify().catch((error: unknown) => log.warn({ err: error }, "notifications: a round failed")), settings.notifyEveryMs);
   renewTimer.unref();
   purgeTimer.unref();
+  notifyTimer.unref();
   const stopChecks = startBackgroundChecks(db, undefined, () => held && !stopped);
   return async () => {
     stopped = true;
     clearInterval(renewTimer);
     clearInterval(purgeTimer);
+    clearInterval(notifyTimer);
     stopChecks();
     await flushRequestCounts(db).catch(() => undefined);
     // A renewal on its way would take the lease again after the release: let it land first.

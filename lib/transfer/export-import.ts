@@ -16,13 +16,15 @@ export const EXPORT_VERSION = 1;
  * session secret's check value (the target keeps its own: a move signs everyone out, as a new
  * NEXTAUTH_SECRET would). External applications' OAuth 2.0 clients, grants and tokens move, and so
  * do people's OAuth 2.0 tokens at remotes (sealed): nobody need authorize anything again. Links'
- * status history (changes, checks, days) moves with them.
+ * status history (changes, checks, days) moves with them, and so do the notification channels and
+ * the SMTP server (their secrets sealed); the outbox and the delivery log stay (an alert is the
+ * source's to send).
  */
-const TABLES = ["user", "apiToken", "vaultSecret", "appIdentity", "link", "linkStatus", "linkStatusChange", "linkCheckRun", "linkDay", "oAuthAccessToken", "oAuthIssuedToken", "oAuth2Client", "oAuth2Grant", "oAuth2Token", "oAuth2RemoteToken", "auditEvent"] as const;
+const TABLES = ["user", "apiToken", "vaultSecret", "appIdentity", "link", "linkStatus", "linkStatusChange", "linkCheckRun", "linkDay", "oAuthAccessToken", "oAuthIssuedToken", "oAuth2Client", "oAuth2Grant", "oAuth2Token", "oAuth2RemoteToken", "notificationChannel", "smtpSettings", "auditEvent"] as const;
 type Table = (typeof TABLES)[number];
 
 /** How each table's rows are listed, when not by `createdAt`. */
-const ORDER: Partial<Record<Table, Record<string, "asc">>> = { linkStatus: { linkId: "asc" }, appIdentity: { id: "asc" }, linkStatusChange: { at: "asc" }, linkCheckRun: { at: "asc" }, linkDay: { day: "asc" } };
+const ORDER: Partial<Record<Table, Record<string, "asc">>> = { linkStatus: { linkId: "asc" }, appIdentity: { id: "asc" }, linkStatusChange: { at: "asc" }, linkCheckRun: { at: "asc" }, linkDay: { day: "asc" }, smtpSettings: { id: "asc" } };
 
 /** Columns Prisma leaves out of ordinary reads (lib/db): an export asks for them. */
 const SECRET_COLUMNS: Partial<Record<Table, string[]>> = {

@@ -158,6 +158,21 @@ describe("alerts", () => {
     }
   }, 60_000);
 
+  it("two instances noticing the same change at once record it once, so it is told once", async () => {
+    await cleanChannels();
+    const admin = await makeUser("ADMIN");
+    const down = http.createServer();
+    await new Promise<void>((resolve) => down.listen(0, "127.0.0.1", resolve));
+    const port = (down.address() as AddressInfo).port;
+    const { link } = await createLink(db, SYSTEM, { name: "Raced", type: "generic", rpcUrl: `http://127.0.0.1:${port}/app` });
+    await db.linkStatus.create({ data: { linkId: link.id, status: "CONNECTED", cause: "", fix: "", action: "[]", checks: "[]" } });
+    down.close();
+    // Four checks at once, as four instances would run them: each finds the remote gone.
+    await Promise.all([1, 2, 3, 4].map(() => checkLinkNow(db, link.id, { admin, timeoutMs: 2000 })));
+    expect(await db.linkStatusChange.count({ where: { linkId: link.id } })).toBe(1);
+    expect(await db.notificationEvent.count({ where: { linkId: link.id } })).toBe(1);
+  });
+
   it("a flapping link sends one alert per ALERT_FLAP_MINUTES, then one recovery when it settles", async () => {
     await cleanChannels();
     process.env.ALERT_FLAP_MINUTES = "15";

@@ -22,6 +22,16 @@ const DAY_MS = 86_400_000;
 export const dayOf = (at: Date): string => at.toISOString().slice(0, 10);
 
 /**
+ * A link's stored status, read under its row's lock (an UPDATE first: PostgreSQL's row lock,
+ * SQLite's write lock) held to the end of the caller's transaction: two instances that see the
+ * same change at once record it once (the second reads the first's status), so it is told once.
+ */
+export async function lockedStatus(tx: Tx, linkId: string): Promise<{ status: string } | null> {
+  await tx.linkStatus.updateMany({ where: { linkId }, data: { linkId } });
+  return tx.linkStatus.findUnique({ where: { linkId }, select: { status: true } });
+}
+
+/**
  * Records a change of status when there is one (`from` differs from `to`), in the caller's
  * transaction, and puts what it means for the administrators (lib/notifications) in the outbox in
  * the same transaction: sent only if the change is stored, once, whichever instance saw it.

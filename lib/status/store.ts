@@ -1,4 +1,4 @@
-import { FAILED_STATUSES, recordCheckRun, recordStatusChange, type ChangeSource } from "@/lib/history/status-history";
+import { FAILED_STATUSES, lockedStatus, recordCheckRun, recordStatusChange, type ChangeSource } from "@/lib/history/status-history";
 import type { Db } from "@/lib/db";
 import type { Link, LinkStatus } from "@/lib/generated/prisma/client";
 import { USER_SELECT } from "@/lib/db/cached-reads";
@@ -165,7 +165,7 @@ export async function checkLinkNow(db: Db, linkId: string, options: { admin?: { 
   // is recorded with the status, in one transaction (what noticed it: Check now, or a background check).
   const saved = await db
     .$transaction(async (tx) => {
-      const before = await tx.linkStatus.findUnique({ where: { linkId }, select: { status: true } });
+      const before = await lockedStatus(tx, linkId);
       const stored = await tx.linkStatus.upsert({ where: { linkId }, create: { linkId, ...data }, update: data });
       await recordStatusChange(tx, { linkId, from: before?.status ?? null, to: diagnosis.status, cause: diagnosis.cause, problem: diagnosis.problem, fix: diagnosis.fix, source: options.source ?? (options.admin ? "admin" : "background"), at: checkedAt });
       await recordCheckRun(tx, { linkId, ms, status: diagnosis.status, at: checkedAt });

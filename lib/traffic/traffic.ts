@@ -3,7 +3,7 @@ import type { Link } from "@/lib/generated/prisma/client";
 import { log } from "@/lib/log";
 import { outgoingProblems } from "@/lib/metrics";
 import { KNOWN_OAUTH_PROBLEMS } from "@/lib/oauth1/problems";
-import { recordStatusChange } from "@/lib/history/status-history";
+import { lockedStatus, recordStatusChange } from "@/lib/history/status-history";
 
 /**
  * What real traffic tells the diagnostics, between checks: the proxy's successes and the remote's
@@ -81,7 +81,7 @@ export async function recordTrafficFailure(db: Db, linkId: string, failure: { pr
   // Never in the way of the caller's own error (the link may even be deleted meanwhile): a failed write is logged.
   await db
     .$transaction(async (tx) => {
-      const before = immediate ? await tx.linkStatus.findUnique({ where: { linkId }, select: { status: true } }) : null;
+      const before = immediate ? await lockedStatus(tx, linkId) : null;
       await tx.linkStatus.upsert({ where: { linkId }, create: { linkId, ...data }, update: data });
       // Real traffic noticed it first: the change is recorded with the status.
       if (immediate) await recordStatusChange(tx, { linkId, from: before?.status ?? null, to: "NETWORK_ERROR", cause: (data as { cause: string }).cause, fix: (data as { fix: string }).fix, source: "traffic", at: new Date(now) });

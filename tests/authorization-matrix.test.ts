@@ -554,6 +554,7 @@ interface ActionCase {
   form: () => Promise<Record<string, string>>;
 }
 
+const N = "app/(app)/settings/notifications/actions.ts";
 const ACTIONS: ActionCase[] = [
   { file: "app/(app)/users/actions.ts", name: "createUserAction", access: "admin", form: async () => ({ username: `act-${++seq}`, email: `act-${seq}@example.test`, role: "USER" }) },
   { file: "app/(app)/users/actions.ts", name: "setUserDisabledAction", access: "admin", form: async () => ({ username: (await target()).username, disabled: "true" }) },
@@ -562,6 +563,13 @@ const ACTIONS: ActionCase[] = [
   { file: "app/(app)/tokens/actions.ts", name: "createTokenAction", access: "user", form: async () => ({ name: `act-token-${++seq}` }) },
   { file: "app/(app)/settings/actions.ts", name: "setThemeAction", access: "user", form: async () => ({ theme: "dark" }) },
   { file: "app/(app)/settings/actions.ts", name: "rotateKeyAction", access: "admin", form: async () => ({ bits: "2048", confirm: "on" }) },
+  { file: N, name: "saveSmtpAction", access: "admin", form: async () => ({ host: "smtp.example.test", port: "587", security: "starttls", sender: "applinks@example.test" }) },
+  { file: N, name: "createChannelAction", access: "admin", form: async () => ({ kind: "email", name: `Mail ${++seq}`, recipients: "ops@example.test", "event-status-worse": "on", links: "all" }) },
+  { file: N, name: "updateChannelAction", access: "admin", form: async () => ({ id: (await freshChannel()).id, channelKind: "webhook", name: `Renamed ${++seq}`, "event-status-worse": "on", links: "all" }) },
+  { file: N, name: "setChannelEnabledAction", access: "admin", form: async () => ({ id: (await freshChannel()).id, enabled: "false" }) },
+  { file: N, name: "rotateChannelSecretAction", access: "admin", form: async () => freshChannel() },
+  { file: N, name: "testChannelAction", access: "admin", form: async () => freshChannel() },
+  { file: N, name: "deleteChannelAction", access: "admin", form: async () => freshChannel() },
   // Any signed-in person answers an external application's consent page (here: Deny, sent back to the application).
   {
     file: "app/rest/oauth2/latest/authorize/actions.ts",

@@ -197,3 +197,32 @@ export async function sendTest(db: Db, channelId: string, actor: { username: str
   };
   return sendAndLog(db, channel, notice, null);
 }
+
+export interface OutboxEventView {
+  id: string;
+  type: string;
+  linkName: string;
+  at: Date;
+  state: string;
+  /** what became of it, in words: sent to which channels, held until when, or why it was not sent */
+  outcome: string;
+}
+
+/** The latest events and what became of each (the Notifications page's "Recent events"). */
+export async function recentEvents(db: Db, take = 20): Promise<OutboxEventView[]> {
+  const events = await db.notificationEvent.findMany({ orderBy: { at: "desc" }, take, include: { deliveries: { include: { channel: { select: { name: true } } } } } });
+  return events.map((event) => {
+    const sent = event.deliveries.filter((d) => d.state === "sent").map((d) => d.channel.name);
+    const waiting = event.deliveries.filter((d) => d.state === "pending").map((d) => `${d.channel.name} (attempt ${d.attempts + 1} at ${d.nextAttemptAt.toISOString().slice(11, 19)} UTC)`);
+    const failed = event.deliveries.filter((d) => d.state === "failed").map((d) => d.channel.name);
+    const outcome =
+      event.state === "suppressed"
+        ? `Not sent: ${event.note ?? "suppressed"}`
+        : event.state === "held"
+          ? `Held until ${event.releaseAt?.toISOString().slice(0, 16).replace("T", " ")} UTC (the flap window), then sent if nothing changed.`
+          : event.state === "new"
+            ? "Waiting to be sent (within seconds)."
+            : [sent.length ? `Sent to ${sent.join(", ")}.` : "", waiting.length ? `Retrying: ${waiting.join(", ")}.` : "", failed.length ? `Given up: ${failed.join(", ")}.` : "", event.deliveries.length ? "" : "No channel takes it."].filter(Boolean).join(" ");
+    return { id: event.id, type: event.type, linkName: event.linkName, at: event.at, state: event.state, outcome };
+  });
+}

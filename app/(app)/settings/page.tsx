@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { cookies } from "next/headers";
 import { ChangePasswordForm, ThemeForm } from "@/components/settings/settings-forms";
 import { Card, PageHeader } from "@/components/ui/card";
@@ -20,6 +21,7 @@ export default async function SettingsPage() {
   const about = caller.role === "ADMIN" ? aboutInstance() : null;
   const identity = caller.role === "ADMIN" ? await ensureAppIdentity(db) : null;
   const affected = identity ? await linksUsingOurKey(db) : [];
+  const channelCount = identity ? await db.notificationChannel.count() : 0;
   return (
     <>
       <PageHeader title="Settings" />
@@ -33,6 +35,20 @@ export default async function SettingsPage() {
           <h2 className="mb-4 text-lg font-semibold">Appearance</h2>
           <ThemeForm action={setThemeAction} current={theme} />
         </Card>
+        {identity ? (
+          <Card className="lg:col-span-2" aria-labelledby="notifications-heading">
+            <h2 id="notifications-heading" className="mb-1 text-lg font-semibold">
+              Notifications
+            </h2>
+            <p className="text-sm text-muted">
+              Email and webhooks that tell administrators when a link breaks, recovers, or a certificate is about to end:{" "}
+              <Link href="/settings/notifications" className="font-medium text-fg underline">
+                {channelCount ? `${channelCount} channel${channelCount === 1 ? "" : "s"}` : "no channel yet"}; set them up
+              </Link>
+              .
+            </p>
+          </Card>
+        ) : null}
         {identity ? (
           <Card className="lg:col-span-2" aria-labelledby="identity-heading">
             <h2 id="identity-heading" className="mb-1 text-lg font-semibold">

@@ -23,6 +23,7 @@ const PAGE_TITLES: Record<string, string | RegExp> = {
   "/authorizations": "My authorizations",
   "/audit": "Audit log",
   "/settings": "Settings",
+  "/settings/notifications": "Notifications",
   "/rest/oauth2/latest/authorize": /^Allow Axe link .+ to act as you\?$/,
 };
 
@@ -46,6 +47,10 @@ test("every page passes axe at 1280 px and 390 px", async ({ page, baseURL }) =>
   await api(admin, "POST", `${baseURL}/api/v1/links/${link.id}/status`);
   // The same link as an external application's OAuth 2.0 client: its consent page is a page too.
   const { oauth2 } = await api(admin, "PUT", `${baseURL}/api/v1/links/${link.id}/incoming`, { oauth2: { redirectUris: ["https://axe-ci.example.test/callback"], scopes: ["READ", "WRITE", "ADMIN", "SYSTEM_ADMIN"] } });
+  // A channel with a failed attempt in its log (nothing listens on port 9), and an SMTP server: the Notifications page full.
+  const channel = await api(admin, "POST", `${baseURL}/api/v1/notifications/channels`, { kind: "webhook", name: "Axe hook", url: "http://127.0.0.1:9/axe", events: ["status-worse"] });
+  await api(admin, "POST", `${baseURL}/api/v1/notifications/channels/${channel.id}/test`);
+  await api(admin, "PUT", `${baseURL}/api/v1/notifications/smtp`, { host: "smtp.example.test", port: 587, security: "starttls", sender: "applinks@example.test" });
   const consent = `/rest/oauth2/latest/authorize?${new URLSearchParams({ response_type: "code", client_id: oauth2.clientId, redirect_uri: "https://axe-ci.example.test/callback", state: "axe" })}`;
   for (const size of WIDTHS) {
     await page.setViewportSize(size);
@@ -55,7 +60,7 @@ test("every page passes axe at 1280 px and 390 px", async ({ page, baseURL }) =>
     await expectAccessible(page, `/signin (${size.name})`);
     await signInOk(page, ADMIN.username, ADMIN.password);
     const createBack = `/links/new?${new URLSearchParams({ rpcUrl: "http://127.0.0.1:9/axe-back", from: "http://127.0.0.1:9", in: "3lo,2lo,2loi", out: "3lo" })}`;
-    for (const path of ["/links", "/links/new", createBack, `/links/${link.id}`, `/links/${link.id}/request?path=rest/api/2/myself`, "/users", "/tokens", "/authorizations", "/audit", "/settings", consent]) {
+    for (const path of ["/links", "/links/new", createBack, `/links/${link.id}`, `/links/${link.id}/request?path=rest/api/2/myself`, "/users", "/tokens", "/authorizations", "/audit", "/settings", "/settings/notifications", consent]) {
       // The page itself, not an error or not-found page that would pass axe as well.
       const response = await page.goto(path);
       expect(response?.status(), path).toBe(200);
@@ -66,4 +71,6 @@ test("every page passes axe at 1280 px and 390 px", async ({ page, baseURL }) =>
       await screenshot(page, `page-${size.name}${path.replace(/[/?=]+/g, "-")}`);
     }
   }
+  // The flows after this one do not need a channel that always fails.
+  expect((await admin.fetch(`${baseURL}/api/v1/notifications/channels/${channel.id}`, { method: "DELETE" })).status()).toBe(200);
 });

@@ -11,6 +11,22 @@ import type { ActionResult } from "@/lib/actions/define-action";
 type Action<T = unknown> = (state: ActionResult<T> | null, form: FormData) => Promise<ActionResult<T>>;
 const refusal = (state: ActionResult | null) => (state && !state.ok ? state : null);
 
+/**
+ * Counts a form's results. React resets a form after its action, back to each field's default;
+ * the fields whose choice shows or hides others (uncontrolled, with their default from the
+ * result's echo) are keyed by this, so they mount again from what the result says, and a reset
+ * finds the same default. Adjusted while rendering, as React advises, not in an effect.
+ */
+function useResultVersion(state: unknown): number {
+  const [seen, setSeen] = useState(state);
+  const [version, setVersion] = useState(0);
+  if (state !== seen) {
+    setSeen(state);
+    setVersion((v) => v + 1);
+  }
+  return version;
+}
+
 export interface SmtpProps {
   host: string;
   port: number;
@@ -26,26 +42,14 @@ export function SmtpForm({ action, current }: { action: Action; current: SmtpPro
   const [state, formAction] = useActionState(action, null);
   const fields = refusal(state)?.fields;
   const values = refusal(state)?.values;
-  const [security, setSecurity] = useState(values?.security ?? current?.security ?? "starttls");
+  const version = useResultVersion(state);
   return (
     <form action={formAction} className="flex flex-col gap-4" aria-label="SMTP server" noValidate>
       <div className="grid grid-cols-1 gap-4 sm:grid-cols-[1fr_8rem]">
         <TextField id="smtp-host" name="host" label="Host" placeholder="smtp.example.com" defaultValue={values?.host ?? current?.host ?? ""} error={fields?.host} required />
         <TextField id="smtp-port" name="port" label="Port" inputMode="numeric" defaultValue={values?.port ?? String(current?.port ?? 587)} error={fields?.port} required />
       </div>
-      <SelectField
-        id="smtp-security"
-        name="security"
-        label="Encryption"
-        value={security}
-        onChange={(e) => setSecurity(e.target.value)}
-        error={fields?.security}
-        hint={security === "none" ? "Only for a relay on this machine: the password and every message travel in clear text." : security === "tls" ? "TLS from the first byte (usually port 465)." : "The connection is upgraded with STARTTLS before the login; a server that does not offer it is refused (usually port 587)."}
-      >
-        <option value="starttls">STARTTLS (required)</option>
-        <option value="tls">TLS</option>
-        <option value="none">None</option>
-      </SelectField>
+      <SecuritySelect key={version} initial={values?.security ?? current?.security ?? "starttls"} error={fields?.security} />
       <div className="grid grid-cols-1 gap-4 sm:grid-cols-2">
         <TextField id="smtp-username" name="username" label="User name (optional)" autoComplete="off" defaultValue={values?.username ?? current?.username ?? ""} error={fields?.username} />
         <TextField id="smtp-password" name="password" type="password" label="Password" autoComplete="new-password" placeholder={current?.passwordSet ? "(stored: leave blank to keep it)" : ""} error={fields?.password} hint="Sealed in the vault; never shown again." />
@@ -62,6 +66,26 @@ export function SmtpForm({ action, current }: { action: Action; current: SmtpPro
         <SubmitButton pendingLabel="Saving…">Save SMTP server</SubmitButton>
       </div>
     </form>
+  );
+}
+
+/** The SMTP encryption, with a hint that follows the choice. */
+function SecuritySelect({ initial, error }: { initial: string; error?: string }) {
+  const [security, setSecurity] = useState(initial);
+  return (
+    <SelectField
+      id="smtp-security"
+      name="security"
+      label="Encryption"
+      defaultValue={initial}
+      onChange={(e) => setSecurity(e.target.value)}
+      error={error}
+      hint={security === "none" ? "Only for a relay on this machine: the password and every message travel in clear text." : security === "tls" ? "TLS from the first byte (usually port 465)." : "The connection is upgraded with STARTTLS before the login; a server that does not offer it is refused (usually port 587)."}
+    >
+      <option value="starttls">STARTTLS (required)</option>
+      <option value="tls">TLS</option>
+      <option value="none">None</option>
+    </SelectField>
   );
 }
 
@@ -95,23 +119,52 @@ export function ChannelForm({
   idPrefix: string;
 }) {
   const [state, formAction] = useActionState(action, null);
-  const fields = refusal(state)?.fields;
-  const values = refusal(state)?.values;
-  const [kind, setKind] = useState(values?.kind ?? channel?.kind ?? "webhook");
-  const [scope, setScope] = useState(values?.links ?? (channel && channel.links !== "all" ? "chosen" : "all"));
+  const version = useResultVersion(state);
   const created = state?.ok ? state.data : null;
+  return (
+    <form action={formAction} className="flex flex-col gap-4" aria-label={channel ? `Change ${channel.name}` : "Add a channel"} noValidate>
+      <ChannelFields key={version} channel={channel} links={links} events={events} idPrefix={idPrefix} fields={refusal(state)?.fields} values={refusal(state)?.values} />
+      <FormMessage result={state} />
+      {created?.secret ? <SecretOnce label={`Signing secret of “${created.name}”: the receiver checks X-Applink-Signature with it`} value={created.secret} /> : null}
+      <div>
+        <SubmitButton pendingLabel="Saving…">{channel ? "Save channel" : "Add channel"}</SubmitButton>
+      </div>
+    </form>
+  );
+}
+
+/** The channel form's fields, mounted again after each result (see useResultVersion). */
+function ChannelFields({
+  channel,
+  links,
+  events,
+  idPrefix,
+  fields,
+  values,
+}: {
+  channel?: ChannelProps;
+  links: { id: string; name: string }[];
+  events: { name: string; label: string }[];
+  idPrefix: string;
+  fields?: Record<string, string>;
+  values?: Record<string, string>;
+}) {
+  const initialKind = values?.kind ?? channel?.kind ?? "webhook";
+  const initialScope = values?.links ?? (channel && channel.links !== "all" ? "chosen" : "all");
+  const [kind, setKind] = useState(initialKind);
+  const [scope, setScope] = useState(initialScope);
   const id = (name: string) => `${idPrefix}-${name}`;
   const eventChecked = (name: string) => (values ? values[`event-${name}`] === "on" : channel ? channel.events.includes(name) : name === "status-worse" || name === "status-recovered");
   const linkChecked = (linkId: string) => (values ? values[`link-${linkId}`] === "on" : channel?.links !== "all" && !!channel?.links.includes(linkId));
   return (
-    <form action={formAction} className="flex flex-col gap-4" aria-label={channel ? `Change ${channel.name}` : "Add a channel"} noValidate>
+    <>
       {channel ? (
         <>
           <input type="hidden" name="id" value={channel.id} />
           <input type="hidden" name="channelKind" value={channel.kind} />
         </>
       ) : (
-        <SelectField id={id("kind")} name="kind" label="Kind" value={kind} onChange={(e) => setKind(e.target.value)} error={fields?.kind}>
+        <SelectField id={id("kind")} name="kind" label="Kind" defaultValue={initialKind} onChange={(e) => setKind(e.target.value)} error={fields?.kind}>
           <option value="webhook">Webhook</option>
           <option value="email">Email</option>
         </SelectField>
@@ -157,10 +210,10 @@ export function ChannelForm({
       <fieldset className="flex flex-col gap-2" aria-describedby={fields?.links ? id("links-error") : undefined}>
         <legend className="mb-1 text-sm font-medium">Links</legend>
         <label className="flex items-center gap-2 text-sm">
-          <input type="radio" name="links" value="all" checked={scope === "all"} onChange={() => setScope("all")} /> Every link, including links added later
+          <input type="radio" name="links" value="all" defaultChecked={initialScope === "all"} onChange={() => setScope("all")} /> Every link, including links added later
         </label>
         <label className="flex items-center gap-2 text-sm">
-          <input type="radio" name="links" value="chosen" checked={scope === "chosen"} onChange={() => setScope("chosen")} /> Only these links:
+          <input type="radio" name="links" value="chosen" defaultChecked={initialScope === "chosen"} onChange={() => setScope("chosen")} /> Only these links:
         </label>
         {scope === "chosen" ? (
           <div className="ml-6 flex flex-col gap-1">
@@ -181,12 +234,7 @@ export function ChannelForm({
           </p>
         ) : null}
       </fieldset>
-      <FormMessage result={state} />
-      {created?.secret ? <SecretOnce label={`Signing secret of “${created.name}”: the receiver checks X-Applink-Signature with it`} value={created.secret} /> : null}
-      <div>
-        <SubmitButton pendingLabel="Saving…">{channel ? "Save channel" : "Add channel"}</SubmitButton>
-      </div>
-    </form>
+    </>
   );
 }
 

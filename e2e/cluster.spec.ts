@@ -9,10 +9,13 @@
  * no acknowledged write while the others keep serving; a rolling restart under steady load fails
  * no request; an external application's OAuth 2.0 code and refresh tokens are spent once among all
  * three, and a reuse revokes everywhere; a person's OAuth 2.0 token at a remote that rotates refresh
- * tokens is refreshed by one instance at a time under load. Loads stay on loopback, bounded in time.
+ * tokens is refreshed by one instance at a time under load; a link going down, noticed by all
+ * three at once, is told once by webhook, and so is its recovery. Loads stay on loopback, bounded in time.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import fs from "node:fs";
 import path from "node:path";
 import pg from "pg";
@@ -22,6 +25,7 @@ import { signRequest } from "../lib/oauth1/sign-request";
 import { databaseUrlFor, startTestPostgresql, type TestPostgresql } from "../tests/support/postgresql-server";
 import { cliToken, rawRequest, screenshot, startInstance } from "./helpers";
 import { startAtlassianCloudStandIn } from "../tests/support/atlassian-cloud-stand-in";
+import { startWebhookReceiver } from "../tests/support/alert-receivers";
 
 const LB_HOST = "127.0.0.3:3210";
 const LB = `http://${LB_HOST}`;
@@ -117,6 +121,8 @@ test.beforeAll(async () => {
     APP_MASTER_KEY: crypto.randomBytes(32).toString("base64"),
     // Behind the load balancer: the public host is the one HAProxy passes on.
     SHUTDOWN_UNREADY_SECONDS: "1",
+    // A recovery is sent at once rather than held for the flap window: the alerts test sees both.
+    ALERT_FLAP_MINUTES: "0",
   };
   // The first applies the migrations and creates the administrator; the others find both.
   await start("a");
@@ -369,6 +375,40 @@ test("a person's OAuth 2.0 token at a remote that rotates refresh tokens, refres
     expect(new Set(cloud.presentedRefreshTokens).size).toBe(cloud.presentedRefreshTokens.length);
   } finally {
     await cloud.close();
+  }
+});
+
+test("a link going down, seen by all three instances at once, is told once by the lease holder; its recovery too", async () => {
+  test.setTimeout(90_000);
+  const hooks = await startWebhookReceiver();
+  const remote = http.createServer((_req, res) => res.writeHead(200, { "content-type": "application/json" }).end("{}"));
+  await new Promise<void>((resolve) => remote.listen(0, "127.0.0.1", resolve));
+  const remotePort = (remote.address() as AddressInfo).port;
+  try {
+    const json = { ...bearer(adminToken), "content-type": "application/json" };
+    const channel = JSON.parse((await call(`${LB}/api/v1/notifications/channels`, { method: "POST", headers: json, body: JSON.stringify({ kind: "webhook", name: "Cluster hook", url: `${hooks.base}/cluster`, events: ["status-worse", "status-recovered"] }) })).body) as { secret: string };
+    hooks.state.secret = channel.secret;
+    const link = JSON.parse((await call(`${LB}/api/v1/links`, { method: "POST", headers: json, body: JSON.stringify({ name: "Cluster alerted", type: "generic", rpcUrl: `http://127.0.0.1:${remotePort}/app` }) })).body) as { id: string };
+    expect((await call(`${LB}/api/v1/links/${link.id}/status`, { method: "POST", headers: json })).status).toBe(200);
+
+    // The remote goes away; a request at each instance, at once: each of the three notices it.
+    await new Promise<void>((resolve) => (remote.close(() => resolve()), remote.closeAllConnections()));
+    const failed = await Promise.all(INSTANCES.map((i) => call(`http://127.0.0.1:${i.port}/api/v1/links/${link.id}/proxy/x`, { headers: bearer(adminToken) })));
+    expect(failed.map((r) => r.status)).toEqual([502, 502, 502]);
+    await expect.poll(() => hooks.state.hooks.length, { timeout: 30_000 }).toBeGreaterThanOrEqual(1);
+    // It comes back; an admin's Check now at b sees it.
+    await new Promise<void>((resolve) => remote.listen(remotePort, "127.0.0.1", resolve));
+    expect((await call(`http://127.0.0.1:3212/api/v1/links/${link.id}/status`, { method: "POST", headers: json })).status).toBe(200);
+    await expect.poll(() => hooks.state.hooks.length, { timeout: 30_000 }).toBeGreaterThanOrEqual(2);
+    // Every instance has had a couple of rounds (every 5 s): still one of each, each signature good.
+    await new Promise((resolve) => setTimeout(resolve, 12_000));
+    expect(hooks.state.hooks.map((h) => [h.json.type, h.verified, h.repeat])).toEqual([
+      ["status-worse", true, false],
+      ["status-recovered", true, false],
+    ]);
+  } finally {
+    remote.close();
+    await hooks.close();
   }
 });
 

@@ -50,6 +50,9 @@ export const linkStatusGauge = gauge("applink_link_status", "A link's current st
 export const linkStatusChangedGauge = gauge("applink_link_status_changed_timestamp_seconds", "When a link's status last changed (Unix seconds), by link id and name.", ["link", "name"]);
 export const linkCertificateExpiryGauge = gauge("applink_link_certificate_expiry_timestamp_seconds", "When a link's client certificate expires (Unix seconds), by link id and name.", ["link", "name"]);
 
+/** Alerts sent to channels (lib/notifications): each attempt, by channel kind and outcome (`sent`, `failed`). */
+export const notificationAttempts = counter("applink_notification_attempts_total", "Attempts to send an alert to a channel, by kind (email, webhook) and outcome (sent, failed).", ["kind", "outcome"]);
+
 /** oauth_problems remotes answered our signed requests with. */
 export const outgoingProblems = counter("applink_outgoing_oauth_problems_total", "OAuth problems remotes answered, by problem.", ["problem"]);
 /** Incoming OAuth verifications, by result (`ok` or the problem). */

@@ -19,6 +19,7 @@ import { checkLinkNow } from "@/lib/status/store";
 import { recordStatusChange } from "@/lib/history/status-history";
 import { startBackgroundWork } from "@/lib/background/index";
 import { queueExpiries, runNotifications, RETRY_DELAYS_MS } from "@/lib/notifications/dispatch";
+import { notificationAttempts } from "@/lib/metrics";
 import * as channelsRoute from "@/app/api/v1/notifications/channels/route";
 import * as channelRoute from "@/app/api/v1/notifications/channels/[id]/route";
 import * as testRoute from "@/app/api/v1/notifications/channels/[id]/test/route";
@@ -210,6 +211,8 @@ describe("alerts", () => {
     const { link } = await createLink(db, SYSTEM, { name: "Retry Bamboo", type: "bamboo", rpcUrl: "http://retry.example.test" });
     await db.$transaction((tx) => recordStatusChange(tx, { linkId: link.id, from: "CONNECTED", to: "CONFIG_ERROR", cause: "signature_invalid", source: "background" }));
     hooks.state.failNext = 2;
+    const counted = async (outcome: string) => (await notificationAttempts.get()).values.find((v) => v.labels.kind === "webhook" && v.labels.outcome === outcome)?.value ?? 0;
+    const before = { sent: await counted("sent"), failed: await counted("failed") };
     const start = Date.now();
     await runNotifications(db, new Date(start));
     // Not due yet before the first wait has passed.
@@ -227,6 +230,8 @@ describe("alerts", () => {
     expect(hooks.state.hooks).toHaveLength(1);
     expect(hooks.state.hooks[0]!.headers["x-applink-event-id"]).toBe(attempts[0]!.eventId);
     expect((await db.notificationDelivery.findFirstOrThrow({ where: { channelId: hook.id } })).state).toBe("sent");
+    // The operators' metric counts each attempt.
+    expect({ sent: (await counted("sent")) - before.sent, failed: (await counted("failed")) - before.failed }).toEqual({ sent: 1, failed: 2 });
   });
 
   it("channels choose their links and events; disabling, deleting and a forgotten consumer are told; Slack and Teams get their shapes", async () => {

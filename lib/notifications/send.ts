@@ -7,6 +7,7 @@ import { classifyNetworkError } from "@/lib/outgoing/remote-fetch";
 import { webhookSecrets, type WebhookFormat } from "@/lib/notifications/channels";
 import { noticeEmail, webhookBody, type Notice } from "@/lib/notifications/messages";
 import { sendMail } from "@/lib/notifications/smtp";
+import { notificationAttempts } from "@/lib/metrics";
 
 export interface SendOutcome {
   ok: boolean;
@@ -76,6 +77,7 @@ export async function sendNotice(db: Db, channel: NotificationChannel, notice: N
 /** Sends and writes the attempt to the channel's delivery log. */
 export async function sendAndLog(db: Db, channel: NotificationChannel, notice: Notice, eventId: string | null): Promise<SendOutcome> {
   const outcome = await sendNotice(db, channel, notice);
+  notificationAttempts.inc({ kind: channel.kind, outcome: outcome.ok ? "sent" : "failed" });
   await db.notificationAttempt
     .create({ data: { channelId: channel.id, eventId, eventType: notice.type, linkName: notice.link.name, ok: outcome.ok, detail: outcome.detail, ms: outcome.ms } })
     .catch(() => undefined); // the channel deleted meanwhile: nothing to log to

@@ -1,12 +1,13 @@
 "use client";
 
 import { useActionState, useState } from "react";
-import { Button } from "@/components/ui/button";
 import { SelectField, TextAreaField, TextField } from "@/components/ui/field";
 import { FormMessage } from "@/components/ui/form-message";
 import { SecretOnce } from "@/components/ui/secret-once";
 import { SubmitButton } from "@/components/ui/submit-button";
 import type { ActionResult } from "@/lib/actions/define-action";
+import type { SmtpView } from "@/lib/notifications/smtp";
+import { ConfirmedButton } from "@/components/ui/confirmed-button";
 
 type Action<T = unknown> = (state: ActionResult<T> | null, form: FormData) => Promise<ActionResult<T>>;
 const refusal = (state: ActionResult | null) => (state && !state.ok ? state : null);
@@ -27,15 +28,7 @@ function useResultVersion(state: unknown): number {
   return version;
 }
 
-export interface SmtpProps {
-  host: string;
-  port: number;
-  security: string;
-  username: string | null;
-  passwordSet: boolean;
-  sender: string;
-  caPem: string | null;
-}
+export type SmtpProps = Omit<SmtpView, "updatedAt">;
 
 /** The SMTP server: the password is never shown; left blank it is kept. */
 export function SmtpForm({ action, current }: { action: Action; current: SmtpProps | null }) {
@@ -270,9 +263,6 @@ export function ChannelActions({
   remove: Action;
 }) {
   const [rotated, rotateAction] = useActionState(rotate, null);
-  const [removed, removeAction] = useActionState(remove, null);
-  const [asking, setAsking] = useState(false);
-  const confirmId = `delete-confirm-${channel.id}`;
   return (
     <div className="flex flex-col gap-3">
       <div className="flex flex-wrap items-start gap-2">
@@ -286,24 +276,7 @@ export function ChannelActions({
             </SubmitButton>
           </form>
         ) : null}
-        <form action={removeAction} className="flex flex-col items-start gap-1">
-          <input type="hidden" name="id" value={channel.id} />
-          <Button type="button" size="sm" variant="danger" aria-label={`Delete ${channel.name}`} aria-expanded={asking} aria-controls={confirmId} onClick={() => setAsking((a) => !a)}>
-            Delete
-          </Button>
-          {asking ? (
-            <span id={confirmId} role="group" aria-label={`Confirm deleting ${channel.name}`} className="flex flex-wrap items-center gap-2 text-sm">
-              <span>Its log goes with it.</span>
-              <SubmitButton size="sm" variant="danger" pendingLabel="Deleting…" autoFocus>
-                Yes, delete
-              </SubmitButton>
-              <Button type="button" variant="secondary" size="sm" onClick={() => setAsking(false)}>
-                Keep it
-              </Button>
-            </span>
-          ) : null}
-          <FormMessage result={removed && !removed.ok ? removed : null} />
-        </form>
+        <ConfirmedButton action={remove} fields={{ id: channel.id }} label="Delete" name={channel.name} consequence="Its log goes with it." confirmLabel="Yes, delete" pendingLabel="Deleting…" />
       </div>
       {rotated?.ok && rotated.data?.secret ? <SecretOnce label={`New signing secret of “${channel.name}” (the old one no longer verifies)`} value={rotated.data.secret} /> : <FormMessage result={rotated && !rotated.ok ? rotated : null} />}
     </div>

@@ -1,11 +1,11 @@
 "use client";
 
-import { useActionState, useState } from "react";
-import { Button } from "@/components/ui/button";
+import { useActionState } from "react";
 import { TextField } from "@/components/ui/field";
 import { FormMessage } from "@/components/ui/form-message";
 import { SecretOnce } from "@/components/ui/secret-once";
 import { SubmitButton } from "@/components/ui/submit-button";
+import { ConfirmedButton } from "@/components/ui/confirmed-button";
 import type { ActionResult } from "@/lib/actions/define-action";
 
 type Action<T = unknown> = (state: ActionResult<T> | null, form: FormData) => Promise<ActionResult<T>>;
@@ -38,27 +38,5 @@ export function CreateTokenForm({ action, activeIds }: { action: Action<{ token:
 
 /** Revoke, after a confirmation in place (scripts using the token stop at once: a stray click must not do that). */
 export function RevokeTokenButton({ id, name, action }: { id: string; name: string; action: Action }) {
-  const [state, formAction] = useActionState(action, null);
-  const [asking, setAsking] = useState(false);
-  const confirmId = `revoke-confirm-${id}`;
-  return (
-    <form action={formAction} className="flex flex-col items-start gap-1">
-      <input type="hidden" name="id" value={id} />
-      <Button type="button" size="sm" variant="danger" aria-label={`Revoke ${name}`} aria-expanded={asking} aria-controls={confirmId} onClick={() => setAsking((a) => !a)}>
-        Revoke
-      </Button>
-      {asking ? (
-        <span id={confirmId} role="group" aria-label={`Confirm revoking ${name}`} className="flex flex-wrap items-center gap-2 text-sm">
-          <span>Scripts using it stop at once.</span>
-          <SubmitButton size="sm" variant="danger" pendingLabel="Revoking…" autoFocus>
-            Yes, revoke
-          </SubmitButton>
-          <Button type="button" variant="secondary" size="sm" onClick={() => setAsking(false)}>
-            Keep it
-          </Button>
-        </span>
-      ) : null}
-      {state && !state.ok ? <FormMessage result={state} /> : null}
-    </form>
-  );
+  return <ConfirmedButton action={action} fields={{ id }} label="Revoke" name={name} consequence="Scripts using it stop at once." confirmLabel="Yes, revoke" pendingLabel="Revoking…" />;
 }

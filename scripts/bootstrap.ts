@@ -9,7 +9,8 @@ import { restrictDataDir } from "@/lib/env/data-dir";
 import { sessionSecret } from "@/lib/env/secret-file";
 import { ensureFirstAdmin } from "@/lib/setup/first-admin";
 import { checkSharedKeys, SharedKeyMismatch } from "@/lib/setup/shared-keys";
-import { loadKeyring } from "@/lib/vault/master-keys";
+import { closeKeyProvider, keyProvider } from "@/lib/vault/vault";
+import { VaultError } from "@/lib/crypto/envelope";
 import { ensureAppIdentity } from "@/lib/identity/app-identity";
 import { fieldErrors } from "@/lib/validation/fields";
 
@@ -20,8 +21,9 @@ async function main() {
   // read costs less. The mode is kept in the database file.
   if (databaseKind() === "sqlite") await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");
   const secret = sessionSecret();
-  // The vault's master key: APP_MASTER_KEY, or generated into the data folder now (mode 0600).
-  const keyring = loadKeyring();
+  // The vault's master key: APP_MASTER_KEY, or generated into the data folder now (mode 0600); or,
+  // with APP_KEY_PROVIDER=pkcs11, the HSM's (the module loaded, logged in, the key found or created).
+  const keyring = await keyProvider();
   // Instances on one database share both: one that would use its own refuses to start (and again
   // after creating the identity, in case another instance sealed it first at the same moment).
   await checkSharedKeys(db, { sessionSecret: secret, keyring });
@@ -42,7 +44,7 @@ async function main() {
 
 main()
   .catch((error) => {
-    if (error instanceof SharedKeyMismatch) {
+    if (error instanceof SharedKeyMismatch || (error instanceof VaultError && (error.problem === "key_provider" || error.problem === "bad_master_key"))) {
       console.error(`Refusing to start: ${error.message}`);
     } else if (error instanceof ZodError) {
       const fields = Object.entries(fieldErrors(error)).map(([field, message]) => `ADMIN_${field.toUpperCase()}: ${message}`);
@@ -52,4 +54,7 @@ main()
     }
     process.exitCode = 1;
   })
-  .finally(() => closeDatabase());
+  .finally(async () => {
+    await closeKeyProvider();
+    await closeDatabase();
+  });

@@ -11,7 +11,7 @@ export const ENVELOPE_VERSION = "v1";
 
 export class VaultError extends Error {
   constructor(
-    readonly problem: "tampered" | "unknown_key" | "malformed" | "bad_master_key",
+    readonly problem: "tampered" | "unknown_key" | "malformed" | "bad_master_key" | "key_provider",
     message: string,
   ) {
     super(message);
@@ -59,24 +59,49 @@ function gcmDecrypt(key: Buffer, sealed: Buffer, aad: Buffer): Buffer {
   }
 }
 
-const WRAP_AAD = Buffer.from("applink-admin data key");
+/** What every wrapped data key is bound to (the HSM's wrapping uses it too, lib/vault/pkcs11-provider.ts). */
+export const WRAP_AAD = Buffer.from("applink-admin data key");
 
-/** Encrypts `plaintext` for the record named by `context`. */
-export function seal(plaintext: string | Buffer, master: MasterKey, context: string): string {
-  const dataKey = crypto.randomBytes(32);
-  const wrapped = gcmEncrypt(master.key, dataKey, WRAP_AAD);
-  const payload = gcmEncrypt(dataKey, Buffer.isBuffer(plaintext) ? plaintext : Buffer.from(plaintext, "utf8"), Buffer.from(context, "utf8"));
-  dataKey.fill(0);
-  return [ENVELOPE_VERSION, master.id, wrapped.toString("base64url"), payload.toString("base64url")].join(".");
+/** A data key wrapped under a master key held in memory (the file or environment key). */
+export function wrapDataKey(master: MasterKey, dataKey: Buffer): Buffer {
+  return gcmEncrypt(master.key, dataKey, WRAP_AAD);
 }
 
-function parse(sealed: string) {
+/** The data key inside `wrapped`; a VaultError when it was altered or is under another key. */
+export function unwrapDataKey(master: MasterKey, wrapped: Buffer): Buffer {
+  return gcmDecrypt(master.key, wrapped, WRAP_AAD);
+}
+
+/** A value sealed with a data key already wrapped (`wrapped`, under the master key `keyId`). */
+export function sealWithDataKey(plaintext: string | Buffer, dataKey: Buffer, keyId: string, wrapped: Buffer, context: string): string {
+  const payload = gcmEncrypt(dataKey, Buffer.isBuffer(plaintext) ? plaintext : Buffer.from(plaintext, "utf8"), Buffer.from(context, "utf8"));
+  return [ENVELOPE_VERSION, keyId, wrapped.toString("base64url"), payload.toString("base64url")].join(".");
+}
+
+/** A sealed value's payload opened with its data key (already unwrapped). */
+export function openWithDataKey(payload: Buffer, dataKey: Buffer, context: string): Buffer {
+  return gcmDecrypt(dataKey, payload, Buffer.from(context, "utf8"));
+}
+
+/** Encrypts `plaintext` for the record named by `context`, with a data key of its own. */
+export function seal(plaintext: string | Buffer, master: MasterKey, context: string): string {
+  const dataKey = crypto.randomBytes(32);
+  try {
+    return sealWithDataKey(plaintext, dataKey, master.id, wrapDataKey(master, dataKey), context);
+  } finally {
+    dataKey.fill(0);
+  }
+}
+
+/** A sealed value's parts: the master key id it names, its wrapped data key, its payload. */
+export function parseSealed(sealed: string) {
   const parts = sealed.split(".");
   if (parts.length !== 4 || parts[0] !== ENVELOPE_VERSION || !parts.slice(1).every((p) => /^[\w-]+$/.test(p))) {
     throw new VaultError("malformed", "This is not a sealed value.");
   }
-  return { keyId: parts[1]!, wrapped: Buffer.from(parts[2]!, "base64url"), payload: Buffer.from(parts[3]!, "base64url") };
+  return { keyId: parts[1]!, wrappedText: parts[2]!, wrapped: Buffer.from(parts[2]!, "base64url"), payload: Buffer.from(parts[3]!, "base64url") };
 }
+const parse = parseSealed;
 
 function keyFor(keyId: string, keyring: readonly MasterKey[]): MasterKey {
   const key = keyring.find((k) => k.id === keyId);
@@ -87,9 +112,9 @@ function keyFor(keyId: string, keyring: readonly MasterKey[]): MasterKey {
 /** Decrypts a sealed value with whichever key of the ring sealed it. */
 export function open(sealed: string, keyring: readonly MasterKey[], context: string): Buffer {
   const { keyId, wrapped, payload } = parse(sealed);
-  const dataKey = gcmDecrypt(keyFor(keyId, keyring).key, wrapped, WRAP_AAD);
+  const dataKey = unwrapDataKey(keyFor(keyId, keyring), wrapped);
   try {
-    return gcmDecrypt(dataKey, payload, Buffer.from(context, "utf8"));
+    return openWithDataKey(payload, dataKey, context);
   } finally {
     dataKey.fill(0);
   }
@@ -99,8 +124,8 @@ export function open(sealed: string, keyring: readonly MasterKey[], context: str
 export function rewrap(sealed: string, keyring: readonly MasterKey[], next: MasterKey): string {
   const { keyId, wrapped, payload } = parse(sealed);
   if (keyId === next.id) return sealed;
-  const dataKey = gcmDecrypt(keyFor(keyId, keyring).key, wrapped, WRAP_AAD);
-  const rewrapped = gcmEncrypt(next.key, dataKey, WRAP_AAD);
+  const dataKey = unwrapDataKey(keyFor(keyId, keyring), wrapped);
+  const rewrapped = wrapDataKey(next, dataKey);
   dataKey.fill(0);
   return [ENVELOPE_VERSION, next.id, rewrapped.toString("base64url"), payload.toString("base64url")].join(".");
 }

@@ -1,13 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { masterKeyFromBase64 } from "@/lib/crypto/envelope";
-import { newMasterKeyBase64, type Keyring } from "@/lib/vault/master-keys";
+import { newMasterKeyBase64 } from "@/lib/vault/master-keys";
+import { fileKeyProvider } from "@/lib/vault/key-provider";
 import { checkSharedKeys, SharedKeyMismatch } from "@/lib/setup/shared-keys";
 import { resetKeyringCache, storeSecret } from "@/lib/vault/vault";
 
-const ring = (base64: string, previous: string[] = []): Keyring => {
+const ring = (base64: string, previous: string[] = []) => {
   const current = masterKeyFromBase64(base64);
-  return { current, all: [current, ...previous.map(masterKeyFromBase64)], source: "env" };
+  return fileKeyProvider({ current, all: [current, ...previous.map(masterKeyFromBase64)], source: "env" });
 };
 
 describe("secrets every instance on one database must share", () => {

@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import type { Db } from "@/lib/db";
-import type { Keyring } from "@/lib/vault/master-keys";
+import type { KeyProvider } from "@/lib/vault/key-provider";
 
 /** A check value for a secret: an HMAC under the secret itself, so the row proves agreement and reveals nothing. */
 export function checkValue(secret: string, name: string): string {
@@ -22,10 +22,11 @@ export class SharedKeyMismatch extends Error {
  * start: it would refuse every session and fail every signed call. Checked at start-up, before
  * serving:
  * - the session secret against the check value the first instance stored (`SharedKeyCheck`);
- * - the master keyring against the key ids the vault's sealed secrets name: those ids are already
- *   check values (a hash of the key, lib/crypto/envelope.ts), so no other is stored.
+ * - the master key (a file or environment key, or an HSM's: lib/vault/key-provider.ts) against the
+ *   key ids the vault's sealed secrets name: those ids are already check values (a hash of the key,
+ *   or of the HSM token and key), so no other is stored.
  */
-export async function checkSharedKeys(db: Db, input: { sessionSecret: string; keyring: Keyring }): Promise<void> {
+export async function checkSharedKeys(db: Db, input: { sessionSecret: string; keyring: Pick<KeyProvider, "kind" | "current" | "all" | "setting"> }): Promise<void> {
   const sessionCheck = checkValue(input.sessionSecret, "session-secret");
   let stored = await db.sharedKeyCheck.findUnique({ where: { name: "session-secret" } });
   if (!stored) {
@@ -48,7 +49,9 @@ export async function checkSharedKeys(db: Db, input: { sessionSecret: string; ke
   if (sealedWith.length) {
     const ids = sealedWith.map((group) => `${group.keyId} (${group._count._all} secret${group._count._all === 1 ? "" : "s"})`).join(", ");
     throw new SharedKeyMismatch(
-      `This database's secrets are sealed with master key ${ids}, which this instance does not have (its key is ${input.keyring.current.id}, from ${input.keyring.source === "env" ? "APP_MASTER_KEY" : "its data folder"}). Set APP_MASTER_KEY to the key the other instances use; the master key moves separately from the database.`,
+      input.keyring.kind === "pkcs11"
+        ? `This database's secrets are sealed with master key ${ids}, which this instance does not have (its key is ${input.keyring.current.id}, from the HSM: ${input.keyring.setting}). Point PKCS11_MODULE, PKCS11_TOKEN_LABEL and PKCS11_KEY_LABEL at the key the other instances use.`
+        : `This database's secrets are sealed with master key ${ids}, which this instance does not have (its key is ${input.keyring.current.id}, from ${input.keyring.kind === "env" ? "APP_MASTER_KEY" : "its data folder"}). Set APP_MASTER_KEY to the key the other instances use (or APP_KEY_PROVIDER=pkcs11 with their HSM settings); the master key moves separately from the database.`,
     );
   }
 }

@@ -1,0 +1,197 @@
+/**
+ * Issue 27, the first part: the vault's master key in an HSM through PKCS#11, with Debian's
+ * SoftHSM as the HSM. Secrets seal and open through it; the key it creates is AES, sensitive and
+ * not extractable (asked of the token itself, not of our code); a copy of the database and data
+ * folder without the HSM opens nothing; a lost HSM keeps cached secrets working and refuses new
+ * seals, never falling back to a key in memory; each wrong setting is one line naming it.
+ */
+import { execFile } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import Database from "better-sqlite3";
+import pkcs11js from "pkcs11js";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { db } from "@/lib/db";
+import { keyProvider, readSecret, resetKeyringCache, storeSecret } from "@/lib/vault/vault";
+import { openKeyProvider } from "@/lib/vault/key-provider";
+import { parseSealed } from "@/lib/crypto/envelope";
+import { databaseBytes } from "@/tests/support/database-contents";
+import { SOFTHSM_MODULE, startSoftHsm } from "@/tests/support/softhsm";
+import { ulong } from "@/lib/vault/pkcs11-provider";
+
+// The tokens exist before the PKCS#11 library is first initialised in this process.
+const hsm = startSoftHsm();
+const main = hsm.token("applink-main");
+const spare = hsm.token("applink-spare", "1234-spare");
+const noCreate = hsm.token("applink-no-create", "1234-nocreate");
+const startToken = hsm.token("applink-start", "1234-start");
+const run = promisify(execFile);
+
+const SETTINGS = ["APP_KEY_PROVIDER", "PKCS11_MODULE", "PKCS11_TOKEN_LABEL", "PKCS11_PIN", "PKCS11_KEY_LABEL", "PKCS11_CREATE_KEY", "VAULT_DATA_KEY_USES", "VAULT_DATA_KEY_CACHE_MINUTES"];
+function configure(settings: Record<string, string>) {
+  for (const name of SETTINGS) delete process.env[name];
+  Object.assign(process.env, settings);
+  resetKeyringCache();
+}
+afterEach(() => configure({}));
+afterAll(() => configure({}));
+
+/** The token's own view of the key: asked through the library, as an HSM administrator's tool would. */
+function keyAttributes(token: { PKCS11_TOKEN_LABEL: string; PKCS11_PIN: string }, label: string) {
+  const lib = new pkcs11js.PKCS11();
+  lib.load(SOFTHSM_MODULE);
+  try {
+    lib.C_Initialize();
+  } catch {
+    // The provider initialised the library in this process already.
+  }
+  const slot = lib.C_GetSlotList(true).find((s) => lib.C_GetTokenInfo(s).label.trim() === token.PKCS11_TOKEN_LABEL)!;
+  const session = lib.C_OpenSession(slot, pkcs11js.CKF_SERIAL_SESSION);
+  lib.C_FindObjectsInit(session, [{ type: pkcs11js.CKA_LABEL, value: label }]);
+  const keys = lib.C_FindObjects(session, 10);
+  lib.C_FindObjectsFinal(session);
+  const flags = keys.map((key) => {
+    const [extractable, sensitive, type] = lib.C_GetAttributeValue(session, key, [{ type: pkcs11js.CKA_EXTRACTABLE }, { type: pkcs11js.CKA_SENSITIVE }, { type: pkcs11js.CKA_KEY_TYPE }]);
+    let value: string;
+    try {
+      lib.C_GetAttributeValue(session, key, [{ type: pkcs11js.CKA_VALUE }]);
+      value = "given";
+    } catch (error) {
+      value = /CKR_[A-Z_]+/.exec((error as Error).message)?.[0] ?? "refused";
+    }
+    return { extractable: (extractable!.value as Buffer)[0], sensitive: (sensitive!.value as Buffer)[0], aes: ulong(type!.value as Buffer) === pkcs11js.CKK_AES, value };
+  });
+  lib.C_CloseSession(session);
+  return flags;
+}
+
+describe("the PKCS#11 key provider (SoftHSM)", () => {
+  beforeAll(async () => {
+    await db.vaultSecret.deleteMany({});
+  });
+
+  it("seals and opens every secret through the HSM's key, which it creates once: AES-256, sensitive, never extractable", async () => {
+    configure(main);
+    const secrets = ["-----BEGIN PRIVATE KEY-----MIIEvQIBADANBgkq", `token-${Date.now()}`, "shared secret ☃"];
+    const ids = [];
+    for (const secret of secrets) ids.push(await storeSecret(db, "test", secret));
+    const keys = await keyProvider();
+    expect(keys.kind).toBe("pkcs11");
+    expect(keys.current.id).toMatch(/^hsm-[0-9a-f]{16}$/);
+    const rows = await db.vaultSecret.findMany({ where: { id: { in: ids } }, select: { keyId: true, sealed: true } });
+    expect(rows.every((r) => r.keyId === keys.current.id && parseSealed(r.sealed).keyId === keys.current.id)).toBe(true);
+    const bytes = await databaseBytes();
+    for (const secret of secrets) expect(bytes.includes(Buffer.from(secret))).toBe(false);
+    // Opened again from scratch (no data key in memory): the HSM unwraps.
+    configure(main);
+    for (const [i, id] of ids.entries()) expect((await readSecret(db, id)).toString()).toBe(secrets[i]);
+    // One key in the token, as the token describes it.
+    expect(keyAttributes(main, "applink-admin-master-key")).toEqual([{ extractable: 0, sensitive: 1, aes: true, value: "CKR_ATTRIBUTE_SENSITIVE" }]);
+    // Opened again, the provider finds that key (the same id), and creates no second one.
+    const again = await openKeyProvider(main);
+    expect(again.current.id).toBe(keys.current.id);
+    expect(keyAttributes(main, "applink-admin-master-key")).toHaveLength(1);
+  });
+
+  it("a copy of the database and the data folder, without the HSM, opens nothing", async () => {
+    configure(main);
+    const id = await storeSecret(db, "test", "only through the HSM");
+    // The same database and data folder, started with the file key (no HSM settings): it has the folder's key, not the HSM's.
+    configure({});
+    await expect(readSecret(db, id)).rejects.toMatchObject({ name: "VaultError", problem: "unknown_key", message: expect.stringMatching(/hsm-[0-9a-f]{16}/) });
+  });
+
+  it("reuses a data key for VAULT_DATA_KEY_USES values, so sealing rarely calls the HSM", async () => {
+    configure({ ...main, VAULT_DATA_KEY_USES: "3" });
+    const ids = [];
+    for (let i = 0; i < 7; i++) ids.push(await storeSecret(db, "test", `value ${i}`));
+    const rows = await db.vaultSecret.findMany({ where: { id: { in: ids } }, select: { sealed: true } });
+    // 7 values, 3 to a data key: three wrapped keys, so three calls to the HSM.
+    expect(new Set(rows.map((r) => parseSealed(r.sealed).wrappedText)).size).toBe(3);
+  });
+
+  it("each wrong setting stops the start with one line naming it", async () => {
+    const refusal = async (settings: Record<string, string>) => {
+      configure(settings);
+      const error = (await keyProvider().then(
+        () => null,
+        (e: Error) => e,
+      ))!;
+      expect(error, JSON.stringify(settings)).not.toBeNull();
+      expect(error.message).not.toContain("\n");
+      return error.message;
+    };
+    // The spare token's PIN is tried wrong before it is ever logged in to.
+    expect(await refusal({ ...spare, PKCS11_PIN: "wrong" })).toBe('PKCS11_PIN: the token "applink-spare" refused the PIN (CKR_PIN_INCORRECT).');
+    expect(await refusal({ ...main, PKCS11_MODULE: "/usr/lib/no-such-pkcs11.so" })).toMatch(/^PKCS11_MODULE: cannot load \/usr\/lib\/no-such-pkcs11\.so/);
+    expect(await refusal({ ...main, PKCS11_TOKEN_LABEL: "nobody" })).toMatch(/^PKCS11_TOKEN_LABEL: no token labelled "nobody" .*"applink-main"/);
+    expect(await refusal({ APP_KEY_PROVIDER: "pkcs11" })).toMatch(/^APP_KEY_PROVIDER=pkcs11 needs PKCS11_MODULE/);
+    expect(await refusal({ APP_KEY_PROVIDER: "hsm" })).toBe('APP_KEY_PROVIDER is "hsm": use "file" (the default) or "pkcs11".');
+    expect(await refusal({ ...noCreate, PKCS11_CREATE_KEY: "false" })).toMatch(/^PKCS11_KEY_LABEL: no key labelled "applink-admin-master-key" in token "applink-no-create", and PKCS11_CREATE_KEY=false/);
+    // Two keys under one label: neither is guessed.
+    configure({ ...spare, PKCS11_KEY_LABEL: "twice" });
+    await keyProvider();
+    await openKeyProvider({ ...spare, PKCS11_KEY_LABEL: "twice-b" });
+    // A second key labelled "twice", made as an HSM tool would.
+    const lib = new pkcs11js.PKCS11();
+    lib.load(SOFTHSM_MODULE);
+    try {
+      lib.C_Initialize();
+    } catch {
+      // initialised already
+    }
+    const slot = lib.C_GetSlotList(true).find((s) => lib.C_GetTokenInfo(s).label.trim() === "applink-spare")!;
+    const session = lib.C_OpenSession(slot, pkcs11js.CKF_RW_SESSION | pkcs11js.CKF_SERIAL_SESSION);
+    lib.C_GenerateKey(session, { mechanism: pkcs11js.CKM_AES_KEY_GEN }, [
+      { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_SECRET_KEY },
+      { type: pkcs11js.CKA_VALUE_LEN, value: 32 },
+      { type: pkcs11js.CKA_TOKEN, value: true },
+      { type: pkcs11js.CKA_PRIVATE, value: true },
+      { type: pkcs11js.CKA_EXTRACTABLE, value: false },
+      { type: pkcs11js.CKA_LABEL, value: "twice" },
+    ]);
+    lib.C_CloseSession(session);
+    expect(await refusal({ ...spare, PKCS11_KEY_LABEL: "twice" })).toMatch(/^PKCS11_KEY_LABEL: two keys are labelled "twice" in token "applink-spare"/);
+  });
+  it("the real first start: with the HSM, no master key is written to the data folder; with a wrong PIN, one line and exit 1", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "applink-hsm-start-"));
+    const env = (settings: Record<string, string>): NodeJS.ProcessEnv => ({ ...process.env, DATA_DIR: dir, DATABASE_URL: "", NEXTAUTH_SECRET: "", APP_MASTER_KEY: "", ADMIN_PASSWORD: "a long enough password", ...settings });
+    try {
+      await run(path.resolve("node_modules/.bin/prisma"), ["migrate", "deploy"], { env: env({}) });
+      const refused = await run(path.resolve("node_modules/.bin/tsx"), ["scripts/bootstrap.ts"], { env: env({ ...startToken, PKCS11_PIN: "not the pin" }) }).then(
+        () => null,
+        (error: { code: number; stderr: string }) => error,
+      );
+      expect(refused?.code).toBe(1);
+      expect(refused?.stderr.trim()).toBe('Refusing to start: PKCS11_PIN: the token "applink-start" refused the PIN (CKR_PIN_INCORRECT).');
+      const started = await run(path.resolve("node_modules/.bin/tsx"), ["scripts/bootstrap.ts"], { env: env(startToken) });
+      expect(started.stdout).toContain("Created the first administrator");
+      expect(fs.readdirSync(dir)).not.toContain("master-key");
+      // The app's own private key was sealed at that start, under the HSM's key.
+      const file = new Database(path.join(dir, "applink.db"), { readonly: true });
+      const sealedWith = file.prepare("SELECT DISTINCT keyId FROM VaultSecret").all() as { keyId: string }[];
+      file.close();
+      expect(sealedWith).toEqual([{ keyId: expect.stringMatching(/^hsm-[0-9a-f]{16}$/) }]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  // Last: SoftHSM does not take a token folder back well once it was gone.
+  it("an HSM lost while running: what was opened keeps working, a new seal is refused with a clear error, never sealed another way", async () => {
+    configure({ ...main, VAULT_DATA_KEY_USES: "1" });
+    const id = await storeSecret(db, "test", "opened before the loss");
+    expect((await readSecret(db, id)).toString()).toBe("opened before the loss");
+    hsm.lose();
+    try {
+      expect((await readSecret(db, id)).toString()).toBe("opened before the loss");
+      const before = await db.vaultSecret.count();
+      await expect(storeSecret(db, "test", "after the loss")).rejects.toMatchObject({ name: "VaultError", problem: "key_provider", message: expect.stringContaining("could not wrap a data key") });
+      expect(await db.vaultSecret.count()).toBe(before);
+    } finally {
+      hsm.restore();
+    }
+  });
+});

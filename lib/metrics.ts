@@ -53,6 +53,9 @@ export const linkCertificateExpiryGauge = gauge("applink_link_certificate_expiry
 /** Alerts sent to channels (lib/notifications): each attempt, by channel kind and outcome (`sent`, `failed`). */
 export const notificationAttempts = counter("applink_notification_attempts_total", "Attempts to send an alert to a channel, by kind (email, webhook) and outcome (sent, failed).", ["kind", "outcome"]);
 
+/** Whether the vault's key provider answered its last call (an HSM: 0 while it is gone), by provider. */
+export const keyProviderAvailable = gauge("applink_key_provider_available", "Whether the key provider holding the vault's master key answered its last call (1) or not (0), by provider (file, env, pkcs11).", ["provider"]);
+
 /** oauth_problems remotes answered our signed requests with. */
 export const outgoingProblems = counter("applink_outgoing_oauth_problems_total", "OAuth problems remotes answered, by problem.", ["problem"]);
 /** Incoming OAuth verifications, by result (`ok` or the problem). */

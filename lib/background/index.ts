@@ -6,6 +6,7 @@ import { purgeNonces } from "@/lib/incoming/nonce-store";
 import { timestampWindowSeconds } from "@/lib/incoming/verify-incoming";
 import { flushRequestCounts, historyDays, pruneHistory } from "@/lib/history/status-history";
 import { pruneNotifications, queueExpiries, runNotifications } from "@/lib/notifications/dispatch";
+import { checkKeyProvider } from "@/lib/vault/vault";
 
 export const BACKGROUND_LEASE = "background";
 /** How often the holder looks for client certificates and authorizations about to end. */
@@ -54,8 +55,10 @@ export function startBackgroundWork(db: Db, options: Partial<BackgroundWorkOptio
     return renewing;
   };
   const purge = async () => {
-    // Every instance adds the proxied requests it counted to the days' rows; the holder prunes.
+    // Every instance adds the proxied requests it counted to the days' rows, and asks its HSM
+    // (when the master key is in one) whether it still answers; the holder prunes.
     await flushRequestCounts(db);
+    await checkKeyProvider();
     if (!held || stopped) return;
     const purged = await purgeNonces(db, timestampWindowSeconds());
     if (purged) log.debug({ purged }, "purged old OAuth nonces");

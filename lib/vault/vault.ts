@@ -11,18 +11,28 @@ import { loadKeyring, MASTER_KEY_FILE, newMasterKeyBase64, NEXT_KEY_FILE, PREVIO
 
 /**
  * The installation's key provider (lib/vault/key-provider.ts), opened once. Data keys: one is
- * sealed with for at most VAULT_DATA_KEY_USES values (default 1000) or VAULT_DATA_KEY_MINUTES
- * (default 10), so minting a token does not call the provider (AES-GCM with random 96-bit IVs
- * stays far inside its limits at that count); unwrapped ones are kept in memory for
- * VAULT_DATA_KEY_CACHE_MINUTES (default 60), keyed by the wrapped key, so a read does not wait for
- * the provider either.
+ * sealed with for VAULT_DATA_KEY_USES values (default 1000) or VAULT_DATA_KEY_MINUTES (default 10),
+ * so minting a token does not call the provider (AES-GCM with random 96-bit IVs stays far inside
+ * its limits at that count); unwrapped ones are kept in memory for VAULT_DATA_KEY_CACHE_MINUTES
+ * (default 60), keyed by the wrapped key, so a read does not wait for the provider either.
+ *
+ * No provider call inside a database transaction: the first data key is minted when the provider
+ * opens (before any write), and the next one in the background once the current has used four
+ * fifths of its values or time, so a seal (often inside a transaction) finds a key ready. Only a
+ * provider that failed to give the next key within the last fifth makes a seal wait for it, and
+ * then fail with the provider's error: never a seal under anything but a key the provider wrapped.
  */
 let provider: Promise<KeyProvider> | null = null;
 export function keyProvider(): Promise<KeyProvider> {
-  provider ??= openKeyProvider().catch((error: unknown) => {
-    provider = null;
-    throw error;
-  });
+  provider ??= openKeyProvider()
+    .then(async (keys) => {
+      sealing = await mintSealingKey(keys);
+      return keys;
+    })
+    .catch((error: unknown) => {
+      provider = null;
+      throw error;
+    });
   return provider;
 }
 
@@ -31,15 +41,15 @@ interface SealingKey {
   wrapped: Buffer;
   keyId: string;
   uses: number;
-  until: number;
+  mintedAt: number;
 }
 let sealing: SealingKey | null = null;
-let minting: Promise<SealingKey> | null = null;
+let next: Promise<SealingKey> | null = null;
 const unwrapped = new Map<string, { key: Buffer; until: number }>();
 const MAX_CACHED_KEYS = 10_000;
 
 const dataKeyUses = () => integerSetting(process.env.VAULT_DATA_KEY_USES, 1000, { min: 1, max: 1_000_000 });
-const dataKeyMinutes = () => integerSetting(process.env.VAULT_DATA_KEY_MINUTES, 10, { min: 1, max: 1440 });
+const dataKeyMs = () => integerSetting(process.env.VAULT_DATA_KEY_MINUTES, 10, { min: 1, max: 1440 }) * 60_000;
 const cacheMinutes = () => integerSetting(process.env.VAULT_DATA_KEY_CACHE_MINUTES, 60, { min: 0, max: 1440 });
 
 function remember(keyId: string, wrappedText: string, key: Buffer): void {
@@ -47,35 +57,97 @@ function remember(keyId: string, wrappedText: string, key: Buffer): void {
   unwrapped.set(`${keyId}.${wrappedText}`, { key, until: Date.now() + cacheMinutes() * 60_000 });
 }
 
-/** The data key new values are sealed with: the current one while it may be used, else a new one wrapped by the provider (one at a time). */
+async function mintSealingKey(keys: KeyProvider): Promise<SealingKey> {
+  const key = crypto.randomBytes(32);
+  const wrapped = await watched(keys.wrap(key));
+  remember(keys.current.id, wrapped.toString("base64url"), key);
+  return { key, wrapped, keyId: keys.current.id, uses: 0, mintedAt: Date.now() };
+}
+
+/** The next data key, minted once however many ask; it replaces the current one when it arrives. */
+function mintNext(keys: KeyProvider): Promise<SealingKey> {
+  next ??= mintSealingKey(keys)
+    .then((minted) => {
+      if (provider) sealing = minted;
+      return minted;
+    })
+    .finally(() => {
+      next = null;
+    });
+  return next;
+}
+
+/** The data key a value is sealed with now (see keyProvider's comment). */
 async function sealingKey(): Promise<SealingKey> {
   const keys = await keyProvider();
-  const current = sealing;
-  if (current && current.keyId === keys.current.id && current.uses < dataKeyUses() && Date.now() < current.until) {
-    current.uses++;
-    return current;
+  let current = sealing;
+  const spent = (key: SealingKey) => key.keyId !== keys.current.id || key.uses >= dataKeyUses() || Date.now() - key.mintedAt >= dataKeyMs();
+  if (!current || spent(current)) {
+    current = await mintNext(keys);
+  } else if (!next && (current.uses >= dataKeyUses() * 0.8 || Date.now() - current.mintedAt >= dataKeyMs() * 0.8)) {
+    // Four fifths used: the next one is minted now, in the background (a failure here is met by the seal that needs it).
+    mintNext(keys).catch(() => undefined);
   }
-  minting ??= (async () => {
-    const key = crypto.randomBytes(32);
-    const wrapped = await keys.wrap(key);
-    remember(keys.current.id, wrapped.toString("base64url"), key);
-    sealing = { key, wrapped, keyId: keys.current.id, uses: 0, until: Date.now() + dataKeyMinutes() * 60_000 };
-    return sealing;
-  })().finally(() => {
-    minting = null;
-  });
-  const minted = await minting;
-  minted.uses++;
-  return minted;
+  current.uses++;
+  return current;
 }
 
 /** A sealed value's data key: from memory, else unwrapped by the provider. */
 async function dataKeyOf(keyId: string, wrappedText: string, wrapped: Buffer): Promise<Buffer> {
   const known = unwrapped.get(`${keyId}.${wrappedText}`);
   if (known && known.until > Date.now()) return known.key;
-  const key = await (await keyProvider()).unwrap(keyId, wrapped);
+  const key = await watched((await keyProvider()).unwrap(keyId, wrapped));
   remember(keyId, wrappedText, key);
   return key;
+}
+
+/** The provider's last failure to answer (an HSM gone), cleared by its next answer. */
+let trouble: { at: Date; message: string } | null = null;
+
+async function watched<T>(call: Promise<T>): Promise<T> {
+  try {
+    const answer = await call;
+    trouble = null;
+    return answer;
+  } catch (error) {
+    if (error instanceof VaultError && error.problem === "key_provider") trouble = { at: new Date(), message: error.message };
+    throw error;
+  }
+}
+
+/** APP_KEY_PROVIDER as configured, even when it is not a provider this app knows (then as written). */
+function configuredKind(): string {
+  try {
+    return keyProviderKind();
+  } catch {
+    return process.env.APP_KEY_PROVIDER ?? "file";
+  }
+}
+
+export interface KeyProviderStatus {
+  /** where the master key lives: "file", "env" or "pkcs11" (null before it was opened) */
+  provider: string | null;
+  keyId: string | null;
+  /** "unavailable": the provider's last call failed: what was opened keeps working, new seals are refused */
+  status: "ok" | "unavailable" | "not-open";
+  problem?: string;
+  since?: Date;
+}
+
+/** What the health answer, the settings page and the metric say of the master key (opening the provider if it is not yet). */
+export async function keyProviderStatus(): Promise<KeyProviderStatus> {
+  let failure: string | null = null;
+  const keys = await keyProvider().catch((error: unknown) => ((failure = error instanceof Error ? error.message : String(error)), null));
+  if (!keys) return { provider: configuredKind(), keyId: null, status: "unavailable", problem: failure ?? undefined };
+  return { provider: keys.kind, keyId: keys.current.id, status: trouble ? "unavailable" : "ok", ...(trouble ? { problem: trouble.message, since: trouble.at } : {}) };
+}
+
+/** Asks the provider something (unwraps the current data key): each instance once a minute, so a lost HSM is noticed before a seal needs it. */
+export async function checkKeyProvider(): Promise<void> {
+  const keys = provider ? await provider.catch(() => null) : null;
+  const current = sealing;
+  if (!keys || !current || keys.kind !== "pkcs11") return;
+  await watched(keys.unwrap(current.keyId, current.wrapped)).catch(() => undefined);
 }
 
 /** Closes the provider (an HSM session logs out) and forgets the data keys; the next use opens it again. Never opens one to close it. */
@@ -83,6 +155,8 @@ export async function closeKeyProvider(): Promise<void> {
   const open = provider;
   provider = null;
   sealing = null;
+  next = null;
+  trouble = null;
   unwrapped.clear();
   await open?.then((keys) => keys.close()).catch(() => undefined);
 }

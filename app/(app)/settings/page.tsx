@@ -11,6 +11,8 @@ import { requirePageCaller } from "@/lib/api/server-caller";
 import { parseTheme, THEME_COOKIE } from "@/lib/ui/theme";
 import { RotateKeyForm } from "@/components/settings/rotate-key-form";
 import { linksUsingOurKey } from "@/lib/identity/rotate-key";
+import { keyProviderStatus } from "@/lib/vault/vault";
+import { Time } from "@/components/ui/time";
 import { changePasswordAction, rotateKeyAction, setThemeAction } from "./actions";
 
 export const metadata: Metadata = { title: "Settings" };
@@ -19,6 +21,7 @@ export default async function SettingsPage() {
   const caller = await requirePageCaller("/settings");
   const theme = parseTheme((await cookies()).get(THEME_COOKIE)?.value);
   const about = caller.role === "ADMIN" ? aboutInstance() : null;
+  const keys = about ? await keyProviderStatus() : null;
   const identity = caller.role === "ADMIN" ? await ensureAppIdentity(db) : null;
   const affected = identity ? await linksUsingOurKey(db) : [];
   const channelCount = identity ? await db.notificationChannel.count() : 0;
@@ -82,6 +85,16 @@ export default async function SettingsPage() {
               <dd>{about.trustProxy ? "yes: X-Forwarded-* headers are trusted" : "no: X-Forwarded-* headers are ignored"}</dd>
               <dt className="text-muted">Sign-in throttle</dt>
               <dd>{about.signInThrottle}</dd>
+              <dt className="text-muted">Master key</dt>
+              <dd className="[overflow-wrap:anywhere]">
+                {keys?.provider === "pkcs11" ? "In the HSM (PKCS#11): it never leaves it" : keys?.provider === "env" ? "APP_MASTER_KEY (in this process's environment)" : "The data folder's master-key file"}
+                {keys?.keyId ? `, key ${keys.keyId}` : ""}.
+                {keys?.status === "unavailable" ? (
+                  <span role="alert" className="mt-1 block text-danger">
+                    Not answering since <Time value={keys.since ?? null} />: {keys.problem} Secrets already opened keep working; new ones cannot be sealed.
+                  </span>
+                ) : null}
+              </dd>
             </dl>
           </Card>
         ) : null}

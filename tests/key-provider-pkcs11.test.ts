@@ -6,6 +6,7 @@
  * seals, never falling back to a key in memory; each wrong setting is one line naming it.
  */
 import { execFile } from "node:child_process";
+import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -14,11 +15,11 @@ import Database from "better-sqlite3";
 import pkcs11js from "pkcs11js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
-import { checkKeyProvider, keyProvider, readSecret, resetKeyringCache, storeSecret } from "@/lib/vault/vault";
+import { checkKeyProvider, keyProvider, moveToProviderKey, readSecret, resetKeyringCache, storeSecret } from "@/lib/vault/vault";
 import { keyProviderAvailable } from "@/lib/metrics";
 import { GET as healthReady } from "@/app/api/health/ready/route";
 import { openKeyProvider } from "@/lib/vault/key-provider";
-import { parseSealed } from "@/lib/crypto/envelope";
+import { masterKeyFromBase64, open, parseSealed } from "@/lib/crypto/envelope";
 import { databaseBytes } from "@/tests/support/database-contents";
 import { SOFTHSM_MODULE, startSoftHsm } from "@/tests/support/softhsm";
 import { ulong } from "@/lib/vault/pkcs11-provider";
@@ -31,7 +32,7 @@ const noCreate = hsm.token("applink-no-create", "1234-nocreate");
 const startToken = hsm.token("applink-start", "1234-start");
 const run = promisify(execFile);
 
-const SETTINGS = ["APP_KEY_PROVIDER", "PKCS11_MODULE", "PKCS11_TOKEN_LABEL", "PKCS11_PIN", "PKCS11_KEY_LABEL", "PKCS11_CREATE_KEY", "VAULT_DATA_KEY_USES", "VAULT_DATA_KEY_CACHE_MINUTES"];
+const SETTINGS = ["APP_MASTER_KEY", "APP_KEY_PROVIDER", "PKCS11_MODULE", "PKCS11_TOKEN_LABEL", "PKCS11_PIN", "PKCS11_KEY_LABEL", "PKCS11_CREATE_KEY", "VAULT_DATA_KEY_USES", "VAULT_DATA_KEY_CACHE_MINUTES"];
 function configure(settings: Record<string, string>) {
   for (const name of SETTINGS) delete process.env[name];
   Object.assign(process.env, settings);
@@ -179,6 +180,55 @@ describe("the PKCS#11 key provider (SoftHSM)", () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  }, 60_000);
+
+  it("moves an installation from the file key to the HSM's under traffic, resumable, losing nothing, and removes the file key", async () => {
+    await db.vaultSecret.deleteMany({});
+    configure({});
+    const values = new Map<string, string>();
+    for (let i = 0; i < 300; i++) {
+      const value = `secret ${i} ${crypto.randomUUID()}`;
+      values.set(await storeSecret(db, "test", value), value);
+    }
+    const masterKeyFile = path.join(process.env.DATA_DIR!, "master-key");
+    const fileKey = fs.readFileSync(masterKeyFile, "utf8").trim();
+    configure(main);
+    const hsmKey = (await keyProvider()).current.id;
+    // Interrupted after two batches: a hundred moved, the file key still there (the rest need it).
+    const first = await moveToProviderKey(db, process.env, { batch: 50, maxBatches: 2 });
+    expect({ rewrapped: first.rewrapped, remaining: first.remaining, removed: first.removedFiles }).toEqual({ rewrapped: 100, remaining: 200, removed: [] });
+    expect(fs.existsSync(masterKeyFile)).toBe(true);
+    // Run again, while requests read secrets (moved or not) and seal new ones.
+    const entries = [...values.entries()];
+    const traffic = (async () => {
+      for (let i = 0; i < 120; i++) {
+        const [id, value] = entries[(i * 7) % entries.length]!;
+        expect((await readSecret(db, id)).toString()).toBe(value);
+        values.set(await storeSecret(db, "test", `new ${i}`), `new ${i}`);
+      }
+    })();
+    const [second] = await Promise.all([moveToProviderKey(db, process.env, { batch: 50 }), traffic]);
+    expect({ remaining: second.remaining, from: second.from, to: second.to }).toEqual({ remaining: 0, from: [expect.not.stringMatching(/^hsm-/)], to: hsmKey });
+    expect(second.removedFiles).toContain("master-key");
+    expect(fs.existsSync(masterKeyFile)).toBe(false);
+    expect(await db.vaultSecret.count({ where: { keyId: { not: hsmKey } } })).toBe(0);
+    // Everything opens with the HSM alone (nothing in memory: a fresh provider and no data key kept).
+    configure(main);
+    for (const [id, value] of values) expect((await readSecret(db, id)).toString()).toBe(value);
+    // The file key, kept by whoever copied the data folder before the move, opens nothing any more
+    // (tried on every row, as another process holding only that key would).
+    const rows = await db.vaultSecret.findMany({ select: { id: true, purpose: true, sealed: true } });
+    const stolen = masterKeyFromBase64(fileKey);
+    const opened = rows.filter((row) => {
+      try {
+        open(row.sealed, [stolen], `vault:${row.purpose}:${row.id}`);
+        return true;
+      } catch (error) {
+        expect(error).toMatchObject({ name: "VaultError", problem: "unknown_key" });
+        return false;
+      }
+    });
+    expect({ rows: rows.length, opened: opened.length }).toEqual({ rows: values.size, opened: 0 });
   }, 60_000);
 
   // Last: SoftHSM does not take a token folder back well once it was gone.

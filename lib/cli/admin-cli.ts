@@ -11,11 +11,11 @@ import { resetPassword, setUserDisabled, setUserRole } from "@/lib/users/update-
 import { createApiToken } from "@/lib/tokens/api-tokens";
 import { roleSchema } from "@/lib/validation/fields";
 import { describeError } from "@/lib/describe-error";
-import { rotateMasterKey } from "@/lib/vault/vault";
+import { keyProvider, moveToProviderKey, rotateMasterKey } from "@/lib/vault/vault";
 import { recordAudit } from "@/lib/audit/record";
 import { exportData, importData, parseExport } from "@/lib/transfer/export-import";
 import { writePrivateFile } from "@/lib/env/secret-file";
-import { loadKeyring } from "@/lib/vault/master-keys";
+import { keyProviderKind } from "@/lib/vault/key-provider";
 
 /** Exit codes a script can rely on. */
 export const EXIT = { ok: 0, refused: 1, usage: 2, internal: 70 } as const;
@@ -34,7 +34,9 @@ export const USAGE = `Usage: npm run admin -- <command> [options]
   rotate-master-key [--new-key BASE64]
       Re-wraps every stored secret's data key under a new master key, in one transaction.
       With a generated key file nothing else is needed; with APP_MASTER_KEY, give --new-key
-      (or let one be generated) and set it as it says before restarting.
+      (or let one be generated) and set it as it says before restarting. With
+      APP_KEY_PROVIDER=pkcs11, moves every secret to the HSM's key instead (in batches, while
+      the instances keep serving; run again if interrupted) and removes the data folder's key.
   export [--out FILE]
       Writes everything the installation holds (users, tokens, links, the vault, the audit log) as
       one JSON file (mode 0600), secrets still sealed: the master key moves separately.
@@ -140,6 +142,16 @@ export async function runAdminCli(db: Db, argv: string[], io: CliIo): Promise<nu
         return EXIT.ok;
       }
       case "rotate-master-key": {
+        if (keyProviderKind() === "pkcs11") {
+          // To the HSM's key (APP_KEY_PROVIDER=pkcs11): every secret re-wrapped there, then the file key removed.
+          const moved = await moveToProviderKey(db, process.env);
+          await recordAudit(db, actor, { action: "vault.rotate-master-key", targetType: "master-key", targetLabel: moved.to, before: { masterKeyIds: moved.from }, after: { masterKeyId: moved.to, provider: "pkcs11", rewrapped: moved.rewrapped, remaining: moved.remaining } });
+          io.err(`Re-wrapped ${moved.rewrapped} secret${moved.rewrapped === 1 ? "" : "s"} under the HSM's key ${moved.to}${moved.from.length ? ` (from ${moved.from.join(", ")})` : ""}.`);
+          if (moved.remaining) io.err(`${moved.remaining} secret${moved.remaining === 1 ? " is" : "s are"} still under another key (written meanwhile): run rotate-master-key again.`);
+          if (moved.removedFiles.length) io.err(`Removed ${moved.removedFiles.join(", ")} from the data folder: the master key is only in the HSM now.`);
+          if (moved.instructions) io.out(moved.instructions);
+          return moved.remaining ? EXIT.refused : EXIT.ok;
+        }
         const result = await rotateMasterKey(db, process.env, values["new-key"]);
         await recordAudit(db, actor, {
           action: "vault.rotate-master-key",
@@ -170,7 +182,7 @@ export async function runAdminCli(db: Db, argv: string[], io: CliIo): Promise<nu
         } catch (error) {
           throw new AppError("bad_request", `Cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`);
         }
-        const data = parseExport(text, loadKeyring());
+        const data = parseExport(text, await keyProvider());
         const result = await importData(db, data, { replace: values.replace === true });
         await recordAudit(db, actor, { action: "data.import", targetType: "installation", targetLabel: file, after: result.rows });
         io.err(`Imported ${Object.entries(result.rows).map(([table, n]) => `${n} ${table}`).join(", ")} from ${file} (exported ${data.exportedAt}).`);

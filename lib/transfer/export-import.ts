@@ -2,7 +2,6 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Db, Tx } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import type { Keyring } from "@/lib/vault/master-keys";
 
 export const EXPORT_FORMAT = "applink-admin-export";
 export const EXPORT_VERSION = 1;
@@ -89,7 +88,7 @@ export async function exportData(db: Db): Promise<ExportFile> {
 }
 
 /** Checks a file's shape and that this instance can open its secrets; the message says what to do. */
-export function parseExport(text: string, keyring: Keyring): ExportFile {
+export function parseExport(text: string, keyring: { current: { id: string }; all: { id: string }[] }): ExportFile {
   let file: ExportFile;
   try {
     file = JSON.parse(text) as ExportFile;
@@ -109,7 +108,7 @@ export function parseExport(text: string, keyring: Keyring): ExportFile {
   if (missing.length || sealedWith.length) {
     throw new AppError(
       "conflict",
-      `That export's secrets are sealed with master key ${[...new Set([...missing, ...sealedWith])].join(", ")}, and this instance has ${keyring.current.id}. Set APP_MASTER_KEY to the exporting installation's master key (its data folder's master-key file, or its APP_MASTER_KEY) and import again; the key never travels in the export.`,
+      `That export's secrets are sealed with master key ${[...new Set([...missing, ...sealedWith])].join(", ")}, and this instance has ${keyring.current.id}. ${[...missing, ...sealedWith].some((id) => id.startsWith("hsm-")) ? "Point APP_KEY_PROVIDER=pkcs11 and the PKCS11_* settings at the exporting installation's HSM key" : "Set APP_MASTER_KEY to the exporting installation's master key (its data folder's master-key file, or its APP_MASTER_KEY)"} and import again; the key never travels in the export.`,
     );
   }
   return file;

@@ -1,6 +1,6 @@
 import { unwrapDataKey, VaultError, wrapDataKey } from "@/lib/crypto/envelope";
 import type { Env } from "@/lib/env/paths";
-import { loadKeyring, type Keyring } from "@/lib/vault/master-keys";
+import { existingKeyring, loadKeyring, type Keyring } from "@/lib/vault/master-keys";
 
 /**
  * Where the vault's master key lives, chosen per installation by APP_KEY_PROVIDER:
@@ -57,5 +57,23 @@ export function keyProviderKind(env: Env = process.env): KeyProviderKind {
 export async function openKeyProvider(env: Env = process.env): Promise<KeyProvider> {
   if (keyProviderKind(env) === "file") return fileKeyProvider(loadKeyring(env));
   const { openPkcs11KeyProvider, pkcs11Settings } = await import("@/lib/vault/pkcs11-provider");
-  return openPkcs11KeyProvider(pkcs11Settings(env));
+  const hsm = await openPkcs11KeyProvider(pkcs11Settings(env));
+  // Moving from the file key: until every secret is re-wrapped (and the file removed), the file's
+  // keys still read what they sealed; new secrets go under the HSM's key only.
+  const before = existingKeyring(env);
+  return before ? withOlderKeys(hsm, fileKeyProvider(before)) : hsm;
+}
+
+/** A provider that seals under `current` and also reads what `older` sealed. */
+export function withOlderKeys(current: KeyProvider, older: KeyProvider): KeyProvider {
+  const olderIds = new Set(older.all.map((k) => k.id));
+  return {
+    ...current,
+    all: [...current.all, ...older.all.filter((k) => !current.all.some((c) => c.id === k.id))],
+    unwrap: (keyId, wrapped) => (olderIds.has(keyId) && !current.all.some((c) => c.id === keyId) ? older.unwrap(keyId, wrapped) : current.unwrap(keyId, wrapped)),
+    close: async () => {
+      await current.close();
+      await older.close();
+    },
+  };
 }

@@ -48,3 +48,25 @@ export function loadKeyring(env: Env = process.env): Keyring {
 export function newMasterKeyBase64(): string {
   return crypto.randomBytes(32).toString("base64");
 }
+
+/**
+ * The file or environment keys this installation had, without creating one: what an HSM
+ * installation still reads with while its secrets move to the HSM's key (lib/vault/vault.ts
+ * `moveToProviderKey`), and nothing once that is done and the file is gone. Null when there is none.
+ */
+export function existingKeyring(env: Env = process.env): Keyring | null {
+  const dir = dataDir(env);
+  if (!env.APP_MASTER_KEY?.trim() && !fs.existsSync(path.join(dir, MASTER_KEY_FILE))) return null;
+  return loadKeyring(env);
+}
+
+/** Removes the data folder's key files (after every secret moved to an HSM's key); answers which it removed. */
+export function removeKeyFiles(env: Env = process.env): string[] {
+  const dir = dataDir(env);
+  return [MASTER_KEY_FILE, NEXT_KEY_FILE, PREVIOUS_KEYS_FILE].filter((name) => {
+    const file = path.join(dir, name);
+    if (!fs.existsSync(file)) return false;
+    fs.rmSync(file);
+    return true;
+  });
+}

@@ -2,12 +2,12 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import type { Db, Tx } from "@/lib/db";
-import { masterKeyFromBase64, openWithDataKey, parseSealed, rewrap, sealWithDataKey, VaultError } from "@/lib/crypto/envelope";
+import { ENVELOPE_VERSION, masterKeyFromBase64, openWithDataKey, parseSealed, rewrap, sealWithDataKey, VaultError } from "@/lib/crypto/envelope";
 import { dataDir, type Env } from "@/lib/env/paths";
 import { integerSetting } from "@/lib/env/integer-setting";
 import { cachedReads } from "@/lib/db/cached-reads";
 import { keyProviderKind, openKeyProvider, type KeyProvider } from "@/lib/vault/key-provider";
-import { loadKeyring, MASTER_KEY_FILE, newMasterKeyBase64, NEXT_KEY_FILE, PREVIOUS_KEYS_FILE } from "@/lib/vault/master-keys";
+import { loadKeyring, MASTER_KEY_FILE, newMasterKeyBase64, NEXT_KEY_FILE, PREVIOUS_KEYS_FILE, removeKeyFiles } from "@/lib/vault/master-keys";
 
 /**
  * The installation's key provider (lib/vault/key-provider.ts), opened once. Data keys: one is
@@ -248,4 +248,60 @@ export async function rotateMasterKey(db: Db, env: Env = process.env, newKeyBase
   }
   resetKeyringCache();
   return { rewrapped, previousKeyId: ring.current.id, newKeyId: next.id, instructions };
+}
+
+export interface MoveResult {
+  rewrapped: number;
+  /** secrets still under another key (written meanwhile under an old one, or not openable): run it again */
+  remaining: number;
+  from: string[];
+  to: string;
+  removedFiles: string[];
+  instructions?: string;
+}
+
+/**
+ * Moves every stored secret to the provider's current key: from the file or environment key to an
+ * HSM's (APP_KEY_PROVIDER=pkcs11). In batches: each data key is unwrapped by the key that wrapped
+ * it and wrapped again by the HSM, once per distinct data key and never inside a transaction; then
+ * the batch's rows are written in one short transaction, each only if unchanged since it was read
+ * (a secret replaced meanwhile is under the new key already). Interrupted, it is run again and
+ * goes on where it stopped; instances keep serving throughout (they read both keys). When no
+ * secret is left under another key, the data folder's key files are removed.
+ */
+export async function moveToProviderKey(db: Db, env: Env = process.env, options: { batch?: number; maxBatches?: number } = {}): Promise<MoveResult> {
+  const keys = await keyProvider();
+  if (keys.kind !== "pkcs11") throw new VaultError("key_provider", "Moving to the HSM's key needs APP_KEY_PROVIDER=pkcs11 and the PKCS11_* settings.");
+  const to = keys.current.id;
+  const from = new Set<string>();
+  const again = new Map<string, string>();
+  let rewrapped = 0;
+  let cursor = "";
+  for (let batches = 0; batches < (options.maxBatches ?? Number.POSITIVE_INFINITY); batches++) {
+    const rows = await db.vaultSecret.findMany({ where: { keyId: { not: to }, id: { gt: cursor } }, orderBy: { id: "asc" }, take: options.batch ?? 200, select: { id: true, sealed: true } });
+    if (!rows.length) break;
+    cursor = rows.at(-1)!.id;
+    const updates: { id: string; old: string; sealed: string }[] = [];
+    for (const row of rows) {
+      const { keyId, wrappedText, wrapped } = parseSealed(row.sealed);
+      from.add(keyId);
+      let wrappedAgain = again.get(`${keyId}.${wrappedText}`);
+      if (!wrappedAgain) {
+        const dataKey = await watched(keys.unwrap(keyId, wrapped));
+        wrappedAgain = (await watched(keys.wrap(dataKey))).toString("base64url");
+        dataKey.fill(0);
+        again.set(`${keyId}.${wrappedText}`, wrappedAgain);
+      }
+      updates.push({ id: row.id, old: row.sealed, sealed: [ENVELOPE_VERSION, to, wrappedAgain, row.sealed.split(".")[3]!].join(".") });
+    }
+    rewrapped += await db.$transaction(async (tx) => {
+      let written = 0;
+      for (const update of updates) written += (await tx.vaultSecret.updateMany({ where: { id: update.id, sealed: update.old }, data: { sealed: update.sealed, keyId: to } })).count;
+      return written;
+    });
+  }
+  const remaining = await db.vaultSecret.count({ where: { keyId: { not: to } } });
+  const removedFiles = remaining === 0 ? removeKeyFiles(env) : [];
+  const instructions = remaining === 0 && (env.APP_MASTER_KEY?.trim() || env.APP_MASTER_KEYS_PREVIOUS?.trim()) ? "Every secret is under the HSM's key now: remove APP_MASTER_KEY and APP_MASTER_KEYS_PREVIOUS from every instance's environment before its next start." : undefined;
+  return { rewrapped, remaining, from: [...from].filter((id) => id !== to), to, removedFiles, ...(instructions ? { instructions } : {}) };
 }

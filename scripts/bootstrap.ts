@@ -4,7 +4,9 @@
  */
 import { ZodError } from "zod";
 import { closeDatabase, db } from "@/lib/db";
-import { databaseKind } from "@/lib/env/paths";
+import { databaseKind, databaseUrl } from "@/lib/env/paths";
+import { withMigrationLock } from "@/lib/db/migrate-postgresql";
+import { keyProviderKind } from "@/lib/vault/key-provider";
 import { restrictDataDir } from "@/lib/env/data-dir";
 import { sessionSecret } from "@/lib/env/secret-file";
 import { ensureFirstAdmin } from "@/lib/setup/first-admin";
@@ -23,7 +25,8 @@ async function main() {
   const secret = sessionSecret();
   // The vault's master key: APP_MASTER_KEY, or generated into the data folder now (mode 0600); or,
   // with APP_KEY_PROVIDER=pkcs11, the HSM's (the module loaded, logged in, the key found or created).
-  const keyring = await keyProvider();
+  // Instances starting at once on PostgreSQL take turns here: one creates the HSM key, the others find it.
+  const keyring = databaseKind() === "postgresql" && keyProviderKind() === "pkcs11" ? await withMigrationLock(databaseUrl(), () => keyProvider()) : await keyProvider();
   // Instances on one database share both: one that would use its own refuses to start (and again
   // after creating the identity, in case another instance sealed it first at the same moment).
   await checkSharedKeys(db, { sessionSecret: secret, keyring });

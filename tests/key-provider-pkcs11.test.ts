@@ -52,6 +52,12 @@ function keyAttributes(token: { PKCS11_TOKEN_LABEL: string; PKCS11_PIN: string }
   }
   const slot = lib.C_GetSlotList(true).find((s) => lib.C_GetTokenInfo(s).label.trim() === token.PKCS11_TOKEN_LABEL)!;
   const session = lib.C_OpenSession(slot, pkcs11js.CKF_SERIAL_SESSION);
+  // Private objects are seen only logged in (this process may be already, through the provider).
+  try {
+    lib.C_Login(session, pkcs11js.CKU_USER, token.PKCS11_PIN);
+  } catch {
+    // CKR_USER_ALREADY_LOGGED_IN
+  }
   lib.C_FindObjectsInit(session, [{ type: pkcs11js.CKA_LABEL, value: label }]);
   const keys = lib.C_FindObjects(session, 10);
   lib.C_FindObjectsFinal(session);

@@ -73,3 +73,18 @@ export async function migratePostgresql(url: string, folder = POSTGRESQL_MIGRATI
     await client.end();
   }
 }
+
+/**
+ * Runs `work` holding the migration lock on its own connection: instances starting at once take
+ * turns (the first start's HSM key is created by one of them, and the others find it).
+ */
+export async function withMigrationLock<T>(url: string, work: () => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK]);
+    return await work();
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}

@@ -31,4 +31,12 @@ describe("first administrator", () => {
     await expect(ensureFirstAdmin(db, { ADMIN_PASSWORD: "short" })).rejects.toMatchObject({ issues: [expect.objectContaining({ path: ["password"] })] });
     expect(await db.user.count()).toBe(0);
   });
+
+  it("two instances starting at once on an empty database: one creates them, the other finds them (neither fails)", async () => {
+    await db.user.deleteMany();
+    const env = { ADMIN_USERNAME: "first-admin", ADMIN_PASSWORD: "a long enough password" };
+    const results = await Promise.all([ensureFirstAdmin(db, env), ensureFirstAdmin(db, env), ensureFirstAdmin(db, env)]);
+    expect(results.filter((r) => r.created)).toHaveLength(1);
+    expect(await db.user.count()).toBe(1);
+  });
 });

@@ -41,5 +41,8 @@ describe("secrets every instance on one database must share", () => {
     // After a rotation the old key is in the keyring as a previous one: the instance starts.
     await expect(checkSharedKeys(db, { sessionSecret, keyring: ring(own, [shared]) })).resolves.toBeUndefined();
     await expect(checkSharedKeys(db, { sessionSecret, keyring: ring(shared) })).resolves.toBeUndefined();
+    // An instance whose HSM holds another key (another token or label) refuses as well, naming the PKCS#11 settings.
+    const otherHsm = { kind: "pkcs11" as const, current: { id: "hsm-0123456789abcdef" }, all: [{ id: "hsm-0123456789abcdef" }], setting: 'PKCS11_KEY_LABEL ("other" in token "elsewhere")' };
+    await expect(checkSharedKeys(db, { sessionSecret, keyring: otherHsm })).rejects.toThrow(/its key is hsm-0123456789abcdef, from the HSM: PKCS11_KEY_LABEL \("other" in token "elsewhere"\)\)\. Point PKCS11_MODULE, PKCS11_TOKEN_LABEL and PKCS11_KEY_LABEL at the key the other instances use/);
   });
 });

@@ -121,6 +121,17 @@ describe("the PKCS#11 key provider (SoftHSM)", () => {
     expect(new Set(rows.map((r) => parseSealed(r.sealed).wrappedText)).size).toBe(3);
   });
 
+  it("many unwraps at once, on libuv's threads (a cold start's burst): each opens its own value", async () => {
+    configure({ ...main, VAULT_DATA_KEY_USES: "1" });
+    const values = Array.from({ length: 60 }, (_, i) => `burst ${i} ${crypto.randomUUID()}`);
+    const ids = [];
+    for (const value of values) ids.push(await storeSecret(db, "test", value));
+    // Nothing in memory: sixty data keys, each unwrapped by the HSM, all at once.
+    configure({ ...main, VAULT_DATA_KEY_CACHE_MINUTES: "0" });
+    const opened = await Promise.all(ids.map((id) => readSecret(db, id).then((b) => b.toString())));
+    expect(opened).toEqual(values);
+  });
+
   it("each wrong setting stops the start with one line naming it", async () => {
     const refusal = async (settings: Record<string, string>) => {
       configure(settings);

@@ -65,7 +65,8 @@ function load(path: string): pkcs11js.PKCS11 {
     throw new VaultError("key_provider", `PKCS11_MODULE: cannot load ${path} (${error instanceof Error ? error.message.split("\n")[0] : String(error)}).`);
   }
   try {
-    lib.C_Initialize();
+    // The library may be called from several threads at once (the binding's *Async calls run on libuv's pool): it must lock.
+    lib.C_Initialize({ flags: pkcs11js.CKF_OS_LOCKING_OK });
   } catch (error) {
     if (ckr(error) !== "CKR_CRYPTOKI_ALREADY_INITIALIZED") throw new VaultError("key_provider", `PKCS11_MODULE: ${path} would not initialise (${ckr(error)}).`);
   }

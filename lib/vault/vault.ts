@@ -92,13 +92,24 @@ async function sealingKey(): Promise<SealingKey> {
   return current;
 }
 
+/** Unwraps on their way, by wrapped key: a burst of requests for one secret (a cold start) asks the provider once. */
+const unwrapping = new Map<string, Promise<Buffer>>();
+
 /** A sealed value's data key: from memory, else unwrapped by the provider. */
 async function dataKeyOf(keyId: string, wrappedText: string, wrapped: Buffer): Promise<Buffer> {
-  const known = unwrapped.get(`${keyId}.${wrappedText}`);
+  const name = `${keyId}.${wrappedText}`;
+  const known = unwrapped.get(name);
   if (known && known.until > Date.now()) return known.key;
-  const key = await watched((await keyProvider()).unwrap(keyId, wrapped));
-  remember(keyId, wrappedText, key);
-  return key;
+  let pending = unwrapping.get(name);
+  if (!pending) {
+    pending = (async () => {
+      const key = await watched((await keyProvider()).unwrap(keyId, wrapped));
+      remember(keyId, wrappedText, key);
+      return key;
+    })().finally(() => unwrapping.delete(name));
+    unwrapping.set(name, pending);
+  }
+  return pending;
 }
 
 /** The provider's last failure to answer (an HSM gone), cleared by its next answer. */

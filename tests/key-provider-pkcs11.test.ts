@@ -23,6 +23,7 @@ import { masterKeyFromBase64, open, parseSealed } from "@/lib/crypto/envelope";
 import { databaseBytes } from "@/tests/support/database-contents";
 import { SOFTHSM_MODULE, startSoftHsm } from "@/tests/support/softhsm";
 import { ulong } from "@/lib/vault/pkcs11-provider";
+import { EXIT, runAdminCli } from "@/lib/cli/admin-cli";
 
 // The tokens exist before the PKCS#11 library is first initialised in this process.
 const hsm = startSoftHsm();
@@ -32,7 +33,7 @@ const noCreate = hsm.token("applink-no-create", "1234-nocreate");
 const startToken = hsm.token("applink-start", "1234-start");
 const run = promisify(execFile);
 
-const SETTINGS = ["APP_MASTER_KEY", "APP_KEY_PROVIDER", "PKCS11_MODULE", "PKCS11_TOKEN_LABEL", "PKCS11_PIN", "PKCS11_KEY_LABEL", "PKCS11_CREATE_KEY", "VAULT_DATA_KEY_USES", "VAULT_DATA_KEY_CACHE_MINUTES"];
+const SETTINGS = ["APP_MASTER_KEY", "APP_KEY_PROVIDER", "PKCS11_MODULE", "PKCS11_TOKEN_LABEL", "PKCS11_PIN", "PKCS11_KEY_LABEL", "PKCS11_PREVIOUS_KEY_LABELS", "PKCS11_CREATE_KEY", "VAULT_DATA_KEY_USES", "VAULT_DATA_KEY_CACHE_MINUTES"];
 function configure(settings: Record<string, string>) {
   for (const name of SETTINGS) delete process.env[name];
   Object.assign(process.env, settings);
@@ -224,9 +225,15 @@ describe("the PKCS#11 key provider (SoftHSM)", () => {
         values.set(await storeSecret(db, "test", `new ${i}`), `new ${i}`);
       }
     })();
-    const [second] = await Promise.all([moveToProviderKey(db, process.env, { batch: 50 }), traffic]);
-    expect({ remaining: second.remaining, from: second.from, to: second.to }).toEqual({ remaining: 0, from: [expect.not.stringMatching(/^hsm-/)], to: hsmKey });
-    expect(second.removedFiles).toContain("master-key");
+    // The rest through the command an operator runs (npm run admin -- rotate-master-key), audited.
+    const said: string[] = [];
+    const [code] = await Promise.all([runAdminCli(db, ["rotate-master-key"], { out: (line) => said.push(line), err: (line) => said.push(line) }), traffic]);
+    expect(code, said.join("\n")).toBe(EXIT.ok);
+    expect(said.join("\n")).toMatch(/^Re-wrapped \d+ secrets under the HSM's key hsm-[0-9a-f]{16} \(from [0-9a-f]{16}\)\.\nRemoved master-key from the data folder: the master key is only in the HSM now\.$/);
+    expect(await db.auditEvent.count({ where: { action: "vault.rotate-master-key", targetLabel: hsmKey } })).toBe(1);
+    const second = await moveToProviderKey(db, process.env, { batch: 50 });
+    // Run once more: nothing left to move.
+    expect({ rewrapped: second.rewrapped, remaining: second.remaining, from: second.from, to: second.to }).toEqual({ rewrapped: 0, remaining: 0, from: [], to: hsmKey });
     expect(fs.existsSync(masterKeyFile)).toBe(false);
     expect(await db.vaultSecret.count({ where: { keyId: { not: hsmKey } } })).toBe(0);
     // Everything opens with the HSM alone (nothing in memory: a fresh provider and no data key kept).
@@ -247,6 +254,28 @@ describe("the PKCS#11 key provider (SoftHSM)", () => {
     });
     expect({ rows: rows.length, opened: opened.length }).toEqual({ rows: values.size, opened: 0 });
   }, 60_000);
+
+  it("rotates from one HSM key to a newer one: the older still reads (PKCS11_PREVIOUS_KEY_LABELS) until every secret moved", async () => {
+    configure(main);
+    const values = new Map<string, string>();
+    for (let i = 0; i < 20; i++) values.set(await storeSecret(db, "test", `before ${i}`), `before ${i}`);
+    const older = (await keyProvider()).current.id;
+    configure({ ...main, PKCS11_KEY_LABEL: "applink-key-2027", PKCS11_PREVIOUS_KEY_LABELS: "applink-admin-master-key" });
+    const newer = (await keyProvider()).current.id;
+    expect(newer).not.toBe(older);
+    // Both read; new secrets go under the newer key.
+    values.set(await storeSecret(db, "test", "after"), "after");
+    for (const [id, value] of values) expect((await readSecret(db, id)).toString()).toBe(value);
+    const moved = await moveToProviderKey(db, process.env, { batch: 7 });
+    expect({ remaining: moved.remaining, to: moved.to, from: moved.from }).toEqual({ remaining: 0, to: newer, from: [older] });
+    expect(await db.vaultSecret.count({ where: { keyId: { not: newer } } })).toBe(0);
+    // The newer key alone opens everything (nothing in memory).
+    configure({ ...main, PKCS11_KEY_LABEL: "applink-key-2027" });
+    for (const [id, value] of values) expect((await readSecret(db, id)).toString()).toBe(value);
+    // An older label that is not in the token is refused by name, never created.
+    configure({ ...main, PKCS11_KEY_LABEL: "applink-key-2027", PKCS11_PREVIOUS_KEY_LABELS: "no-such-key" });
+    await expect(keyProvider()).rejects.toThrow(/^PKCS11_KEY_LABEL: no key labelled "no-such-key"/);
+  });
 
   // Last: SoftHSM does not take a token folder back well once it was gone.
   it("an HSM lost while running: what was opened keeps working, a new seal is refused with a clear error, never sealed another way", async () => {

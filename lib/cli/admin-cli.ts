@@ -35,8 +35,9 @@ export const USAGE = `Usage: npm run admin -- <command> [options]
       Re-wraps every stored secret's data key under a new master key, in one transaction.
       With a generated key file nothing else is needed; with APP_MASTER_KEY, give --new-key
       (or let one be generated) and set it as it says before restarting. With
-      APP_KEY_PROVIDER=pkcs11, moves every secret to the HSM's key instead (in batches, while
-      the instances keep serving; run again if interrupted) and removes the data folder's key.
+      APP_KEY_PROVIDER=pkcs11, moves every secret to the HSM's key instead (PKCS11_KEY_LABEL;
+      from the file key, or from the keys in PKCS11_PREVIOUS_KEY_LABELS), in batches while the
+      instances keep serving (run again if interrupted), and removes the data folder's key.
   export [--out FILE]
       Writes everything the installation holds (users, tokens, links, the vault, the audit log) as
       one JSON file (mode 0600), secrets still sealed: the master key moves separately.

@@ -57,7 +57,10 @@ export function keyProviderKind(env: Env = process.env): KeyProviderKind {
 export async function openKeyProvider(env: Env = process.env): Promise<KeyProvider> {
   if (keyProviderKind(env) === "file") return fileKeyProvider(loadKeyring(env));
   const { openPkcs11KeyProvider, pkcs11Settings } = await import("@/lib/vault/pkcs11-provider");
-  const hsm = await openPkcs11KeyProvider(pkcs11Settings(env));
+  const settings = pkcs11Settings(env);
+  let hsm = await openPkcs11KeyProvider(settings);
+  // A newer HSM key: the older ones (PKCS11_PREVIOUS_KEY_LABELS) still read what they sealed, never created.
+  for (const label of settings.previousKeyLabels) hsm = withOlderKeys(hsm, await openPkcs11KeyProvider({ ...settings, keyLabel: label, createKey: false, previousKeyLabels: [] }));
   // Moving from the file key: until every secret is re-wrapped (and the file removed), the file's
   // keys still read what they sealed; new secrets go under the HSM's key only.
   const before = existingKeyring(env);

@@ -20,6 +20,8 @@ export interface Pkcs11Settings {
   pin: string;
   keyLabel: string;
   createKey: boolean;
+  /** older keys in the same token, still read with while their secrets move to `keyLabel`'s */
+  previousKeyLabels: string[];
 }
 
 /** The PKCS#11 settings, each missing one named. */
@@ -35,6 +37,10 @@ export function pkcs11Settings(env: Env = process.env): Pkcs11Settings {
     pin: need("PKCS11_PIN"),
     keyLabel: env.PKCS11_KEY_LABEL?.trim() || "applink-admin-master-key",
     createKey: (env.PKCS11_CREATE_KEY ?? "true").trim().toLowerCase() !== "false",
+    previousKeyLabels: (env.PKCS11_PREVIOUS_KEY_LABELS ?? "")
+      .split(",")
+      .map((label) => label.trim())
+      .filter(Boolean),
   };
 }
 const PKCS11_SETTINGS: Record<string, string> = {
@@ -158,16 +164,13 @@ async function openProvider(settings: Pkcs11Settings): Promise<KeyProvider> {
         }
       });
     },
+    // Closed, not logged out: PKCS#11 logs the whole application in and out at once, so a logout
+    // here would end another provider's login in this process; the last session's close ends it.
     close: async () => {
-      try {
-        lib.C_Logout(session);
-      } catch {
-        // Already logged out, or the device is gone.
-      }
       try {
         lib.C_CloseSession(session);
       } catch {
-        // As above.
+        // The session went with the device.
       }
     },
   };

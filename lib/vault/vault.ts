@@ -313,6 +313,7 @@ export async function moveToProviderKey(db: Db, env: Env = process.env, options:
   }
   const remaining = await db.vaultSecret.count({ where: { keyId: { not: to } } });
   const removedFiles = remaining === 0 ? removeKeyFiles(env) : [];
-  const instructions = remaining === 0 && (env.APP_MASTER_KEY?.trim() || env.APP_MASTER_KEYS_PREVIOUS?.trim()) ? "Every secret is under the HSM's key now: remove APP_MASTER_KEY and APP_MASTER_KEYS_PREVIOUS from every instance's environment before its next start." : undefined;
+  const leftOver = remaining === 0 ? ["APP_MASTER_KEY", "APP_MASTER_KEYS_PREVIOUS", "PKCS11_PREVIOUS_KEY_LABELS"].filter((name) => env[name]?.trim()) : [];
+  const instructions = leftOver.length ? `Every secret is under the HSM's key ${to} now: remove ${leftOver.join(" and ")} from every instance's settings before its next start (an older HSM key may then be deleted with the HSM's tools).` : undefined;
   return { rewrapped, remaining, from: [...from].filter((id) => id !== to), to, removedFiles, ...(instructions ? { instructions } : {}) };
 }

@@ -11,7 +11,7 @@ export interface Health {
    * (`unavailable`: an HSM gone; what was opened keeps working, new secrets are refused). Degraded
    * but still ready: a 503 would take every instance out of the load balancer at once.
    */
-  keys: { provider: string | null; status: "ok" | "unavailable" | "not-open" };
+  keys: { provider: string; status: "ok" | "unavailable" };
 }
 
 /** The readiness answer's HTTP status: 503 only when the database is unreachable or the server is stopping. */
@@ -39,6 +39,6 @@ export async function checkHealth(client: Db = db, timeoutMs = 2000): Promise<He
 
 async function keysHealth(): Promise<Health["keys"]> {
   const keys = await keyProviderStatus();
-  if (keys.provider) keyProviderAvailable.set({ provider: keys.provider }, keys.status === "unavailable" ? 0 : 1);
+  keyProviderAvailable.set({ provider: keys.provider }, keys.status === "unavailable" ? 0 : 1);
   return { provider: keys.provider, status: keys.status };
 }

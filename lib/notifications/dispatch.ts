@@ -8,7 +8,7 @@ import { log } from "@/lib/log";
 import { ALERT_EVENTS, channelTakes, type EventDetail } from "@/lib/outbox/events";
 import { queueNotification } from "@/lib/outbox/outbox";
 import { clientCertificateInfoOf, schemeInfoOf } from "@/lib/outgoing/schemes";
-import { oauth2Endpoints } from "@/lib/outgoing/oauth2-settings";
+import { ATLASSIAN_GRANT_LIFE_MS, oauth2Endpoints } from "@/lib/outgoing/oauth2-settings";
 import { channelCovers, findChannelOrThrow } from "@/lib/notifications/channels";
 import { linkPageUrl, type Notice } from "@/lib/notifications/messages";
 import { sendAndLog } from "@/lib/notifications/send";
@@ -142,30 +142,33 @@ export async function queueExpiries(db: Db, now = new Date(), days = expiryDays(
   const horizon = new Date(now.getTime() + days * 86_400_000);
   const links = await db.link.findMany({ select: { id: true, name: true, type: true, rpcUrl: true, displayUrl: true, outClientCertInfo: true, outScheme: true, outSchemeInfo: true } });
   const byId = new Map(links.map((link) => [link.id, link]));
-  const queue = (link: { id: string; name: string }, what: string, endsAt: Date, key: string) =>
-    queueNotification(db, { type: "expiry-soon", linkId: link.id, linkName: link.name, detail: { what, endsAt: endsAt.toISOString(), fix: what.startsWith("the client certificate") ? "Ask for a new certificate and upload it under Outgoing → Credential and TLS." : "Authorize again before then (My authorizations)." }, dedupeKey: `expiry:${key}:${endsAt.toISOString()}` });
+  const queue = (link: { id: string; name: string }, what: string, fix: string, endsAt: Date, key: string) =>
+    queueNotification(db, { type: "expiry-soon", linkId: link.id, linkName: link.name, detail: { what, endsAt: endsAt.toISOString(), fix }, dedupeKey: `expiry:${key}:${endsAt.toISOString()}` });
   for (const link of links) {
     const certificate = clientCertificateInfoOf(link);
     const endsAt = certificate ? new Date(certificate.validTo) : null;
-    if (endsAt && endsAt > now && endsAt <= horizon) await queue(link, "the client certificate this app presents", endsAt, `${link.id}:certificate`);
+    if (endsAt && endsAt > now && endsAt <= horizon) await queue(link, "the client certificate this app presents", NEW_CERTIFICATE, endsAt, `${link.id}:certificate`);
   }
   const issued = await db.oAuthIssuedToken.findMany({ where: { kind: "access", expiresAt: { gt: now, lte: horizon } }, select: { id: true, linkId: true, expiresAt: true, userId: true } });
   const cloudLinks = links.filter((link) => {
     const info = link.outScheme === "oauth2" ? schemeInfoOf(link) : null;
     return info ? oauth2Endpoints(link, info).preset === "atlassian-cloud" : false;
   });
-  const grants = cloudLinks.length ? await db.oAuth2RemoteToken.findMany({ where: { linkId: { in: cloudLinks.map((l) => l.id) }, createdAt: { gt: new Date(now.getTime() - 365 * 86_400_000), lte: new Date(horizon.getTime() - 365 * 86_400_000) } }, select: { id: true, linkId: true, userId: true, createdAt: true } }) : [];
+  const grants = cloudLinks.length ? await db.oAuth2RemoteToken.findMany({ where: { linkId: { in: cloudLinks.map((l) => l.id) }, createdAt: { gt: new Date(now.getTime() - ATLASSIAN_GRANT_LIFE_MS), lte: new Date(horizon.getTime() - ATLASSIAN_GRANT_LIFE_MS) } }, select: { id: true, linkId: true, userId: true, createdAt: true } }) : [];
   const userIds = [...new Set([...issued.map((t) => t.userId), ...grants.map((g) => g.userId)].filter((id): id is string => !!id))];
   const users = new Map((await db.user.findMany({ where: { id: { in: userIds } }, select: { id: true, username: true } })).map((u) => [u.id, u.username]));
   for (const token of issued) {
     const link = byId.get(token.linkId);
-    if (link) await queue(link, `the access token this app issued to ${link.name} for ${users.get(token.userId ?? "") ?? "a person"}`, token.expiresAt, `issued:${token.id}`);
+    if (link) await queue(link, `the access token this app issued to ${link.name} for ${users.get(token.userId ?? "") ?? "a person"}`, AUTHORIZE_AGAIN, token.expiresAt, `issued:${token.id}`);
   }
   for (const grant of grants) {
     const link = byId.get(grant.linkId);
-    if (link) await queue(link, `${users.get(grant.userId) ?? "a person"}'s OAuth 2.0 authorization at Atlassian Cloud`, new Date(grant.createdAt.getTime() + 365 * 86_400_000), `grant:${grant.id}`);
+    if (link) await queue(link, `${users.get(grant.userId) ?? "a person"}'s OAuth 2.0 authorization at Atlassian Cloud`, AUTHORIZE_AGAIN, new Date(grant.createdAt.getTime() + ATLASSIAN_GRANT_LIFE_MS), `grant:${grant.id}`);
   }
 }
+
+const NEW_CERTIFICATE = "Ask for a new certificate and upload it under Outgoing → Credential and TLS.";
+const AUTHORIZE_AGAIN = "Authorize again before then (My authorizations).";
 
 /** Events and log entries older than this are pruned (the history's own setting). */
 export async function pruneNotifications(db: Db, days: number, now = new Date()): Promise<void> {

@@ -1,5 +1,6 @@
 import type { EventDetail } from "@/lib/outbox/events";
 import { STATUS_LABEL, asSentence } from "@/lib/status/words";
+import { FAILED_STATUSES } from "@/lib/history/status-history";
 import type { LinkStatusCode } from "@/lib/links/schemas";
 import type { WebhookFormat } from "@/lib/notifications/channels";
 
@@ -27,7 +28,7 @@ export function noticeTitle(notice: Notice): string {
   const d = notice.detail;
   switch (notice.type) {
     case "status-worse":
-      return FAILED_BEFORE(d) ? `${name} still does not work, now: ${statusWords(d.to)}` : `${name} stopped working: ${statusWords(d.to)}`;
+      return d.from && FAILED_STATUSES.has(d.from) ? `${name} still does not work, now: ${statusWords(d.to)}` : `${name} stopped working: ${statusWords(d.to)}`;
     case "status-recovered":
       return `${name} works again: ${statusWords(d.to)}`;
     case "consumer-forgotten":
@@ -42,7 +43,6 @@ export function noticeTitle(notice: Notice): string {
       return `Test from Applink Admin: this channel works`;
   }
 }
-const FAILED_BEFORE = (d: EventDetail) => !!d.from && d.from !== "CONNECTED" && d.from !== "UPGRADE_CONFIG" && d.from !== "UNCHECKED";
 
 /** The facts under the headline, as label and value, in the order a person reads them. */
 export function noticeFacts(notice: Notice): [string, string][] {

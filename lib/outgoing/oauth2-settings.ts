@@ -25,6 +25,9 @@ export const PRESET_NAMES: Record<OAuth2Preset, string> = {
   custom: "Any OAuth 2.0 authorization server",
 };
 
+/** Atlassian Cloud ends a person's grant (its refresh tokens) this long after consent. */
+export const ATLASSIAN_GRANT_LIFE_MS = 365 * 86_400_000;
+
 export const ATLASSIAN_CLOUD = {
   authorizationUrl: "https://auth.atlassian.com/authorize",
   tokenUrl: "https://auth.atlassian.com/oauth/token",

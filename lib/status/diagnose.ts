@@ -10,7 +10,7 @@ import { dispatcherFor, explainClosedConnection, linkRelay } from "@/lib/outgoin
 import { certificateState, clientCertificateInfoOf, isFixedScheme, isStoredScheme, outgoingOAuthInUse, schemeInfoOf, schemeRefusal } from "@/lib/outgoing/schemes";
 import * as oauth from "oauth4webapi";
 import { oauth2Client } from "@/lib/outgoing/oauth2-authorization";
-import { authorizationServer, clientAuthentication, requestOptions, type OAuth2Endpoints } from "@/lib/outgoing/oauth2-settings";
+import { ATLASSIAN_GRANT_LIFE_MS, authorizationServer, clientAuthentication, requestOptions, type OAuth2Endpoints } from "@/lib/outgoing/oauth2-settings";
 import { tokenEndpointError } from "@/lib/outgoing/oauth2-refusals";
 import { fetchRemoteText, RemoteFetchError, type RemoteProblem, type RemoteText } from "@/lib/outgoing/remote-fetch";
 import { accessTokenFor } from "@/lib/outgoing/three-legged";
@@ -530,7 +530,7 @@ async function checkOAuth2({ db, link, remote, timeoutMs, as }: Pick<CheckContex
   const missing = asked.filter((scope) => !granted.has(scope));
   if (missing.length) return { result: "warn", status: "AUTHENTICATE", type: "OAUTH2_SCOPES_NOT_GRANTED", message: `${remote} granted ${held.scopes || "no scope"}, not ${missing.join(", ")} that this link asks for (HTTP ${relayed.status} at ${path}).`, fix: `Authorize again and accept every scope on ${remote}'s consent page, or ask for fewer scopes (Outgoing).`, actions: authorize };
   // Atlassian Cloud ends a grant a year after consent, and a refresh token unused for 90 days: a month before, say so.
-  const yearEnds = held.createdAt.getTime() + 365 * 86_400_000;
+  const yearEnds = held.createdAt.getTime() + ATLASSIAN_GRANT_LIFE_MS;
   if (endpoints.preset === "atlassian-cloud" && yearEnds - Date.now() < 30 * 86_400_000) {
     return { result: "warn", status: "AUTHENTICATE", type: "OAUTH2_REFRESH_ENDING", message: `Your authorization of ${remote} ends around ${new Date(yearEnds).toISOString().slice(0, 10)} (Atlassian ends refresh tokens a year after consent).`, fix: "Authorize again before then.", actions: authorize };
   }

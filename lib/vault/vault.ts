@@ -136,11 +136,11 @@ function configuredKind(): string {
 }
 
 export interface KeyProviderStatus {
-  /** where the master key lives: "file", "env" or "pkcs11" (null before it was opened) */
-  provider: string | null;
+  /** where the master key lives: "file", "env" or "pkcs11" */
+  provider: string;
   keyId: string | null;
   /** "unavailable": the provider's last call failed: what was opened keeps working, new seals are refused */
-  status: "ok" | "unavailable" | "not-open";
+  status: "ok" | "unavailable";
   problem?: string;
   since?: Date;
 }

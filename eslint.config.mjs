@@ -35,6 +35,20 @@ const config = [
     rules: { "local/acyclic-folders": "error" },
   },
   {
+    // No key-provider call inside a database transaction (issue 27): a secret is sealed before one
+    // (sealSecret) and written in it (putSecret); inside, only sealSecretNow (never waits) seals.
+    files: ["lib/**", "app/**", "scripts/**"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        ...["CallExpression[callee.property.name='$transaction']", ":function[params.0.name='tx']", ":function[params.1.name='tx']"].map((inTransaction) => ({
+          selector: `${inTransaction} CallExpression[callee.name=/^(sealSecret|storeSecret|readyToSeal)$/]`,
+          message: "Seal before the transaction (sealSecret), write in it (putSecret): a slow or lost HSM must never hold the database.",
+        })),
+      ],
+    },
+  },
+  {
     // Protocol code and the HTTP helpers under everything else: no framework.
     files: ["lib/oauth1/**", "lib/crypto/**", "lib/http/**"],
     rules: { "no-restricted-imports": ["error", { patterns: [...frameworkImports.patterns, ...webLayerImports.patterns] }] },

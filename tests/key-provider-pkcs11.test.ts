@@ -13,9 +13,9 @@ import path from "node:path";
 import { promisify } from "node:util";
 import Database from "better-sqlite3";
 import pkcs11js from "pkcs11js";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/db";
-import { checkKeyProvider, keyProvider, moveToProviderKey, readSecret, resetKeyringCache, storeSecret } from "@/lib/vault/vault";
+import { checkKeyProvider, keyProvider, moveToProviderKey, readSecret, readyToSeal, resetKeyringCache, sealSecretNow, storeSecret } from "@/lib/vault/vault";
 import { keyProviderAvailable } from "@/lib/metrics";
 import { GET as healthReady } from "@/app/api/health/ready/route";
 import { openKeyProvider } from "@/lib/vault/key-provider";
@@ -33,7 +33,7 @@ const noCreate = hsm.token("applink-no-create", "1234-nocreate");
 const startToken = hsm.token("applink-start", "1234-start");
 const run = promisify(execFile);
 
-const SETTINGS = ["APP_MASTER_KEY", "APP_KEY_PROVIDER", "PKCS11_MODULE", "PKCS11_TOKEN_LABEL", "PKCS11_PIN", "PKCS11_KEY_LABEL", "PKCS11_PREVIOUS_KEY_LABELS", "PKCS11_CREATE_KEY", "VAULT_DATA_KEY_USES", "VAULT_DATA_KEY_CACHE_MINUTES"];
+const SETTINGS = ["APP_MASTER_KEY", "APP_KEY_PROVIDER", "PKCS11_MODULE", "PKCS11_TOKEN_LABEL", "PKCS11_PIN", "PKCS11_KEY_LABEL", "PKCS11_PREVIOUS_KEY_LABELS", "PKCS11_CREATE_KEY", "VAULT_DATA_KEY_USES", "VAULT_DATA_KEY_MINUTES", "VAULT_DATA_KEY_CACHE_MINUTES"];
 function configure(settings: Record<string, string>) {
   for (const name of SETTINGS) delete process.env[name];
   Object.assign(process.env, settings);
@@ -278,6 +278,28 @@ describe("the PKCS#11 key provider (SoftHSM)", () => {
   });
 
   // Last: SoftHSM does not take a token folder back well once it was gone.
+  it("a data key is always in hand for a seal that cannot wait (inside a transaction): renewed at four fifths of its time, traffic or not", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] });
+    try {
+      configure({ ...main, VAULT_DATA_KEY_MINUTES: "1" });
+      await readyToSeal();
+      const first = parseSealed(sealSecretNow("test", "at once").sealed).wrappedText;
+      // No seal for 49 s: the timer minted the next key at 48 s (through the HSM, on libuv's threads).
+      vi.advanceTimersByTime(49_000);
+      let second = first;
+      for (let i = 0; i < 500 && second === first; i++) {
+        await new Promise((resolve) => setImmediate(resolve));
+        second = parseSealed(sealSecretNow("test", "still at once").sealed).wrappedText;
+      }
+      expect(second).not.toBe(first);
+      // Past the first key's minute, a seal that cannot wait still has one in hand.
+      vi.advanceTimersByTime(20_000);
+      expect(parseSealed(sealSecretNow("test", "a minute later").sealed).wrappedText).toBe(second);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it("an HSM lost while running: what was opened keeps working, a new seal is refused with a clear error, never sealed another way", async () => {
     configure({ ...main, VAULT_DATA_KEY_USES: "1" });
     const id = await storeSecret(db, "test", "opened before the loss");
@@ -302,6 +324,9 @@ describe("the PKCS#11 key provider (SoftHSM)", () => {
       expect(outcomes.filter((o) => o === "sealed").length).toBeLessThanOrEqual(1);
       expect(outcomes.at(-1)).toMatch(/^VaultError key_provider: The HSM \(token "applink-main"\) could not wrap a data key/);
       expect(await db.vaultSecret.count()).toBe(before + outcomes.filter((o) => o === "sealed").length);
+      // Inside a transaction a seal never waits for the HSM: it refuses at once, saying why.
+      expect(() => sealSecretNow("test", "inside a transaction")).toThrow(/^No data key in hand to seal with, and the key provider does not answer: The HSM \(token "applink-main"\)/);
+      await expect(readyToSeal()).rejects.toMatchObject({ name: "VaultError", problem: "key_provider" });
     } finally {
       hsm.restore();
     }

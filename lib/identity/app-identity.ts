@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import type { Db } from "@/lib/db";
 import { generateRsaKeyPair, privateKeyPem, publicKeyBase64, publicKeyFingerprint, publicKeyPem } from "@/lib/crypto/rsa-keys";
-import { readSecret, storeSecret } from "@/lib/vault/vault";
+import { putSecret, readSecret, sealSecret } from "@/lib/vault/vault";
 import type { Env } from "@/lib/env/paths";
 import { cachedReads } from "@/lib/db/cached-reads";
 
@@ -45,9 +45,11 @@ export async function ensureAppIdentity(db: Db, env: Env = process.env): Promise
   if (existing) return toView(existing);
   const pair = await generateRsaKeyPair(2048);
   const instanceId = crypto.randomUUID();
+  // Sealed before the transaction: the key provider is never asked while it holds the database.
+  const sealedKey = await sealSecret("app-identity.private-key", privateKeyPem(pair.privateKey));
   try {
     const row = await db.$transaction(async (tx) => {
-      const privateKeySecretId = await storeSecret(tx, "app-identity.private-key", privateKeyPem(pair.privateKey));
+      const privateKeySecretId = await putSecret(tx, sealedKey);
       return tx.appIdentity.create({
         data: {
           id: IDENTITY_ID,

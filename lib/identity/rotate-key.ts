@@ -1,7 +1,7 @@
 import type { Db } from "@/lib/db";
 import { recordAudit, type Actor } from "@/lib/audit/record";
 import { generateRsaKeyPair, privateKeyPem, publicKeyFingerprint, publicKeyPem, type RsaKeySize } from "@/lib/crypto/rsa-keys";
-import { deleteSecret, storeSecret } from "@/lib/vault/vault";
+import { deleteSecret, putSecret, sealSecret } from "@/lib/vault/vault";
 import { ensureAppIdentity } from "@/lib/identity/app-identity";
 
 /** A link whose remote stores our public key: its admin must paste the new one. */
@@ -25,9 +25,10 @@ export async function rotateAppKeyPair(db: Db, actor: Actor, bits: RsaKeySize = 
   const before = await ensureAppIdentity(db);
   const pair = await generateRsaKeyPair(bits);
   const affected = await linksUsingOurKey(db);
+  const sealedKey = await sealSecret("app-identity.private-key", privateKeyPem(pair.privateKey));
   const after = await db.$transaction(async (tx) => {
     const old = await tx.appIdentity.findUniqueOrThrow({ where: { id: 1 }, select: { privateKeySecretId: true } });
-    const privateKeySecretId = await storeSecret(tx, "app-identity.private-key", privateKeyPem(pair.privateKey));
+    const privateKeySecretId = await putSecret(tx, sealedKey);
     const row = await tx.appIdentity.update({
       where: { id: 1 },
       data: { privateKeySecretId, publicKeyPem: publicKeyPem(pair.publicKey), keyCreatedAt: new Date() },

@@ -3,7 +3,7 @@ import type { Link } from "@/lib/generated/prisma/client";
 import { AppError } from "@/lib/errors";
 import { recordAudit, type Actor } from "@/lib/audit/record";
 import { generateNonce, OAuthProblemError, type StoredToken, type TokenStore } from "@/lib/oauth1";
-import { readSecret, storeSecret } from "@/lib/vault/vault";
+import { putSecret, readSecret, sealSecret } from "@/lib/vault/vault";
 import { LAST_USED_RESOLUTION_MS, lastUsedIsDue } from "@/lib/db/last-used";
 import { cachedReads } from "@/lib/db/cached-reads";
 import { hashToken, sameHash } from "@/lib/crypto/token-hash";
@@ -28,10 +28,14 @@ export interface IssuedToken extends StoredToken {
   lastUsedAt: Date | null;
 }
 
-async function issue(tx: Db | Tx, data: { linkId: string; kind: "request" | "access"; userId?: string; callback?: string; ttlMs: number }) {
-  const token = generateNonce(32);
+/** A new token and its secret, sealed: made before the transaction that issues it (the key provider is never asked in one). */
+async function newToken(kind: "request" | "access") {
   const secret = generateNonce(32);
-  const secretId = await storeSecret(tx, `oauth-issued-${data.kind}-token`, secret);
+  return { token: generateNonce(32), secret, sealed: await sealSecret(`oauth-issued-${kind}-token`, secret) };
+}
+
+async function issue(tx: Db | Tx, { token, secret, sealed }: Awaited<ReturnType<typeof newToken>>, data: { linkId: string; kind: "request" | "access"; userId?: string; callback?: string; ttlMs: number }) {
+  const secretId = await putSecret(tx, sealed);
   await tx.oAuthIssuedToken.create({
     data: { linkId: data.linkId, kind: data.kind, tokenHash: hashToken(token), secretId, userId: data.userId ?? null, callback: data.callback ?? null, expiresAt: new Date(Date.now() + data.ttlMs) },
   });
@@ -50,8 +54,9 @@ export function validCallback(callback: string | undefined): callback is string 
 }
 
 /** A request token for a linked consumer whose incoming 3LO is on. */
-export function issueRequestToken(db: Db, link: Link, callback: string) {
-  return db.$transaction((tx) => issue(tx, { linkId: link.id, kind: "request", callback, ttlMs: REQUEST_TOKEN_TTL_MS }));
+export async function issueRequestToken(db: Db, link: Link, callback: string) {
+  const made = await newToken("request");
+  return db.$transaction((tx) => issue(tx, made, { linkId: link.id, kind: "request", callback, ttlMs: REQUEST_TOKEN_TTL_MS }));
 }
 
 /**
@@ -114,10 +119,11 @@ export async function exchangeRequestToken(db: Db, request: IssuedToken, verifie
   if (!request.userId || !request.verifierHash) throw new OAuthProblemError("permission_denied", { advice: "The person has not allowed this request token (yet)." });
   if (!verifier || !sameHash(hashToken(verifier), request.verifierHash)) throw new OAuthProblemError("token_rejected", { advice: "The verifier does not match this request token." });
   const userId = request.userId;
+  const made = await newToken("access");
   return db.$transaction(async (tx) => {
     const used = await tx.oAuthIssuedToken.deleteMany({ where: { id: request.id, kind: "request" } });
     if (used.count !== 1) throw new OAuthProblemError("token_rejected", { advice: "This request token was already exchanged." });
-    return issue(tx, { linkId: request.linkId, kind: "access", userId, ttlMs: accessTokenDays() * 24 * 3600 * 1000 });
+    return issue(tx, made, { linkId: request.linkId, kind: "access", userId, ttlMs: accessTokenDays() * 24 * 3600 * 1000 });
   });
 }
 

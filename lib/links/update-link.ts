@@ -13,7 +13,7 @@ import { discoverServer, oauth2Endpoints, cloudProduct, defaultScopes, OAUTH2_PR
 import { discardOAuth2Tokens } from "@/lib/outgoing/oauth2-tokens";
 import { rpcUrlOf } from "@/lib/outgoing/rpc-url";
 import { isStoredScheme, keptSchemesOf, maskedPreview, SCHEME_FIELDS, parseCaCertificates, parseClientCertificate, schemeInfoOf, type SchemeInfo } from "@/lib/outgoing/schemes";
-import { deleteSecret, readSecret, storeSecret } from "@/lib/vault/vault";
+import { deleteSecret, putSecret, readSecret, sealSecret } from "@/lib/vault/vault";
 import { createClientCsr, subjectText, type CsrSubject } from "@/lib/crypto/csr";
 import { pemFromPkcs12, Pkcs12Error } from "@/lib/crypto/pkcs12";
 import { makePrimary, promoteNextPrimary, versionedUpdate } from "@/lib/links/versioned-update";
@@ -124,6 +124,10 @@ export async function setOutgoing(db: Db, actor: Actor, id: string, input: Outgo
   const ca = o.caCertificatesPem === undefined ? undefined : o.caCertificatesPem === null || !o.caCertificatesPem.trim() ? null : parseCaCertificates(o.caCertificatesPem).pem;
   // OAuth 2.0 from an issuer: its metadata (issuer checked) fills the endpoints not typed, before anything is saved.
   const discovered = scheme === "oauth2" && o.issuer ? await discoverServer(o.issuer) : null;
+  // Secrets are sealed before the transaction: the key provider is never asked while it holds the database.
+  const givenSecret = scheme === "oauth1" ? undefined : o[SCHEME_FIELDS[scheme].secret];
+  const sealedSecret = givenSecret !== undefined ? await sealSecret(`link-outgoing-${scheme}`, givenSecret) : undefined;
+  const sealedCertificate = certificate ? await sealSecret("link-client-certificate", JSON.stringify({ certificatePem: certificate.certificatePem, privateKeyPem: certificate.privateKeyPem })) : null;
   return audited(db, actor, "link.outgoing", id, async (link, tx) => {
     const data: Prisma.LinkUpdateManyMutationInput = { outScheme: scheme };
     // Each scheme keeps its settings while another is in use: the fixed one left is kept (its
@@ -208,7 +212,7 @@ export async function setOutgoing(db: Db, actor: Actor, id: string, input: Outgo
         }
       }
       let secretId = previous?.secretId ?? null;
-      if (secret !== undefined) secretId = await storeSecret(tx, `link-outgoing-${scheme}`, secret);
+      if (sealedSecret) secretId = await putSecret(tx, sealedSecret);
       // The secret replaced goes; the one of a scheme just left is kept above.
       if (previous?.secretId && previous.secretId !== secretId) await deleteSecret(tx, previous.secretId);
       Object.assign(data, {
@@ -227,7 +231,7 @@ export async function setOutgoing(db: Db, actor: Actor, id: string, input: Outgo
         data.outCsrKeySecretId = null;
         data.outCsrPem = null;
       }
-      data.outClientCertSecretId = certificate ? await storeSecret(tx, "link-client-certificate", JSON.stringify({ certificatePem: certificate.certificatePem, privateKeyPem: certificate.privateKeyPem })) : null;
+      data.outClientCertSecretId = sealedCertificate ? await putSecret(tx, sealedCertificate) : null;
       data.outClientCertInfo = certificate ? JSON.stringify(certificate.info) : null;
     }
     if (ca !== undefined) data.outCaCertificatesPem = ca;
@@ -288,9 +292,10 @@ export async function setIncoming(db: Db, actor: Actor, id: string, input: Incom
   if (consumer.key && consumer.key !== current.inConsumerKey && (await db.link.count({ where: { inConsumerKey: consumer.key, id: { not: id } } }))) {
     throw new AppError("conflict", "Another link already uses this consumer key.", { fields: { consumerKey: "Another link already uses this consumer key." } });
   }
+  const sealedJwtSecret = jwt?.sharedSecret !== undefined ? await sealSecret("link-incoming-connect-jwt", jwt.sharedSecret) : null;
   return audited(db, actor, "link.incoming", id, async (link, tx) => {
     let jwtSecretId = jwt ? link.inJwtSecretId : null;
-    if (jwt?.sharedSecret !== undefined) jwtSecretId = await storeSecret(tx, "link-incoming-connect-jwt", jwt.sharedSecret);
+    if (sealedJwtSecret) jwtSecretId = await putSecret(tx, sealedJwtSecret);
     if (link.inJwtSecretId && link.inJwtSecretId !== jwtSecretId) await deleteSecret(tx, link.inJwtSecretId);
     return versionedUpdate(tx, link, i.version, {
       inJwtIssuer: jwt ? jwt.issuer : null,
@@ -317,9 +322,10 @@ export async function setIncoming(db: Db, actor: Actor, id: string, input: Incom
 export async function requestClientCertificate(db: Db, actor: Actor, id: string, input: CsrSubject): Promise<{ link: Link; csrPem: string; subject: string }> {
   const subject = csrSubjectSchema.parse(input);
   const { csrPem, privateKeyPem } = createClientCsr(subject);
+  const sealedKey = await sealSecret("link-client-certificate-request", privateKeyPem);
   const link = await audited(db, actor, "link.client-certificate-request", id, async (current, tx) => {
     if (current.outCsrKeySecretId) await deleteSecret(tx, current.outCsrKeySecretId);
-    const keyId = await storeSecret(tx, "link-client-certificate-request", privateKeyPem);
+    const keyId = await putSecret(tx, sealedKey);
     return versionedUpdate(tx, current, undefined, { outCsrPem: csrPem, outCsrKeySecretId: keyId });
   });
   return { link, csrPem, subject: subjectText(subject) };

@@ -6,7 +6,7 @@ import { AppError } from "@/lib/errors";
 import { recordAudit, type Actor } from "@/lib/audit/record";
 import { parseJsonText } from "@/lib/db/json-text";
 import { addressWarnings } from "@/lib/links/address-warnings";
-import { deleteSecret, readSecret, storeSecret } from "@/lib/vault/vault";
+import { deleteSecret, putSecret, readSecret, sealSecret } from "@/lib/vault/vault";
 import { emailSchema, shownName } from "@/lib/validation/fields";
 import { NOTIFICATION_EVENTS } from "@/lib/outbox/events";
 
@@ -153,8 +153,9 @@ export async function createChannel(db: Db, actor: Actor, input: CreateChannelIn
   await assertLinksExist(db, parsed.links);
   const secret = parsed.kind === "webhook" ? newSigningSecret() : undefined;
   const warnings = parsed.kind === "webhook" ? webhookUrlWarnings(parsed.url) : (await db.smtpSettings.findUnique({ where: { id: "smtp" } })) ? [] : ["No SMTP server is set yet: set it under Notifications before this channel can send."];
+  const sealed = parsed.kind === "webhook" ? await sealSecret(SECRET_PURPOSE, JSON.stringify({ url: parsed.url, signingSecret: secret })) : null;
   const channel = await db.$transaction(async (tx) => {
-    const secretId = parsed.kind === "webhook" ? await storeSecret(tx, SECRET_PURPOSE, JSON.stringify({ url: parsed.url, signingSecret: secret })) : null;
+    const secretId = sealed ? await putSecret(tx, sealed) : null;
     const created = await tx.notificationChannel.create({
       data: {
         name: parsed.name,
@@ -193,12 +194,13 @@ export async function updateChannel(db: Db, actor: Actor, id: string, input: Pat
   const wrongKind = isWebhook ? (p.recipients ? "recipients" : null) : p.url ? "url" : p.format ? "format" : p.rotateSecret ? "rotateSecret" : null;
   if (wrongKind) throw new AppError("validation_failed", `An ${before.kind} channel has no ${wrongKind}.`, { fields: { [wrongKind]: `An ${before.kind} channel has no ${wrongKind}.` } });
   // Read before the transaction: the vault's work stays out of the write.
-  const sealed = isWebhook && (p.url || p.rotateSecret) ? await webhookSecrets(db, before) : null;
+  const held = isWebhook && (p.url || p.rotateSecret) ? await webhookSecrets(db, before) : null;
   const secret = p.rotateSecret ? newSigningSecret() : undefined;
+  const sealed = held ? await sealSecret(SECRET_PURPOSE, JSON.stringify({ url: p.url ?? held.url, signingSecret: secret ?? held.signingSecret })) : null;
   const channel = await db.$transaction(async (tx) => {
     let secretId = before.secretId;
     if (sealed) {
-      secretId = await storeSecret(tx, SECRET_PURPOSE, JSON.stringify({ url: p.url ?? sealed.url, signingSecret: secret ?? sealed.signingSecret }));
+      secretId = await putSecret(tx, sealed);
       if (before.secretId) await deleteSecret(tx, before.secretId);
     }
     const updated = await tx.notificationChannel.update({

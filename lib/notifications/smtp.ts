@@ -5,7 +5,7 @@ import type { Db } from "@/lib/db";
 import type { SmtpSettings } from "@/lib/generated/prisma/client";
 import { AppError } from "@/lib/errors";
 import { recordAudit, type Actor } from "@/lib/audit/record";
-import { deleteSecret, readSecret, storeSecret } from "@/lib/vault/vault";
+import { deleteSecret, putSecret, readSecret, sealSecret } from "@/lib/vault/vault";
 import { emailSchema } from "@/lib/validation/fields";
 
 /**
@@ -73,12 +73,14 @@ export async function smtpSettings(db: Db): Promise<SmtpView | null> {
 /** Sets the SMTP server; the password is sealed (a new one replaces the old, in one transaction). */
 export async function saveSmtpSettings(db: Db, actor: Actor, input: SmtpSettingsInput): Promise<SmtpView> {
   const p = smtpSettingsSchema.parse(input);
+  // Sealed before the transaction: the key provider is never asked while it holds the database.
+  const password = p.password ? await sealSecret(PASSWORD_PURPOSE, p.password) : null;
   return db.$transaction(async (tx) => {
     const before = await tx.smtpSettings.findUnique({ where: { id: ROW } });
     let passwordSecretId = before?.passwordSecretId ?? null;
     if (p.password !== undefined) {
       if (passwordSecretId) await deleteSecret(tx, passwordSecretId);
-      passwordSecretId = p.password ? await storeSecret(tx, PASSWORD_PURPOSE, p.password) : null;
+      passwordSecretId = password ? await putSecret(tx, password) : null;
     }
     const data = { host: p.host, port: p.port, security: p.security, username: p.username || null, passwordSecretId, sender: p.sender, caPem: p.caPem || null };
     const row = await tx.smtpSettings.upsert({ where: { id: ROW }, create: { id: ROW, ...data }, update: data });

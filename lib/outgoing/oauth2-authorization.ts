@@ -6,7 +6,7 @@ import { recordAudit } from "@/lib/audit/record";
 import type { Caller } from "@/lib/auth/caller";
 import { safeReturnPath } from "@/lib/http/page-path";
 import { hashToken, sameHash } from "@/lib/crypto/token-hash";
-import { deleteSecret, readSecret, storeSecret } from "@/lib/vault/vault";
+import { deleteSecret, putSecret, readSecret, sealSecret } from "@/lib/vault/vault";
 import { outgoingOAuth2InUse, schemeInfoOf } from "@/lib/outgoing/schemes";
 import { authorizationServer, clientAuthentication, oauth2Endpoints, requestOptions, type OAuth2Endpoints } from "@/lib/outgoing/oauth2-settings";
 import { tokenRefusal } from "@/lib/outgoing/oauth2-refusals";
@@ -40,13 +40,14 @@ export async function startOAuth2Authorization(db: Db, link: Link, caller: Calle
   const verifier = oauth.generateRandomCodeVerifier();
   const state = oauth.generateRandomState();
   const binding = crypto.randomBytes(32).toString("base64url");
+  const sealedVerifier = await sealSecret("oauth2.code-verifier", verifier);
   await db.$transaction(async (tx) => {
     const stale = await tx.oAuth2Authorization.findMany({ where: { expiresAt: { lt: new Date() } }, select: { id: true, verifierSecretId: true } });
     if (stale.length) {
       await tx.oAuth2Authorization.deleteMany({ where: { id: { in: stale.map((s) => s.id) } } });
       await tx.vaultSecret.deleteMany({ where: { id: { in: stale.map((s) => s.verifierSecretId) } } });
     }
-    const verifierSecretId = await storeSecret(tx, "oauth2.code-verifier", verifier);
+    const verifierSecretId = await putSecret(tx, sealedVerifier);
     await tx.oAuth2Authorization.create({
       data: { stateHash: hashToken(state), userId: caller.id, linkId: link.id, verifierSecretId, bindingHash: hashToken(binding), returnTo: safeReturnPath(returnTo), expiresAt: new Date(Date.now() + AUTHORIZATION_TTL_MS) },
     });
@@ -117,13 +118,14 @@ export async function completeOAuth2Authorization(db: Db, link: Link, caller: Ca
 /** Seals a person's fresh tokens for a link, replacing the ones they held, and says so in the audit log. */
 async function storeTokens(db: Db, link: Link, caller: Caller, endpoints: OAuth2Endpoints, tokens: oauth.TokenEndpointResponse, { cloudId, redirectUrl }: { cloudId: string | null; redirectUrl: string }) {
   const scopes = tokens.scope ?? endpoints.scope;
+  const sealed = await sealSecret("oauth2.remote-tokens", JSON.stringify({ accessToken: tokens.access_token, refreshToken: tokens.refresh_token ?? null }));
   await db.$transaction(async (tx) => {
     const previous = await tx.oAuth2RemoteToken.findUnique({ where: { userId_linkId: { userId: caller.id, linkId: link.id } } });
     if (previous) {
       await tx.oAuth2RemoteToken.delete({ where: { id: previous.id } });
       await deleteSecret(tx, previous.secretId);
     }
-    const secretId = await storeSecret(tx, "oauth2.remote-tokens", JSON.stringify({ accessToken: tokens.access_token, refreshToken: tokens.refresh_token ?? null }));
+    const secretId = await putSecret(tx, sealed);
     await tx.oAuth2RemoteToken.create({
       data: { userId: caller.id, linkId: link.id, secretId, scopes, cloudId, redirectUrl, expiresAt: tokens.expires_in !== undefined ? new Date(Date.now() + tokens.expires_in * 1000) : null },
     });

@@ -4,7 +4,7 @@ import type { Link, OAuth2RemoteToken } from "@/lib/generated/prisma/client";
 import { AppError } from "@/lib/errors";
 import { lastUsedIsDue } from "@/lib/db/last-used";
 import { log } from "@/lib/log";
-import { deleteSecret, readSecret, storeSecret } from "@/lib/vault/vault";
+import { deleteSecret, putSecret, readSecret, readyToSeal, sealSecretNow } from "@/lib/vault/vault";
 import { authorizationRequired } from "@/lib/outgoing/auth-level";
 import { authorizationServer, clientAuthentication, oauth2Endpoints, requestOptions, type OAuth2Endpoints } from "@/lib/outgoing/oauth2-settings";
 import { schemeInfoOf } from "@/lib/outgoing/schemes";
@@ -55,13 +55,13 @@ export async function personTokens(db: Db, link: Link, endpoints: OAuth2Endpoint
   const key = `${userId}:${link.id}`;
   let pending = inFlight.get(key);
   if (!pending) {
-    pending = refreshUnderLock(db, link, endpoints, clientSecret, row.id, options.refused ?? null, options.dispatcher).finally(() => inFlight.delete(key));
+    pending = refreshUnderLock(db, link, endpoints, clientSecret, row, options.refused ?? null, options.dispatcher).finally(() => inFlight.delete(key));
     inFlight.set(key, pending);
   }
   return pending;
 }
 
-type Outcome = { held: HeldTokens } | { ended: string };
+type Outcome = { held: HeldTokens } | { stored: OAuth2RemoteToken } | { ended: string };
 
 /**
  * One refresh, single-flight across every instance sharing the database: the row is locked first
@@ -71,15 +71,22 @@ type Outcome = { held: HeldTokens } | { ended: string };
  * ends the grant when one is reused). A refusal that ends the grant (`invalid_grant`,
  * `invalid_client`, `unauthorized_client`, by the `error` field, never the HTTP status) forgets the
  * tokens: the person must authorize again. Anything else (unreachable, 5xx) keeps them.
+ *
+ * The key provider is not asked under the lock: the tokens held are opened first (their data key
+ * is then in memory), a data key to seal the new ones is made ready first, and they are sealed
+ * with it at once (`sealSecretNow`); tokens another instance stored meanwhile are opened after the
+ * transaction. (Only tokens another instance stored that are already due again are opened inside.)
  */
-async function refreshUnderLock(db: Db, link: Link, endpoints: OAuth2Endpoints, clientSecret: string, rowId: string, refused: string | null, dispatcher: unknown): Promise<HeldTokens> {
+async function refreshUnderLock(db: Db, link: Link, endpoints: OAuth2Endpoints, clientSecret: string, seen: OAuth2RemoteToken, refused: string | null, dispatcher: unknown): Promise<HeldTokens> {
+  await open(db, seen).catch(() => undefined);
+  await readyToSeal();
   const outcome = await db.$transaction(
     async (tx): Promise<Outcome> => {
-      const locked = await tx.oAuth2RemoteToken.updateMany({ where: { id: rowId }, data: { lockedAt: new Date() } });
+      const locked = await tx.oAuth2RemoteToken.updateMany({ where: { id: seen.id }, data: { lockedAt: new Date() } });
       if (locked.count === 0) return { ended: "your authorization was revoked" };
-      const row = await tx.oAuth2RemoteToken.findUniqueOrThrow({ where: { id: rowId } });
+      const row = await tx.oAuth2RemoteToken.findUniqueOrThrow({ where: { id: seen.id } });
       // Another instance refreshed while this one waited for the lock: its tokens are the ones to use.
-      if (row.secretId !== refused && !refreshIsDue(row)) return { held: await open(tx, row) };
+      if (row.secretId !== refused && !refreshIsDue(row)) return { stored: row };
       const held = await open(tx, row);
       const forget = async (why: string): Promise<Outcome> => {
         await tx.oAuth2RemoteToken.delete({ where: { id: row.id } });
@@ -107,13 +114,14 @@ async function refreshUnderLock(db: Db, link: Link, endpoints: OAuth2Endpoints, 
         throw tokenRefusal(link, endpoints, error, "a token refresh");
       }
       // A server that does not rotate refresh tokens answers none: the one held stays good.
-      const secretId = await storeSecret(tx, "oauth2.remote-tokens", JSON.stringify({ accessToken: tokens.access_token, refreshToken: tokens.refresh_token ?? held.refreshToken }));
+      const fresh = { accessToken: tokens.access_token, refreshToken: tokens.refresh_token ?? held.refreshToken };
+      const secretId = await putSecret(tx, sealSecretNow("oauth2.remote-tokens", JSON.stringify(fresh)));
       const updated = await tx.oAuth2RemoteToken.update({
         where: { id: row.id },
         data: { secretId, refreshedAt: new Date(), expiresAt: tokens.expires_in !== undefined ? new Date(Date.now() + tokens.expires_in * 1000) : null, ...(tokens.scope ? { scopes: tokens.scope } : {}) },
       });
       await deleteSecret(tx, row.secretId);
-      return { held: await open(tx, updated) };
+      return { held: { rowId: updated.id, secretId, ...fresh, expiresAt: updated.expiresAt, cloudId: updated.cloudId, scopes: updated.scopes } };
     },
     // The lock is held across one call to the token endpoint (10 s at most); a waiter waits for it.
     { maxWait: 15_000, timeout: 25_000 },
@@ -122,7 +130,7 @@ async function refreshUnderLock(db: Db, link: Link, endpoints: OAuth2Endpoints, 
     log.info({ linkId: link.id, why: outcome.ended }, "outgoing OAuth 2.0 authorization ended");
     throw authorizationRequired(link, `no longer accepts your authorization (${outcome.ended}): authorize again`);
   }
-  return outcome.held;
+  return "stored" in outcome ? open(db, outcome.stored) : outcome.held;
 }
 
 /** Whether this person holds OAuth 2.0 tokens for this link (has authorized it). */

@@ -12,7 +12,7 @@ import { lastUsedIsDue } from "@/lib/db/last-used";
 import { cachedReads } from "@/lib/db/cached-reads";
 import { classifyNetworkError } from "@/lib/outgoing/remote-fetch";
 import { parseFormEncoded, parseProblemReport, signRequest, type SignOptions } from "@/lib/oauth1";
-import { deleteSecret, readSecret, storeSecret } from "@/lib/vault/vault";
+import { deleteSecret, putSecret, readSecret, sealSecret } from "@/lib/vault/vault";
 import { rpcUrlOf } from "@/lib/outgoing/rpc-url";
 import { discardOAuth2Tokens } from "@/lib/outgoing/oauth2-tokens";
 
@@ -73,9 +73,10 @@ export async function startAuthorization(db: Db, link: Link, caller: Caller, { c
   const answer = await tokenRequest(db, link, outgoingOAuthUrls(link).requestTokenUrl, { callback: callbackUrl }, "request token");
   if (!answer.oauth_token || answer.oauth_token_secret === undefined) throw new AppError("network_error", `${link.name} answered the request-token call without a token.`);
   const binding = crypto.randomBytes(32).toString("base64url");
+  const sealed = await sealSecret("oauth.request-token-secret", answer.oauth_token_secret);
   await db.$transaction(async (tx) => {
     await tx.oAuthRequestToken.deleteMany({ where: { expiresAt: { lt: new Date() } } });
-    const secretId = await storeSecret(tx, "oauth.request-token-secret", answer.oauth_token_secret!);
+    const secretId = await putSecret(tx, sealed);
     await tx.oAuthRequestToken.create({
       data: {
         userId: caller.id,
@@ -116,13 +117,14 @@ export async function completeAuthorization(db: Db, link: Link, caller: Caller, 
   await consume();
   const answer = await tokenRequest(db, link, outgoingOAuthUrls(link).accessTokenUrl, { token: { key: oauthToken, secret: requestSecret }, verifier }, "access token");
   if (!answer.oauth_token || answer.oauth_token_secret === undefined) throw new AppError("network_error", `${link.name} answered the access-token call without a token.`);
+  const sealed = await sealSecret("oauth.access-token-secret", answer.oauth_token_secret);
   await db.$transaction(async (tx) => {
     const previous = await tx.oAuthAccessToken.findUnique({ where: { userId_linkId: { userId: caller.id, linkId: link.id } } });
     if (previous) {
       await tx.oAuthAccessToken.delete({ where: { id: previous.id } });
       await deleteSecret(tx, previous.secretId);
     }
-    const secretId = await storeSecret(tx, "oauth.access-token-secret", answer.oauth_token_secret!);
+    const secretId = await putSecret(tx, sealed);
     await tx.oAuthAccessToken.create({ data: { userId: caller.id, linkId: link.id, token: answer.oauth_token!, secretId } });
     await recordAudit(tx, caller, { action: "link.authorize", targetType: "link", targetId: link.id, targetLabel: link.name, after: { user: caller.username } });
   });

@@ -16,10 +16,14 @@ import { loadKeyring, MASTER_KEY_FILE, newMasterKeyBase64, NEXT_KEY_FILE, PREVIO
  * its limits at that count); unwrapped ones are kept in memory for VAULT_DATA_KEY_CACHE_MINUTES
  * (default 60), keyed by the wrapped key, so a read does not wait for the provider either.
  *
- * No provider call inside a database transaction: the first data key is minted when the provider
- * opens (before any write), and the next one in the background once the current has used four
- * fifths of its values or time, so a seal (often inside a transaction) finds a key ready. Only a
- * provider that failed to give the next key within the last fifth makes a seal wait for it, and
+ * No provider call inside a database transaction, by construction: a secret is sealed first
+ * (`sealSecret`, which may wait for the provider) and written after (`putSecret`, in the caller's
+ * transaction); `storeSecret`, which does both, takes no transaction (its type refuses one). The
+ * one value known only inside a transaction (an OAuth 2.0 refresh, under its row lock) is sealed by
+ * `sealSecretNow`, synchronously, with the data key in hand or not at all. To keep one in hand, the
+ * first data key is minted when the provider opens and the next one in the background once the
+ * current has used four fifths of its values (at the seal that crosses it) or of its time (by a
+ * timer, traffic or not). A provider that failed to give the next key makes a seal wait for it and
  * then fail with the provider's error: never a seal under anything but a key the provider wrapped.
  */
 let provider: Promise<KeyProvider> | null = null;
@@ -27,6 +31,7 @@ export function keyProvider(): Promise<KeyProvider> {
   provider ??= openKeyProvider()
     .then(async (keys) => {
       sealing = await mintSealingKey(keys);
+      settled = keys;
       return keys;
     })
     .catch((error: unknown) => {
@@ -35,6 +40,8 @@ export function keyProvider(): Promise<KeyProvider> {
     });
   return provider;
 }
+/** The provider once open (for what must not wait for it). */
+let settled: KeyProvider | null = null;
 
 interface SealingKey {
   key: Buffer;
@@ -57,10 +64,16 @@ function remember(keyId: string, wrappedText: string, key: Buffer): void {
   unwrapped.set(`${keyId}.${wrappedText}`, { key, until: Date.now() + cacheMinutes() * 60_000 });
 }
 
+/** The timer that mints the next data key when the current one has used four fifths of its time. */
+let renewal: NodeJS.Timeout | null = null;
+
 async function mintSealingKey(keys: KeyProvider): Promise<SealingKey> {
   const key = crypto.randomBytes(32);
   const wrapped = await watched(keys.wrap(key));
   remember(keys.current.id, wrapped.toString("base64url"), key);
+  if (renewal) clearTimeout(renewal);
+  // Unref'd: a CLI run or a test ends when its work does; a failure here is met by the seal that needs the key.
+  renewal = setTimeout(() => void (provider && mintNext(keys).catch(() => undefined)), dataKeyMs() * 0.8).unref();
   return { key, wrapped, keyId: keys.current.id, uses: 0, mintedAt: Date.now() };
 }
 
@@ -77,19 +90,36 @@ function mintNext(keys: KeyProvider): Promise<SealingKey> {
   return next;
 }
 
-/** The data key a value is sealed with now (see keyProvider's comment). */
-async function sealingKey(): Promise<SealingKey> {
-  const keys = await keyProvider();
-  let current = sealing;
-  const spent = (key: SealingKey) => key.keyId !== keys.current.id || key.uses >= dataKeyUses() || Date.now() - key.mintedAt >= dataKeyMs();
-  if (!current || spent(current)) {
-    current = await mintNext(keys);
-  } else if (!next && (current.uses >= dataKeyUses() * 0.8 || Date.now() - current.mintedAt >= dataKeyMs() * 0.8)) {
-    // Four fifths used: the next one is minted now, in the background (a failure here is met by the seal that needs it).
-    mintNext(keys).catch(() => undefined);
-  }
+const spent = (key: SealingKey, keys: KeyProvider) => key.keyId !== keys.current.id || key.uses >= dataKeyUses() || Date.now() - key.mintedAt >= dataKeyMs();
+
+/** Counts a use of the data key in hand; at four fifths of its values the next one is minted in the background. */
+function counted(current: SealingKey, keys: KeyProvider): SealingKey {
+  if (!next && current.uses >= dataKeyUses() * 0.8) mintNext(keys).catch(() => undefined);
   current.uses++;
   return current;
+}
+
+/** The data key a value is sealed with now, waiting for the provider when none is in hand (see keyProvider's comment). */
+async function sealingKey(): Promise<SealingKey> {
+  const keys = await keyProvider();
+  const current = sealing && !spent(sealing, keys) ? sealing : await mintNext(keys);
+  return counted(current, keys);
+}
+
+/** Waits, outside any transaction, until a data key is in hand: a `sealSecretNow` soon after (inside one) then has it. */
+export async function readyToSeal(): Promise<void> {
+  const keys = await keyProvider();
+  if (!sealing || spent(sealing, keys)) await mintNext(keys);
+}
+
+/** The data key in hand, without asking the provider: none (the provider not open, or its next key not given) refuses. */
+function sealingKeyNow(): SealingKey {
+  const keys = settled;
+  if (!keys || !sealing || spent(sealing, keys)) {
+    if (keys) mintNext(keys).catch(() => undefined);
+    throw new VaultError("key_provider", trouble ? `No data key in hand to seal with, and the key provider does not answer: ${trouble.message}` : "No data key in hand to seal with: the key provider has not given one yet. Try again in a moment.");
+  }
+  return counted(sealing, keys);
 }
 
 /** Unwraps on their way, by wrapped key: a burst of requests for one secret (a cold start) asks the provider once. */
@@ -165,7 +195,10 @@ export async function checkKeyProvider(): Promise<void> {
 export async function closeKeyProvider(): Promise<void> {
   const open = provider;
   provider = null;
+  settled = null;
   sealing = null;
+  if (renewal) clearTimeout(renewal);
+  renewal = null;
   next = null;
   trouble = null;
   unwrapped.clear();
@@ -179,17 +212,42 @@ export function resetKeyringCache(): void {
 
 const context = (id: string, purpose: string) => `vault:${purpose}:${id}`;
 
-/** Seals a value for the secret `id` of `purpose`. */
-async function sealFor(id: string, purpose: string, plaintext: string | Buffer): Promise<{ keyId: string; sealed: string }> {
-  const key = await sealingKey();
-  return { keyId: key.keyId, sealed: sealWithDataKey(plaintext, key.key, key.keyId, key.wrapped, context(id, purpose)) };
+/** A secret sealed and not yet stored: sealed before a transaction, stored in it (`putSecret`). */
+export interface SealedSecret {
+  readonly id: string;
+  readonly purpose: string;
+  readonly keyId: string;
+  readonly sealed: string;
 }
 
-/** Seals a secret and stores it; returns its id, which other records keep instead of the secret. */
-export async function storeSecret(client: Db | Tx, purpose: string, plaintext: string | Buffer): Promise<string> {
+function sealedWith(key: SealingKey, purpose: string, plaintext: string | Buffer): SealedSecret {
   const id = `sec_${crypto.randomUUID()}`;
-  await client.vaultSecret.create({ data: { id, purpose, ...(await sealFor(id, purpose, plaintext)) } });
-  return id;
+  return { id, purpose, keyId: key.keyId, sealed: sealWithDataKey(plaintext, key.key, key.keyId, key.wrapped, context(id, purpose)) };
+}
+
+/** Seals a secret of `purpose`, asking the provider for a data key if none is in hand: call it before a transaction, never in one. */
+export async function sealSecret(purpose: string, plaintext: string | Buffer): Promise<SealedSecret> {
+  return sealedWith(await sealingKey(), purpose, plaintext);
+}
+
+/**
+ * Seals with the data key in hand, synchronously, so it can never wait for the provider: for a
+ * value known only inside a transaction. Without a key in hand it refuses (VaultError
+ * "key_provider"), which only a provider that stopped answering leaves a running app without.
+ */
+export function sealSecretNow(purpose: string, plaintext: string | Buffer): SealedSecret {
+  return sealedWith(sealingKeyNow(), purpose, plaintext);
+}
+
+/** Stores a sealed secret (in the caller's transaction, if any); returns its id, which other records keep instead of the secret. */
+export async function putSecret(client: Db | Tx, secret: SealedSecret): Promise<string> {
+  await client.vaultSecret.create({ data: { id: secret.id, purpose: secret.purpose, keyId: secret.keyId, sealed: secret.sealed } });
+  return secret.id;
+}
+
+/** Seals a secret and stores it at once: outside a transaction only (a `Tx` is refused by the type; seal first, then `putSecret` in it). */
+export async function storeSecret(client: Db, purpose: string, plaintext: string | Buffer): Promise<string> {
+  return putSecret(client, await sealSecret(purpose, plaintext));
 }
 
 /**

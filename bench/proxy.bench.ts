@@ -21,14 +21,13 @@ import os from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
 import { Pool } from "undici";
-import { appApi, cpuMs, start, type Figures } from "./support";
+import { appApi, cpuMs, hsmBench, softHsmSettings, start, type Figures } from "./support";
 
 const root = path.resolve(import.meta.dirname, "..");
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 /** Each figure is the best of this many interleaved rounds, so a noisy neighbour hurts every scenario alike. */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const APP_PORT = Number(process.env.BENCH_PORT ?? 3300);
-const SOFTHSM_MODULE = "/usr/lib/softhsm/libsofthsm2.so";
 const DATA_DIR = path.join(root, ".tmp", "bench-data");
 const ADMIN = { username: "bench-admin", email: "bench@example.test", password: "bench admin password" };
 const CONCURRENCIES = [1, 32] as const;
@@ -97,20 +96,14 @@ function rawSignaturesPerSecond(privateKey: crypto.KeyObject): number {
 
 const api = (pathname: string, token: string, init: { method?: string; body?: unknown } = {}) => appApi(APP_PORT, pathname, token, init);
 
-/** SoftHSM is there (scripts/ensure-test-peers.sh installs it), unless BENCH_HSM=0. */
-const HSM = process.env.BENCH_HSM !== "0" && fs.existsSync(SOFTHSM_MODULE);
+const HSM = hsmBench();
 
 /** A second instance of the app whose master key is in a fresh SoftHSM token, with its own admin token and 2LO link. */
 async function startHsmApp(upstream: string) {
   const dir = path.join(root, ".tmp", "bench-data-hsm");
   fs.rmSync(dir, { recursive: true, force: true });
-  fs.mkdirSync(path.join(dir, "tokens"), { recursive: true });
-  const conf = path.join(dir, "softhsm2.conf");
-  fs.writeFileSync(conf, `directories.tokendir = ${path.join(dir, "tokens")}\nobjectstore.backend = file\nlog.level = ERROR\n`);
-  const init = spawnSync("softhsm2-util", ["--init-token", "--free", "--label", "bench", "--pin", "4711", "--so-pin", "0815"], { env: { ...process.env, SOFTHSM2_CONF: conf }, encoding: "utf8" });
-  if (init.status !== 0) throw new Error(`softhsm2-util failed: ${init.stderr}`);
   const port = APP_PORT + 1;
-  const env = { PORT: String(port), HOST: "127.0.0.1", DATA_DIR: path.join(dir, "data"), ADMIN_USERNAME: ADMIN.username, ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, LOG_LEVEL: "warn", NODE_ENV: "production" as const, PROXY_MAX_CONCURRENCY: String(LINK_CAP), PROXY_MAX_PER_CALLER: String(LINK_CAP), SOFTHSM2_CONF: conf, APP_KEY_PROVIDER: "pkcs11", PKCS11_MODULE: SOFTHSM_MODULE, PKCS11_TOKEN_LABEL: "bench", PKCS11_PIN: "4711" };
+  const env = { PORT: String(port), HOST: "127.0.0.1", DATA_DIR: path.join(dir, "data"), ADMIN_USERNAME: ADMIN.username, ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, LOG_LEVEL: "warn", NODE_ENV: "production" as const, PROXY_MAX_CONCURRENCY: String(LINK_CAP), PROXY_MAX_PER_CALLER: String(LINK_CAP), ...softHsmSettings(dir) };
   const app = await start("node", [path.join(root, "scripts", "start.mjs")], env, /is serving on/);
   const tokenRun = spawnSync(path.join(root, "node_modules", ".bin", "tsx"), [path.join(root, "scripts", "admin.ts"), "token", "create", "--username", ADMIN.username, "--name", "bench"], { cwd: root, env: { ...process.env, ...env }, encoding: "utf8" });
   if (tokenRun.status !== 0) throw new Error(`token create failed (HSM app): ${tokenRun.stderr}`);
@@ -149,7 +142,8 @@ async function main() {
   const target = "rest/api/2/myself?expand=groups";
   // The same app with its master key in an HSM (SoftHSM, when installed; BENCH_HSM=0 leaves it out):
   // its signed proxy beside the file key's, in the same run (issue 27: ≥ 0.95×).
-  const hsm = HSM ? await startHsmApp(upstream) : null;
+  const hsm = HSM.run ? await startHsmApp(upstream) : null;
+  if (!HSM.run) console.error(`bench: no HSM instance: ${HSM.why}`);
   const scenarios = {
     direct: { url: `${upstream}/direct/${target}`, headers: {}, pid: upstreamProcess.pid },
     proxyUnsigned: { url: `http://127.0.0.1:${APP_PORT}/api/v1/links/${unsignedLink.id}/proxy/${target}`, headers: auth, pid: appProcess.pid },

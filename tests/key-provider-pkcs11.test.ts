@@ -24,6 +24,8 @@ import { databaseBytes } from "@/tests/support/database-contents";
 import { SOFTHSM_MODULE, startSoftHsm } from "@/tests/support/softhsm";
 import { ulong } from "@/lib/vault/pkcs11-provider";
 import { EXIT, runAdminCli } from "@/lib/cli/admin-cli";
+import { withMigrationLock } from "@/lib/db/migrate-postgresql";
+import pg from "pg";
 
 // The tokens exist before the PKCS#11 library is first initialised in this process.
 const hsm = startSoftHsm();
@@ -31,6 +33,7 @@ const main = hsm.token("applink-main");
 const spare = hsm.token("applink-spare", "1234-spare");
 const noCreate = hsm.token("applink-no-create", "1234-nocreate");
 const startToken = hsm.token("applink-start", "1234-start");
+const lockedToken = hsm.token("applink-locked", "1234-locked");
 const run = promisify(execFile);
 
 const SETTINGS = ["APP_MASTER_KEY", "APP_KEY_PROVIDER", "PKCS11_MODULE", "PKCS11_TOKEN_LABEL", "PKCS11_PIN", "PKCS11_KEY_LABEL", "PKCS11_PREVIOUS_KEY_LABELS", "PKCS11_CREATE_KEY", "VAULT_DATA_KEY_USES", "VAULT_DATA_KEY_MINUTES", "VAULT_DATA_KEY_CACHE_MINUTES"];
@@ -278,6 +281,37 @@ describe("the PKCS#11 key provider (SoftHSM)", () => {
   });
 
   // Last: SoftHSM does not take a token folder back well once it was gone.
+  // Instances starting at once on one PostgreSQL database take turns to find or create the HSM key:
+  // with the migration lock held elsewhere, a first start waits for it before touching the token.
+  it.skipIf(!/^postgres/.test(process.env.DATABASE_URL ?? ""))("the first start creates the HSM key under the migration lock (PostgreSQL): it waits for the lock, then creates one key", async () => {
+    const url = process.env.DATABASE_URL!;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "applink-hsm-lock-"));
+    const env = { ...process.env, DATA_DIR: dir, NEXTAUTH_SECRET: "", APP_MASTER_KEY: "", ADMIN_PASSWORD: "a long enough password", ...lockedToken };
+    const label = "applink-admin-master-key";
+    const watcher = new pg.Client({ connectionString: url });
+    await watcher.connect();
+    try {
+      let start: Promise<unknown> | null = null;
+      await withMigrationLock(url, async () => {
+        start = run(path.resolve("node_modules/.bin/tsx"), ["scripts/bootstrap.ts"], { env }).catch((error: unknown) => error);
+        // The start is waiting for the lock (PostgreSQL says so), and has created nothing in the token.
+        let waiting = 0;
+        for (let i = 0; i < 300 && !waiting; i++) {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          waiting = Number((await watcher.query("SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())")).rows[0].n);
+        }
+        expect(waiting).toBe(1);
+        expect(keyAttributes(lockedToken, label)).toEqual([]);
+      });
+      // The lock released, the start creates the key: one.
+      await start;
+      expect(keyAttributes(lockedToken, label)).toHaveLength(1);
+    } finally {
+      await watcher.end();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("a data key is always in hand for a seal that cannot wait (inside a transaction): renewed at four fifths of its time, traffic or not", async () => {
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] });
     try {

@@ -105,7 +105,7 @@ export interface ChannelView {
 }
 
 export function channelView(channel: NotificationChannel): ChannelView {
-  const links = parseJsonText<string[] | null>(channel.links, null);
+  const links = channelLinks(channel);
   return {
     id: channel.id,
     name: channel.name,
@@ -248,8 +248,13 @@ export async function channelAttempts(db: Db, channelId: string, take = 50): Pro
   return db.notificationAttempt.findMany({ where: { channelId }, orderBy: { at: "desc" }, take, select: { at: true, eventId: true, eventType: true, linkName: true, ok: true, detail: true, ms: true } });
 }
 
+/** The links a channel is for, or null for every link. */
+export function channelLinks(channel: Pick<NotificationChannel, "links">): string[] | null {
+  return parseJsonText<string[] | null>(channel.links, null);
+}
+
 /** Whether a channel covers a link. */
 export function channelCovers(channel: Pick<NotificationChannel, "links">, linkId: string | null): boolean {
-  const links = parseJsonText<string[] | null>(channel.links, null);
+  const links = channelLinks(channel);
   return links === null || (linkId !== null && links.includes(linkId));
 }

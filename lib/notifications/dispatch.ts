@@ -9,7 +9,7 @@ import { ALERT_EVENTS, channelTakes, type EventDetail } from "@/lib/outbox/event
 import { queueNotification } from "@/lib/outbox/outbox";
 import { clientCertificateInfoOf, schemeInfoOf } from "@/lib/outgoing/schemes";
 import { ATLASSIAN_GRANT_LIFE_MS, oauth2Endpoints } from "@/lib/outgoing/oauth2-settings";
-import { channelCovers, findChannelOrThrow } from "@/lib/notifications/channels";
+import { channelCovers, channelLinks, findChannelOrThrow } from "@/lib/notifications/channels";
 import { linkPageUrl, type Notice } from "@/lib/notifications/messages";
 import { sendAndLog } from "@/lib/notifications/send";
 
@@ -88,7 +88,7 @@ async function releaseEvents(db: Db, now: Date, flapMs: number): Promise<number>
 
 async function forgetLink(db: Db | Tx, channels: NotificationChannel[], linkId: string): Promise<void> {
   for (const channel of channels) {
-    const links = parseJsonText<string[] | null>(channel.links, null);
+    const links = channelLinks(channel);
     if (!links?.includes(linkId)) continue;
     const left = links.filter((id) => id !== linkId);
     // A channel whose only link is gone covers none (never, silently, all): its page says so.
@@ -189,7 +189,7 @@ export async function runNotifications(db: Db, now = new Date()): Promise<{ disp
  */
 export async function sendTest(db: Db, channelId: string, actor: { username: string }): Promise<{ ok: boolean; detail: string; ms: number }> {
   const channel = await findChannelOrThrow(db, channelId);
-  const chosen = parseJsonText<string[] | null>(channel.links, null);
+  const chosen = channelLinks(channel);
   const link = await db.link.findFirst({ where: chosen ? { id: { in: chosen } } : {}, orderBy: { createdAt: "asc" }, select: { id: true, name: true } });
   const notice: Notice = {
     id: `evt_test_${crypto.randomUUID()}`,

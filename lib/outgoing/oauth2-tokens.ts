@@ -74,8 +74,8 @@ type Outcome = { held: HeldTokens } | { stored: OAuth2RemoteToken } | { ended: s
  *
  * The key provider is not asked under the lock: the tokens held are opened first (their data key
  * is then in memory), a data key to seal the new ones is made ready first, and they are sealed
- * with it at once (`sealSecretNow`); tokens another instance stored meanwhile are opened after the
- * transaction. (Only tokens another instance stored that are already due again are opened inside.)
+ * with it at once (`sealSecretNow`); tokens another instance stored meanwhile are used as they are,
+ * opened after the transaction (a data key this instance has not seen is the HSM's to unwrap).
  */
 async function refreshUnderLock(db: Db, link: Link, endpoints: OAuth2Endpoints, clientSecret: string, seen: OAuth2RemoteToken, refused: string | null, dispatcher: unknown): Promise<HeldTokens> {
   await open(db, seen).catch(() => undefined);
@@ -85,8 +85,8 @@ async function refreshUnderLock(db: Db, link: Link, endpoints: OAuth2Endpoints, 
       const locked = await tx.oAuth2RemoteToken.updateMany({ where: { id: seen.id }, data: { lockedAt: new Date() } });
       if (locked.count === 0) return { ended: "your authorization was revoked" };
       const row = await tx.oAuth2RemoteToken.findUniqueOrThrow({ where: { id: seen.id } });
-      // Another instance refreshed while this one waited for the lock: its tokens are the ones to use.
-      if (row.secretId !== refused && !refreshIsDue(row)) return { stored: row };
+      // Another instance refreshed while this one waited for the lock (or the tokens were not due after all): use them.
+      if (row.secretId !== seen.secretId || (row.secretId !== refused && !refreshIsDue(row))) return { stored: row };
       const held = await open(tx, row);
       const forget = async (why: string): Promise<Outcome> => {
         await tx.oAuth2RemoteToken.delete({ where: { id: row.id } });

@@ -108,6 +108,10 @@ test("settings: the admin sees the instance, switches to the dark theme", async 
   await signInOk(page, ADMIN.username, ADMIN.password);
   await page.goto("/settings");
   await expect(page.getByRole("heading", { name: "This instance" })).toBeVisible();
+  // Which provider holds the vault's master key, and that it answers (no alert beside it).
+  const masterKey = page.getByRole("definition").filter({ hasText: "master-key file" });
+  await expect(masterKey).toHaveText(/^The data folder's master-key file, key \S+\.$/);
+  await expect(masterKey.getByRole("alert")).toHaveCount(0);
   await page.getByRole("combobox", { name: "Theme" }).selectOption("dark");
   await page.getByRole("button", { name: "Apply" }).click();
   await expect(page.locator("html")).toHaveClass("dark");

@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { masterKey, masterKeyFromBase64, open, rewrap, seal, sealedKeyId, VaultError } from "@/lib/crypto/envelope";
 
 const k1 = masterKey(crypto.randomBytes(32));
@@ -52,5 +52,16 @@ describe("envelope encryption", () => {
     expect(masterKeyFromBase64(b64).key.toString("base64")).toBe(b64);
     expect(vaultProblem(() => masterKeyFromBase64(crypto.randomBytes(16).toString("base64")))).toBe("bad_master_key");
     expect(vaultProblem(() => masterKeyFromBase64("not base64 at all!"))).toBe("bad_master_key");
+  });
+
+  it("a VaultError from another copy of this module (Next.js bundles it more than once) is still a VaultError", async () => {
+    vi.resetModules();
+    const copy = await import("@/lib/crypto/envelope");
+    expect(copy.VaultError).not.toBe(VaultError);
+    const foreign = new copy.VaultError("key_provider", "The HSM does not answer.");
+    expect(foreign instanceof VaultError).toBe(true);
+    expect(new VaultError("tampered", "x") instanceof copy.VaultError).toBe(true);
+    expect(new Error("not one") instanceof VaultError).toBe(false);
+    expect(Object.assign(new Error("look-alike"), { name: "VaultError", problem: "key_provider" }) instanceof VaultError).toBe(false);
   });
 });

@@ -9,7 +9,20 @@ import crypto from "node:crypto";
  */
 export const ENVELOPE_VERSION = "v1";
 
+const VAULT_ERROR = Symbol.for("applink-admin.VaultError");
+
 export class VaultError extends Error {
+  /**
+   * Recognised by a brand, not by class: Next.js bundles this module more than once in a process,
+   * and the key provider (one per process, lib/vault/vault.ts) throws the class of whichever copy
+   * opened it; `instanceof` in every other copy must still say yes (else its refusal would be a 500).
+   */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === "object" && value !== null && (value as { [VAULT_ERROR]?: boolean })[VAULT_ERROR] === true;
+  }
+
+  readonly [VAULT_ERROR] = true;
+
   constructor(
     readonly problem: "tampered" | "unknown_key" | "malformed" | "bad_master_key" | "key_provider",
     message: string,

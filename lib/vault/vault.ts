@@ -26,22 +26,44 @@ import { loadKeyring, MASTER_KEY_FILE, newMasterKeyBase64, NEXT_KEY_FILE, PREVIO
  * timer, traffic or not). A provider that failed to give the next key makes a seal wait for it and
  * then fail with the provider's error: never a seal under anything but a key the provider wrapped.
  */
-let provider: Promise<KeyProvider> | null = null;
+interface VaultState {
+  provider: Promise<KeyProvider> | null;
+  /** the provider once open (for what must not wait for it) */
+  settled: KeyProvider | null;
+  /** the data key values are sealed with now */
+  sealing: SealingKey | null;
+  /** the next data key, while the provider wraps it */
+  next: Promise<SealingKey> | null;
+  /** the timer that mints the next data key when the current one has used four fifths of its time */
+  renewal: NodeJS.Timeout | null;
+  /** the provider's last failure to answer (an HSM gone), cleared by its next answer */
+  trouble: { at: Date; message: string } | null;
+  /** unwrapped data keys, by key id and wrapped key */
+  unwrapped: Map<string, { key: Buffer; until: number }>;
+  /** unwraps on their way, by wrapped key: a burst of requests for one secret (a cold start) asks the provider once */
+  unwrapping: Map<string, Promise<Buffer>>;
+}
+/**
+ * One per process, on globalThis: Next.js bundles this module more than once (the instrumentation
+ * hook, route handlers, pages), and every copy must share one provider, one set of data keys and
+ * one view of the provider's health (else the health answer would not see what the background
+ * check saw).
+ */
+const state = ((globalThis as { applinkVault?: VaultState }).applinkVault ??= { provider: null, settled: null, sealing: null, next: null, renewal: null, trouble: null, unwrapped: new Map(), unwrapping: new Map() });
+
 export function keyProvider(): Promise<KeyProvider> {
-  provider ??= openKeyProvider()
+  state.provider ??= openKeyProvider()
     .then(async (keys) => {
-      sealing = await mintSealingKey(keys);
-      settled = keys;
+      state.sealing = await mintSealingKey(keys);
+      state.settled = keys;
       return keys;
     })
     .catch((error: unknown) => {
-      provider = null;
+      state.provider = null;
       throw error;
     });
-  return provider;
+  return state.provider;
 }
-/** The provider once open (for what must not wait for it). */
-let settled: KeyProvider | null = null;
 
 interface SealingKey {
   key: Buffer;
@@ -50,9 +72,6 @@ interface SealingKey {
   uses: number;
   mintedAt: number;
 }
-let sealing: SealingKey | null = null;
-let next: Promise<SealingKey> | null = null;
-const unwrapped = new Map<string, { key: Buffer; until: number }>();
 const MAX_CACHED_KEYS = 10_000;
 
 const dataKeyUses = () => integerSetting(process.env.VAULT_DATA_KEY_USES, 1000, { min: 1, max: 1_000_000 });
@@ -60,41 +79,39 @@ const dataKeyMs = () => integerSetting(process.env.VAULT_DATA_KEY_MINUTES, 10, {
 const cacheMinutes = () => integerSetting(process.env.VAULT_DATA_KEY_CACHE_MINUTES, 60, { min: 0, max: 1440 });
 
 function remember(keyId: string, wrappedText: string, key: Buffer): void {
-  if (unwrapped.size >= MAX_CACHED_KEYS) unwrapped.delete(unwrapped.keys().next().value!);
-  unwrapped.set(`${keyId}.${wrappedText}`, { key, until: Date.now() + cacheMinutes() * 60_000 });
+  if (state.unwrapped.size >= MAX_CACHED_KEYS) state.unwrapped.delete(state.unwrapped.keys().next().value!);
+  state.unwrapped.set(`${keyId}.${wrappedText}`, { key, until: Date.now() + cacheMinutes() * 60_000 });
 }
 
-/** The timer that mints the next data key when the current one has used four fifths of its time. */
-let renewal: NodeJS.Timeout | null = null;
 
 async function mintSealingKey(keys: KeyProvider): Promise<SealingKey> {
   const key = crypto.randomBytes(32);
   const wrapped = await watched(keys.wrap(key));
   remember(keys.current.id, wrapped.toString("base64url"), key);
-  if (renewal) clearTimeout(renewal);
+  if (state.renewal) clearTimeout(state.renewal);
   // Unref'd: a CLI run or a test ends when its work does; a failure here is met by the seal that needs the key.
-  renewal = setTimeout(() => void (provider && mintNext(keys).catch(() => undefined)), dataKeyMs() * 0.8).unref();
+  state.renewal = setTimeout(() => void (state.provider && mintNext(keys).catch(() => undefined)), dataKeyMs() * 0.8).unref();
   return { key, wrapped, keyId: keys.current.id, uses: 0, mintedAt: Date.now() };
 }
 
 /** The next data key, minted once however many ask; it replaces the current one when it arrives. */
 function mintNext(keys: KeyProvider): Promise<SealingKey> {
-  next ??= mintSealingKey(keys)
+  state.next ??= mintSealingKey(keys)
     .then((minted) => {
-      if (provider) sealing = minted;
+      if (state.provider) state.sealing = minted;
       return minted;
     })
     .finally(() => {
-      next = null;
+      state.next = null;
     });
-  return next;
+  return state.next;
 }
 
 const spent = (key: SealingKey, keys: KeyProvider) => key.keyId !== keys.current.id || key.uses >= dataKeyUses() || Date.now() - key.mintedAt >= dataKeyMs();
 
 /** Counts a use of the data key in hand; at four fifths of its values the next one is minted in the background. */
 function counted(current: SealingKey, keys: KeyProvider): SealingKey {
-  if (!next && current.uses >= dataKeyUses() * 0.8) mintNext(keys).catch(() => undefined);
+  if (!state.next && current.uses >= dataKeyUses() * 0.8) mintNext(keys).catch(() => undefined);
   current.uses++;
   return current;
 }
@@ -102,56 +119,52 @@ function counted(current: SealingKey, keys: KeyProvider): SealingKey {
 /** The data key a value is sealed with now, waiting for the provider when none is in hand (see keyProvider's comment). */
 async function sealingKey(): Promise<SealingKey> {
   const keys = await keyProvider();
-  const current = sealing && !spent(sealing, keys) ? sealing : await mintNext(keys);
+  const current = state.sealing && !spent(state.sealing, keys) ? state.sealing : await mintNext(keys);
   return counted(current, keys);
 }
 
 /** Waits, outside any transaction, until a data key is in hand: a `sealSecretNow` soon after (inside one) then has it. */
 export async function readyToSeal(): Promise<void> {
   const keys = await keyProvider();
-  if (!sealing || spent(sealing, keys)) await mintNext(keys);
+  if (!state.sealing || spent(state.sealing, keys)) await mintNext(keys);
 }
 
 /** The data key in hand, without asking the provider: none (the provider not open, or its next key not given) refuses. */
 function sealingKeyNow(): SealingKey {
-  const keys = settled;
-  if (!keys || !sealing || spent(sealing, keys)) {
+  const keys = state.settled;
+  if (!keys || !state.sealing || spent(state.sealing, keys)) {
     if (keys) mintNext(keys).catch(() => undefined);
-    throw new VaultError("key_provider", trouble ? `No data key in hand to seal with, and the key provider does not answer: ${trouble.message}` : "No data key in hand to seal with: the key provider has not given one yet. Try again in a moment.");
+    throw new VaultError("key_provider", state.trouble ? `No data key in hand to seal with, and the key provider does not answer: ${state.trouble.message}` : "No data key in hand to seal with: the key provider has not given one yet. Try again in a moment.");
   }
-  return counted(sealing, keys);
+  return counted(state.sealing, keys);
 }
 
-/** Unwraps on their way, by wrapped key: a burst of requests for one secret (a cold start) asks the provider once. */
-const unwrapping = new Map<string, Promise<Buffer>>();
 
 /** A sealed value's data key: from memory, else unwrapped by the provider. */
 async function dataKeyOf(keyId: string, wrappedText: string, wrapped: Buffer): Promise<Buffer> {
   const name = `${keyId}.${wrappedText}`;
-  const known = unwrapped.get(name);
+  const known = state.unwrapped.get(name);
   if (known && known.until > Date.now()) return known.key;
-  let pending = unwrapping.get(name);
+  let pending = state.unwrapping.get(name);
   if (!pending) {
     pending = (async () => {
       const key = await watched((await keyProvider()).unwrap(keyId, wrapped));
       remember(keyId, wrappedText, key);
       return key;
-    })().finally(() => unwrapping.delete(name));
-    unwrapping.set(name, pending);
+    })().finally(() => state.unwrapping.delete(name));
+    state.unwrapping.set(name, pending);
   }
   return pending;
 }
 
-/** The provider's last failure to answer (an HSM gone), cleared by its next answer. */
-let trouble: { at: Date; message: string } | null = null;
 
 async function watched<T>(call: Promise<T>): Promise<T> {
   try {
     const answer = await call;
-    trouble = null;
+    state.trouble = null;
     return answer;
   } catch (error) {
-    if (error instanceof VaultError && error.problem === "key_provider") trouble = { at: new Date(), message: error.message };
+    if (error instanceof VaultError && error.problem === "key_provider") state.trouble = { at: new Date(), message: error.message };
     throw error;
   }
 }
@@ -180,28 +193,36 @@ export async function keyProviderStatus(): Promise<KeyProviderStatus> {
   let failure: string | null = null;
   const keys = await keyProvider().catch((error: unknown) => ((failure = error instanceof Error ? error.message : String(error)), null));
   if (!keys) return { provider: configuredKind(), keyId: null, status: "unavailable", problem: failure ?? undefined };
-  return { provider: keys.kind, keyId: keys.current.id, status: trouble ? "unavailable" : "ok", ...(trouble ? { problem: trouble.message, since: trouble.at } : {}) };
+  return { provider: keys.kind, keyId: keys.current.id, status: state.trouble ? "unavailable" : "ok", ...(state.trouble ? { problem: state.trouble.message, since: state.trouble.at } : {}) };
 }
 
 /** Asks the provider something (unwraps the current data key): each instance once a minute, so a lost HSM is noticed before a seal needs it. */
 export async function checkKeyProvider(): Promise<void> {
-  const keys = provider ? await provider.catch(() => null) : null;
-  const current = sealing;
+  const keys = state.provider ? await state.provider.catch(() => null) : null;
+  const current = state.sealing;
   if (!keys || !current || keys.kind !== "pkcs11") return;
   await watched(keys.unwrap(current.keyId, current.wrapped)).catch(() => undefined);
 }
 
+/** The status after asking the provider now, waiting `ms` at most: what Settings shows, so it is never a minute behind. */
+export async function keyProviderStatusNow(ms = 2000): Promise<KeyProviderStatus> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([checkKeyProvider(), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+  return keyProviderStatus();
+}
+
 /** Closes the provider (an HSM session logs out) and forgets the data keys; the next use opens it again. Never opens one to close it. */
 export async function closeKeyProvider(): Promise<void> {
-  const open = provider;
-  provider = null;
-  settled = null;
-  sealing = null;
-  if (renewal) clearTimeout(renewal);
-  renewal = null;
-  next = null;
-  trouble = null;
-  unwrapped.clear();
+  const open = state.provider;
+  state.provider = null;
+  state.settled = null;
+  state.sealing = null;
+  if (state.renewal) clearTimeout(state.renewal);
+  state.renewal = null;
+  state.next = null;
+  state.trouble = null;
+  state.unwrapped.clear();
   await open?.then((keys) => keys.close()).catch(() => undefined);
 }
 

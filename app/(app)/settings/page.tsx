@@ -11,7 +11,7 @@ import { requirePageCaller } from "@/lib/api/server-caller";
 import { parseTheme, THEME_COOKIE } from "@/lib/ui/theme";
 import { RotateKeyForm } from "@/components/settings/rotate-key-form";
 import { linksUsingOurKey } from "@/lib/identity/rotate-key";
-import { keyProviderStatus } from "@/lib/vault/vault";
+import { keyProviderStatusNow } from "@/lib/vault/vault";
 import { Time } from "@/components/ui/time";
 import { changePasswordAction, rotateKeyAction, setThemeAction } from "./actions";
 
@@ -21,7 +21,7 @@ export default async function SettingsPage() {
   const caller = await requirePageCaller("/settings");
   const theme = parseTheme((await cookies()).get(THEME_COOKIE)?.value);
   const about = caller.role === "ADMIN" ? aboutInstance() : null;
-  const keys = about ? await keyProviderStatus() : null;
+  const keys = about ? await keyProviderStatusNow() : null;
   const identity = caller.role === "ADMIN" ? await ensureAppIdentity(db) : null;
   const affected = identity ? await linksUsingOurKey(db) : [];
   const channelCount = identity ? await db.notificationChannel.count() : 0;

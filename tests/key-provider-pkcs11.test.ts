@@ -364,5 +364,20 @@ describe("the PKCS#11 key provider (SoftHSM)", () => {
     } finally {
       hsm.restore();
     }
+    // Back: the key's handle did not survive the loss (CKR_OBJECT_HANDLE_INVALID); the provider logs in and
+    // finds the same key again (every 5 s at most; the library initialised again, SoftHSM needs it, every 30 s at most),
+    // and all is well without a restart.
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      vi.setSystemTime(Date.now() + 31_000);
+      await checkKeyProvider();
+      expect(await ready()).toEqual({ status: 200, body: { status: "ok", db: "ok", keys: { provider: "pkcs11", status: "ok" } } });
+      const back = await storeSecret(db, "test", "sealed after the HSM came back");
+      configure({ ...main, VAULT_DATA_KEY_CACHE_MINUTES: "0" });
+      expect((await readSecret(db, back)).toString()).toBe("sealed after the HSM came back");
+      expect((await readSecret(db, id)).toString()).toBe("opened before the loss");
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -58,10 +58,43 @@ function ckr(error: unknown): string {
 /** Errors that say the device or the session is gone, not that the data was altered. */
 const UNAVAILABLE = new Set(["CKR_DEVICE_REMOVED", "CKR_DEVICE_ERROR", "CKR_DEVICE_MEMORY", "CKR_TOKEN_NOT_PRESENT", "CKR_TOKEN_NOT_RECOGNIZED", "CKR_SESSION_HANDLE_INVALID", "CKR_SESSION_CLOSED", "CKR_CRYPTOKI_NOT_INITIALIZED", "CKR_USER_NOT_LOGGED_IN", "CKR_KEY_HANDLE_INVALID", "CKR_OBJECT_HANDLE_INVALID", "CKR_FUNCTION_FAILED"]);
 
-/** One loaded library per module path: C_Initialize once per process. */
-const loaded = new Map<string, pkcs11js.PKCS11>();
+/**
+ * One loaded library per module path, initialised once per process, and again when a provider
+ * finds the device back but its key not (`reinitialise`): `generation` counts those, so every
+ * provider on the library logs in again; `busy` counts operations in flight (never finalised under one).
+ */
+interface Library {
+  lib: pkcs11js.PKCS11;
+  generation: number;
+  busy: number;
+  reinitialisedAt: number;
+}
+const loaded = new Map<string, Library>();
 
-function load(path: string): pkcs11js.PKCS11 {
+function initialise(lib: pkcs11js.PKCS11, path: string): void {
+  try {
+    // The library may be called from several threads at once (the binding's *Async calls run on libuv's pool): it must lock.
+    lib.C_Initialize({ flags: pkcs11js.CKF_OS_LOCKING_OK });
+  } catch (error) {
+    if (ckr(error) !== "CKR_CRYPTOKI_ALREADY_INITIALIZED") throw new VaultError("key_provider", `PKCS11_MODULE: ${path} would not initialise (${ckr(error)}).`);
+  }
+}
+
+/** Finalises and initialises the library again (some, SoftHSM among them, read their tokens afresh only then); not while an operation is in flight. */
+function reinitialise(library: Library, path: string): boolean {
+  if (library.busy > 0) return false;
+  try {
+    library.lib.C_Finalize();
+  } catch {
+    // Already finalised, or the device went with it: initialising again is what matters.
+  }
+  library.reinitialisedAt = Date.now();
+  initialise(library.lib, path);
+  library.generation++;
+  return true;
+}
+
+function load(path: string): Library {
   const known = loaded.get(path);
   if (known) return known;
   const lib = new pkcs11js.PKCS11();
@@ -70,15 +103,16 @@ function load(path: string): pkcs11js.PKCS11 {
   } catch (error) {
     throw new VaultError("key_provider", `PKCS11_MODULE: cannot load ${path} (${error instanceof Error ? error.message.split("\n")[0] : String(error)}).`);
   }
-  try {
-    // The library may be called from several threads at once (the binding's *Async calls run on libuv's pool): it must lock.
-    lib.C_Initialize({ flags: pkcs11js.CKF_OS_LOCKING_OK });
-  } catch (error) {
-    if (ckr(error) !== "CKR_CRYPTOKI_ALREADY_INITIALIZED") throw new VaultError("key_provider", `PKCS11_MODULE: ${path} would not initialise (${ckr(error)}).`);
-  }
-  loaded.set(path, lib);
-  return lib;
+  initialise(lib, path);
+  const library = { lib, generation: 0, busy: 0, reinitialisedAt: 0 };
+  loaded.set(path, library);
+  return library;
 }
+
+/** After the device or the session went, how often an operation tries to log in and find the key again (the calls that do are synchronous). */
+const RECONNECT_MS = 5_000;
+/** How often, at most, the library is finalised and initialised again to find a device that came back. */
+const REINITIALISE_MS = 30_000;
 
 const gcm = (iv: Buffer) => ({ mechanism: pkcs11js.CKM_AES_GCM, parameter: { type: pkcs11js.CK_PARAMS_AES_GCM, iv, aad: WRAP_AAD, ivBits: 96, tagBits: 128 } });
 
@@ -92,15 +126,20 @@ export async function openPkcs11KeyProvider(settings: Pkcs11Settings): Promise<K
   }
 }
 
-async function openProvider(settings: Pkcs11Settings): Promise<KeyProvider> {
-  const lib = load(settings.module);
-  const slots = lib.C_GetSlotList(true);
-  const tokens = slots.map((slot) => ({ slot, info: lib.C_GetTokenInfo(slot) }));
+/** The token, logged in (a session that stays open while the provider lives: PKCS#11 logs the whole application in), and the key. */
+function connect(lib: pkcs11js.PKCS11, settings: Pkcs11Settings) {
+  // A slot whose token cannot be read (gone from under the library) is not ours to pick.
+  const tokens = lib.C_GetSlotList(true).flatMap((slot) => {
+    try {
+      return [{ slot, info: lib.C_GetTokenInfo(slot) }];
+    } catch {
+      return [];
+    }
+  });
   const token = tokens.find((t) => t.info.label.trim() === settings.tokenLabel);
   if (!token) {
     throw new VaultError("key_provider", `PKCS11_TOKEN_LABEL: no token labelled "${settings.tokenLabel}" in ${settings.module} (tokens there: ${tokens.map((t) => `"${t.info.label.trim()}"`).join(", ") || "none"}).`);
   }
-  // The login session stays open while the provider lives: PKCS#11 logs the whole application in.
   const session = lib.C_OpenSession(token.slot, pkcs11js.CKF_RW_SESSION | pkcs11js.CKF_SERIAL_SESSION);
   try {
     lib.C_Login(session, pkcs11js.CKU_USER, settings.pin);
@@ -111,21 +150,81 @@ async function openProvider(settings: Pkcs11Settings): Promise<KeyProvider> {
       throw new VaultError("key_provider", code === "CKR_PIN_INCORRECT" ? `PKCS11_PIN: the token "${settings.tokenLabel}" refused the PIN (CKR_PIN_INCORRECT).` : `PKCS11_PIN: could not log in to the token "${settings.tokenLabel}" (${code}).`);
     }
   }
-  const key = findOrCreateKey(lib, session, settings);
-  const [id] = lib.C_GetAttributeValue(session, key, [{ type: pkcs11js.CKA_ID }]);
-  const keyId = `hsm-${crypto.createHash("sha256").update(`${token.info.serialNumber.trim()}|${settings.keyLabel}|${Buffer.isBuffer(id?.value) ? id.value.toString("hex") : ""}`).digest("hex").slice(0, 16)}`;
+  try {
+    const key = findOrCreateKey(lib, session, settings);
+    const [id] = lib.C_GetAttributeValue(session, key, [{ type: pkcs11js.CKA_ID }]);
+    const keyId = `hsm-${crypto.createHash("sha256").update(`${token.info.serialNumber.trim()}|${settings.keyLabel}|${Buffer.isBuffer(id?.value) ? id.value.toString("hex") : ""}`).digest("hex").slice(0, 16)}`;
+    return { slot: token.slot, session, key, keyId };
+  } catch (error) {
+    lib.C_CloseSession(session);
+    throw error;
+  }
+}
 
-  /** Each operation in a session of its own (an operation holds its session from Init to the result). */
-  async function inSession<T>(what: string, run: (opSession: Buffer) => Promise<T>): Promise<T> {
-    let opSession: Buffer;
+async function openProvider(settings: Pkcs11Settings): Promise<KeyProvider> {
+  const library = load(settings.module);
+  const lib = library.lib;
+  let connection = { ...connect(lib, settings), generation: library.generation };
+  const keyId = connection.keyId;
+  /**
+   * Set when the device or the session went (a network HSM unreachable, a token pulled out): its
+   * object handles may not survive, so an operation (at most one each RECONNECT_MS) logs in and
+   * finds the key again, never creating one, and only the same key (the same id) is taken back.
+   * When that fails, the library is initialised again and asked once more (SoftHSM reads its
+   * tokens afresh only then), at most every REINITIALISE_MS. Another provider's reinitialisation: log in again at once.
+   */
+  let lost: { at: number; why: string } | null = null;
+
+  function reconnect(gone: { at: number; why: string }, what: string): void {
+    const refuse = () => new VaultError("key_provider", `The HSM (token "${settings.tokenLabel}") could not ${what}: it is not back (${gone.why}).`);
+    if (Date.now() - gone.at < RECONNECT_MS) throw refuse();
+    gone.at = Date.now();
+    let fresh: ReturnType<typeof connect>;
     try {
-      opSession = lib.C_OpenSession(token!.slot, pkcs11js.CKF_SERIAL_SESSION);
+      try {
+        fresh = connect(lib, { ...settings, createKey: false });
+      } catch (error) {
+        // The library may hold a stale view of the token: initialised again (at most every REINITIALISE_MS: those calls block), and asked once more.
+        if ((error instanceof VaultError && error.message.startsWith("PKCS11_PIN:")) || Date.now() - library.reinitialisedAt < REINITIALISE_MS || !reinitialise(library, settings.module)) throw error;
+        fresh = connect(lib, { ...settings, createKey: false });
+      }
     } catch (error) {
-      throw new VaultError("key_provider", `The HSM (token "${settings.tokenLabel}") could not ${what} (${ckr(error)}); check the device and PKCS11_MODULE.`);
+      gone.why = error instanceof VaultError ? error.message.replace(/\.$/, "") : ckr(error);
+      throw refuse();
+    }
+    if (fresh.keyId !== keyId) {
+      lib.C_CloseSession(fresh.session);
+      gone.why = `PKCS11_KEY_LABEL: the key labelled "${settings.keyLabel}" is now ${fresh.keyId}, not the key ${keyId} this instance opened; restart it to take the key as it is now`;
+      throw refuse();
     }
     try {
-      return await run(opSession);
+      lib.C_CloseSession(connection.session);
+    } catch {
+      // The session went with the device.
+    }
+    connection = { ...fresh, generation: library.generation };
+    lost = null;
+  }
+
+  /** Each operation in a session of its own (an operation holds its session from Init to the result), after a reconnection if the device went. */
+  async function inSession<T>(what: string, run: (opSession: Buffer, key: Buffer) => Promise<T>): Promise<T> {
+    if (!lost && connection.generation !== library.generation) lost = { at: 0, why: "the library was initialised again" };
+    if (lost) reconnect(lost, what);
+    let opSession: Buffer;
+    try {
+      opSession = lib.C_OpenSession(connection.slot, pkcs11js.CKF_SERIAL_SESSION);
+    } catch (error) {
+      lost ??= { at: 0, why: ckr(error) };
+      throw new VaultError("key_provider", `The HSM (token "${settings.tokenLabel}") could not ${what} (${ckr(error)}); check the device and PKCS11_MODULE.`);
+    }
+    library.busy++;
+    try {
+      return await run(opSession, connection.key);
+    } catch (error) {
+      if (error instanceof VaultError && error.problem === "key_provider") lost ??= { at: 0, why: /\((CKR_[A-Z_]+)\)/.exec(error.message)?.[1] ?? error.message };
+      throw error;
     } finally {
+      library.busy--;
       try {
         lib.C_CloseSession(opSession);
       } catch {
@@ -140,7 +239,7 @@ async function openProvider(settings: Pkcs11Settings): Promise<KeyProvider> {
     all: [{ id: keyId }],
     setting: `PKCS11_KEY_LABEL ("${settings.keyLabel}" in token "${settings.tokenLabel}")`,
     wrap: (dataKey) =>
-      inSession("wrap a data key", async (opSession) => {
+      inSession("wrap a data key", async (opSession, key) => {
         const iv = crypto.randomBytes(12);
         try {
           lib.C_EncryptInit(opSession, gcm(iv), key);
@@ -153,7 +252,7 @@ async function openProvider(settings: Pkcs11Settings): Promise<KeyProvider> {
     unwrap: (wantedId, wrapped) => {
       if (wantedId !== keyId) return Promise.reject(new VaultError("unknown_key", `The master key ${wantedId} that sealed this value is not the HSM's key (${keyId}).`));
       if (wrapped.length < 12 + 16) return Promise.reject(new VaultError("malformed", "The wrapped data key is truncated."));
-      return inSession("unwrap a data key", async (opSession) => {
+      return inSession("unwrap a data key", async (opSession, key) => {
         try {
           lib.C_DecryptInit(opSession, gcm(wrapped.subarray(0, 12)), key);
           return await lib.C_DecryptAsync(opSession, wrapped.subarray(12), Buffer.alloc(wrapped.length));
@@ -168,7 +267,7 @@ async function openProvider(settings: Pkcs11Settings): Promise<KeyProvider> {
     // here would end another provider's login in this process; the last session's close ends it.
     close: async () => {
       try {
-        lib.C_CloseSession(session);
+        lib.C_CloseSession(connection.session);
       } catch {
         // The session went with the device.
       }

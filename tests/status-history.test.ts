@@ -6,7 +6,7 @@
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/db";
 import { createLink } from "@/lib/links/create-link";
 import { findLinkOrThrow } from "@/lib/links/find-link";
@@ -77,6 +77,23 @@ describe("a link's status history", () => {
     // A bad or future `since` is a clear 400.
     expect((await history(link.id, cookie, "?since=yesterday")).status).toBe(400);
     expect((await history(link.id, cookie, `?since=${new Date(Date.now() + 86_400_000).toISOString()}`)).status).toBe(400);
+  });
+
+  it("counts requests made through another copy of the module (Next.js bundles it more than once) in the flush, and shares one link limiter", async () => {
+    const { link } = await createLink(db, SYSTEM, { name: "Counted across bundles", type: "generic", rpcUrl: `http://127.0.0.1:${port}/counted` });
+    const first = await import("@/lib/outgoing/resilience");
+    vi.resetModules();
+    const copy = await import("@/lib/history/status-history");
+    const otherResilience = await import("@/lib/outgoing/resilience");
+    // Truly another copy of each module, as a second bundle has.
+    expect(copy.flushRequestCounts).not.toBe(flushRequestCounts);
+    expect(otherResilience.ConcurrencyLimiter).not.toBe(first.ConcurrencyLimiter);
+    // A server action's copy counts; the instrumentation hook's copy (the one imported above) flushes.
+    copy.countRequest(link.id, "ok");
+    copy.countRequest(link.id, "serverError");
+    await flushRequestCounts(db);
+    expect(await db.linkDay.findUniqueOrThrow({ where: { linkId_day: { linkId: link.id, day: dayOf(new Date()) } } })).toMatchObject({ requestsOk: 1, requestsServerError: 1 });
+    expect(otherResilience.linkLimiter).toBe(first.linkLimiter);
   });
 
   it("prunes detail older than the setting's days, keeping each pruned day's checks and p50 / p95 in its roll-up", async () => {

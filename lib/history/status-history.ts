@@ -71,8 +71,13 @@ export async function recordCheckRun(client: Db | Tx, run: { linkId: string; ms:
 export type RequestOutcome = "ok" | "clientError" | "serverError" | "failed";
 const COLUMN = { ok: "requestsOk", clientError: "requestsClientError", serverError: "requestsServerError", failed: "requestsFailed" } as const;
 
-/** Counted in this process, by day and link, until the next flush. */
-const counted = new Map<string, Map<string, Record<RequestOutcome, number>>>();
+/**
+ * Counted in this process, by day and link, until the next flush: one map per process on
+ * globalThis, because Next.js bundles this module more than once (the instrumentation hook, whose
+ * copy the direct proxy and the flush use, and route handlers and server actions, which proxy too);
+ * a copy's own map would never be flushed.
+ */
+const counted: Map<string, Map<string, Record<RequestOutcome, number>>> = ((globalThis as { applinkRequestCounts?: Map<string, Map<string, Record<RequestOutcome, number>>> }).applinkRequestCounts ??= new Map());
 
 /** Today (UTC), worked out again only when a day ends: the proxy's count allocates nothing. */
 let today = "";

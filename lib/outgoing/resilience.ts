@@ -185,6 +185,12 @@ export function limiterSettings(env: Env = process.env): { max: number; queue: n
   return { max, queue: integerSetting(env.PROXY_MAX_QUEUE, 100), perCaller: Math.min(max, integerSetting(env.PROXY_MAX_PER_CALLER, Math.ceil(max / 2))) };
 }
 
-const settings = limiterSettings();
-/** The process-wide limiter for links (see limiterSettings). */
-export const linkLimiter = new ConcurrencyLimiter(settings.max, settings.queue, settings.perCaller);
+/**
+ * The process-wide limiter for links (see limiterSettings): one per process on globalThis, because
+ * Next.js bundles this module more than once (the direct proxy's copy and the route handlers' and
+ * server actions'), and a link's slots must be counted once, whichever path a request takes.
+ */
+export const linkLimiter: ConcurrencyLimiter = ((globalThis as { applinkLinkLimiter?: ConcurrencyLimiter }).applinkLinkLimiter ??= (() => {
+  const settings = limiterSettings();
+  return new ConcurrencyLimiter(settings.max, settings.queue, settings.perCaller);
+})());

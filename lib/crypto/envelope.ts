@@ -85,10 +85,19 @@ export function unwrapDataKey(master: MasterKey, wrapped: Buffer): Buffer {
   return gcmDecrypt(master.key, wrapped, WRAP_AAD);
 }
 
+/** A sealed value's text: `v1.<master key id>.<wrapped data key>.<payload>`. */
+function sealedText(keyId: string, wrapped: Buffer, payload: Buffer): string {
+  return [ENVELOPE_VERSION, keyId, wrapped.toString("base64url"), payload.toString("base64url")].join(".");
+}
+
 /** A value sealed with a data key already wrapped (`wrapped`, under the master key `keyId`). */
 export function sealWithDataKey(plaintext: string | Buffer, dataKey: Buffer, keyId: string, wrapped: Buffer, context: string): string {
-  const payload = gcmEncrypt(dataKey, Buffer.isBuffer(plaintext) ? plaintext : Buffer.from(plaintext, "utf8"), Buffer.from(context, "utf8"));
-  return [ENVELOPE_VERSION, keyId, wrapped.toString("base64url"), payload.toString("base64url")].join(".");
+  return sealedText(keyId, wrapped, gcmEncrypt(dataKey, Buffer.isBuffer(plaintext) ? plaintext : Buffer.from(plaintext, "utf8"), Buffer.from(context, "utf8")));
+}
+
+/** The same sealed value with its data key wrapped again (`wrapped`, under the master key `keyId`); the payload is untouched. */
+export function withRewrappedKey(sealed: string, keyId: string, wrapped: Buffer): string {
+  return sealedText(keyId, wrapped, parseSealed(sealed).payload);
 }
 
 /** A sealed value's payload opened with its data key (already unwrapped). */
@@ -114,7 +123,6 @@ export function parseSealed(sealed: string) {
   }
   return { keyId: parts[1]!, wrappedText: parts[2]!, wrapped: Buffer.from(parts[2]!, "base64url"), payload: Buffer.from(parts[3]!, "base64url") };
 }
-const parse = parseSealed;
 
 function keyFor(keyId: string, keyring: readonly MasterKey[]): MasterKey {
   const key = keyring.find((k) => k.id === keyId);
@@ -124,7 +132,7 @@ function keyFor(keyId: string, keyring: readonly MasterKey[]): MasterKey {
 
 /** Decrypts a sealed value with whichever key of the ring sealed it. */
 export function open(sealed: string, keyring: readonly MasterKey[], context: string): Buffer {
-  const { keyId, wrapped, payload } = parse(sealed);
+  const { keyId, wrapped, payload } = parseSealed(sealed);
   const dataKey = unwrapDataKey(keyFor(keyId, keyring), wrapped);
   try {
     return openWithDataKey(payload, dataKey, context);
@@ -135,15 +143,15 @@ export function open(sealed: string, keyring: readonly MasterKey[], context: str
 
 /** Re-wraps a sealed value's data key under `next`, leaving the payload untouched. */
 export function rewrap(sealed: string, keyring: readonly MasterKey[], next: MasterKey): string {
-  const { keyId, wrapped, payload } = parse(sealed);
+  const { keyId, wrapped, payload } = parseSealed(sealed);
   if (keyId === next.id) return sealed;
   const dataKey = unwrapDataKey(keyFor(keyId, keyring), wrapped);
   const rewrapped = wrapDataKey(next, dataKey);
   dataKey.fill(0);
-  return [ENVELOPE_VERSION, next.id, rewrapped.toString("base64url"), payload.toString("base64url")].join(".");
+  return sealedText(next.id, rewrapped, payload);
 }
 
 /** The master key id a sealed value names. */
 export function sealedKeyId(sealed: string): string {
-  return parse(sealed).keyId;
+  return parseSealed(sealed).keyId;
 }

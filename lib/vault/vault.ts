@@ -2,7 +2,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import type { Db, Tx } from "@/lib/db";
-import { ENVELOPE_VERSION, masterKeyFromBase64, openWithDataKey, parseSealed, rewrap, sealWithDataKey, VaultError } from "@/lib/crypto/envelope";
+import { masterKeyFromBase64, openWithDataKey, parseSealed, rewrap, sealWithDataKey, VaultError, withRewrappedKey } from "@/lib/crypto/envelope";
 import { dataDir, type Env } from "@/lib/env/paths";
 import { integerSetting } from "@/lib/env/integer-setting";
 import { cachedReads } from "@/lib/db/cached-reads";
@@ -156,7 +156,6 @@ async function dataKeyOf(keyId: string, wrappedText: string, wrapped: Buffer): P
   }
   return pending;
 }
-
 
 async function watched<T>(call: Promise<T>): Promise<T> {
   try {
@@ -364,7 +363,7 @@ export async function moveToProviderKey(db: Db, env: Env = process.env, options:
   if (keys.kind !== "pkcs11") throw new VaultError("key_provider", "Moving to the HSM's key needs APP_KEY_PROVIDER=pkcs11 and the PKCS11_* settings.");
   const to = keys.current.id;
   const from = new Set<string>();
-  const again = new Map<string, string>();
+  const again = new Map<string, Buffer>();
   let rewrapped = 0;
   let cursor = "";
   for (let batches = 0; batches < (options.maxBatches ?? Number.POSITIVE_INFINITY); batches++) {
@@ -378,11 +377,11 @@ export async function moveToProviderKey(db: Db, env: Env = process.env, options:
       let wrappedAgain = again.get(`${keyId}.${wrappedText}`);
       if (!wrappedAgain) {
         const dataKey = await watched(keys.unwrap(keyId, wrapped));
-        wrappedAgain = (await watched(keys.wrap(dataKey))).toString("base64url");
+        wrappedAgain = await watched(keys.wrap(dataKey));
         dataKey.fill(0);
         again.set(`${keyId}.${wrappedText}`, wrappedAgain);
       }
-      updates.push({ id: row.id, old: row.sealed, sealed: [ENVELOPE_VERSION, to, wrappedAgain, row.sealed.split(".")[3]!].join(".") });
+      updates.push({ id: row.id, old: row.sealed, sealed: withRewrappedKey(row.sealed, to, wrappedAgain) });
     }
     rewrapped += await db.$transaction(async (tx) => {
       let written = 0;

@@ -25,10 +25,7 @@ export async function migratePostgresql(url: string, folder = POSTGRESQL_MIGRATI
     .filter((entry) => entry.isDirectory() && fs.existsSync(path.join(folder, entry.name, "migration.sql")))
     .map((entry) => entry.name)
     .sort();
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK]);
+  return withMigrationLock(url, async (client) => {
     await client.query(`CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
       "id" VARCHAR(36) PRIMARY KEY NOT NULL,
       "checksum" VARCHAR(64) NOT NULL,
@@ -69,21 +66,20 @@ export async function migratePostgresql(url: string, folder = POSTGRESQL_MIGRATI
       done.push(name);
     }
     return done;
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 /**
- * Runs `work` holding the migration lock on its own connection: instances starting at once take
- * turns (the first start's HSM key is created by one of them, and the others find it).
+ * Runs `work` holding the migration lock on a connection of its own (given to `work`): instances
+ * starting at once take turns (to migrate; to create the first start's HSM key, which one of them
+ * creates and the others find).
  */
-export async function withMigrationLock<T>(url: string, work: () => Promise<T>): Promise<T> {
+export async function withMigrationLock<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK]);
-    return await work();
+    return await work(client);
   } finally {
     await client.end().catch(() => undefined);
   }

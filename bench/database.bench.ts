@@ -8,7 +8,6 @@
  * machine. Targets: PostgreSQL ≥ 0.9× SQLite for the proxy; incoming 2LO ≥ 0.8× the token rate on
  * PostgreSQL too. Prints a table, then one JSON line.
  */
-import { spawnSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
@@ -16,7 +15,7 @@ import autocannon from "autocannon";
 import pg from "pg";
 import { signRequest } from "@/lib/oauth1";
 import { databaseUrlFor, startTestPostgresql } from "@/tests/support/postgresql-server";
-import { appApi, cpuMs, start, type Figures } from "./support";
+import { apiTokenFor, appApi, cpuMs, start, type Figures } from "./support";
 
 const root = path.resolve(import.meta.dirname, "..");
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
@@ -51,9 +50,7 @@ async function startApp(name: App["name"], port: number, upstream: string, env: 
   fs.rmSync(dataDir, { recursive: true, force: true });
   const appEnv = { PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir, ADMIN_USERNAME: ADMIN.username, ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, LOG_LEVEL: "warn", NODE_ENV: "production" as const, PROXY_MAX_CONCURRENCY: "32", PROXY_MAX_PER_CALLER: "32", LINK_CHECK_INTERVAL_MINUTES: "0", ...env };
   const app = await start("node", [path.join(root, "scripts", "start.mjs")], appEnv, /is serving on/);
-  const tokenRun = spawnSync(path.join(root, "node_modules", ".bin", "tsx"), [path.join(root, "scripts", "admin.ts"), "token", "create", "--username", ADMIN.username, "--name", "bench"], { cwd: root, env: { ...process.env, ...appEnv }, encoding: "utf8" });
-  if (tokenRun.status !== 0) throw new Error(`token create failed: ${tokenRun.stderr}`);
-  const token = tokenRun.stdout.trim();
+  const token = apiTokenFor(appEnv, ADMIN.username);
   const link = await appApi(port, "/api/v1/links", token, { method: "POST", body: { name: "Bench 2LO", type: "generic", rpcUrl: `${upstream}/signed` } });
   await appApi(port, `/api/v1/links/${link.id}/outgoing`, token, { method: "PUT", body: { threeLegged: false, twoLegged: true, impersonation: false } });
   const { publicKey, privateKey } = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 });

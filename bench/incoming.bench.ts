@@ -21,13 +21,12 @@
  * (when installed, on the embedded database; BENCH_HSM=0 leaves it out): issue 27's target, the
  * HSM provider at ≥ 0.95× the file key's.
  */
-import { spawnSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import autocannon from "autocannon";
 import { signRequest } from "@/lib/oauth1";
-import { appApi, cpuMs, hsmBench, processesCpuMs, softHsmSettings, start, type Figures } from "./support";
+import { apiTokenFor, appApi, cpuMs, hsmBench, processesCpuMs, softHsmSettings, start, type Figures } from "./support";
 
 const root = path.resolve(import.meta.dirname, "..");
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
@@ -110,13 +109,6 @@ async function linkedApplication(port: number, dataDir: string, apiToken: string
   return { base, link, privateKey, db, adminId: admin.id, accessToken: { key: access.get("oauth_token")!, secret: access.get("oauth_token_secret")! } };
 }
 
-/** An API token for the bench's admin, made as an operator makes one (the CLI) with the instance's settings. */
-function apiTokenFor(env: Record<string, string>): string {
-  const tokenRun = spawnSync(path.join(root, "node_modules", ".bin", "tsx"), [path.join(root, "scripts", "admin.ts"), "token", "create", "--username", ADMIN.username, "--name", "bench"], { cwd: root, env: { ...process.env, ...env }, encoding: "utf8" });
-  if (tokenRun.status !== 0) throw new Error(`token create failed: ${tokenRun.stderr}`);
-  return tokenRun.stdout.trim();
-}
-
 const HSM = hsmBench();
 
 /** A second instance whose master key is in a fresh SoftHSM token, with the same linked application. */
@@ -126,7 +118,7 @@ async function startHsmInstance() {
   const port = APP_PORT + 1;
   const env = { PORT: String(port), HOST: "127.0.0.1", DATA_DIR: path.join(dir, "data"), ADMIN_USERNAME: ADMIN.username, ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, LOG_LEVEL: "warn", NODE_ENV: "production" as const, ...softHsmSettings(dir) };
   const app = await start("node", [path.join(root, "scripts", "start.mjs")], env, /is serving on/);
-  const linked = await linkedApplication(port, env.DATA_DIR, apiTokenFor(env));
+  const linked = await linkedApplication(port, env.DATA_DIR, apiTokenFor(env, ADMIN.username));
   await linked.db.$disconnect();
   return { ...linked, pid: app.pid };
 }
@@ -138,7 +130,7 @@ async function main() {
   // BENCH_CPU_PROF=<dir> writes the app's CPU profile there when it stops (as bench:proxy does).
   const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`] : [];
   const app = await start("node", [...profile, path.join(root, "scripts", "start.mjs")], env, /is serving on/);
-  const apiToken = apiTokenFor(env);
+  const apiToken = apiTokenFor(env, ADMIN.username);
   const bearer = `Bearer ${apiToken}`;
   // lib/db's process-wide client (imported on the way) points at this instance's data, not ./data.
   process.env.DATA_DIR = DATA_DIR;

@@ -14,14 +14,13 @@
  * BENCH_SECONDS (default 3) per measurement, BENCH_ROUNDS (default 3) interleaved rounds (best kept); BENCH_PORT (default 3300) for the app;
  * BENCH_CPU_PROF=<dir> writes the app's CPU profile there (open it in Chrome's DevTools).
  */
-import { spawnSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
 import { Pool } from "undici";
-import { appApi, cpuMs, hsmBench, softHsmSettings, start, type Figures } from "./support";
+import { apiTokenFor, appApi, cpuMs, hsmBench, softHsmSettings, start, type Figures } from "./support";
 
 const root = path.resolve(import.meta.dirname, "..");
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
@@ -105,9 +104,7 @@ async function startHsmApp(upstream: string) {
   const port = APP_PORT + 1;
   const env = { PORT: String(port), HOST: "127.0.0.1", DATA_DIR: path.join(dir, "data"), ADMIN_USERNAME: ADMIN.username, ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, LOG_LEVEL: "warn", NODE_ENV: "production" as const, PROXY_MAX_CONCURRENCY: String(LINK_CAP), PROXY_MAX_PER_CALLER: String(LINK_CAP), ...softHsmSettings(dir) };
   const app = await start("node", [path.join(root, "scripts", "start.mjs")], env, /is serving on/);
-  const tokenRun = spawnSync(path.join(root, "node_modules", ".bin", "tsx"), [path.join(root, "scripts", "admin.ts"), "token", "create", "--username", ADMIN.username, "--name", "bench"], { cwd: root, env: { ...process.env, ...env }, encoding: "utf8" });
-  if (tokenRun.status !== 0) throw new Error(`token create failed (HSM app): ${tokenRun.stderr}`);
-  const token = tokenRun.stdout.trim();
+  const token = apiTokenFor(env, ADMIN.username);
   const unsigned = await appApi(port, "/api/v1/links", token, { method: "POST", body: { name: "Bench unsigned (HSM)", type: "generic", rpcUrl: `${upstream}/unsigned` } });
   await appApi(port, `/api/v1/links/${unsigned.id}/outgoing`, token, { method: "PUT", body: { enabled: false, threeLegged: false, twoLegged: false, impersonation: false } });
   const link = await appApi(port, "/api/v1/links", token, { method: "POST", body: { name: "Bench 2LO (HSM)", type: "generic", rpcUrl: `${upstream}/signed` } });
@@ -131,9 +128,7 @@ async function main() {
   const appEnv = { PORT: String(APP_PORT), HOST: "127.0.0.1", DATA_DIR, ADMIN_USERNAME: ADMIN.username, ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, LOG_LEVEL: "warn", NODE_ENV: "production" as const, PROXY_MAX_CONCURRENCY: String(LINK_CAP), PROXY_MAX_PER_CALLER: String(LINK_CAP) };
   const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`] : [];
   const appProcess = await start("node", [...profile, path.join(root, "scripts", "start.mjs")], appEnv, /is serving on/);
-  const tokenRun = spawnSync(path.join(root, "node_modules", ".bin", "tsx"), [path.join(root, "scripts", "admin.ts"), "token", "create", "--username", ADMIN.username, "--name", "bench"], { cwd: root, env: { ...process.env, ...appEnv }, encoding: "utf8" });
-  if (tokenRun.status !== 0) throw new Error(`token create failed: ${tokenRun.stderr}`);
-  const token = tokenRun.stdout.trim();
+  const token = apiTokenFor(appEnv, ADMIN.username);
 
   const unsignedLink = await api("/api/v1/links", token, { method: "POST", body: { name: "Bench unsigned", type: "generic", rpcUrl: `${upstream}/unsigned` } });
   await api(`/api/v1/links/${unsignedLink.id}/outgoing`, token, { method: "PUT", body: { enabled: false, threeLegged: false, twoLegged: false, impersonation: false } });

@@ -9,9 +9,8 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { spawnSync } from "node:child_process";
 import autocannon from "autocannon";
-import { appApi, start } from "./support";
+import { apiTokenFor, appApi, start } from "./support";
 
 const root = path.resolve(import.meta.dirname, "..");
 const LINKS = Number(process.env.BENCH_LINKS ?? 500);
@@ -35,9 +34,7 @@ async function main() {
   const env = { PORT: String(APP_PORT), HOST: "127.0.0.1", DATA_DIR, ADMIN_USERNAME: ADMIN.username, ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, LOG_LEVEL: "warn", NODE_ENV: "production" as const, LINK_CHECK_INTERVAL_MINUTES: "5", LINK_CHECK_CONCURRENCY: "4" };
   console.error("bench: starting the app as `npm start` does (builds first if the sources changed)…");
   await start("node", [path.join(root, "scripts", "start.mjs")], env, /is serving on/);
-  const tokenRun = spawnSync(path.join(root, "node_modules", ".bin", "tsx"), [path.join(root, "scripts", "admin.ts"), "token", "create", "--username", ADMIN.username, "--name", "bench"], { cwd: root, env: { ...process.env, ...env }, encoding: "utf8" });
-  if (tokenRun.status !== 0) throw new Error(`token create failed: ${tokenRun.stderr}`);
-  const token = tokenRun.stdout.trim();
+  const token = apiTokenFor(env, ADMIN.username);
   const upstream = await start("node", [path.join(root, "bench", "upstream.mjs")], {}, /PORT (\d+)/);
 
   await rate(token); // warm-up

@@ -63,6 +63,13 @@ export function start(command: string, args: string[], env: Record<string, strin
   });
 }
 
+/** An API token for `username`, made as an operator makes one (`npm run admin -- token create`) with the instance's settings `env`. */
+export function apiTokenFor(env: Record<string, string>, username: string): string {
+  const run = spawnSync(path.join(root, "node_modules", ".bin", "tsx"), [path.join(root, "scripts", "admin.ts"), "token", "create", "--username", username, "--name", "bench"], { cwd: root, env: { ...process.env, ...env }, encoding: "utf8" });
+  if (run.status !== 0) throw new Error(`token create failed (DATA_DIR ${env.DATA_DIR ?? "default"}): ${run.stderr}`);
+  return run.stdout.trim();
+}
+
 /** A JSON call to the app's REST API with an API token; anything but 2xx throws. */
 export async function appApi(port: number, pathname: string, token: string, init: { method?: string; body?: unknown } = {}) {
   const response = await fetch(`http://127.0.0.1:${port}${pathname}`, {

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Db, Tx } from "@/lib/db";
 import { AppError } from "@/lib/errors";
+import type { KeyProvider } from "@/lib/vault/key-provider";
 
 export const EXPORT_FORMAT = "applink-admin-export";
 export const EXPORT_VERSION = 1;
@@ -88,7 +89,7 @@ export async function exportData(db: Db): Promise<ExportFile> {
 }
 
 /** Checks a file's shape and that this instance can open its secrets; the message says what to do. */
-export function parseExport(text: string, keyring: { current: { id: string }; all: { id: string }[] }): ExportFile {
+export function parseExport(text: string, keyring: Pick<KeyProvider, "current" | "all">): ExportFile {
   let file: ExportFile;
   try {
     file = JSON.parse(text) as ExportFile;
